@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Config, Metric } from '../config/schema.js';
+import type { LocalDay } from '../metrics/types.js';
+
+/**
+ * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
+ * Adding a source = adding its folder and one line in `registry.ts`.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** One daily value a source produced for a metric. Ratios carry numerator and denominator; value = num ÷ den. */
+export interface CollectedValue {
+  metricId: string;
+  day: LocalDay;
+  value: number;
+  numerator?: number | null;
+  denominator?: number | null;
+  /** Shown on the metric (e.g. SimpleFIN errlist entries, "sum of all depository accounts"). Never secrets. */
+  warnings?: string[];
+}
+
+/** Small persistent key/value state, backed by the store's `sync_state` table (quotas, cursors, caches). */
+export interface SyncState {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface SourceContext {
+  config: Config;
+  env: Env;
+  logger: Logger;
+  state: SyncState;
+  /** "Now" for the run; tests and `--now` pin it. */
+  now: Date;
+  /** Per-call counters the refresh records in `source_runs`; sources built on `createHttpClient` get them for free. */
+  stats: { calls: number; rateLimited: number };
+}
+
+export interface CollectRequest {
+  /** Inclusive local days in the org timezone. */
+  from: LocalDay;
+  to: LocalDay;
+  /** The catalog metrics whose `source` is this source (and which the run asked for). */
+  metrics: Metric[];
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** One line for `scorecard doctor`, e.g. "authenticated as portal 123, 5 owners" or the redacted error. */
+  detail: string;
+}
+
+export interface Source<Settings = unknown, Query = unknown> {
+  id: string;
+  /** Human name for summaries: "HubSpot", "SimpleFIN". */
+  name: string;
+  /** Env vars this source reads (for .env.example and doctor); the first ones are the credentials. */
+  envVars: readonly string[];
+  /** Validates `config.sources.<id>` (strict; defaults filled). */
+  settingsSchema: z.ZodType<Settings>;
+  /** Validates each `metrics.<m>.query` whose source is this one (strict). */
+  querySchema: z.ZodType<Query>;
+  /** True when the credentials are present; a source that is not configured is skipped and its metrics show "not connected". */
+  configured(env: Env): boolean;
+  /**
+   * Streams daily values for `[from, to]` in batches (the refresh writes one transaction per batch).
+   * Must never hold a year of raw records in memory: page, bucket, yield, forget.
+   * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.
+   */
+  collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
+  /** One cheap authenticated call for `scorecard doctor`. Must not throw: failures become `{ ok: false }`. */
+  check(ctx: SourceContext): Promise<CheckResult>;
+}
