@@ -1,0 +1,256 @@
+// Block Kit limits checker. Slack rejects (or silently truncates) payloads over these limits, and the
+// cumulative-text limit is undocumented (msg_blocks_too_long at ~12k chars), so every message and view the
+// bot builds is checked in tests. Sources: reference/slack-platform.md §1 (@slack/types JSDoc, Slack docs).
+// Lengths are UTF-16 code units (String.length): never fewer than Slack's own character count, so this errs safe.
+
+export const SLACK_LIMITS = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  tablesPerMessage: 1,
+  tableRows: 100,
+  tableCellsPerRow: 20,
+  tableColumnSettings: 20,
+  sectionText: 3000,
+  sectionFields: 10,
+  sectionFieldText: 2000,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  blockId: 255,
+  staticSelectOptions: 100,
+  overflowOptions: 5,
+  checkboxOptions: 10,
+  radioOptions: 10,
+  optionText: 75,
+  // Slack's docs say 150; @slack/types says 75. The stricter one is safe on both.
+  optionValue: 75,
+  imageAltText: 2000,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  inputLabel: 2000,
+  inputHint: 2000,
+  // Slack fails with msg_blocks_too_long around 12k characters of block text; keep a buffer.
+  messageTotalText: 11_000,
+} as const;
+
+export interface SlackMessageLike {
+  text?: string;
+  blocks?: unknown[];
+}
+
+export interface SlackViewLike {
+  type: 'modal' | 'home';
+  blocks: unknown[];
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  private_metadata?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const textOf = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value;
+  if (isObj(value) && typeof value.text === 'string') return value.text;
+  return undefined;
+};
+
+/** Every `text` string in a block tree: text objects, rich_text elements, table raw_text cells. */
+export function blocksTextLength(blocks: readonly unknown[]): number {
+  let total = 0;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObj(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'text' && typeof value === 'string') total += value.length;
+      else visit(value);
+    }
+  };
+  visit(blocks);
+  return total;
+}
+
+/** Collects problems for one surface; uniqueness of ids spans the whole message or view. */
+class Checker {
+  readonly problems: string[] = [];
+  private readonly blockIds = new Set<string>();
+  private readonly actionIds = new Set<string>();
+
+  report(where: string, rule: string): void {
+    this.problems.push(`${where}: ${rule}`);
+  }
+
+  maxLength(where: string, what: string, value: string | undefined, max: number, min = 0): void {
+    if (value === undefined) return;
+    if (value.length > max) this.report(where, `${what} has ${value.length} characters (max ${max})`);
+    else if (value.length < min) this.report(where, `${what} has ${value.length} characters (min ${min})`);
+  }
+
+  maxItems(where: string, what: string, items: unknown[], max: number): void {
+    if (items.length > max) this.report(where, `${what} has ${items.length} items (max ${max})`);
+  }
+
+  blocks(blocks: readonly unknown[]): void {
+    blocks.forEach((block, index) => this.block(block, `blocks[${index}]`));
+  }
+
+  private block(block: unknown, path: string): void {
+    if (!isObj(block) || typeof block.type !== 'string') return this.report(path, 'not a block object with a type');
+    const where = `${path} ${block.type}`;
+    if (block.block_id !== undefined) this.uniqueId(where, 'block_id', block.block_id, this.blockIds, SLACK_LIMITS.blockId);
+    switch (block.type) {
+      case 'section':
+        return this.section(block, where);
+      case 'header':
+        return this.header(block, where);
+      case 'context':
+        return this.maxItems(where, 'elements', asArray(block.elements), SLACK_LIMITS.contextElements);
+      case 'actions':
+        this.maxItems(where, 'elements', asArray(block.elements), SLACK_LIMITS.actionsElements);
+        return asArray(block.elements).forEach((element, i) => this.element(element, `${where}: elements[${i}]`));
+      case 'table':
+        return this.table(block, where);
+      case 'input':
+        this.maxLength(where, 'label', textOf(block.label), SLACK_LIMITS.inputLabel, 1);
+        this.maxLength(where, 'hint', textOf(block.hint), SLACK_LIMITS.inputHint);
+        return this.element(block.element, `${where}: element`);
+      case 'image':
+        return this.maxLength(where, 'alt_text', textOf(block.alt_text), SLACK_LIMITS.imageAltText, 1);
+      default:
+        return;
+    }
+  }
+
+  private section(block: Obj, where: string): void {
+    const text = textOf(block.text);
+    const fields = asArray(block.fields);
+    if (text === undefined && fields.length === 0) this.report(where, 'needs text or fields');
+    this.maxLength(where, 'text', text, SLACK_LIMITS.sectionText, 1);
+    this.maxItems(where, 'fields', fields, SLACK_LIMITS.sectionFields);
+    fields.forEach((field, i) => this.maxLength(where, `fields[${i}]`, textOf(field), SLACK_LIMITS.sectionFieldText, 1));
+    if (block.accessory !== undefined) this.element(block.accessory, `${where}: accessory`);
+  }
+
+  private header(block: Obj, where: string): void {
+    if (!isObj(block.text) || block.text.type !== 'plain_text') this.report(where, 'text must be a plain_text object');
+    const text = textOf(block.text);
+    if (text === undefined) return this.report(where, 'text is missing');
+    this.maxLength(where, 'text', text, SLACK_LIMITS.headerText, 1);
+  }
+
+  private table(block: Obj, where: string): void {
+    const rows = asArray(block.rows);
+    this.maxItems(where, 'rows', rows, SLACK_LIMITS.tableRows);
+    rows.forEach((row, i) => {
+      const cells = asArray(row).length;
+      if (cells > SLACK_LIMITS.tableCellsPerRow) {
+        this.report(where, `rows[${i}] has ${cells} cells (max ${SLACK_LIMITS.tableCellsPerRow})`);
+      }
+    });
+    this.maxItems(where, 'column_settings', asArray(block.column_settings), SLACK_LIMITS.tableColumnSettings);
+  }
+
+  private element(element: unknown, where: string): void {
+    if (!isObj(element)) return this.report(where, 'not an element object');
+    const at = `${where} ${String(element.type)}`;
+    if (element.action_id !== undefined) this.uniqueId(at, 'action_id', element.action_id, this.actionIds, SLACK_LIMITS.actionId);
+    switch (element.type) {
+      case 'button':
+        this.maxLength(at, 'text', textOf(element.text), SLACK_LIMITS.buttonText, 1);
+        return this.maxLength(at, 'value', typeof element.value === 'string' ? element.value : undefined, SLACK_LIMITS.buttonValue);
+      case 'static_select':
+      case 'multi_static_select':
+        return this.options(element, at, SLACK_LIMITS.staticSelectOptions);
+      case 'overflow':
+        return this.options(element, at, SLACK_LIMITS.overflowOptions);
+      case 'checkboxes':
+        return this.options(element, at, SLACK_LIMITS.checkboxOptions);
+      case 'radio_buttons':
+        return this.options(element, at, SLACK_LIMITS.radioOptions);
+      default:
+        return;
+    }
+  }
+
+  private options(element: Obj, where: string, maxOptions: number): void {
+    const groups = asArray(element.option_groups);
+    const options = [...asArray(element.options), ...groups.flatMap((group) => asArray(isObj(group) ? group.options : []))];
+    if (groups.length > 0) this.maxItems(where, 'option_groups', groups, maxOptions);
+    else this.maxItems(where, 'options', options, maxOptions);
+    options.forEach((option, i) => {
+      if (!isObj(option)) return this.report(where, `options[${i}] is not an option object`);
+      this.maxLength(where, `options[${i}] text`, textOf(option.text), SLACK_LIMITS.optionText, 1);
+      if (typeof option.value === 'string') this.maxLength(where, `options[${i}] value`, option.value, SLACK_LIMITS.optionValue);
+    });
+  }
+
+  private uniqueId(where: string, name: string, id: unknown, seen: Set<string>, max: number): void {
+    if (typeof id !== 'string') return this.report(where, `${name} must be a string`);
+    this.maxLength(where, name, id, max, 1);
+    if (seen.has(id)) this.report(where, `${name} "${id}" is not unique`);
+    seen.add(id);
+  }
+}
+
+/** Problems with a chat message payload (postMessage/update/postEphemeral/respond); empty means it fits. */
+export function checkMessage(msg: SlackMessageLike): string[] {
+  const checker = new Checker();
+  const blocks = msg.blocks ?? [];
+  if (typeof msg.text !== 'string' || msg.text.trim() === '') {
+    checker.report('text', 'missing top-level text fallback (notifications and screen readers use it)');
+  }
+  if (blocks.length > SLACK_LIMITS.messageBlocks) {
+    checker.report('blocks', `has ${blocks.length} blocks (max ${SLACK_LIMITS.messageBlocks} per message)`);
+  }
+  const tables = blocks.filter((block) => isObj(block) && block.type === 'table').length;
+  if (tables > SLACK_LIMITS.tablesPerMessage) {
+    checker.report('blocks', `has ${tables} table blocks (max ${SLACK_LIMITS.tablesPerMessage} per message)`);
+  }
+  checker.blocks(blocks);
+  const totalText = blocksTextLength(blocks);
+  if (totalText > SLACK_LIMITS.messageTotalText) {
+    checker.report('blocks', `total text has ${totalText} characters (max ${SLACK_LIMITS.messageTotalText} per message)`);
+  }
+  return checker.problems;
+}
+
+/** Problems with a modal or App Home view payload; empty means it fits. */
+export function checkView(view: SlackViewLike): string[] {
+  const checker = new Checker();
+  if (view.blocks.length > SLACK_LIMITS.viewBlocks) {
+    checker.report('view blocks', `has ${view.blocks.length} blocks (max ${SLACK_LIMITS.viewBlocks} per view)`);
+  }
+  if (view.type === 'modal') {
+    const title = textOf(view.title);
+    if (title === undefined) checker.report('view title', 'is required for a modal');
+    checker.maxLength('view title', 'text', title, SLACK_LIMITS.modalTitle, 1);
+    checker.maxLength('view submit', 'text', textOf(view.submit), SLACK_LIMITS.modalButton, 1);
+    checker.maxLength('view close', 'text', textOf(view.close), SLACK_LIMITS.modalButton, 1);
+    const hasInput = view.blocks.some((block) => isObj(block) && block.type === 'input');
+    if (hasInput && view.submit === undefined) checker.report('view submit', 'is required when the modal has input blocks');
+  }
+  checker.maxLength('view private_metadata', 'value', view.private_metadata, SLACK_LIMITS.privateMetadata);
+  checker.blocks(view.blocks);
+  return checker.problems;
+}
+
+/** Throws one error listing every problem; for tests of renderers and listeners. */
+export function assertSlackLimits(msg: SlackMessageLike): void {
+  throwIfProblems('message', checkMessage(msg));
+}
+
+export function assertViewLimits(view: SlackViewLike): void {
+  throwIfProblems(`${view.type} view`, checkView(view));
+}
+
+function throwIfProblems(surface: string, problems: string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`Slack ${surface} exceeds Block Kit limits:\n- ${problems.join('\n- ')}`);
+  }
+}

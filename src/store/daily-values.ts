@@ -1,0 +1,92 @@
+import type { LocalDay } from '../metrics/types.js';
+import { writeTransaction, type Store } from './db.js';
+import type { DailyValueRow, NewDailyValue } from './types.js';
+
+/** 8 columns × 500 rows stays far below SQLite's bound-parameter limit while keeping statements few. */
+const ROWS_PER_STATEMENT = 500;
+
+function assertFinite(row: NewDailyValue): void {
+  const numbers = { value: row.value, numerator: row.numerator, denominator: row.denominator };
+  for (const [name, n] of Object.entries(numbers)) {
+    if (n !== null && n !== undefined && !Number.isFinite(n)) {
+      throw new Error(`daily value ${row.metric_id} ${row.day}: ${name} must be a finite number, got ${String(n)}`);
+    }
+  }
+}
+
+/**
+ * Writes one batch in one transaction: either every row lands or none does.
+ * A row for an existing (metric, day) replaces it — re-collecting a window never double counts.
+ */
+export async function upsertDailyValues(store: Store, rows: readonly NewDailyValue[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  rows.forEach(assertFinite);
+  await writeTransaction(store, async (trx) => {
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT).map((row) => ({
+        metric_id: row.metric_id,
+        day: row.day,
+        value: row.value,
+        numerator: row.numerator ?? null,
+        denominator: row.denominator ?? null,
+        source: row.source,
+        fetched_at: row.fetched_at,
+        warnings: row.warnings ?? null,
+      }));
+      await trx
+        .insertInto('daily_values')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['metric_id', 'day']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            numerator: eb.ref('excluded.numerator'),
+            denominator: eb.ref('excluded.denominator'),
+            source: eb.ref('excluded.source'),
+            fetched_at: eb.ref('excluded.fetched_at'),
+            warnings: eb.ref('excluded.warnings'),
+          })),
+        )
+        .execute();
+    }
+  });
+  return rows.length;
+}
+
+/** Days in `[from, toExclusive)`, ordered by metric then day; served by the (metric_id, day) primary key. */
+export async function getDailyValues(
+  store: Store,
+  metricIds: readonly string[],
+  from: LocalDay,
+  toExclusive: LocalDay,
+): Promise<DailyValueRow[]> {
+  if (metricIds.length === 0) return [];
+  return store.db
+    .selectFrom('daily_values')
+    .selectAll()
+    .where('metric_id', 'in', metricIds)
+    .where('day', '>=', from)
+    .where('day', '<', toExclusive)
+    .orderBy('metric_id')
+    .orderBy('day')
+    .execute();
+}
+
+/** The newest `fetched_at` per metric (metrics never fetched are absent), for staleness. */
+export async function latestFetchedAt(store: Store, metricIds: readonly string[]): Promise<Map<string, string>> {
+  if (metricIds.length === 0) return new Map();
+  const rows = await store.db
+    .selectFrom('daily_values')
+    .select(['metric_id', (eb) => eb.fn.max('fetched_at').as('fetched_at')])
+    .where('metric_id', 'in', metricIds)
+    .groupBy('metric_id')
+    .execute();
+  return new Map(rows.map((row) => [row.metric_id, row.fetched_at]));
+}
+
+export async function countDailyValues(store: Store): Promise<number> {
+  const row = await store.db
+    .selectFrom('daily_values')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -1,0 +1,9 @@
+export * from './types.js';
+export { parseDatabaseUrl, openStore, backupTo, writeTransaction, type Store, type DatabaseLocation } from './db.js';
+export * from './daily-values.js';
+export * from './manual-entries.js';
+export * from './digest-runs.js';
+export * from './source-health.js';
+export * from './sync-state.js';
+export * from './goal-changes.js';
+export { appendAudit, listAudit, type AuditInput } from './audit.js';

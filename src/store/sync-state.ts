@@ -1,0 +1,24 @@
+import type { SyncState } from '../integrations/source.js';
+import type { Store } from './db.js';
+
+export async function getSyncState(store: Store, key: string): Promise<string | undefined> {
+  const row = await store.db.selectFrom('sync_state').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function setSyncState(store: Store, key: string, value: string, now: Date): Promise<void> {
+  const updatedAt = now.toISOString();
+  await store.db
+    .insertInto('sync_state')
+    .values({ key, value, updated_at: updatedAt })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: updatedAt }))
+    .execute();
+}
+
+/** The `SyncState` a source sees; `now` is read at each write so long runs stamp real times. */
+export function syncStateFor(store: Store, now: () => Date): SyncState {
+  return {
+    get: (key) => getSyncState(store, key),
+    set: (key, value) => setSyncState(store, key, value, now()),
+  };
+}

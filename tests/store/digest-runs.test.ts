@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/db.js';
+import {
+  claimDigestRun,
+  getDigestRun,
+  lastPostedRun,
+  listDigestRuns,
+  markDigestFailed,
+  markDigestPosted,
+  setDigestMessageTs,
+  updateDigestSnapshot,
+  type DigestKey,
+} from '../../src/store/digest-runs.js';
+import { openTempStore } from '../helpers/tmp-store.js';
+
+const WEEK_47: DigestKey = { kind: 'weekly', period: '2026-W47', channel: 'C_SCORECARD' };
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 16, 8, minute));
+
+describe('digest run ledger', () => {
+  let store: Store;
+  let path: string;
+  let cleanup: () => Promise<void>;
+
+  beforeEach(async () => {
+    ({ store, path, cleanup } = await openTempStore());
+  });
+  afterEach(async () => cleanup());
+
+  it('the first claim wins and a second claim while it is fresh is refused', async () => {
+    const first = await claimDigestRun(store, WEEK_47, at(0));
+    expect(first.claimed).toBe(true);
+    expect(first.run).toMatchObject({ ...WEEK_47, status: 'claimed', attempts: 1, claimed_at: at(0).toISOString() });
+
+    const second = await claimDigestRun(store, WEEK_47, at(5));
+    expect(second).toEqual({ run: first.run, claimed: false });
+  });
+
+  it('another connection to the same file (a second process) sees the claim and cannot take it', async () => {
+    const other = await openStore(`sqlite:${path}`);
+    try {
+      const mine = await claimDigestRun(store, WEEK_47, at(0));
+      const theirs = await claimDigestRun(other, WEEK_47, at(1));
+      expect(theirs).toEqual({ run: mine.run, claimed: false });
+      await markDigestPosted(store, mine.run.id, { messageTs: '9.9', snapshot: null }, at(2));
+      expect((await claimDigestRun(other, WEEK_47, at(59), { staleClaimMs: 0 })).claimed).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a posted run is never claimed again, however old', async () => {
+    const { run } = await claimDigestRun(store, WEEK_47, at(0));
+    const posted = await markDigestPosted(store, run.id, { messageTs: '1763280000.000100', snapshot: '{"dials":130}' }, at(1));
+    expect(posted).toMatchObject({ status: 'posted', message_ts: '1763280000.000100', posted_at: at(1).toISOString() });
+
+    const later = await claimDigestRun(store, WEEK_47, new Date(Date.UTC(2026, 10, 30)));
+    expect(later.claimed).toBe(false);
+    expect(later.run).toEqual(posted);
+    // A later failure (say, an in-place update) records the error but keeps the run posted.
+    const failedUpdate = await markDigestFailed(store, run.id, 'chat.update: message_not_found', at(30));
+    expect(failedUpdate).toMatchObject({ status: 'posted', error: 'chat.update: message_not_found' });
+    expect((await claimDigestRun(store, WEEK_47, at(59), { staleClaimMs: 0 })).claimed).toBe(false);
+  });
+
+  it('a failed run can be claimed again, counting attempts', async () => {
+    const { run } = await claimDigestRun(store, WEEK_47, at(0));
+    const failed = await markDigestFailed(store, run.id, 'slack: ratelimited', at(1));
+    expect(failed).toMatchObject({ status: 'failed', error: 'slack: ratelimited', updated_at: at(1).toISOString() });
+
+    const retry = await claimDigestRun(store, WEEK_47, at(2));
+    expect(retry.claimed).toBe(true);
+    expect(retry.run).toMatchObject({ id: run.id, status: 'claimed', attempts: 2, claimed_at: at(2).toISOString() });
+    const posted = await markDigestPosted(store, run.id, { messageTs: '1.2', snapshot: null }, at(3));
+    expect(posted).toMatchObject({ status: 'posted', error: null, attempts: 2 });
+  });
+
+  it('a stale claim (the process died) is taken over and keeps its message_ts', async () => {
+    const { run } = await claimDigestRun(store, WEEK_47, at(0));
+    await setDigestMessageTs(store, run.id, '1763280000.000100', at(0));
+
+    expect((await claimDigestRun(store, WEEK_47, at(10))).claimed).toBe(false); // exactly 10 min: not yet stale
+    const takeover = await claimDigestRun(store, WEEK_47, at(11));
+    expect(takeover.claimed).toBe(true);
+    expect(takeover.run).toMatchObject({ id: run.id, attempts: 2, message_ts: '1763280000.000100', claimed_at: at(11).toISOString() });
+
+    const custom = await claimDigestRun(store, WEEK_47, at(13), { staleClaimMs: 60_000 });
+    expect(custom.claimed).toBe(true);
+    expect(custom.run.attempts).toBe(3);
+  });
+
+  it('keeps one row per kind, period and channel', async () => {
+    const runs = await Promise.all([
+      claimDigestRun(store, WEEK_47, at(0)),
+      claimDigestRun(store, { ...WEEK_47, channel: 'C_LEADERSHIP' }, at(0)),
+      claimDigestRun(store, { ...WEEK_47, period: '2026-W48' }, at(0)),
+      claimDigestRun(store, { kind: 'cash', period: '2026-W47', channel: 'C_SCORECARD' }, at(0)),
+      claimDigestRun(store, WEEK_47, at(0)),
+    ]);
+    expect(runs.map((r) => r.claimed)).toEqual([true, true, true, true, false]);
+    expect(new Set(runs.map((r) => r.run.id)).size).toBe(4);
+    await expect(
+      store.db
+        .insertInto('digest_runs')
+        .values({ ...WEEK_47, status: 'claimed', attempts: 1, claimed_at: 'x', updated_at: 'x', message_ts: null, error: null, snapshot: null, posted_at: null })
+        .execute(),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
+  });
+
+  it('stores snapshots, finds runs by key, lists newest first and finds the last posted period', async () => {
+    const w46 = await claimDigestRun(store, { ...WEEK_47, period: '2026-W46' }, at(0));
+    await markDigestPosted(store, w46.run.id, { messageTs: '1.1', snapshot: '{"v":1}' }, at(1));
+    const w47 = await claimDigestRun(store, WEEK_47, at(2));
+    await markDigestPosted(store, w47.run.id, { messageTs: '1.2', snapshot: '{"v":2}' }, at(3));
+    const cash = await claimDigestRun(store, { kind: 'cash', period: '2026-11-16', channel: 'C_FIN' }, at(4));
+    await markDigestFailed(store, cash.run.id, 'boom', at(5));
+    // Re-posting an old week later does not make it the "last" period.
+    const w45 = await claimDigestRun(store, { ...WEEK_47, period: '2026-W45' }, at(6));
+    await markDigestPosted(store, w45.run.id, { messageTs: '1.0', snapshot: null }, at(7));
+
+    const updated = await updateDigestSnapshot(store, w47.run.id, '{"v":3}', at(8));
+    expect(updated).toMatchObject({ snapshot: '{"v":3}', status: 'posted', updated_at: at(8).toISOString() });
+    expect(await getDigestRun(store, WEEK_47)).toEqual(updated);
+    expect(await getDigestRun(store, { ...WEEK_47, channel: 'C_NONE' })).toBeUndefined();
+
+    expect((await listDigestRuns(store, { limit: 10 })).map((r) => r.period)).toEqual(['2026-W45', '2026-11-16', '2026-W47', '2026-W46']);
+    expect((await listDigestRuns(store, { kind: 'weekly', limit: 2 })).map((r) => r.period)).toEqual(['2026-W45', '2026-W47']);
+    expect((await lastPostedRun(store, 'weekly', 'C_SCORECARD'))?.period).toBe('2026-W47');
+    expect(await lastPostedRun(store, 'cash', 'C_FIN')).toBeUndefined();
+  });
+
+  it('reports updates of a run that does not exist', async () => {
+    await expect(markDigestPosted(store, 99, { messageTs: '1', snapshot: null }, at(0))).rejects.toThrow('digest run 99 not found');
+    await expect(markDigestFailed(store, 99, 'x', at(0))).rejects.toThrow('digest run 99 not found');
+    await expect(setDigestMessageTs(store, 99, '1', at(0))).rejects.toThrow('digest run 99 not found');
+  });
+});
