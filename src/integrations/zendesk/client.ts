@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+import { createHttpClient, limitsFromSettings } from '../http.js';
+import type { HttpClient, HttpClientOptions } from '../http-types.js';
+import type { Env, SourceContext } from '../source.js';
+import {
+  currentUserSchema,
+  searchCountSchema,
+  searchExportSchema,
+  ticketsWithMetricSetsSchema,
+  type ExportedTicket,
+  type TicketMetric,
+  type ZendeskSettings,
+} from './schemas.js';
+
+/** Test hooks passed through to the shared HTTP client. */
+export type ClientHooks = Pick<HttpClientOptions, 'sleep' | 'random'>;
+
+interface ZendeskCredentials {
+  baseURL: string;
+  headers?: Record<string, string>;
+  auth?: { username: string; password: string };
+}
+
+/**
+ * API token (Basic `{email}/token:{api_token}`) wins over an OAuth token when both are set.
+ * The base URL is `ZENDESK_BASE_URL`, else `https://{ZENDESK_SUBDOMAIN}.zendesk.com`.
+ */
+export function zendeskCredentials(env: Env): ZendeskCredentials | undefined {
+  const subdomain = env.ZENDESK_SUBDOMAIN?.trim();
+  const baseURL = env.ZENDESK_BASE_URL?.trim() || (subdomain ? `https://${subdomain}.zendesk.com` : undefined);
+  if (!baseURL) return undefined;
+  const email = env.ZENDESK_EMAIL?.trim();
+  const apiToken = env.ZENDESK_API_TOKEN?.trim();
+  if (email && apiToken) return { baseURL, auth: { username: `${email}/token`, password: apiToken } };
+  const oauthToken = env.ZENDESK_OAUTH_TOKEN?.trim();
+  if (oauthToken) return { baseURL, headers: { Authorization: `Bearer ${oauthToken}` } };
+  return undefined;
+}
+
+/** The Team plan's account limit (the lowest plan), and the search export's own 100 requests/min. */
+export const ZENDESK_LIMITS = {
+  default: { max: 200, perMs: 60_000 },
+  export: { max: 100, perMs: 60_000 },
+};
+
+export class ZendeskApi {
+  private readonly origin: string;
+
+  constructor(
+    private readonly http: HttpClient,
+    baseURL: string,
+    private readonly pageSize: number,
+  ) {
+    this.origin = new URL(baseURL).origin;
+  }
+
+  /** Number of tickets matching a search query (`GET /api/v2/search/count`). */
+  async countTickets(query: string): Promise<number> {
+    const body = await this.http.request({ url: '/api/v2/search/count', params: { query } }, searchCountSchema);
+    return body.count;
+  }
+
+  /**
+   * Every ticket matching `query`, one page at a time, through the cursor-paginated search export
+   * (no 1,000-result cap, unlike `/search`). Follows `links.next` while `meta.has_more`.
+   */
+  async *exportTickets(query: string): AsyncGenerator<ExportedTicket[]> {
+    let request: { url: string; params?: Record<string, string | number> } = {
+      url: '/api/v2/search/export',
+      params: { query, 'filter[type]': 'ticket', 'page[size]': this.pageSize },
+    };
+    for (;;) {
+      const page = await this.http.request({ ...request, bucket: 'export' }, searchExportSchema);
+      yield page.results;
+      if (!page.meta.has_more) return;
+      request = this.nextRequest(query, page.links?.next ?? null, page.meta.after_cursor ?? null);
+    }
+  }
+
+  /**
+   * The next export page: the `links.next` URL when it points at this account (credentials never leave for
+   * another host), otherwise the same query with `page[after]` set to the cursor.
+   */
+  private nextRequest(query: string, next: string | null, afterCursor: string | null) {
+    if (next && new URL(next, this.origin).origin === this.origin) return { url: next };
+    if (!afterCursor) throw new Error('Zendesk search export said has_more without a cursor');
+    return {
+      url: '/api/v2/search/export',
+      params: { query, 'filter[type]': 'ticket', 'page[size]': this.pageSize, 'page[after]': afterCursor },
+    };
+  }
+
+  /** Metric sets of up to 100 tickets in one call (`tickets/show_many` with the `metric_sets` sideload). */
+  async metricSets(ticketIds: readonly number[]): Promise<TicketMetric[]> {
+    if (ticketIds.length === 0) return [];
+    const body = await this.http.request(
+      { url: '/api/v2/tickets/show_many', params: { ids: ticketIds.join(','), include: 'metric_sets' } },
+      ticketsWithMetricSetsSchema,
+    );
+    return body.metric_sets;
+  }
+
+  currentUser(): Promise<z.output<typeof currentUserSchema>> {
+    return this.http.request({ url: '/api/v2/users/me' }, currentUserSchema);
+  }
+}
+
+export function createZendeskApi(ctx: SourceContext, settings: ZendeskSettings, hooks: ClientHooks = {}): ZendeskApi {
+  const credentials = zendeskCredentials(ctx.env);
+  if (!credentials) throw new Error('Zendesk is not configured');
+  const http = createHttpClient({
+    source: 'zendesk',
+    baseURL: credentials.baseURL,
+    headers: { Accept: 'application/json', ...credentials.headers },
+    auth: credentials.auth,
+    secrets: [ctx.env.ZENDESK_API_TOKEN, ctx.env.ZENDESK_OAUTH_TOKEN].filter((s): s is string => Boolean(s)),
+    limits: limitsFromSettings(ZENDESK_LIMITS, settings.rate_limit),
+    logger: ctx.logger,
+    stats: ctx.stats,
+    ...hooks,
+  });
+  return new ZendeskApi(http, credentials.baseURL, settings.page_size);
+}

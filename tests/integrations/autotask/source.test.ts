@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { createAutotaskSource } from '../../../src/integrations/autotask/index.js';
+import { byDay, collectAll, createHarness, type Harness } from './harness.js';
+import {
+  API_HOST,
+  API_ROOT,
+  closed,
+  OPENED_NEXT_PAGE,
+  openedPage1,
+  openedPage2,
+  page,
+  QUEUE_ID,
+  resources,
+  TECH_EMAIL_ID,
+  TECH_ID,
+  ticketFields,
+  TIME_NEXT_PAGE,
+  timeEntries,
+  zoneInformation,
+} from './fixtures.js';
+
+const SECRET = 'Sup3r$ecret/AutotaskKey+9';
+const USERNAME = 'apiuser@example.com';
+const CODE = 'TRACKINGID7H3QZ1';
+const env = { AUTOTASK_USERNAME: USERNAME, AUTOTASK_SECRET: SECRET, AUTOTASK_INTEGRATION_CODE: CODE };
+const NOW = new Date('2026-11-05T15:00:00Z');
+
+type QueryBody = { MaxRecords: number; IncludeFields: string[]; Filter: { op: string; field: string; value?: unknown }[] };
+const hasField = (field: string) => (body: QueryBody) => body.Filter.some((filter) => filter.field === field);
+
+let harnesses: Harness[];
+let sleeps: number[];
+const source = () => createAutotaskSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+
+async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {}) {
+  const created = await createHarness({
+    env,
+    source: 'autotask',
+    now: NOW,
+    sources: { autotask: { queue: { name: 'Level I Support' }, resources: [TECH_ID, 'tech.two@example.com'] } },
+    metrics: {
+      tickets_opened: { kind: 'tickets_opened' },
+      tickets_closed: { kind: 'tickets_closed' },
+      same_day_close_rate: { kind: 'same_day_close_rate', unit: 'percent', aggregate: 'ratio' },
+      utilization: { kind: 'utilization', unit: 'percent', aggregate: 'ratio' },
+    },
+    ...options,
+  });
+  harnesses.push(created);
+  return created;
+}
+
+function mockZoneLookup() {
+  return nock('https://webservices.autotask.net')
+    .get('/atservicesrest/v1.0/ZoneInformation')
+    .query({ user: USERNAME })
+    .reply(200, zoneInformation);
+}
+
+beforeEach(() => {
+  harnesses = [];
+  sleeps = [];
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+
+afterEach(async () => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  for (const created of harnesses) await created.cleanup();
+});
+
+describe('Autotask collect', () => {
+  it('computes the DST fixture week exactly, following every nextPageUrl to the end', async () => {
+    const bodies: Record<string, QueryBody> = {};
+    const keep = (name: string) => (_uri: string, body: QueryBody) => ((bodies[name] = body), true);
+    const zone = mockZoneLookup();
+    const api = nock(API_HOST, { reqheaders: { Secret: SECRET, UserName: USERNAME, ApiIntegrationCode: CODE } })
+      .get(`${API_ROOT}/v1.0/Tickets/entityInformation/fields`)
+      .reply(200, ticketFields)
+      .post(`${API_ROOT}/v1.0/Resources/query`)
+      .reply(200, (uri, body) => (keep('resources')(uri, body as QueryBody), page(resources)))
+      .post(`${API_ROOT}/v1.0/Tickets/query`, hasField('createDate'))
+      .reply(200, (uri, body) => (keep('opened')(uri, body as QueryBody), page(openedPage1, OPENED_NEXT_PAGE)))
+      .get(`${API_ROOT}/V1.0/Tickets/query/next`)
+      .query({ paging: 'eyJwYWdlIjoyfQ==' })
+      .reply(200, page(openedPage2))
+      .post(`${API_ROOT}/v1.0/Tickets/query`, hasField('completedDate'))
+      .reply(200, (uri, body) => (keep('closed')(uri, body as QueryBody), page(closed)))
+      .post(`${API_ROOT}/v1.0/TimeEntries/query`)
+      .reply(200, (uri, body) => (keep('time')(uri, body as QueryBody), page(timeEntries.slice(0, 6), TIME_NEXT_PAGE)))
+      .get(`${API_ROOT}/V1.0/TimeEntries/query/next`)
+      .query({ paging: 'eyJwYWdlIjoyfQ==' })
+      .reply(200, page(timeEntries.slice(6)));
+
+    const h = await harness();
+    const values = await collectAll(source(), h, '2026-10-29', '2026-11-04');
+    zone.done();
+    api.done();
+
+    expect(byDay(values, 'tickets_opened')).toEqual({
+      '2026-10-29': 1, '2026-10-30': 1, '2026-10-31': 0, '2026-11-01': 4, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2,
+    });
+    expect(byDay(values, 'tickets_closed')).toEqual({
+      '2026-10-29': 2, '2026-10-30': 1, '2026-10-31': 0, '2026-11-01': 2, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2,
+    });
+    expect(byDay(values, 'same_day_close_rate', (v) => [v.value, v.numerator, v.denominator])).toEqual({
+      '2026-10-29': [100, 2, 2],
+      '2026-10-30': [0, 0, 1],
+      '2026-10-31': [0, 0, 0],
+      '2026-11-01': [50, 1, 2],
+      '2026-11-02': [100, 1, 1],
+      '2026-11-03': [0, 0, 0],
+      '2026-11-04': [50, 1, 2],
+    });
+    expect(byDay(values, 'utilization', (v) => [v.value, v.numerator, v.denominator])).toEqual({
+      '2026-10-29': [75, 6, 8],
+      '2026-10-30': [0, 0, 0],
+      '2026-10-31': [0, 0, 0],
+      '2026-11-01': [75, 1.5, 2],
+      '2026-11-02': [90.625, 7.25, 8],
+      '2026-11-03': [0, 0, 0],
+      '2026-11-04': [50, 4, 8],
+    });
+    const sum = (id: string, key: 'numerator' | 'denominator') =>
+      values.filter((v) => v.metricId === id).reduce((total, v) => total + (v[key] ?? 0), 0);
+    expect(sum('same_day_close_rate', 'numerator') / sum('same_day_close_rate', 'denominator')).toBe(0.625);
+    expect((100 * sum('utilization', 'numerator')) / sum('utilization', 'denominator')).toBeCloseTo(72.1154, 4);
+
+    // The week's bounds are local midnights: CDT (UTC−5) before the change, CST (UTC−6) after.
+    expect(bodies.opened).toEqual({
+      MaxRecords: 500,
+      IncludeFields: ['id', 'createDate'],
+      Filter: [
+        { op: 'eq', field: 'queueID', value: QUEUE_ID },
+        { op: 'gte', field: 'createDate', value: '2026-10-29T05:00:00' },
+        { op: 'lt', field: 'createDate', value: '2026-11-05T06:00:00' },
+      ],
+    });
+    expect(bodies.closed?.Filter).toEqual([
+      { op: 'eq', field: 'queueID', value: QUEUE_ID },
+      { op: 'eq', field: 'status', value: 5 },
+      { op: 'gte', field: 'completedDate', value: '2026-10-29T05:00:00' },
+      { op: 'lt', field: 'completedDate', value: '2026-11-05T06:00:00' },
+    ]);
+    expect(bodies.time?.Filter).toEqual([
+      { op: 'gte', field: 'dateWorked', value: '2026-10-28T05:00:00' },
+      { op: 'lt', field: 'dateWorked', value: '2026-11-06T06:00:00' },
+      { op: 'in', field: 'resourceID', value: [TECH_ID, TECH_EMAIL_ID] },
+    ]);
+    expect(bodies.resources?.Filter).toEqual([{ op: 'in', field: 'email', value: ['tech.two@example.com'] }]);
+    expect(h.ctx.stats.calls).toBe(8); // zone, fields, resources, opened ×2, closed, time entries ×2
+  });
+
+  it('looks the zone up once for two collects sharing sync state, and caches the queue id', async () => {
+    const zone = mockZoneLookup();
+    const fields = nock(API_HOST).get(`${API_ROOT}/v1.0/Tickets/entityInformation/fields`).reply(200, ticketFields);
+    const queries = nock(API_HOST).post(`${API_ROOT}/v1.0/Tickets/query`).times(2).reply(200, page(openedPage1));
+    const only = { tickets_opened: { kind: 'tickets_opened' } };
+
+    const first = await harness({ metrics: only });
+    const second = await harness({ metrics: only, store: first.store });
+    const a = await collectAll(source(), first, '2026-11-01', '2026-11-01');
+    const b = await collectAll(source(), second, '2026-11-01', '2026-11-01');
+
+    zone.done();
+    fields.done();
+    queries.done();
+    expect(a).toEqual([{ metricId: 'tickets_opened', day: '2026-11-01', value: 3 }]);
+    expect(b).toEqual(a);
+    const state = await first.store.db.selectFrom('sync_state').selectAll().execute();
+    expect(state.map((row) => row.key).sort()).toEqual(['autotask.queue_id.level i support', 'autotask.zone']);
+    const stored = JSON.stringify(state);
+    expect(stored).toContain('webservices14.autotask.net');
+    for (const secret of [SECRET, USERNAME, CODE]) expect(stored).not.toContain(secret);
+  });
+
+  it('looks the zone up again once the cached answer is a day old', async () => {
+    const zone = mockZoneLookup().get('/atservicesrest/v1.0/ZoneInformation').query({ user: USERNAME }).reply(200, zoneInformation);
+    nock(API_HOST).post(`${API_ROOT}/v1.0/Tickets/query`).times(2).reply(200, page([]));
+    const only = { tickets_opened: { kind: 'tickets_opened' } };
+    const sources = { autotask: { queue: { id: QUEUE_ID } } };
+
+    const first = await harness({ metrics: only, sources });
+    const later = await harness({ metrics: only, sources, store: first.store, now: new Date(NOW.getTime() + 25 * 3_600_000) });
+    await collectAll(source(), first, '2026-11-01', '2026-11-01');
+    await collectAll(source(), later, '2026-11-01', '2026-11-01');
+    zone.done();
+  });
+
+  it('skips the zone lookup when AUTOTASK_BASE_URL is set', async () => {
+    const api = nock(API_HOST).post(`${API_ROOT}/v1.0/Tickets/query`).reply(200, page(openedPage2));
+    const h = await harness({
+      env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}/v1.0/` },
+      sources: { autotask: { queue: { id: QUEUE_ID } } },
+      metrics: { tickets_opened: { kind: 'tickets_opened' } },
+    });
+    const values = await collectAll(source(), h, '2026-11-01', '2026-11-04');
+    api.done();
+    expect(byDay(values, 'tickets_opened')).toEqual({ '2026-11-01': 1, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2 });
+  });
+
+  it('fails with a config error when ticket metrics have no queue', async () => {
+    const h = await harness({
+      env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}` },
+      sources: { autotask: {} },
+      metrics: { tickets_closed: { kind: 'tickets_closed' } },
+    });
+    await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({
+      errorClass: 'config',
+      message: expect.stringContaining('sources.autotask.queue'),
+    });
+  });
+
+  it('reports an unknown queue name with the queues it found', async () => {
+    nock(API_HOST).get(`${API_ROOT}/v1.0/Tickets/entityInformation/fields`).reply(200, ticketFields);
+    const h = await harness({
+      env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}` },
+      sources: { autotask: { queue: { name: 'Level 9' } } },
+      metrics: { tickets_opened: { kind: 'tickets_opened' } },
+    });
+    await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({
+      errorClass: 'config',
+      message: expect.stringContaining('no ticket queue named "Level 9" (queues: Client Portal, Level I Support)'),
+    });
+  });
+
+  it('checks with one cheap count call', async () => {
+    mockZoneLookup();
+    nock(API_HOST).post(`${API_ROOT}/v1.0/Resources/query/count`).reply(200, { queryCount: 12 });
+    const h = await harness();
+    await expect(source().check(h.ctx)).resolves.toEqual({ ok: true, detail: 'authenticated; 12 active resources' });
+  });
+});
