@@ -83,8 +83,8 @@ const channelId = z.string().min(1);
 
 export const businessHoursSchema = z
   .object({
-    /** e.g. { monday: ["09:00", "17:00"], … }; days omitted are closed. */
-    week: z.record(z.enum(WEEK_DAYS), z.tuple([z.string(), z.string()])),
+    /** e.g. { monday: ["09:00", "17:00"], … }; days omitted are closed (a partial record: zod 4's enum-keyed record requires every day). */
+    week: z.partialRecord(z.enum(WEEK_DAYS), z.tuple([z.string(), z.string()])),
     holidays: z.array(localDate).default([]),
   })
   .strict();

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { backupTo } from './store/db.js';
+import { ConfigError } from './config/errors.js';
+import { UsageError, withRuntime, type GlobalOptions } from './cli/common.js';
+import { demoCommand } from './cli/demo.js';
+import { digestCommand } from './cli/digest.js';
+import { listMetrics, metricCommand } from './cli/metric.js';
+import { logCommand } from './cli/log.js';
+import { refreshCommand } from './cli/refresh.js';
+import { doctor, formatDoctor } from './cli/doctor.js';
+import { claimSetupToken } from './integrations/simplefin/claim.js';
+
+const program = new Command('scorecard')
+  .description('Weekly KPI scorecard and daily digests, from cached daily snapshots.')
+  .addOption(new Option('--now <iso>', 'pretend it is this instant (reproducible output)').env('SCORECARD_NOW'))
+  .addOption(new Option('--config <file>', 'scorecard.yml to use').env('SCORECARD_CONFIG'))
+  .option('--database <url>', 'database URL, e.g. sqlite:./data/scorecard.db (default DATABASE_URL)')
+  .showHelpAfterError();
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+program
+  .command('demo')
+  .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
+  .option('--json', 'print the view models as JSON')
+  .action((opts: { json?: boolean }) => demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }));
+
+program
+  .command('digest')
+  .description('render a digest: weekly, cash or support')
+  .argument('<kind>', 'weekly | cash | support')
+  .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
+  .option('--json', 'print the view model as JSON')
+  .action((kind: string, opts: { period?: string; json?: boolean }) => withRuntime(globals(), (rt) => digestCommand(rt, kind, opts)));
+
+program
+  .command('metric')
+  .description('one metric: figure, goal, status and why, trend, freshness, definition ("list" lists them)')
+  .argument('<query...>', 'metric id, name or alias; typos forgiven')
+  .option('--period <period>', 'week (2026-W47) or a day inside it')
+  .option('--json', 'print one JSON object')
+  .action((words: string[], opts: { period?: string; json?: boolean }) =>
+    withRuntime(globals(), async (rt) => (words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts))),
+  );
+
+program
+  .command('log')
+  .description('log a manual entry (same rules as the Slack modal)')
+  .argument('<metric>')
+  .argument('<value>')
+  .requiredOption('--user <id>', 'Slack user id or email the entry counts for')
+  .option('--date <day>', 'local day, default today')
+  .option('--note <text>', 'optional note (≤ 500 characters)')
+  .action((metric: string, value: string, opts: { user: string; date?: string; note?: string }) => withRuntime(globals(), (rt) => logCommand(rt, metric, value, opts)));
+
+program
+  .command('refresh')
+  .description('collect daily values from every configured source (default: the trailing 7 days)')
+  .option('--source <id...>', 'only these sources')
+  .option('--from <day>', 'first local day')
+  .option('--to <day>', 'last local day')
+  .action((opts: { source?: string[]; from?: string; to?: string }) =>
+    withRuntime(globals(), async (rt) => {
+      const summary = await refreshCommand(rt, opts);
+      if (!summary.ok) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('doctor')
+  .description('check the config, the database and every configured source')
+  .action(() =>
+    withRuntime(globals(), async (rt) => {
+      const lines = await doctor(rt);
+      process.stdout.write(`${formatDoctor(lines)}\n`);
+      if (lines.some((l) => !l.ok)) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('backup')
+  .description('copy the database with SQLite online backup (safe while the bot runs)')
+  .argument('<file>')
+  .action((file: string) =>
+    withRuntime(globals(), async (rt) => {
+      await backupTo(rt.store, file);
+      process.stdout.write(`Backed up ${rt.store.location} to ${file}\n`);
+    }),
+  );
+
+program
+  .command('simplefin')
+  .description('SimpleFIN set-up')
+  .command('claim')
+  .argument('<setup-token>')
+  .description('exchange a one-time setup token for an access URL (printed once: keep it in SIMPLEFIN_ACCESS_URL)')
+  .action(async (token: string) => {
+    const accessUrl = await claimSetupToken(token, { baseUrl: process.env.SIMPLEFIN_BASE_URL });
+    process.stdout.write(
+      `${accessUrl}\n\nThis is shown once. Put it in your environment as SIMPLEFIN_ACCESS_URL (it contains credentials; never commit it or paste it in Slack).\n`,
+    );
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`scorecard: ${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,34 @@
+import type { Runtime } from '../runtime.js';
+import { findMetric } from '../metrics/catalog.js';
+import { metricAnswer } from '../digests/queries.js';
+import { renderMetricTerminal } from '../digests/render/terminal.js';
+import { printJson, resolveWeek, useColor, UsageError } from './common.js';
+
+export async function metricCommand(rt: Runtime, query: string, opts: { period?: string; json?: boolean }): Promise<void> {
+  const { match, suggestions } = findMetric(rt.config, query);
+  if (!match) {
+    const list = suggestions.map((m) => `  ${m.name} (${m.id})`).join('\n');
+    throw new UsageError(
+      suggestions.length
+        ? `No metric matches "${query}". Did you mean:\n${list}\nTry: scorecard metric ${suggestions[0]!.id}`
+        : `No metric matches "${query}". List them with: scorecard metric list`,
+    );
+  }
+  const ctx = rt.evalContext();
+  const { week, explicit } = resolveWeek(opts.period, ctx);
+  const answer = await metricAnswer(rt.store, ctx, match, week, explicit);
+  if (opts.json) printJson(answer);
+  else process.stdout.write(`${renderMetricTerminal(answer, { color: useColor(), now: ctx.now })}\n`);
+}
+
+export function listMetrics(rt: Runtime): void {
+  const lines: string[] = [];
+  for (const group of rt.config.groups) {
+    lines.push(group.name);
+    for (const id of group.metrics) {
+      const m = rt.config.metrics[id]!;
+      lines.push(`  ${id.padEnd(28)} ${m.name}${m.aliases.length ? ` (also: ${m.aliases.join(', ')})` : ''}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { ConfigError, describeValue, type Problem } from './errors.js';
+
+/**
+ * The core environment (Slack, database, server). Source credentials are read by each source itself.
+ * Secrets never appear in a problem: for them the message says what is wrong, not what the value is.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The store speaks SQLite only (better-sqlite3): `sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:`. */
+export const DATABASE_SCHEMES = ['sqlite:'] as const;
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/scorecard.db';
+
+/** Variables whose values must never be echoed (DATABASE_URL and SLACK_API_URL may embed a password). */
+const SECRET_VARIABLES = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'SLACK_API_URL']);
+
+function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*:)/i.exec(url)?.[1]?.toLowerCase();
+}
+
+export const coreEnvSchema = z.object({
+  /** Path of scorecard.yml; see `resolveConfigPath`. */
+  SCORECARD_CONFIG: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((url) => (DATABASE_SCHEMES as readonly string[]).includes(schemeOf(url) ?? '') && url.replace(/^[^:]+:(\/\/)?/, '') !== '', {
+      message: `a URL starting with ${DATABASE_SCHEMES.join(' or ')} and a file path, e.g. ${DEFAULT_DATABASE_URL}`,
+    })
+    .default(DEFAULT_DATABASE_URL),
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL like https://slack.com/api/' }).optional(),
+  PORT: z.coerce
+    .number({ error: 'a port number' })
+    .int('a whole port number')
+    .min(1, 'a port between 1 and 65535')
+    .max(65535, 'a port between 1 and 65535')
+    .default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SCORECARD_NOW: z.iso
+    .datetime({ offset: true, error: 'an ISO instant like 2026-11-16T08:00:00Z' })
+    .transform((text) => new Date(text))
+    .optional(),
+});
+
+export type CoreEnv = z.output<typeof coreEnvSchema>;
+
+export function loadEnv(env: Env = process.env): CoreEnv {
+  const names = Object.keys(coreEnvSchema.shape) as (keyof CoreEnv)[];
+  // `VAR=` in a .env file means "not set", not "set to nothing".
+  const input: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') input[name] = value.trim();
+  }
+  const result = coreEnvSchema.safeParse(input);
+  if (result.success) return result.data;
+
+  const problems: Problem[] = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const value = input[name];
+    return { path: name, expected: expectationOf(issue), found: foundText(name, value), hint: hintFor(name, value) };
+  });
+  throw new ConfigError('environment', problems);
+}
+
+function expectationOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  return issue.message;
+}
+
+function foundText(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (!SECRET_VARIABLES.has(name)) return describeValue(value);
+  if (name === 'DATABASE_URL') return `a URL with scheme ${JSON.stringify(schemeOf(value) ?? '(none)')} (rest not shown)`;
+  if (name === 'SLACK_BOT_TOKEN') return `a value that does not start with xoxb- (${value.length} characters, not shown)`;
+  if (name === 'SLACK_APP_TOKEN') return `a value that does not start with xapp- (${value.length} characters, not shown)`;
+  return `a value that is not valid (${value.length} characters, not shown)`;
+}
+
+function hintFor(name: string, value: string | undefined): string | undefined {
+  if (name === 'SLACK_BOT_TOKEN' && value?.startsWith('xapp-')) return 'that is the app-level token: put it in SLACK_APP_TOKEN';
+  if (name === 'SLACK_APP_TOKEN' && value?.startsWith('xoxb-')) return 'that is the bot token: put it in SLACK_BOT_TOKEN';
+  if (name === 'SLACK_BOT_TOKEN') return 'copy the Bot User OAuth Token from the Slack app page → OAuth & Permissions';
+  if (name === 'SLACK_APP_TOKEN') return 'create an app-level token with connections:write under Basic Information';
+  if (name === 'DATABASE_URL') return `use ${DEFAULT_DATABASE_URL}, or unset it for that default`;
+  if (name === 'LOG_LEVEL') return 'unset it for the default (info)';
+  return undefined;
+}

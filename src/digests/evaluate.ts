@@ -1,0 +1,114 @@
+import type { Config, Goal, Metric } from '../config/schema.js';
+import type { Aggregated, LocalDay, PeriodSettings, Status, Week } from '../metrics/types.js';
+import { aggregate, aggregateWeeks } from '../metrics/aggregate.js';
+import { goalFor, describeGoal } from '../metrics/goals.js';
+import { evaluateStatus, staleHours } from '../metrics/status.js';
+import { formatValue } from '../metrics/format.js';
+import { sparkline } from '../metrics/trend.js';
+import { quarterWeeks, trailingWeeks } from '../metrics/periods.js';
+import { aggregateRange, type LoadedData, type MetricData } from './data.js';
+
+/** Everything a digest or `/metric` needs to decide, besides the store: the config, "now" and which sources are connected. */
+export interface EvalContext {
+  config: Config;
+  now: Date;
+  periods: PeriodSettings;
+  /** True when the source has credentials (or is manual/sample). */
+  isConnected: (sourceId: string) => boolean;
+}
+
+export const TREND_WEEKS = 13;
+
+export function periodSettings(config: Config): PeriodSettings {
+  return { timezone: config.org.timezone, weekStart: config.org.week_start };
+}
+
+/** The range of local days a weekly view of `week` reads: the trend and the quarter, whichever starts first. */
+export function weeklyWindow(week: Week, periods: PeriodSettings): { from: LocalDay; to: LocalDay } {
+  const trend = trailingWeeks(week, TREND_WEEKS, periods);
+  const quarter = quarterWeeks(week, periods);
+  const first = [trend[0]!, quarter[0]!].reduce((a, b) => (a.start < b.start ? a : b));
+  return { from: first.start, to: week.end };
+}
+
+export type Connection = 'connected' | 'not_connected' | 'manual';
+
+export interface Figure {
+  value: number | null;
+  text: string;
+}
+
+export interface MetricWeek {
+  metric: Metric;
+  connection: Connection;
+  goal: Goal | undefined;
+  goalText: string;
+  thisWeek: Figure & { aggregated: Aggregated };
+  lastWeek: Figure;
+  qtdAvg: Figure;
+  trend: (number | null)[];
+  sparkline: string;
+  status: Status;
+  asOf: string | null;
+  source: string | null;
+  warnings: string[];
+}
+
+const EMPTY: MetricData = { days: [], asOf: null, source: null, warnings: [] };
+
+export function connectionOf(metric: Metric, ctx: EvalContext): Connection {
+  if (metric.source === 'manual') return 'manual';
+  return ctx.isConnected(metric.source) ? 'connected' : 'not_connected';
+}
+
+/** How a value is shown; a stock ratio with nothing flowing (runway with no sends) reads "∞ (no sends)". */
+export function displayValue(agg: Aggregated, metric: Metric): string {
+  if (agg.value === null && (agg.numerator ?? 0) > 0 && agg.denominator === 0) return '∞ (no sends)';
+  return formatValue(agg.value, metric.unit);
+}
+
+
+export function evaluateWeek(metric: Metric, loaded: LoadedData, week: Week, ctx: EvalContext): MetricWeek {
+  const data = loaded.byMetric.get(metric.id) ?? EMPTY;
+  const changes = loaded.goalChanges.get(metric.id) ?? [];
+  const trendWeeks = trailingWeeks(week, TREND_WEEKS, ctx.periods);
+  const weekly = trendWeeks.map((w) => aggregateRange(data, metric, w.start, w.end));
+  const current = weekly[weekly.length - 1]!;
+  const previous = weekly[weekly.length - 2] ?? aggregate([], metric.aggregate, metric.unit);
+  const quarter = quarterWeeks(week, ctx.periods).map((w) => aggregateRange(data, metric, w.start, w.end));
+  const qtd = aggregateWeeks(
+    quarter.filter((q) => q.days > 0),
+    metric.aggregate,
+    metric.unit,
+  );
+
+  const goal = goalFor(metric, week, changes);
+  const connection = connectionOf(metric, ctx);
+  const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
+  const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, week.endAt);
+  let status = evaluateStatus({
+    value: current.value,
+    goal,
+    unit: metric.unit,
+    tolerancePct: ctx.config.defaults.tolerance_pct,
+    toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
+    staleHours: stale,
+  });
+  if (current.value === null && connection === 'not_connected') status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
+
+  return {
+    metric,
+    connection,
+    goal,
+    goalText: goal ? describeGoal(goal, metric.unit) : '—',
+    thisWeek: { value: current.value, text: displayValue(current, metric), aggregated: current },
+    lastWeek: { value: previous.value, text: displayValue(previous, metric) },
+    qtdAvg: { value: qtd, text: formatValue(qtd, metric.unit) },
+    trend: weekly.map((w) => w.value),
+    sparkline: sparkline(weekly.map((w) => w.value)),
+    status,
+    asOf: data.asOf,
+    source: data.source,
+    warnings: data.warnings,
+  };
+}

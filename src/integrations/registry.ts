@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Env, Source } from './source.js';
+import { sampleSource } from './sample/index.js';
+import { zendeskSource } from './zendesk/index.js';
+import { intercomSource } from './intercom/index.js';
+import { livechatSource } from './livechat/index.js';
+import { autotaskSource } from './autotask/index.js';
+import { billSource } from './bill/index.js';
+import { smartleadSource } from './smartlead/index.js';
+
+/** Every source the product knows. Adding a source = its folder + one line here. */
+export const SOURCES: readonly Source<any, any>[] = [
+  sampleSource,
+  zendeskSource,
+  intercomSource,
+  livechatSource,
+  autotaskSource,
+  billSource,
+  smartleadSource,
+];
+
+/**
+ * Sources the default catalog names whose integration is not built yet. Their metrics load, render as
+ * "not connected" and can be fed by the sample in the demo; their `query` is accepted as written.
+ */
+export const PLANNED_SOURCES: readonly string[] = ['hubspot', 'simplefin', 'quickbooks', 'datto'];
+const plannedQuerySchema = z.record(z.string(), z.unknown());
+
+export function sourceById(id: string): Source<any, any> | undefined {
+  return SOURCES.find((s) => s.id === id);
+}
+
+/** Query schemas by source id, so the config loader reports bad `metrics.<id>.query` keys with their YAML path. */
+export function querySchemas(): Record<string, z.ZodType> {
+  const planned = PLANNED_SOURCES.filter((id) => !sourceById(id)).map((id) => [id, plannedQuerySchema] as const);
+  return Object.fromEntries([...planned, ...SOURCES.map((s) => [s.id, s.querySchema] as const)]);
+}
+
+export function settingsSchemas(): Record<string, z.ZodType> {
+  const planned = PLANNED_SOURCES.filter((id) => !sourceById(id)).map((id) => [id, plannedQuerySchema] as const);
+  return Object.fromEntries([...planned, ...SOURCES.map((s) => [s.id, s.settingsSchema] as const)]);
+}
+
+/** Whether a metric's source can deliver: manual metrics always can; others need credentials in the environment. */
+export function isSourceConnected(sourceId: string, env: Env): boolean {
+  if (sourceId === 'manual' || sourceId === 'derived') return true;
+  return sourceById(sourceId)?.configured(env) ?? false;
+}

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import { loadConfig } from './config/load.js';
+import { loadEnv, type CoreEnv } from './config/env.js';
+import type { Config } from './config/schema.js';
+import { openStore, type Store } from './store/db.js';
+import { createLogger } from './logger.js';
+import { periodSettings, type EvalContext } from './digests/evaluate.js';
+import { isSourceConnected, querySchemas, settingsSchemas } from './integrations/registry.js';
+import type { Env } from './integrations/source.js';
+
+/** What every entry point (CLI command, bot, scheduler) works with: config, environment, store, logger and "now". */
+export interface Runtime {
+  config: Config;
+  configPath: string;
+  env: CoreEnv;
+  rawEnv: Env;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  evalContext(now?: Date): EvalContext;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  configPath?: string;
+  databaseUrl?: string;
+  /** A pinned instant (`--now`, SCORECARD_NOW) makes every output reproducible. */
+  now?: Date;
+  env?: Env;
+  logger?: Logger;
+  /** The demo pretends every source is connected: the sample stands in for all of them. */
+  allConnected?: boolean;
+}
+
+export function parseNow(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`--now / SCORECARD_NOW must be an ISO time like 2026-11-16T08:00:00-06:00 — got "${value}"`);
+  return date;
+}
+
+export function loadRuntimeConfig(opts: { configPath?: string; env: Env }) {
+  return loadConfig({ path: opts.configPath, env: opts.env, querySchemas: querySchemas(), settingsSchemas: settingsSchemas() });
+}
+
+export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  const rawEnv = opts.env ?? process.env;
+  const env = loadEnv(rawEnv);
+  const { config, path } = loadRuntimeConfig({ configPath: opts.configPath, env: rawEnv });
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const store = await openStore(opts.databaseUrl ?? env.DATABASE_URL);
+  const pinned = opts.now ?? env.SCORECARD_NOW;
+  const now = () => pinned ?? new Date();
+  const periods = periodSettings(config);
+  const isConnected = opts.allConnected ? () => true : (id: string) => isSourceConnected(id, rawEnv);
+  return {
+    config,
+    configPath: path,
+    env,
+    rawEnv,
+    store,
+    logger,
+    now,
+    evalContext: (at?: Date) => ({ config, now: at ?? now(), periods, isConnected }),
+    close: () => store.close(),
+  };
+}
