@@ -2,10 +2,26 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { SourceErrorClass } from './errors.js';
 
-/** Rate limit of one bucket: at most `max` requests per `perMs` (token bucket / sliding window). */
+/**
+ * Rate limit of one bucket: at most `max` requests reach the server in any `perMs` (exact sliding window,
+ * see limiter.ts). Every attempt counts, retries included.
+ */
 export interface RateLimit {
   max: number;
   perMs: number;
+  /**
+   * Requests naming this bucket do not count toward (nor wait for) the `default` bucket, e.g. HubSpot search,
+   * which the API exempts from its ten-secondly limit: `search: { max: 4, perMs: 1000, exemptFromDefault: true }`.
+   * Without it a request naming a bucket must pass both that bucket and `default`.
+   */
+  exemptFromDefault?: boolean;
+  /**
+   * By default a request keeps its slot until `perMs` (+1 ms) after its response, the latest moment the server
+   * can have counted it — exact, at the cost of the response time per window. With `marginMs` the request is
+   * assumed to have reached the server by `start + marginMs`, which helps throughput with slow APIs but is
+   * only safe when sending never takes longer than that.
+   */
+  marginMs?: number;
 }
 
 export interface HttpClientOptions {
@@ -16,12 +32,22 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Basic auth; the password is redacted automatically. */
   auth?: { username: string; password: string };
-  /** Named limiter buckets; `default` applies to every request, others only to requests that name them. */
+  /** Named limiter buckets; `default` applies to every request (except those naming an `exemptFromDefault` bucket), others only to requests that name them. */
   limits: { default: RateLimit } & Record<string, RateLimit>;
-  /** Maximum requests in flight at once, per bucket name (default bucket key `default`). */
+  /**
+   * Maximum requests in flight at once, per bucket name (default bucket key `default`). A number, or the
+   * `default` key, caps every request of the client (exempt buckets included); other keys cap that bucket.
+   * Default: 8 for the whole client.
+   */
   maxConcurrency?: number | ({ default: number } & Record<string, number>);
+  /** Whole-request deadline per attempt; default 30 000. */
   timeoutMs?: number;
-  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Defaults: maxRetries 4, baseDelayMs 500, maxDelayMs 30 000 (capped exponential backoff, full jitter).
+   * `maxRetryAfterMs` (default 120 000): a `Retry-After` / reset header asking for a longer wait ends the
+   * request at once (a 429 as rate_limited, "asked to wait N s") instead of stalling the refresh.
+   */
+  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   /** Extra strings to redact (API keys sent in query strings, access URLs…). */
   secrets?: string[];
   /**
@@ -39,8 +65,15 @@ export interface HttpClientOptions {
    */
   retryDelayFromHeaders?: (headers: Record<string, string>, now: number) => number | undefined;
   logger?: Logger;
-  /** Test hook: sleep function (defaults to setTimeout). */
+  /**
+   * Shared counters to increment as well as the client's own `stats` (pass `SourceContext.stats` so the
+   * refresh records calls and 429s in `source_runs`).
+   */
+  stats?: { calls: number; rateLimited: number };
+  /** Test hook: sleep function for retry backoff (defaults to setTimeout). */
   sleep?: (ms: number) => Promise<void>;
+  /** Test hook: randomness for backoff jitter, in [0, 1) (defaults to Math.random). */
+  random?: () => number;
 }
 
 export interface HttpRequest {

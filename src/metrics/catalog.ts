@@ -107,7 +107,7 @@ function nearness(query: string, keys: Keys): number {
 }
 
 export interface MetricSearch {
-  /** Set for an exact match, or a close match that no other metric ties with. */
+  /** Set for an exact, prefix or substring match that no other metric ties with; typos only ever suggest. */
   match?: Metric;
   /** When there is no match: up to three candidates, nearest first. */
   suggestions: Metric[];
@@ -115,7 +115,7 @@ export interface MetricSearch {
 
 const SUGGESTIONS = 3;
 
-/** Finds a metric by id, name or alias, forgiving case, separators, small typos and partial words. */
+/** Finds a metric by id, name or alias, forgiving case, separators and partial words; small typos give suggestions. */
 export function findMetric(config: Config, query: string): MetricSearch {
   const q = normalize(query);
   if (q === '') return { suggestions: [] };
@@ -128,7 +128,9 @@ export function findMetric(config: Config, query: string): MetricSearch {
     .sort((a, b) => a.score.tier - b.score.tier || a.score.edits - b.score.edits || a.order - b.order);
 
   const [first, second] = qualified;
-  if (first && (!second || better(first.score, second.score))) return { match: first.metric, suggestions: [] };
+  // A typo is never answered as if it were what the user meant: it becomes the first suggestion ("dails" → Dials?).
+  const certain = first && first.score.tier <= Tier.Substring;
+  if (first && certain && (!second || better(first.score, second.score))) return { match: first.metric, suggestions: [] };
   if (qualified.length > 0) return { suggestions: qualified.slice(0, SUGGESTIONS).map((s) => s.metric) };
 
   const nearest = scored

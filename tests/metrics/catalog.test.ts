@@ -74,23 +74,18 @@ describe('findMetric', () => {
   it.each([
     ['dials', 'dials'],
     ['DIALS', 'dials'],
-    ['dails', 'dials'],
-    ['dilas', 'dials'],
     ['calls', 'dials'],
     ['cash', 'cash_position'],
     ['Cash Position', 'cash_position'],
     ['cash-position', 'cash_position'],
     ['cash_position', 'cash_position'],
-    ['cahs position', 'cash_position'],
     ['bank', 'cash_position'],
     ['w250 dials', 'w250_dials'],
     ['W250_Dials', 'w250_dials'],
     ['dial', 'dials'],
     ['frt', 'first_response'],
     ['first response', 'first_response'],
-    ['first respnse', 'first_response'],
     ['average first', 'first_response'],
-    ['ticketz closd', 'tickets_closed'],
     ['convos', 'dm_conversations'],
     ['conversations', 'dm_conversations'],
     ['decision maker', 'dm_conversations'],
@@ -98,11 +93,23 @@ describe('findMetric', () => {
     ['open tickets', 'open_tickets'],
     ['mql', 'mqls'],
     ['coi meetings created', 'coi_created'],
-    ['coi meetngs atended', 'coi_attended'],
   ])('%s → %s', (query, id) => {
     const result = findMetric(config, query);
     expect(result.match?.id).toBe(id);
     expect(result.suggestions).toEqual([]);
+  });
+
+  it.each([
+    ['dails', 'dials'],
+    ['dilas', 'dials'],
+    ['cahs position', 'cash_position'],
+    ['first respnse', 'first_response'],
+    ['ticketz closd', 'tickets_closed'],
+    ['coi meetngs atended', 'coi_attended'],
+  ])('suggests rather than answers a typo: %s → %s first', (query, id) => {
+    const result = findMetric(config, query);
+    expect(result.match).toBeUndefined();
+    expect(ids(result.suggestions)[0]).toBe(id);
   });
 
   it('suggests the closest three, nearest first, when a query fits several metrics', () => {

@@ -1,0 +1,299 @@
+import type { Logger } from 'pino';
+import type { Config, Metric } from '../config/schema.js';
+import { addDays, daysInRange, isValidDay, localDayOf } from '../metrics/periods.js';
+import type { LocalDay } from '../metrics/types.js';
+import {
+  finishSourceRun,
+  markSourceAlerted,
+  recordSourceFailure,
+  recordSourceSuccess,
+  startSourceRun,
+} from '../store/source-health.js';
+import { upsertDailyValues } from '../store/daily-values.js';
+import { syncStateFor } from '../store/sync-state.js';
+import type { Store } from '../store/db.js';
+import type { NewDailyValue } from '../store/types.js';
+import { isSourceError, type SourceErrorClass } from './errors.js';
+import { createRedactor } from './redact.js';
+import type { CollectedValue, Env, Source, SourceContext } from './source.js';
+
+/**
+ * The refresh job: every configured source collects the window concurrently, each value batch is upserted in
+ * its own transaction, every run is recorded, and source health drives one failure alert and one recovery.
+ *
+ * A failed run never writes zeros and never touches values it did not produce: the batches written before the
+ * failure hold correct values (each batch is complete for what it covers), the rest keep their last good values,
+ * which show as stale once they pass their freshness limit.
+ */
+
+export interface RefreshDeps {
+  store: Store;
+  config: Config;
+  env: Env;
+  logger: Logger;
+  now: Date;
+  sources: readonly Source<any, any>[];
+  /** Posts to the ops channel; without it no alert is sent (nor marked as sent). */
+  notify?: (text: string) => Promise<void>;
+}
+
+export interface RefreshProgress {
+  source: string;
+  /** The newest day in the batch just written. */
+  day: LocalDay;
+  /** Days of the window done so far (values written ÷ metrics, capped at `total`), whatever order the source yields in. */
+  done: number;
+  /** Days in the window. */
+  total: number;
+}
+
+export interface RefreshOptions {
+  sourceIds?: string[];
+  from?: LocalDay;
+  to?: LocalDay;
+  onProgress?: (progress: RefreshProgress) => void;
+  /** Consecutive failed runs before the ops alert (default 3). */
+  alertAfterFailures?: number;
+}
+
+/** `internal`: the source threw something other than a SourceError (a bug, not the remote side). */
+export type RefreshErrorClass = SourceErrorClass | 'internal';
+
+export interface SourceRunSummary {
+  source: string;
+  status: 'ok' | 'failed' | 'not_configured' | 'skipped';
+  calls: number;
+  rateLimited: number;
+  valuesWritten: number;
+  durationMs: number;
+  errorClass?: RefreshErrorClass;
+  /** Redacted. */
+  error?: string;
+  /** Why a source was skipped or not configured. */
+  detail?: string;
+}
+
+export interface RefreshSummary {
+  from: LocalDay;
+  to: LocalDay;
+  results: SourceRunSummary[];
+  /** True when no source failed (not configured and skipped sources do not count as failures). */
+  ok: boolean;
+}
+
+export function refreshWindow(config: Config, now: Date, from?: LocalDay, to?: LocalDay): { from: LocalDay; to: LocalDay } {
+  const end = to ?? localDayOf(now, config.org.timezone);
+  const start = from ?? addDays(end, -(config.defaults.refresh_trailing_days - 1));
+  for (const [name, day] of [['from', start], ['to', end]] as const) {
+    if (!isValidDay(day)) throw new Error(`refresh --${name} must be a date like 2026-11-16, got "${day}"`);
+  }
+  if (start > end) throw new Error(`refresh window is empty: from ${start} is after to ${end}`);
+  return { from: start, to: end };
+}
+
+export async function refresh(deps: RefreshDeps, opts: RefreshOptions = {}): Promise<RefreshSummary> {
+  const { from, to } = refreshWindow(deps.config, deps.now, opts.from, opts.to);
+  const known = new Map(deps.sources.map((source) => [source.id, source]));
+  const wanted = opts.sourceIds ? [...new Set(opts.sourceIds)] : [...known.keys()];
+  const metrics = Object.entries(deps.config.metrics).map(([id, metric]): Metric => ({ ...metric, id }));
+
+  const settled = await Promise.allSettled(
+    wanted.map(async (id): Promise<SourceRunSummary> => {
+      const source = known.get(id);
+      if (!source) {
+        return {
+          ...emptyResult(id, 'failed'),
+          errorClass: 'config',
+          error: `unknown source "${id}" (known: ${[...known.keys()].join(', ') || 'none'})`,
+        };
+      }
+      return runSource(deps, opts, source, { from, to, metrics: metrics.filter((metric) => metric.source === id) });
+    }),
+  );
+  const results = settled.map((outcome, i): SourceRunSummary => {
+    if (outcome.status === 'fulfilled') return outcome.value;
+    // Only the store itself can land here (runSource catches everything the source throws).
+    const message = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+    return { ...emptyResult(wanted[i]!, 'failed'), errorClass: 'internal', error: message };
+  });
+  return { from, to, results, ok: results.every((result) => result.status !== 'failed') };
+}
+
+function emptyResult(source: string, status: SourceRunSummary['status']): SourceRunSummary {
+  return { source, status, calls: 0, rateLimited: 0, valuesWritten: 0, durationMs: 0 };
+}
+
+async function runSource(
+  deps: RefreshDeps,
+  opts: RefreshOptions,
+  source: Source<any, any>,
+  request: { from: LocalDay; to: LocalDay; metrics: Metric[] },
+): Promise<SourceRunSummary> {
+  const { store, now } = deps;
+  const logger = deps.logger.child({ source: source.id });
+  if (!source.configured(deps.env)) {
+    return { ...emptyResult(source.id, 'not_configured'), detail: `set ${source.envVars.join(', ')}` };
+  }
+  if (request.metrics.length === 0) {
+    return { ...emptyResult(source.id, 'skipped'), detail: 'no metric uses this source' };
+  }
+
+  const startedAt = performance.now();
+  // Later writes (sync state, finish time) stamp real elapsed time on top of the pinned "now".
+  const clock = () => new Date(now.getTime() + (performance.now() - startedAt));
+  // Credentials only: a `<SOURCE>_BASE_URL` is kept readable in errors.
+  const redactText = createRedactor(source.envVars.filter((name) => !name.endsWith('_BASE_URL')).map((name) => deps.env[name]));
+  const stats = { calls: 0, rateLimited: 0 };
+  const ctx: SourceContext = { config: deps.config, env: deps.env, logger, state: syncStateFor(store, clock), now, stats };
+  const wantedMetrics = new Set(request.metrics.map((metric) => metric.id));
+  const total = daysBetween(request.from, request.to);
+  const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
+  let valuesWritten = 0;
+
+  try {
+    for await (const batch of source.collect(ctx, request)) {
+      const rows = batch
+        .filter((value) => acceptValue(value, wantedMetrics, request, logger))
+        .map((value) => toRow(value, source.id, now, redactText));
+      valuesWritten += await upsertDailyValues(store, rows);
+      const newest = rows.reduce((day, row) => (row.day > day ? row.day : day), request.from);
+      if (rows.length > 0) {
+        const done = Math.min(total, Math.floor(valuesWritten / request.metrics.length));
+        opts.onProgress?.({ source: source.id, day: newest, done, total });
+      }
+    }
+  } catch (error) {
+    const errorClass: RefreshErrorClass = isSourceError(error) ? error.errorClass : 'internal';
+    const message = redactText(detailOf(error));
+    const summary: SourceRunSummary = {
+      ...emptyResult(source.id, 'failed'),
+      calls: stats.calls,
+      rateLimited: stats.rateLimited,
+      valuesWritten,
+      durationMs: Math.round(performance.now() - startedAt),
+      errorClass,
+      error: message,
+    };
+    logger.error({ errorClass, calls: stats.calls, valuesWritten }, `refresh failed: ${message}`);
+    await finishSourceRun(store, runId, { ...summary, status: 'failed' }, clock());
+    const health = await recordSourceFailure(store, source.id, errorClass, message, clock());
+    const threshold = opts.alertAfterFailures ?? 3;
+    if (deps.notify && health.consecutive_failures >= threshold && health.alerted_at === null) {
+      if (await markSourceAlerted(store, source.id, clock())) {
+        await send(deps, logger, alertText(source, errorClass, message, health.consecutive_failures, request.metrics));
+      }
+    }
+    return summary;
+  }
+
+  const summary: SourceRunSummary = {
+    ...emptyResult(source.id, 'ok'),
+    calls: stats.calls,
+    rateLimited: stats.rateLimited,
+    valuesWritten,
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+  await finishSourceRun(store, runId, { ...summary, status: 'ok' }, clock());
+  const { recovered } = await recordSourceSuccess(store, source.id, clock());
+  if (recovered && deps.notify) await send(deps, logger, recoveryText(source, request.metrics));
+  logger.info({ calls: stats.calls, rateLimited: stats.rateLimited, valuesWritten }, 'refresh ok');
+  return summary;
+}
+
+/** A failed alert post is logged, never allowed to turn a source result into an exception. */
+async function send(deps: RefreshDeps, logger: Logger, text: string): Promise<void> {
+  try {
+    await deps.notify?.(text);
+  } catch (error) {
+    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not post the source alert');
+  }
+}
+
+/** Values for metrics the run did not ask for, or days outside the window, are a source bug: dropped, logged. */
+function acceptValue(
+  value: CollectedValue,
+  wanted: Set<string>,
+  request: { from: LocalDay; to: LocalDay },
+  logger: Logger,
+): boolean {
+  const ok =
+    wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
+  if (!ok) logger.warn({ metric: value.metricId, day: value.day }, 'dropped a value outside the requested metrics or window');
+  return ok;
+}
+
+/** The error text without SourceError's `source: class:` prefix, which the summary shows in its own columns. */
+function detailOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (!isSourceError(error)) return `${error.name}: ${error.message}`;
+  const prefix = `${error.source}: ${error.errorClass}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+function toRow(value: CollectedValue, source: string, now: Date, redactText: (text: string) => string): NewDailyValue {
+  const warnings = value.warnings?.filter((warning) => warning.trim() !== '').map(redactText) ?? [];
+  return {
+    metric_id: value.metricId,
+    day: value.day,
+    value: value.value,
+    numerator: value.numerator ?? null,
+    denominator: value.denominator ?? null,
+    source,
+    fetched_at: now.toISOString(),
+    warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
+  };
+}
+
+function daysBetween(from: LocalDay, to: LocalDay): number {
+  return daysInRange(from, addDays(to, 1)).length;
+}
+
+const MEANING: Record<RefreshErrorClass, string> = {
+  auth: 'the credentials were rejected or revoked — reconnect it or update its credentials',
+  rate_limited: 'it hit its API rate limit or quota',
+  unavailable: 'the service could not be reached or kept answering with server errors',
+  bad_response: 'it answered with data the bot does not understand (an API change?)',
+  config: 'it refused the request as invalid — check its settings in scorecard.yml',
+  internal: 'the bot hit an unexpected error while reading it',
+};
+
+function metricNames(metrics: Metric[]): string {
+  const names = metrics.map((metric) => metric.name);
+  return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+}
+
+export function alertText(source: Source<any, any>, errorClass: RefreshErrorClass, error: string, failures: number, metrics: Metric[]): string {
+  return [
+    `:rotating_light: *${source.name}* has failed ${failures} refreshes in a row (${errorClass}): ${MEANING[errorClass]}.`,
+    `Its metrics (${metricNames(metrics)}) show their last good values, marked stale, until it recovers.`,
+    `Last error: ${error.slice(0, 300)}`,
+  ].join('\n');
+}
+
+export function recoveryText(source: Source<any, any>, metrics: Metric[]): string {
+  return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
+}
+
+/** The table `scorecard refresh` prints: one aligned row per source. */
+export function formatRefreshSummary(summary: RefreshSummary): string {
+  const header = ['source', 'status', 'calls', '429s', 'values', 'time', 'error'];
+  const rows = summary.results.map((r) => [
+    r.source,
+    r.status.replace('_', ' '),
+    String(r.calls),
+    String(r.rateLimited),
+    String(r.valuesWritten),
+    r.status === 'ok' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)}s` : '',
+    r.error ? `${r.errorClass}: ${r.error}` : (r.detail ?? ''),
+  ]);
+  const numeric = new Set([2, 3, 4, 5]);
+  const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, col) => (col === cells.length - 1 ? cell : numeric.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+      .join('  ')
+      .trimEnd();
+  const failed = summary.results.filter((r) => r.status === 'failed').length;
+  const footer = `${summary.from} → ${summary.to}: ${summary.results.length - failed} of ${summary.results.length} sources without failure`;
+  return [line(header), ...rows.map(line), footer].join('\n');
+}

@@ -1,0 +1,153 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** End to end: the built binary, as a user runs it, on a temp database. `npm test` builds first. */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'dist/src/cli.js');
+const NOW = '2026-11-16T08:00:00-06:00';
+
+let dir: string;
+let demoDb: string;
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${demoDb}`, SCORECARD_CONFIG: join(root, 'scorecard.example.yml'), ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "npm run build" (npm test does it first)`);
+  dir = mkdtempSync(join(tmpdir(), 'scorecard-cli-'));
+  demoDb = join(dir, 'demo.db');
+  const demo = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
+  expect(demo.stderr).toBe('');
+  expect(demo.code).toBe(0);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scorecard demo', () => {
+  it('prints the weekly scorecard with its period and timezone, every group, then both daily digests', () => {
+    const { stdout, code } = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Weekly scorecard 2026-W46');
+    expect(stdout).toContain('Mon 9 Nov – Sun 15 Nov 2026 · America/Chicago');
+    for (const group of ['Inside Sales', 'Outside Sales', 'Warm 250', 'Reactive Operations', 'Finance', 'Support']) expect(stdout).toContain(`── ${group} ──`);
+    const metricRows = stdout.split('\n').filter((l) => /[🟢🟡🔴⚪🕒▫]/u.test(l) && !l.startsWith('🟢 '));
+    expect(metricRows.length).toBeGreaterThanOrEqual(25);
+    expect(stdout).toContain('Cash digest, Monday 16 Nov 2026');
+    expect(stdout).toContain('Support digest, Monday 16 Nov 2026');
+    // The planned stale source shows its age instead of a colour.
+    expect(stdout).toMatch(/Bills pending approval .*🕒 \d+ d/);
+  });
+
+  it('prints identical output for the same --now', () => {
+    const a = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
+    const b = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe('scorecard metric', () => {
+  it('prints one JSON object with metric, period, value, goal, status and as_of', () => {
+    const { stdout, code } = run(['--now', NOW, 'metric', 'cash', '--json']);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(answer).toMatchObject({ metric: 'cash', period: '2026-11-16', goal: '≥ $500K' });
+    expect(typeof answer.value).toBe('number');
+    expect(['green', 'yellow', 'red']).toContain(answer.status);
+    expect(answer.as_of).toMatch(/^2026-11-16T/);
+    expect(answer.trend.values).toHaveLength(13);
+  });
+
+  it('answers a flow for the last completed week', () => {
+    const answer = JSON.parse(run(['--now', NOW, 'metric', 'dials', '--json']).stdout);
+    expect(answer).toMatchObject({ metric: 'dials', period: '2026-W46', period_range: { start: '2026-11-09', end: '2026-11-15' } });
+    expect(answer.reason).toContain('vs goal ≥ 125');
+  });
+
+  it('suggests the closest metrics for a typo and exits 1', () => {
+    const { stderr, code } = run(['--now', NOW, 'metric', 'dails']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('No metric matches "dails"');
+    expect(stderr).toContain('Dials (dials)');
+  });
+});
+
+describe('scorecard log', () => {
+  it('stores an entry that the next metric answer reflects', () => {
+    const before = JSON.parse(run(['--now', NOW, 'metric', 'hybrid_networking_events', '--json', '--period', '2026-W47']).stdout);
+    const logged = run(['--now', NOW, 'log', 'hybrid_networking_events', '2', '--user', 'U0REP00001', '--note', 'chamber breakfast']);
+    expect(logged.stderr).toBe('');
+    expect(logged.stdout).toContain('Logged 2 Networking events (hybrid) for 2026-11-16');
+    const after = JSON.parse(run(['--now', NOW, 'metric', 'hybrid_networking_events', '--json', '--period', '2026-W47']).stdout);
+    expect(after.value).toBe((before.value ?? 0) + 2);
+  });
+
+  it('refuses a source-fed metric, a future date and an out-of-bounds value, storing nothing', () => {
+    const before = JSON.parse(run(['--now', NOW, 'metric', 'hybrid_coi_created', '--json', '--period', '2026-W47']).stdout).value;
+    const fed = run(['--now', NOW, 'log', 'dials', '3', '--user', 'U0REP00001']);
+    expect(fed.code).toBe(1);
+    expect(fed.stderr).toContain("comes from hubspot; it can't be logged by hand");
+    const future = run(['--now', NOW, 'log', 'hybrid_coi_created', '1', '--user', 'U0REP00001', '--date', '2026-11-18']);
+    expect(future.stderr).toContain('That date is in the future; today is 2026-11-16.');
+    const big = run(['--now', NOW, 'log', 'hybrid_coi_created', '100000', '--user', 'U0REP00001']);
+    expect(big.stderr).toMatch(/value: Enter a value between 0 and/);
+    const after = JSON.parse(run(['--now', NOW, 'metric', 'hybrid_coi_created', '--json', '--period', '2026-W47']).stdout).value;
+    expect(after).toBe(before);
+  });
+});
+
+describe('scorecard digest', () => {
+  it('prints the weekly view model as JSON with the exact period', () => {
+    const view = JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json']).stdout);
+    expect(view.period).toMatchObject({ label: '2026-W46', start: '2026-11-09', end: '2026-11-15', timezone: 'America/Chicago' });
+    expect(view.groups.length).toBeGreaterThanOrEqual(9);
+    const total = view.summary.green + view.summary.yellow + view.summary.red + view.summary.grey;
+    expect(total).toBe(view.groups.flatMap((g: { rows: unknown[] }) => g.rows).length);
+  });
+
+  it('re-renders a past week reproducibly', () => {
+    const a = run(['--now', NOW, 'digest', 'weekly', '--period', '2026-W40']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('Weekly scorecard 2026-W40');
+    expect(a.stdout).toBe(run(['--now', NOW, 'digest', 'weekly', '--period', '2026-W40']).stdout);
+  });
+
+  it('prints the cash digest as JSON', () => {
+    const view = JSON.parse(run(['--now', NOW, 'digest', 'cash', '--json']).stdout);
+    expect(view.kind).toBe('cash');
+    expect(view.items[0]).toMatchObject({ id: 'cash', window: 'now' });
+  });
+});
+
+describe('configuration errors', () => {
+  it('names the file, the YAML path and the fix for a broken scorecard.yml', () => {
+    const text = readFileSync(join(root, 'scorecard.example.yml'), 'utf8').replace('op: ">="', 'op: ">"');
+    const broken = join(dir, 'scorecard.yml');
+    writeFileSync(broken, text);
+    const { stderr, code } = run(['metric', 'cash'], { SCORECARD_CONFIG: broken });
+    expect(code).toBe(2);
+    expect(stderr).toContain('scorecard.yml');
+    expect(stderr).toMatch(/metrics\.\w+\.goal\.op \(line \d+:\d+\)/);
+  });
+});
+
+describe('scorecard backup', () => {
+  it('copies the database online', () => {
+    const copy = join(dir, 'backup.db');
+    const { code } = run(['backup', copy]);
+    expect(code).toBe(0);
+    const answer = JSON.parse(run(['--now', NOW, 'metric', 'cash', '--json'], { DATABASE_URL: `sqlite:${copy}` }).stdout);
+    expect(answer.metric).toBe('cash');
+    expect(typeof answer.value).toBe('number');
+  });
+});
