@@ -10,6 +10,7 @@ import { logCommand } from './cli/log.js';
 import { refreshCommand } from './cli/refresh.js';
 import { doctor, formatDoctor } from './cli/doctor.js';
 import { claimSetupToken } from './integrations/simplefin/claim.js';
+import { importAdSpend } from './cli/import.js';
 
 const program = new Command('scorecard')
   .description('Weekly KPI scorecard and daily digests, from cached daily snapshots.')
@@ -88,6 +89,15 @@ program
       process.stdout.write(`Backed up ${rt.store.location} to ${file}\n`);
     }),
   );
+
+program
+  .command('import')
+  .description('import figures from files')
+  .command('ad-spend')
+  .argument('<file.csv>', 'columns date,channel,spend_usd (one row per channel and day)')
+  .option('--metric <id>', 'the currency metric to fill', 'ad_spend')
+  .description('daily ad spend for cost per MQL; re-importing a day replaces it')
+  .action((file: string, opts: { metric: string }) => withRuntime(globals(), (rt) => importAdSpend(rt, file, opts)));
 
 program
   .command('simplefin')

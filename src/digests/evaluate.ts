@@ -23,12 +23,22 @@ export function periodSettings(config: Config): PeriodSettings {
   return { timezone: config.org.timezone, weekStart: config.org.week_start };
 }
 
+/** A week with the weeks its row shows: the 13-week trend (ending with it) and its quarter so far. Computed once per view. */
+export interface WeekFrame {
+  week: Week;
+  trend: Week[];
+  quarter: Week[];
+}
+
+export function weekFrame(week: Week, periods: PeriodSettings): WeekFrame {
+  return { week, trend: trailingWeeks(week, TREND_WEEKS, periods), quarter: quarterWeeks(week, periods) };
+}
+
 /** The range of local days a weekly view of `week` reads: the trend and the quarter, whichever starts first. */
 export function weeklyWindow(week: Week, periods: PeriodSettings): { from: LocalDay; to: LocalDay } {
-  const trend = trailingWeeks(week, TREND_WEEKS, periods);
-  const quarter = quarterWeeks(week, periods);
-  const first = [trend[0]!, quarter[0]!].reduce((a, b) => (a.start < b.start ? a : b));
-  return { from: first.start, to: week.end };
+  const frame = weekFrame(week, periods);
+  const first = [frame.trend[0]!, frame.quarter[0]!].reduce((a, b) => (a.start < b.start ? a : b));
+  return { from: first.start, to: frame.week.end };
 }
 
 export type Connection = 'connected' | 'not_connected' | 'manual';
@@ -68,14 +78,16 @@ export function displayValue(agg: Aggregated, metric: Metric): string {
 }
 
 
-export function evaluateWeek(metric: Metric, loaded: LoadedData, week: Week, ctx: EvalContext): MetricWeek {
+/** Pass a WeekFrame when evaluating many metrics for one week; a bare Week computes its frame. */
+export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame | Week, ctx: EvalContext): MetricWeek {
+  const frame = 'trend' in at ? at : weekFrame(at, ctx.periods);
+  const { week } = frame;
   const data = loaded.byMetric.get(metric.id) ?? EMPTY;
   const changes = loaded.goalChanges.get(metric.id) ?? [];
-  const trendWeeks = trailingWeeks(week, TREND_WEEKS, ctx.periods);
-  const weekly = trendWeeks.map((w) => aggregateRange(data, metric, w.start, w.end));
+  const weekly = frame.trend.map((w) => aggregateRange(data, metric, w.start, w.end));
   const current = weekly[weekly.length - 1]!;
   const previous = weekly[weekly.length - 2] ?? aggregate([], metric.aggregate, metric.unit);
-  const quarter = quarterWeeks(week, ctx.periods).map((w) => aggregateRange(data, metric, w.start, w.end));
+  const quarter = frame.quarter.map((w) => aggregateRange(data, metric, w.start, w.end));
   const qtd = aggregateWeeks(
     quarter.filter((q) => q.days > 0),
     metric.aggregate,

@@ -3,7 +3,7 @@ import type { LocalDay, StatusKind, Week } from '../metrics/types.js';
 import { addDays, lastCompletedWeek, localDayOf, weekContaining } from '../metrics/periods.js';
 import { formatValue } from '../metrics/format.js';
 import { aggregateRange, type LoadedData } from './data.js';
-import { displayValue, evaluateWeek, weeklyWindow, type EvalContext } from './evaluate.js';
+import { displayValue, evaluateWeek, weekFrame, weeklyWindow, type EvalContext } from './evaluate.js';
 import { lastDayOf } from './weekly.js';
 import { buildDailyItem } from './daily.js';
 
@@ -57,10 +57,11 @@ export function buildMetricAnswer(
   week: Week,
   loaded: LoadedData,
   ctx: EvalContext,
-  trendLabels: string[],
   explicitPeriod: boolean,
 ): MetricAnswer {
-  const evaluated = evaluateWeek(metric, loaded, week, ctx);
+  const frame = weekFrame(week, ctx.periods);
+  const trendLabels = frame.trend.map((w) => w.label);
+  const evaluated = evaluateWeek(metric, loaded, frame, ctx);
   const data = loaded.byMetric.get(metric.id);
   const today = localDayOf(ctx.now, ctx.periods.timezone);
   const current = weekContaining(today, ctx.periods);

@@ -1,11 +1,10 @@
 import type { Metric } from '../config/schema.js';
 import type { Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
-import { trailingWeeks } from '../metrics/periods.js';
 import type { Store } from '../store/db.js';
 import { loadMetricData } from './data.js';
 import { buildDailyDigest, dailyWindow, type DailyDigest, type DailyKind } from './daily.js';
-import { TREND_WEEKS, weeklyWindow, type EvalContext } from './evaluate.js';
+import { weeklyWindow, type EvalContext } from './evaluate.js';
 import { answerWindow, buildMetricAnswer, type MetricAnswer } from './metric-answer.js';
 import { buildWeeklyScorecard, type WeeklyScorecard } from './weekly.js';
 
@@ -31,6 +30,5 @@ export async function dailyDigest(store: Store, ctx: EvalContext, kind: DailyKin
 export async function metricAnswer(store: Store, ctx: EvalContext, metric: Metric, week: Week, explicitPeriod: boolean): Promise<MetricAnswer> {
   const { from, to } = answerWindow(week, ctx);
   const loaded = await loadMetricData(store, [metric], from, to);
-  const labels = trailingWeeks(week, TREND_WEEKS, ctx.periods).map((w) => w.label);
-  return buildMetricAnswer(metric, week, loaded, ctx, labels, explicitPeriod);
+  return buildMetricAnswer(metric, week, loaded, ctx, explicitPeriod);
 }

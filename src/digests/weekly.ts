@@ -2,7 +2,7 @@ import type { Metric } from '../config/schema.js';
 import type { StatusKind, Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
 import type { LoadedData } from './data.js';
-import { evaluateWeek, type EvalContext, type MetricWeek } from './evaluate.js';
+import { evaluateWeek, weekFrame, type EvalContext, type MetricWeek } from './evaluate.js';
 
 export interface WeeklyRow {
   id: string;
@@ -79,6 +79,7 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
   const notConnected = new Set<string>();
   let oldestAsOf: string | null = null;
   const evaluatedById = new Map<string, WeeklyRow>();
+  const frame = weekFrame(week, ctx.periods);
 
   const groups: WeeklyGroup[] = ctx.config.groups.map((group) => ({
     id: group.id,
@@ -89,7 +90,7 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
         const cached = evaluatedById.get(id);
         if (cached) return cached;
         const metric = { ...ctx.config.metrics[id]!, id };
-        const evaluated = evaluateWeek(metric, loaded, week, ctx);
+        const evaluated = evaluateWeek(metric, loaded, frame, ctx);
         const row = toWeeklyRow(evaluated);
         evaluatedById.set(id, row);
         const kind = row.status;

@@ -18,8 +18,17 @@ export interface FormatOptions {
 const MINUS = '\u2212';
 const NO_VALUE = '—';
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Digits with thousands separators; Intl formatters are costly to build, so one per precision is kept. */
 function grouped(n: number, minDecimals: number, maxDecimals: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals });
+  const key = `${minDecimals}:${maxDecimals}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(n);
 }
 
 function roundTo(n: number, decimals: number): number {

@@ -72,15 +72,21 @@ export async function getDailyValues(
 }
 
 /** The newest `fetched_at` per metric (metrics never fetched are absent), for staleness. */
+/**
+ * When each metric's newest day was fetched: its "as of". Every refresh rewrites its window up to today, so the newest
+ * day carries the latest successful fetch. One primary-key seek per metric, so the cost never grows with history
+ * (a max(fetched_at) over all rows would).
+ */
 export async function latestFetchedAt(store: Store, metricIds: readonly string[]): Promise<Map<string, string>> {
-  if (metricIds.length === 0) return new Map();
-  const rows = await store.db
-    .selectFrom('daily_values')
-    .select(['metric_id', (eb) => eb.fn.max('fetched_at').as('fetched_at')])
-    .where('metric_id', 'in', metricIds)
-    .groupBy('metric_id')
-    .execute();
-  return new Map(rows.map((row) => [row.metric_id, row.fetched_at]));
+  const newest = store.sqlite.prepare<[string], { fetched_at: string }>(
+    'SELECT fetched_at FROM daily_values WHERE metric_id = ? ORDER BY day DESC LIMIT 1',
+  );
+  const result = new Map<string, string>();
+  for (const id of metricIds) {
+    const row = newest.get(id);
+    if (row) result.set(id, row.fetched_at);
+  }
+  return result;
 }
 
 export async function countDailyValues(store: Store): Promise<number> {

@@ -141,6 +141,30 @@ describe('configuration errors', () => {
   });
 });
 
+describe('scorecard import ad-spend', () => {
+  it('imports daily spend that cost per MQL then divides by MQLs', () => {
+    const before = JSON.parse(run(['--now', NOW, 'metric', 'ad_spend', '--json', '--period', '2026-W47']).stdout);
+    const csv = join(dir, 'spend.csv');
+    writeFileSync(csv, 'date,channel,spend_usd\n2026-11-16,google,400.25\n2026-11-16,meta,99.75\n');
+    const imported = run(['--now', NOW, 'import', 'ad-spend', csv]);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain('Imported 2 rows: $500 over 1 days (2026-11-16 → 2026-11-16) into ad_spend.');
+    const after = JSON.parse(run(['--now', NOW, 'metric', 'ad_spend', '--json', '--period', '2026-W47']).stdout);
+    expect(after.value).toBeCloseTo((before.value ?? 0) + 500, 2);
+    // Importing the same file again replaces the day instead of adding to it.
+    run(['--now', NOW, 'import', 'ad-spend', csv]);
+    expect(JSON.parse(run(['--now', NOW, 'metric', 'ad_spend', '--json', '--period', '2026-W47']).stdout).value).toBeCloseTo(after.value, 2);
+  });
+
+  it('refuses a file with bad lines and stores nothing', () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'date,channel,spend_usd\n2026-11-15,google,abc\n');
+    const { code, stderr } = run(['--now', NOW, 'import', 'ad-spend', csv]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('line 2: spend_usd must be a number ≥ 0 — found "abc"');
+  });
+});
+
 describe('scorecard backup', () => {
   it('copies the database online', () => {
     const copy = join(dir, 'backup.db');

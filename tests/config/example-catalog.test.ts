@@ -24,7 +24,8 @@ const EXPECTED: Record<string, { source: string; aggregate: string; goal?: Goal 
   same_day_close_rate: { source: 'autotask', aggregate: 'ratio', goal: { op: '>=', value: 70 } },
   utilization: { source: 'autotask', aggregate: 'ratio', goal: { op: '>=', value: 60 } },
   mqls: { source: 'hubspot', aggregate: 'sum' },
-  cost_per_mql: { source: 'hubspot', aggregate: 'ratio' },
+  ad_spend: { source: 'manual', aggregate: 'sum' },
+  cost_per_mql: { source: 'derived', aggregate: 'ratio' },
   cash: { source: 'simplefin', aggregate: 'last', goal: { op: '>=', value: 500000 } },
   bills_pending_approval: { source: 'bill', aggregate: 'last' },
   bills_pending_amount: { source: 'bill', aggregate: 'last' },
@@ -90,7 +91,7 @@ describe('scorecard.example.yml catalog', () => {
   it('uses the units DESIGN implies', () => {
     const units = Object.fromEntries(metrics.map((metric) => [metric.id, metric.unit]));
     expect(units).toMatchObject({
-      cash: 'currency', bills_pending_amount: 'currency', mrr_closed: 'currency', cost_per_mql: 'currency',
+      cash: 'currency', bills_pending_amount: 'currency', mrr_closed: 'currency', cost_per_mql: 'currency', ad_spend: 'currency',
       same_day_close_rate: 'percent', utilization: 'percent', profit_margin: 'percent',
       first_response_time: 'hours', lead_queue_runway: 'days', dials: 'count',
     });

@@ -16,7 +16,7 @@ describe('the shipped example', () => {
   it('loads cleanly with defaults filled in', () => {
     const loaded = loadConfig({ path: EXAMPLE, env: {} });
     expect(loaded.path).toBe(EXAMPLE);
-    expect(loaded.metrics).toHaveLength(34);
+    expect(loaded.metrics).toHaveLength(35);
     expect(loaded.config.org).toEqual({ name: 'Example Co', timezone: 'America/Chicago', week_start: 'monday' });
     expect(loaded.config.defaults.tolerance_pct).toBe(10);
     expect(loaded.config.schedule.weekly).toBe('0 8 * * 1');

@@ -42,7 +42,7 @@ describe('source schemas', () => {
   it('lists the known sources when nothing is close', () => {
     const text = replaceOnce(BASE_CONFIG, 'source: hubspot', 'source: salesforce');
     expect(loadError(temp, text, { querySchemas }).message).toContain(
-      'unknown source "salesforce" — known sources: manual, sample, hubspot, simplefin',
+      'unknown source "salesforce" — known sources: manual, derived, sample, hubspot, simplefin',
     );
   });
 
@@ -117,7 +117,7 @@ describe('source schemas', () => {
     const { metrics } = loadConfig({ path: example, env: {} });
     const anyQuery = z.record(z.string(), z.unknown());
     const registered = Object.fromEntries(
-      [...new Set(metrics.map((metric) => metric.source))].filter((id) => id !== 'manual').map((id) => [id, anyQuery]),
+      [...new Set(metrics.map((metric) => metric.source))].filter((id) => id !== 'manual' && id !== 'derived').map((id) => [id, anyQuery]),
     );
     expect(Object.keys(registered).sort()).toEqual(['autotask', 'bill', 'datto', 'hubspot', 'quickbooks', 'simplefin', 'smartlead', 'zendesk']);
     expect(() => loadConfig({ path: example, env: {}, querySchemas: registered })).not.toThrow();

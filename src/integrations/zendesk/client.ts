@@ -6,9 +6,11 @@ import {
   currentUserSchema,
   searchCountSchema,
   searchExportSchema,
+  ticketMetricEventsPageSchema,
   ticketsWithMetricSetsSchema,
   type ExportedTicket,
   type TicketMetric,
+  type TicketMetricEvent,
   type ZendeskSettings,
 } from './schemas.js';
 
@@ -37,11 +39,19 @@ export function zendeskCredentials(env: Env): ZendeskCredentials | undefined {
   return undefined;
 }
 
-/** The Team plan's account limit (the lowest plan), and the search export's own 100 requests/min. */
+/**
+ * The Team plan's account limit (the lowest plan), the search export's own 100 requests/min and the
+ * incremental exports' 10 requests/min.
+ */
 export const ZENDESK_LIMITS = {
   default: { max: 200, perMs: 60_000 },
   export: { max: 100, perMs: 60_000 },
+  incremental: { max: 10, perMs: 60_000 },
 };
+
+const METRIC_EVENTS_PATH = '/api/v2/incremental/ticket_metric_events';
+
+type PageRequest = { url: string; params?: Record<string, string | number> };
 
 export class ZendeskApi {
   private readonly origin: string;
@@ -88,6 +98,31 @@ export class ZendeskApi {
       url: '/api/v2/search/export',
       params: { query, 'filter[type]': 'ticket', 'page[size]': this.pageSize, 'page[after]': afterCursor },
     };
+  }
+
+  /**
+   * Ticket metric events from `start` on, one page at a time, through the time-based incremental export
+   * (events in time order). Stops at the end of the stream, once a page reaches `end` (later pages only hold
+   * later events), or when a page makes no progress (a last page can point back at itself).
+   */
+  async *ticketMetricEvents(start: Date, end: Date): AsyncGenerator<TicketMetricEvent[]> {
+    const endSeconds = Math.ceil(end.getTime() / 1000);
+    let startTime = Math.floor(start.getTime() / 1000);
+    let request: PageRequest = { url: METRIC_EVENTS_PATH, params: { start_time: startTime } };
+    for (;;) {
+      const page = await this.http.request({ ...request, bucket: 'incremental' }, ticketMetricEventsPageSchema);
+      yield page.ticket_metric_events;
+      const lastEvent = page.ticket_metric_events.at(-1);
+      const reached = page.end_time ?? (lastEvent ? Math.floor(Date.parse(lastEvent.time) / 1000) : startTime);
+      if (page.end_of_stream === true || reached >= endSeconds || reached <= startTime) return;
+      startTime = reached;
+      request = this.sameAccount(page.next_page) ? { url: page.next_page } : { url: METRIC_EVENTS_PATH, params: { start_time: startTime } };
+    }
+  }
+
+  /** Whether a next-page URL points at this account: credentials never leave for another host. */
+  private sameAccount(url: string | null | undefined): url is string {
+    return typeof url === 'string' && url !== '' && new URL(url, this.origin).origin === this.origin;
   }
 
   /** Metric sets of up to 100 tickets in one call (`tickets/show_many` with the `metric_sets` sideload). */

@@ -8,6 +8,8 @@ import type { CheckResult, CollectedValue, CollectRequest, Source, SourceContext
 import { createZendeskApi, zendeskCredentials, type ClientHooks, type ZendeskApi } from './client.js';
 import {
   addFirstReplies,
+  addSlaBreaches,
+  breachCountValues,
   metricsByTicketId,
   rangeTerms,
   ratioValues,
@@ -17,7 +19,7 @@ import {
   type RatioSum,
   type ReplyTimeOptions,
 } from './collect.js';
-import { zendeskQuerySchema, zendeskSettingsSchema, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
+import { SLA_METRICS, zendeskQuerySchema, zendeskSettingsSchema, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
 
 /** Credentials first (`Source.envVars`), then the base URL override. */
 export const ZENDESK_ENV_VARS = [
@@ -32,10 +34,14 @@ export const ZENDESK_ENV_VARS = [
 export const supportDigestQueries = {
   open_tickets: { query: { kind: 'open_tickets' }, aggregate: 'last', unit: 'count' },
   first_response_time: { query: { kind: 'first_reply_time' }, aggregate: 'ratio', unit: 'hours' },
+  support_sla_breaches: { query: { kind: 'sla_breaches' }, aggregate: 'sum', unit: 'count' },
 } as const satisfies Record<string, { query: ZendeskQuery; aggregate: string; unit: string }>;
 
 /** Days per search export run: bounds memory (only per-day sums are kept) and yields a batch per week. */
 const CHUNK_DAYS = 7;
+
+/** Zendesk refuses an incremental export `start_time` under a few minutes old ("Too recent start_time"). */
+const RECENT_START_MS = 5 * 60_000;
 
 interface Plan {
   api: ZendeskApi;
@@ -44,6 +50,7 @@ interface Plan {
   exclusions: Exclusions;
   replyTime: ReplyTimeOptions;
   logger: Logger;
+  now: Date;
 }
 
 export function createZendeskSource(hooks: ClientHooks = {}): Source<ZendeskSettings, ZendeskQuery> {
@@ -71,6 +78,7 @@ function planFor(ctx: SourceContext, hooks: ClientHooks): Plan {
     exclusions: { owners: settings.excluded_owners ?? ctx.config.support.excluded_owners, groups: settings.excluded_groups },
     replyTime: { mode: settings.minutes ?? (schedule ? 'schedule' : 'calendar'), schedule, timezone: ctx.config.org.timezone },
     logger: ctx.logger.child({ source: 'zendesk' }),
+    now: ctx.now,
   };
 }
 
@@ -97,6 +105,11 @@ async function* collectZendesk(ctx: SourceContext, request: CollectRequest, hook
           const values = await firstReplyTimes(plan, metric, chunk, replyTime);
           if (values.length > 0) yield values;
         }
+        break;
+      }
+      case 'sla_breaches': {
+        const slaMetrics = new Set<string>(query.metrics ?? SLA_METRICS);
+        for (const chunk of chunked(days, CHUNK_DAYS)) yield await slaBreaches(plan, metric, chunk, slaMetrics);
         break;
       }
     }
@@ -146,6 +159,28 @@ async function firstReplyTimes(
   }
   plan.logger.debug({ metric: metric.id, from: first, to: last, tickets }, 'zendesk first reply times collected');
   return ratioValues(metric.id, days, sums);
+}
+
+/**
+ * Breaches in the chunk's days, from the ticket metric events export. The events carry no group or assignee,
+ * so the support exclusions cannot apply here: breaches on every ticket count.
+ */
+async function slaBreaches(plan: Plan, metric: Metric, days: readonly LocalDay[], slaMetrics: ReadonlySet<string>): Promise<CollectedValue[]> {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const end = dayInstant(addDays(last, 1), plan.timezone);
+  // Starting earlier than the first day is harmless: events outside the chunk's days are skipped.
+  const start = new Date(Math.min(dayInstant(first, plan.timezone).getTime(), plan.now.getTime() - RECENT_START_MS));
+  const breaches = new Map<LocalDay, Set<string>>();
+  const daySet = new Set(days);
+  let events = 0;
+  for await (const page of plan.api.ticketMetricEvents(start, end)) {
+    addSlaBreaches(breaches, page, daySet, slaMetrics, plan.timezone);
+    events += page.length;
+  }
+  plan.logger.debug({ metric: metric.id, from: first, to: last, events }, 'zendesk sla breaches collected');
+  return breachCountValues(metric.id, days, breaches);
 }
 
 async function checkZendesk(ctx: SourceContext, hooks: ClientHooks): Promise<CheckResult> {

@@ -19,14 +19,29 @@ import { rateLimitSettingsSchema } from '../http.js';
 export const REPLY_TIME_MODES = ['calendar', 'business', 'schedule'] as const;
 export type ReplyTimeMode = (typeof REPLY_TIME_MODES)[number];
 
+/** The ticket metrics an SLA policy can set a target on (`metric` of a ticket metric event). */
+export const SLA_METRICS = [
+  'reply_time',
+  'requester_wait_time',
+  'agent_work_time',
+  'resolution_time',
+  'periodic_update_time',
+  'pausable_update_time',
+] as const;
+export type SlaMetric = (typeof SLA_METRICS)[number];
+
 export const zendeskSettingsSchema = z
   .object({
     /**
      * Overrides of the documented limits, per bucket: `default` (every request; the Team plan's 200/min —
-     * Growth/Professional allow 400, Enterprise 700) and `export` (search export, 100/min per account).
+     * Growth/Professional allow 400, Enterprise 700), `export` (search export, 100/min per account) and
+     * `incremental` (incremental exports, 10/min).
      */
     rate_limit: rateLimitSettingsSchema
-      .refine((limits) => Object.keys(limits).every((bucket) => bucket === 'default' || bucket === 'export'), 'buckets are default and export')
+      .refine(
+        (limits) => Object.keys(limits).every((bucket) => bucket === 'default' || bucket === 'export' || bucket === 'incremental'),
+        'buckets are default, export and incremental',
+      )
       .optional(),
     minutes: z.enum(REPLY_TIME_MODES).optional(),
     /** Replaces `config.support.excluded_owners` for Zendesk: assignee emails or user ids. */
@@ -48,6 +63,8 @@ export const zendeskQuerySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('first_reply_time'), minutes: z.enum(REPLY_TIME_MODES).optional() }).strict(),
   z.object({ kind: z.literal('tickets_created') }).strict(),
   z.object({ kind: z.literal('tickets_solved') }).strict(),
+  /** SLA targets breached, per local day of the breach; `metrics` narrows which targets count (default all). */
+  z.object({ kind: z.literal('sla_breaches'), metrics: z.array(z.enum(SLA_METRICS)).min(1).optional() }).strict(),
 ]);
 export type ZendeskQuery = z.output<typeof zendeskQuerySchema>;
 
@@ -89,6 +106,35 @@ export type TicketMetric = z.output<typeof ticketMetricSchema>;
 export const ticketsWithMetricSetsSchema = z.object({
   tickets: z.array(z.object({ id: z.number().int() })),
   metric_sets: z.array(ticketMetricSchema).default([]),
+});
+
+/**
+ * One ticket metric event. `metric` and `type` stay open strings: Zendesk adds values over time
+ * (`group_ownership_time`, `apply_group_sla`) and an unknown one must not fail the page.
+ */
+export const ticketMetricEventSchema = z.object({
+  id: z.number().int(),
+  ticket_id: z.number().int(),
+  metric: z.string(),
+  instance_id: z.number().int(),
+  type: z.string(),
+  time: z.string().refine((time) => !Number.isNaN(Date.parse(time)), 'an ISO 8601 time'),
+  /** "In general, you can ignore any event where `deleted` is true" (Zendesk docs). */
+  deleted: z.boolean().optional(),
+});
+export type TicketMetricEvent = z.output<typeof ticketMetricEventSchema>;
+
+/**
+ * `GET /api/v2/incremental/ticket_metric_events?start_time=…`, time-based incremental export: events in time
+ * order, `end_time` (Unix seconds, the next page's start), `next_page`. `end_of_stream` is documented for every
+ * incremental export but missing from this endpoint's own example, hence optional.
+ */
+export const ticketMetricEventsPageSchema = z.object({
+  ticket_metric_events: z.array(ticketMetricEventSchema),
+  next_page: z.string().nullable().optional(),
+  end_time: z.number().int().nullable().optional(),
+  end_of_stream: z.boolean().optional(),
+  count: z.number().int().optional(),
 });
 
 /** `GET /api/v2/users/me`: an unauthenticated call answers with an anonymous user whose id is null. */

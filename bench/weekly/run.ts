@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../src/config/load.js';
+import { configSchema, type Config, type Metric } from '../../src/config/schema.js';
+import { metricsOf } from '../../src/metrics/catalog.js';
+import { addDays, lastCompletedWeek, trailingWeeks } from '../../src/metrics/periods.js';
+import { openStore, type Store } from '../../src/store/db.js';
+import { upsertDailyValues } from '../../src/store/daily-values.js';
+import { sampleSeries } from '../../src/integrations/sample/generate.js';
+import { periodSettings } from '../../src/digests/evaluate.js';
+import { weeklyScorecard } from '../../src/digests/queries.js';
+
+/**
+ * Weekly digest cost for a 100-metric catalog over 1 and 5 years of daily values: median time and rows read.
+ * Targets: < 50 ms per digest, and 5 years within 1.5× of 1 year (cost follows metrics × weeks shown, not history).
+ */
+
+export interface WeeklyBenchResult {
+  metrics: number;
+  runs: number;
+  years: { years: number; storedRows: number; rowsRead: number; medianMs: number; p95Ms: number }[];
+  ratio5to1: number;
+}
+
+const NOW = new Date('2026-11-16T14:00:00Z');
+
+/** 100 metrics: the example catalog's non-derived metrics cloned with new ids, in ten groups. */
+export function hundredMetricConfig(): Config {
+  const base = loadConfig({}).config;
+  const templates = metricsOf(base).filter((m) => m.source !== 'derived');
+  const metrics: Record<string, unknown> = {};
+  const groups: { id: string; name: string; metrics: string[] }[] = Array.from({ length: 10 }, (_, g) => ({ id: `group_${g}`, name: `Group ${g + 1}`, metrics: [] }));
+  for (let i = 0; i < 100; i++) {
+    const { id: _id, ...template } = templates[i % templates.length]!;
+    const id = `m${String(i).padStart(3, '0')}_${templates[i % templates.length]!.id}`;
+    metrics[id] = { ...template, name: `${template.name} #${i}`, aliases: [], cadence: ['weekly'], source: 'sample', query: {}, sensitive: false };
+    groups[i % 10]!.metrics.push(id);
+  }
+  return configSchema.parse({ ...base, groups, metrics, digests: { cash: [], support: [] } });
+}
+
+async function seed(store: Store, config: Config, years: number): Promise<number> {
+  const to = addDays(lastCompletedWeek(NOW, periodSettings(config)).end, -1);
+  const from = addDays(to, -Math.round(365.25 * years));
+  let rows = 0;
+  for (const metric of metricsOf(config) as Metric[]) {
+    const batch = [...sampleSeries({ seed: 7, missingWeek: null }, metric, from, to)].map((v) => ({
+      metric_id: metric.id,
+      day: v.day,
+      value: v.value,
+      numerator: v.numerator,
+      denominator: v.denominator,
+      source: 'sample',
+      fetched_at: NOW.toISOString(),
+      warnings: null,
+    }));
+    rows += await upsertDailyValues(store, batch);
+  }
+  return rows;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+
+export async function runWeeklyBench(runs = 40): Promise<WeeklyBenchResult> {
+  const config = hundredMetricConfig();
+  const ctx = { config, now: NOW, periods: periodSettings(config), isConnected: () => true };
+  const week = lastCompletedWeek(NOW, ctx.periods);
+  const dir = mkdtempSync(join(tmpdir(), 'scorecard-bench-'));
+  const out: WeeklyBenchResult['years'] = [];
+  try {
+    for (const years of [1, 5]) {
+      const store = await openStore(`sqlite:${join(dir, `${years}y.db`)}`);
+      const storedRows = await seed(store, config, years);
+      let rowsRead = 0;
+      for (let i = 0; i < 5; i++) await weeklyScorecard(store, ctx, week); // warm caches and JIT
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        // Rotate through recent weeks so no result is cached anywhere but in SQLite's page cache.
+        const w = trailingWeeks(week, 4, ctx.periods)[i % 4]!;
+        const t0 = performance.now();
+        const view = await weeklyScorecard(store, ctx, w);
+        times.push(performance.now() - t0);
+        rowsRead = view.rowsRead;
+      }
+      out.push({ years, storedRows, rowsRead, medianMs: median(times), p95Ms: p95(times) });
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { metrics: 100, runs, years: out, ratio5to1: out[1]!.medianMs / out[0]!.medianMs };
+}
+
+export function formatWeeklyBench(r: WeeklyBenchResult): string {
+  const lines = r.years.map(
+    (y) => `  ${y.years} year(s): ${y.storedRows.toLocaleString('en-US')} rows stored, ${y.rowsRead.toLocaleString('en-US')} read per digest, median ${y.medianMs.toFixed(1)} ms, p95 ${y.p95Ms.toFixed(1)} ms`,
+  );
+  return [`Weekly digest, ${r.metrics} metrics, ${r.runs} runs each:`, ...lines, `  5-year ÷ 1-year median: ${r.ratio5to1.toFixed(2)}× (target ≤ 1.5×; target < 50 ms)`].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runWeeklyBench().then((r) => console.log(formatWeeklyBench(r)));
+}

@@ -1,0 +1,36 @@
+import { describe, it, expect } from 'vitest';
+import { parseAdSpendCsv } from '../../../src/integrations/import/ad-spend.js';
+
+describe('parseAdSpendCsv', () => {
+  it('sums channels per day in exact cents, in any column order, with quoted fields', () => {
+    const csv = ['channel,spend_usd,date,campaign', 'google,0.10,2026-11-16,x', '"Meta, paid social",0.20,2026-11-16,y', 'google,"1,250.55",2026-11-17,z', ''].join('\n');
+    const result = parseAdSpendCsv(csv);
+    expect(result).toEqual({
+      ok: true,
+      rows: 3,
+      days: [
+        { day: '2026-11-16', spend: 0.3, channels: ['Meta, paid social', 'google'] },
+        { day: '2026-11-17', spend: 1250.55, channels: ['google'] },
+      ],
+    });
+  });
+
+  it('names the missing columns', () => {
+    expect(parseAdSpendCsv('day,spend\n2026-11-16,3')).toEqual({
+      ok: false,
+      errors: ['line 1: missing columns date, channel, spend_usd (expected a header like date,channel,spend_usd)'],
+    });
+  });
+
+  it('lists every bad line and keeps nothing', () => {
+    const result = parseAdSpendCsv('date,channel,spend_usd\n2026-11-16,google,12\n16/11/2026,meta,3\n2026-11-17,meta,-4\n2026-11-18,meta,\n');
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'line 3: date must be YYYY-MM-DD — found "16/11/2026"',
+        'line 4: spend_usd must be a number ≥ 0 — found "-4"',
+        'line 5: spend_usd must be a number ≥ 0 — found ""',
+      ],
+    });
+  });
+});
