@@ -33,7 +33,15 @@ program
   .argument('<kind>', 'weekly | cash | support')
   .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
   .option('--json', 'print the view model as JSON')
-  .action((kind: string, opts: { period?: string; json?: boolean }) => withRuntime(globals(), (rt) => digestCommand(rt, kind, opts)));
+  .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
+  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
+    withRuntime(globals(), async (rt) => {
+      if (!opts.post) return digestCommand(rt, kind, opts);
+      // Loaded only when posting: the Slack client is not needed to print a digest.
+      const { postDigestCommand } = await import('./cli/post.js');
+      await postDigestCommand(rt, kind, opts);
+    }),
+  );
 
 program
   .command('metric')

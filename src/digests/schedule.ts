@@ -186,12 +186,13 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const queues = new Map<string, Promise<unknown>>();
   const out = deps.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
 
-  /** One run of a job name at a time; a cron fire during a catch-up waits for it instead of racing it. */
+  /** Work `stop()` waits for. */
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work)).catch(() => undefined);
     return work;
   };
+  /** One run of a job name at a time; a cron fire during a catch-up waits for it instead of racing it. */
   const serial = <T>(name: string, task: () => Promise<T>): Promise<T> => {
     const run = (queues.get(name) ?? Promise.resolve()).catch(() => undefined).then(task);
     queues.set(name, run);
@@ -257,8 +258,13 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       const period = digestPeriod(kind, missedAt, periods);
       if ((await getDigestRun(rt.store, { kind, period, channel }))?.status === 'posted') continue;
       logger.info({ kind, period, missedAt: missedAt.toISOString() }, `catching up the missed ${kind} digest`);
-      const outcome = await serial(kind, () => runDigest(kind, period));
-      runs.push({ kind, period, missedAt: missedAt.toISOString(), outcome });
+      try {
+        const outcome = await serial(kind, () => runDigest(kind, period));
+        runs.push({ kind, period, missedAt: missedAt.toISOString(), outcome });
+      } catch (err) {
+        // One digest failing (say, its channel was archived) must not keep the others from catching up.
+        logger.error({ kind, period, error: describeSlackError(err) }, `catch-up of the ${kind} digest failed`);
+      }
     }
     return runs;
   }

@@ -2,7 +2,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { Unit } from '../../config/schema.js';
 import type { LocalDay, StatusKind } from '../../metrics/types.js';
 import { formatValue } from '../../metrics/format.js';
-import { ageOf, dayLabel, dayRange, STATUS_EMOJI, STATUS_WORD } from './text.js';
+import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from './text.js';
 import { context, header, plain, section } from './blocks-metric.js';
 import { clip, escapeMrkdwn } from './blocks-common.js';
 
@@ -157,6 +157,6 @@ export function renderHomeView(model: HomeModel): HomeView {
     if (model.health.length === 0) blocks.push(context('No source has run yet.'));
     else blocks.push(section(model.health.map((row) => healthLine(row, model.now)).join('\n')));
   }
-  blocks.push(context(`Updated ${ageOf(model.now.toISOString(), model.now)} · ${STATUS_EMOJI.green} ${STATUS_WORD.green} · ${STATUS_EMOJI.yellow} ${STATUS_WORD.yellow} · ${STATUS_EMOJI.red} ${STATUS_WORD.red}`));
+  blocks.push(context(`Updated ${localTime(model.now.toISOString(), model.week.timezone)} · ${STATUS_EMOJI.green} ${STATUS_WORD.green} · ${STATUS_EMOJI.yellow} ${STATUS_WORD.yellow} · ${STATUS_EMOJI.red} ${STATUS_WORD.red}`));
   return { type: 'home', blocks };
 }

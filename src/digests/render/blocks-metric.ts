@@ -5,6 +5,7 @@ import { formatValue } from '../../metrics/format.js';
 import type { MetricAnswer } from '../metric-answer.js';
 import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from './text.js';
 import { clip, escapeMrkdwn, type SlackMessage } from './blocks-common.js';
+import { blocksTextLength, SLACK_LIMITS } from './limits.js';
 
 /** Block Kit for `/metric`: the answer, its shared copy, suggestions, the list, help and the refusal. */
 
@@ -41,12 +42,18 @@ export function decodeMetricRef(value: string | undefined): MetricRef | undefine
 // ── small builders shared by the bot's renderers: every text is clipped to its Block Kit limit ──────────
 
 export const plain = (text: string, max = 3000): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
-export const mrkdwn = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text, max) });
-export const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
+export const mrkdwn = (text: string, max = 2000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text, max) });
+export const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text, 3000) });
 export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, 10).map((t) => mrkdwn(t)) });
 export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, 150) });
 
 // ── the answer ──────────────────────────────────────────────────────────────────────────────────────────
+
+const EXPLANATION_MAX = 1200;
+const MAX_NOTES = 6;
+const NOTE_MAX_CHARS = 250;
+/** Leaves room under Slack's cumulative text limit for the closing lines of a list. */
+const LIST_BUDGET = SLACK_LIMITS.messageTotalText - 500;
 
 export interface MetricAnswerOptions {
   now: Date;
@@ -96,17 +103,21 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     mrkdwn(`*Quarter-to-date avg*\n${answer.qtd_avg.text}`),
     mrkdwn(`*13-week trend*\n${answer.trend.sparkline || '—'}`),
   ];
+  // Config texts are short in practice; the caps keep a pathological one inside the ~11k-character message budget.
+  const explain = (label: string, text: string) => `*${label}* ${clip(escapeMrkdwn(text), EXPLANATION_MAX)}`;
   const explanation = [
-    `*Definition* ${escapeMrkdwn(answer.definition)}`,
-    `*Why it matters* ${escapeMrkdwn(answer.why)}`,
-    `*Calculation* ${escapeMrkdwn(answer.calculation)}`,
-    ...(answer.edge_cases ? [`*Edge cases* ${escapeMrkdwn(answer.edge_cases)}`] : []),
+    explain('Definition', answer.definition),
+    explain('Why it matters', answer.why),
+    explain('Calculation', answer.calculation),
+    ...(answer.edge_cases ? [explain('Edge cases', answer.edge_cases)] : []),
   ];
-  const notes = [...(answer.caveat ? [answer.caveat] : []), ...answer.warnings].map((note) => `⚠️ ${escapeMrkdwn(note)}`);
+  const notes = [...(answer.caveat ? [answer.caveat] : []), ...answer.warnings]
+    .slice(0, MAX_NOTES)
+    .map((note) => `⚠️ ${clip(escapeMrkdwn(note), NOTE_MAX_CHARS)}`);
 
   const blocks: KnownBlock[] = [
     header(answer.name),
-    section(`*${answer.value_text}*  ${status}\n${escapeMrkdwn(answer.reason)}`),
+    section(`*${answer.value_text}*  ${status}\n${clip(escapeMrkdwn(answer.reason), 500)}`),
     { type: 'section', fields },
     context(freshnessText(answer, opts.now)),
     { type: 'divider' },
@@ -160,15 +171,19 @@ export function renderMetricList(config: Config): BlockMessage {
   if (unlisted.length) groups.push({ name: 'Other', ids: unlisted });
 
   const blocks: KnownBlock[] = [header('Metrics'), context('Ask for one with `/metric <name>`; 🔒 marks restricted figures.')];
-  // One section per group; the 50-block cap leaves room for far more groups than a scorecard has.
-  for (const group of groups.slice(0, 45)) {
+  let left = 0;
+  for (const group of groups) {
     const lines = group.ids.map((id) => {
       const metric = config.metrics[id];
       if (!metric) return `• \`${id}\``;
-      return `• ${escapeMrkdwn(metric.name)} \`${id}\`${metric.sensitive ? ' 🔒' : ''}`;
+      return `• ${clip(escapeMrkdwn(metric.name), 80)} \`${id}\`${metric.sensitive ? ' 🔒' : ''}`;
     });
-    blocks.push(section(`*${escapeMrkdwn(group.name)}*\n${lines.join('\n')}`));
+    const block = section(`*${clip(escapeMrkdwn(group.name), 80)}*\n${lines.join('\n')}`);
+    // Past the message budget (blocks or characters) the rest is summarised instead of cut off mid-list.
+    if (left > 0 || blocks.length >= SLACK_LIMITS.messageBlocks - 2 || blocksTextLength([...blocks, block]) > LIST_BUDGET) left += group.ids.length;
+    else blocks.push(block);
   }
+  if (left > 0) blocks.push(context(`…and ${left} more. Ask for one by name, e.g. \`/metric ${clip(groups[groups.length - 1]?.ids[0] ?? 'cash', 40)}\`.`));
   return { text: `${metricsOf(config).length} metrics in ${groups.length} groups`, blocks };
 }
 
