@@ -57,7 +57,13 @@ export interface HttpClientOptions {
    * 5xx/network unavailable (retried), other 4xx config (not retried).
    */
   classify?: (res: { status: number; data: unknown; headers: Record<string, string> }) =>
-    | { errorClass: SourceErrorClass; retryable: boolean; message?: string }
+    | {
+        errorClass: SourceErrorClass;
+        retryable: boolean;
+        message?: string;
+        /** Wait before retrying when the body says how long (used when no Retry-After / reset header does). */
+        retryAfterMs?: number;
+      }
     | undefined;
   /**
    * Milliseconds to wait before retrying, from source-specific headers (e.g. Intercom X-RateLimit-Reset epoch seconds).

@@ -21,7 +21,15 @@ const DEFAULT_RETRY = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 30_000, max
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN']);
 const MAX_DETAIL_CHARS = 200;
 
-type Failure = { errorClass: SourceErrorClass; retryable: boolean; message: string; status?: number; headers?: Record<string, string> };
+type Failure = {
+  errorClass: SourceErrorClass;
+  retryable: boolean;
+  message: string;
+  status?: number;
+  headers?: Record<string, string>;
+  /** A wait the source derived from the error body (HubSpot's 429 policies); headers still win. */
+  retryAfterMs?: number;
+};
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +130,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** Header-given wait if any (failing when it is unreasonably long), else capped exponential backoff with full jitter. */
   function retryDelay(failure: Failure, attempt: number): number | undefined {
-    const fromHeaders = failure.headers ? headerDelayMs(failure.headers, options.retryDelayFromHeaders) : undefined;
+    const fromHeaders = (failure.headers ? headerDelayMs(failure.headers, options.retryDelayFromHeaders) : undefined) ?? failure.retryAfterMs;
     if (fromHeaders !== undefined) {
       if (fromHeaders > retry.maxRetryAfterMs) {
         failure.retryable = false;

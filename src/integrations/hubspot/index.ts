@@ -1,0 +1,45 @@
+import { isSourceError } from '../errors.js';
+import type { CheckResult, Source, SourceContext } from '../source.js';
+import { accessToken, createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
+import { collectHubspot } from './collect.js';
+import { fetchOwners, resolveOwners } from './owners.js';
+import { querySchema, settingsSchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
+
+export { stageLabels } from './pipelines.js';
+export { querySchema, settingsSchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
+
+/**
+ * HubSpot CRM: dials, conversations with a decision maker, FTAs set and attended, MRR closed, MQLs, open tickets
+ * and ticket first response, per owner, through CRM v3 search (see collect.ts for the request pattern).
+ */
+export function createHubspotSource(deps: HubspotDeps = {}): Source<HubspotSettings, HubspotQuery> {
+  return {
+    id: 'hubspot',
+    name: 'HubSpot',
+    envVars: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL'],
+    settingsSchema,
+    querySchema,
+    configured: (env) => accessToken(env) !== undefined,
+    collect: (ctx, request) => collectHubspot(ctx, request, deps),
+    check: (ctx) => checkHubspot(ctx, deps),
+  };
+}
+
+export const hubspotSource = createHubspotSource();
+
+/** Pages the owners list (one call for most portals): proves the token and the owners scope, counts owners. */
+async function checkHubspot(ctx: SourceContext, deps: HubspotDeps): Promise<CheckResult> {
+  let client: HubspotClient | undefined;
+  try {
+    const settings = settingsSchema.parse(ctx.config.sources.hubspot ?? {});
+    client = createHubspotClient(ctx, settings, deps);
+    const byEmail = await fetchOwners(client);
+    const missing = resolveOwners(settings.owners, byEmail).unknown;
+    const detail = `${byEmail.size} owners visible${missing.length > 0 ? `; not found: ${missing.join(', ')}` : ''}`;
+    return { ok: true, detail };
+  } catch (error) {
+    if (isSourceError(error)) return { ok: false, detail: error.message };
+    const text = error instanceof Error ? error.message : String(error);
+    return { ok: false, detail: client ? client.http.redact(text) : text };
+  }
+}

@@ -1,0 +1,265 @@
+import type { Metric } from '../../config/schema.js';
+import { SourceError } from '../errors.js';
+import type { SourceContext } from '../source.js';
+import { businessHoursBetween } from '../support-hours.js';
+import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
+import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './measures.js';
+import { ownerDirectory, resolveOwners } from './owners.js';
+import { closedWonStages, fetchPipelines, openTicketStages } from './pipelines.js';
+import { querySchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
+import type { SearchSpec } from './search.js';
+import { associatedIds, warmContactIds, type EngagementType } from './warm250.js';
+
+/**
+ * Turns the run's metrics into the fewest searches: one per object type and date property, shared by every
+ * metric and owner that needs it, each metric reading the records it wants through its own `Measure`.
+ */
+
+export type MetricKind = 'count' | 'money' | 'ratio';
+
+export interface Consumer {
+  metric: MetricPlan;
+  owners: Set<string> | 'all';
+  measure: Measure;
+}
+
+export interface MetricPlan {
+  metric: Metric;
+  /** count: +1 per record; money: cents; ratio: numerator hours, denominator +1 per record. */
+  kind: MetricKind;
+  warnings: string[];
+}
+
+export interface StockPlan {
+  metric: Metric;
+  stageIds: string[];
+  warnings: string[];
+}
+
+export interface RunPlan {
+  flows: MetricPlan[];
+  searches: (SearchSpec & { consumers: Consumer[] })[];
+  openTickets: StockPlan[];
+}
+
+/** The searches a run can need: object type, the date property windows filter and sort on, fixed filters. */
+interface SearchKind {
+  key: string;
+  objectType: string;
+  dateProperty: string;
+  extraFilters?: SearchFilter[];
+}
+
+const CALLS: SearchKind = { key: 'calls', objectType: 'calls', dateProperty: 'hs_timestamp' };
+const NOTES: SearchKind = { key: 'notes', objectType: 'notes', dateProperty: 'hs_timestamp' };
+const MEETINGS_CREATED: SearchKind = { key: 'meetings:created', objectType: 'meetings', dateProperty: 'hs_createdate' };
+const MEETINGS_ATTENDED: SearchKind = {
+  key: 'meetings:attended',
+  objectType: 'meetings',
+  dateProperty: 'hs_meeting_start_time',
+  extraFilters: [{ propertyName: 'hs_meeting_outcome', operator: 'EQ', value: 'COMPLETED' }],
+};
+
+type Ctx = Pick<SourceContext, 'config' | 'state' | 'now' | 'logger'>;
+type OwnedQuery = Extract<HubspotQuery, { object: 'calls' | 'conversations' | 'meetings' | 'deals' }>;
+
+function isOwned(query: HubspotQuery): query is OwnedQuery {
+  return query.object === 'calls' || query.object === 'conversations' || query.object === 'meetings' || query.object === 'deals';
+}
+
+export function parseQuery(metric: Metric): HubspotQuery {
+  const parsed = querySchema.safeParse(metric.query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? `query.${issue.path.join('.')}` : 'query';
+  throw new SourceError('config', SOURCE_ID, `metric ${metric.id}: ${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** The team a metric counts when it names nobody: `sources.hubspot.owners`, else every owner (undefined). */
+function teamRefs(settings: HubspotSettings): string[] | undefined {
+  return settings.owners.length > 0 ? settings.owners : undefined;
+}
+
+/** query.owners, else the metric owner when it is an email, else the team; undefined = every owner. */
+export function ownerRefsFor(metric: Metric, query: OwnedQuery, settings: HubspotSettings): string[] | undefined {
+  if (query.owners) return query.owners;
+  if (metric.owner && metric.owner.includes('@')) return [metric.owner.toLowerCase()];
+  return teamRefs(settings);
+}
+
+/**
+ * Owner ids a metric counts, with warnings. Named owners HubSpot does not know are left out. A metric owner that
+ * is only implied (the catalog's `owner`, often a team address such as inside-sales@…) and is not a HubSpot owner
+ * means a team metric: it counts the team instead, and says so.
+ */
+function metricOwners(
+  metric: Metric,
+  query: OwnedQuery,
+  settings: HubspotSettings,
+  byEmail: Map<string, string>,
+  warnings: string[],
+): Set<string> | 'all' {
+  const refs = ownerRefsFor(metric, query, settings);
+  if (!refs) return 'all';
+  const resolved = resolveOwners(refs, byEmail);
+  const impliedByMetricOwner = !query.owners && metric.owner?.includes('@');
+  if (impliedByMetricOwner && resolved.ids.size === 0) {
+    const team = teamRefs(settings);
+    warnings.push(`metric owner ${refs[0]} is not a HubSpot owner, so this counts ${team ? 'sources.hubspot.owners' : 'every owner'}`);
+    if (!team) return 'all';
+    const teamResolved = resolveOwners(team, byEmail);
+    for (const email of teamResolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
+    return teamResolved.ids;
+  }
+  for (const email of resolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
+  return resolved.ids;
+}
+
+export async function buildPlan(ctx: Ctx, client: HubspotClient, settings: HubspotSettings, metrics: Metric[]): Promise<RunPlan> {
+  const queries = metrics.map((metric) => ({ metric, query: parseQuery(metric) }));
+  for (const { metric, query } of queries) {
+    if ('warm250' in query && query.warm250 && !settings.warm250) {
+      throw new SourceError('config', SOURCE_ID, `metric ${metric.id}: query.warm250 needs sources.hubspot.warm250 (list_id or property)`);
+    }
+  }
+  // support.excluded_owners is shared with the other support sources: only its emails can name HubSpot owners.
+  const sharedExclusions = ctx.config.support.excluded_owners.filter((o) => o.includes('@')).map((o) => o.toLowerCase());
+  const ticketExclusions = [...settings.tickets.excluded_owners, ...sharedExclusions];
+
+  const emails = new Set<string>();
+  for (const { metric, query } of queries) {
+    const refs = isOwned(query) ? [...(ownerRefsFor(metric, query, settings) ?? []), ...(teamRefs(settings) ?? [])] : [];
+    if (query.object === 'first_response') refs.push(...ticketExclusions);
+    for (const ref of refs) if (ref.includes('@')) emails.add(ref);
+  }
+  const byEmail = emails.size > 0 ? await ownerDirectory(ctx, client, emails) : new Map<string, string>();
+
+  const needsDeals = queries.some((q) => q.query.object === 'deals');
+  const won = needsDeals ? closedWonStages(await fetchPipelines(client, 'deals')) : undefined;
+  const ticketPipelines = queries.some((q) => q.query.object === 'open_tickets') ? await fetchPipelines(client, 'tickets') : [];
+  const warm = await warmSets(client, settings, queries);
+
+  const searches = new Map<string, SearchSpec & { consumers: Consumer[] }>();
+  const addToSearch = (search: SearchKind, properties: string[], consumer: Consumer) => {
+    let spec = searches.get(search.key);
+    if (!spec) {
+      spec = { ...search, extraFilters: search.extraFilters ?? [], properties: new Set(), owners: new Set(), consumers: [] };
+      searches.set(search.key, spec);
+    }
+    for (const p of properties) spec.properties.add(p);
+    if (consumer.owners === 'all' || spec.owners === 'all') spec.owners = 'all';
+    else for (const id of consumer.owners) spec.owners.add(id);
+    spec.consumers.push(consumer);
+  };
+
+  const flows: MetricPlan[] = [];
+  const openTickets: StockPlan[] = [];
+  const isDm = keywordMatcher(settings.dm_note_keywords);
+  const connected = new Set(settings.connected_dispositions);
+
+  for (const { metric, query } of queries) {
+    if (query.object === 'open_tickets') {
+      // Stage ids belong to one pipeline, so the OPEN stages of the chosen pipelines select those pipelines too.
+      openTickets.push({ metric, ...openTicketStages(ticketPipelines, query.pipelines) });
+      continue;
+    }
+    const kind: MetricKind = query.object === 'deals' ? 'money' : query.object === 'first_response' ? 'ratio' : 'count';
+    const plan: MetricPlan = { metric, kind, warnings: [] };
+    flows.push(plan);
+    const owners = isOwned(query) ? metricOwners(metric, query, settings, byEmail, plan.warnings) : 'all';
+    if (owners !== 'all' && owners.size === 0) continue; // nobody to count: zeros, with the warnings above
+    const onlyWarm = (type: EngagementType, measure: Measure): Measure =>
+      'warm250' in query && query.warm250 ? (record) => (warm.get(type)?.has(record.id) ? measure(record) : undefined) : measure;
+
+    switch (query.object) {
+      case 'calls': {
+        const outbound = query.outbound_only ?? settings.call_direction_outbound_only;
+        const measure: Measure = outbound ? (r) => (r.properties.hs_call_direction === 'OUTBOUND' ? 1 : undefined) : () => 1;
+        addToSearch(CALLS, outbound ? ['hs_call_direction'] : [], { metric: plan, owners, measure: onlyWarm('calls', measure) });
+        break;
+      }
+      case 'conversations': {
+        // One rule per engagement: a call counts once whether its disposition, its notes or both qualify;
+        // a note counts once by id. A call and a note about the same contact on the same day are two
+        // engagements and both count.
+        const call: Measure = (r) =>
+          connected.has(r.properties.hs_call_disposition ?? '') || isDm(r.properties.hs_call_body) ? 1 : undefined;
+        const note: Measure = (r) => (isDm(r.properties.hs_note_body) ? 1 : undefined);
+        addToSearch(CALLS, ['hs_call_disposition', 'hs_call_body'], { metric: plan, owners, measure: onlyWarm('calls', call) });
+        addToSearch(NOTES, ['hs_note_body'], { metric: plan, owners, measure: onlyWarm('notes', note) });
+        break;
+      }
+      case 'meetings': {
+        const measure = onlyWarm('meetings', () => 1);
+        addToSearch(query.by === 'created' ? MEETINGS_CREATED : MEETINGS_ATTENDED, [], { metric: plan, owners, measure });
+        break;
+      }
+      case 'deals': {
+        plan.warnings.push(...(won?.warnings ?? []));
+        if (!won || won.stageIds.length === 0) break;
+        const property = query.property ?? settings.mrr_property;
+        const measure: Measure = (r) => toCents(r.properties[property]) ?? toCents(r.properties.amount) ?? 0;
+        const wonStages: SearchFilter = { propertyName: 'dealstage', operator: 'IN', values: [...won.stageIds].sort() };
+        const search: SearchKind = { key: 'deals:won', objectType: 'deals', dateProperty: 'closedate', extraFilters: [wonStages] };
+        addToSearch(search, [property, 'amount'], { metric: plan, owners, measure });
+        break;
+      }
+      case 'mqls':
+        addToSearch({ key: 'contacts:mql', objectType: 'contacts', dateProperty: settings.mql_date_property }, [], {
+          metric: plan,
+          owners: 'all',
+          measure: () => 1,
+        });
+        break;
+      case 'first_response': {
+        const reply = settings.tickets.first_reply_property;
+        const excluded = resolveOwners(ticketExclusions, byEmail);
+        for (const email of resolveOwners(settings.tickets.excluded_owners, byEmail).unknown) {
+          plan.warnings.push(`excluded owner ${email} is not an active HubSpot owner`);
+        }
+        const search: SearchKind = {
+          key: 'tickets:replied',
+          objectType: 'tickets',
+          dateProperty: 'createdate',
+          extraFilters: [{ propertyName: reply, operator: 'HAS_PROPERTY' }],
+        };
+        addToSearch(search, [reply], { metric: plan, owners: 'all', measure: firstResponseMeasure(ctx, settings, excluded.ids) });
+        break;
+      }
+    }
+  }
+  return { flows, searches: [...searches.values()], openTickets };
+}
+
+function firstResponseMeasure(ctx: Ctx, settings: HubspotSettings, excluded: Set<string>): Measure {
+  const schedule = settings.tickets.business_hours ? ctx.config.support.business_hours : undefined;
+  const tz = ctx.config.org.timezone;
+  const replyProperty = settings.tickets.first_reply_property;
+  return (record) => {
+    if (record.ownerId && excluded.has(record.ownerId)) return undefined;
+    const reply = parseInstant(record.properties[replyProperty]);
+    if (reply === undefined || reply < record.at) return undefined;
+    if (!schedule) return (reply - record.at) / HOUR_MS;
+    return businessHoursBetween(new Date(record.at).toISOString(), new Date(reply).toISOString(), schedule, tz);
+  };
+}
+
+/** Engagement ids associated with the Warm-250 contacts, per engagement type the run's Warm-250 metrics need. */
+async function warmSets(
+  client: HubspotClient,
+  settings: HubspotSettings,
+  queries: { query: HubspotQuery }[],
+): Promise<Map<EngagementType, Set<string>>> {
+  const types = new Set<EngagementType>();
+  for (const { query } of queries) {
+    if (!('warm250' in query) || !query.warm250) continue;
+    if (query.object === 'calls') types.add('calls');
+    if (query.object === 'meetings') types.add('meetings');
+    if (query.object === 'conversations') types.add('calls').add('notes');
+  }
+  const sets = new Map<EngagementType, Set<string>>();
+  if (types.size === 0 || !settings.warm250) return sets;
+  const contacts = await warmContactIds(client, settings.warm250);
+  for (const type of types) sets.set(type, contacts.length > 0 ? await associatedIds(client, contacts, type) : new Set());
+  return sets;
+}
