@@ -112,16 +112,17 @@ describe('daily values', () => {
     expect(await upsertDailyValues(store, [])).toBe(0);
   });
 
-  it('reports the newest fetch per metric and omits metrics never fetched', async () => {
+  it("reports when each metric's newest day was fetched, and omits metrics never fetched", async () => {
     await upsertDailyValues(store, [
+      // A later backfill of an older day must not make the metric look fresh: its newest day is what counts.
       row('dials', '2026-11-15', 1, FETCH_2),
       row('dials', '2026-11-16', 2, FETCH_1),
-      row('mqls', '2026-11-16', 5, FETCH_1),
+      row('mqls', '2026-11-16', 5, FETCH_2),
     ]);
     const latest = await latestFetchedAt(store, ['dials', 'mqls', 'cash']);
     expect([...latest.entries()].sort()).toEqual([
-      ['dials', FETCH_2],
-      ['mqls', FETCH_1],
+      ['dials', FETCH_1],
+      ['mqls', FETCH_2],
     ]);
     expect(await latestFetchedAt(store, [])).toEqual(new Map());
   });
