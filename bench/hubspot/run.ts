@@ -1,15 +1,18 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { pino } from 'pino';
-import { configSchema, type Metric } from '../../src/config/schema.js';
-import { hubspotSource } from '../../src/integrations/hubspot/index.js';
-import type { SourceContext, SyncState } from '../../src/integrations/source.js';
+import { stringify } from 'yaml';
+import { configSchema } from '../../src/config/schema.js';
+import { openStore } from '../../src/store/db.js';
+import { getDailyValues } from '../../src/store/daily-values.js';
 import type { ServerReply, ServerStart } from './server-process.js';
 import { groundTruth, truthKey, weekOf, type Measure } from './truth.js';
 
 /**
  * HubSpot benchmark: a year of activity for 5 owners (~50,000 records) behind a loopback HubSpot (its own
- * process) that enforces the real limits; collect() with the real client over the whole year. Reports requests, 429s (must be 0),
+ * process) that enforces the real limits; `scorecard refresh` over the whole year. Reports requests, 429s (must be 0),
  * wall time against the rate-limit floor (target ≤ 1.1×), peak RSS (target < 150 MB), and whether weekly
  * per-owner dials, FTAs set, FTAs attended and MRR closed equal the server's ground truth.
  */
@@ -55,11 +58,6 @@ function benchMetric(id: string, measure: Measure, email: string): [string, Reco
   ];
 }
 
-function memoryState(): SyncState {
-  const values = new Map<string, string>();
-  return { get: async (k) => values.get(k), set: async (k, v) => void values.set(k, v) };
-}
-
 /** Starts the loopback HubSpot in a child process; resolves once it listens. */
 function startServerProcess(start: ServerStart): Promise<{ child: ChildProcess; ready: Extract<ServerReply, { type: 'ready' }> }> {
   const child = fork(fileURLToPath(new URL('./server-process.js', import.meta.url)), [], { stdio: 'inherit' });
@@ -84,6 +82,20 @@ function finishServerProcess(child: ChildProcess): Promise<Extract<ServerReply, 
   });
 }
 
+/** Peak resident memory of a child process so far (Linux VmHWM), in bytes; 0 where /proc is not there. */
+function peakRssOf(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs what an operator runs — `scorecard refresh --source hubspot --from … --to …`, the built CLI in its own process —
+ * against the loopback HubSpot, then checks the stored daily values against the server's ground truth.
+ */
 export async function runHubspotBench(): Promise<HubspotBenchResult> {
   const teamEmails = ['ava', 'ben', 'cleo', 'dev', 'eli'].map((name) => `${name}@example.com`);
   const { child, ready } = await startServerProcess({
@@ -92,39 +104,56 @@ export async function runHubspotBench(): Promise<HubspotBenchResult> {
     server: { token: TOKEN, limits: LIMITS },
     teamEmails,
   });
-  const owners = ready.owners.filter((o) => teamEmails.includes(o.email));
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const dir = mkdtempSync(join(tmpdir(), 'scorecard-hubspot-bench-'));
   try {
+    const owners = ready.owners.filter((o) => teamEmails.includes(o.email));
     const metricEntries = owners.flatMap((owner, i) => MEASURES.map((m) => benchMetric(`${m}_${i}`, m, owner.email)));
-    const config = configSchema.parse({
+    const rawConfig = {
       org: { name: 'Bench', timezone: TIMEZONE },
       groups: [{ id: 'sales', name: 'Sales', metrics: metricEntries.map(([id]) => id) }],
       metrics: Object.fromEntries(metricEntries),
       sources: { hubspot: {} },
-    });
-    const metrics: Metric[] = Object.entries(config.metrics).map(([id, m]) => ({ ...m, id }));
-    const ctx: SourceContext = {
-      config,
-      env: { HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_BASE_URL: ready.url },
-      logger: pino({ level: 'silent' }),
-      state: memoryState(),
-      now: new Date('2026-01-02T12:00:00Z'),
-      stats: { calls: 0, rateLimited: 0 },
     };
-    const metricInfo = new Map(metrics.map((m, i) => [m.id, { measure: MEASURES[i % MEASURES.length]!, ownerId: owners[Math.floor(i / MEASURES.length)]!.id }]));
-    const collected = new Map<string, number>();
+    const config = configSchema.parse(rawConfig);
+    const configPath = join(dir, 'scorecard.yml');
+    writeFileSync(configPath, stringify(rawConfig));
+    const dbPath = join(dir, 'bench.db');
+
+    const cli = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
     const started = performance.now();
-    for await (const batch of hubspotSource.collect(ctx, { from: FROM, to: TO, metrics })) {
-      for (const value of batch) {
-        const { measure, ownerId } = metricInfo.get(value.metricId)!;
-        const k = truthKey(measure, ownerId, weekOf(value.day));
-        const amount = measure === 'mrr_closed' ? Math.round(value.value * 100) : value.value;
-        collected.set(k, (collected.get(k) ?? 0) + amount);
-      }
-    }
+    const refresh = spawn(process.execPath, [cli, 'refresh', '--source', 'hubspot', '--from', FROM, '--to', TO], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HUBSPOT_ACCESS_TOKEN: TOKEN,
+        HUBSPOT_BASE_URL: ready.url,
+        SCORECARD_CONFIG: configPath,
+        DATABASE_URL: `sqlite:${dbPath}`,
+        SCORECARD_NOW: '2026-01-02T12:00:00Z',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let peakRss = 0;
+    let output = '';
+    refresh.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(refresh.pid!))), 100);
+    const code = await new Promise<number | null>((resolve) => refresh.on('exit', resolve));
+    clearInterval(sampler);
     const wallMs = performance.now() - started;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (code !== 0) throw new Error(`scorecard refresh exited ${code}:\n${output}`);
+
+    const metricInfo = new Map(
+      Object.keys(config.metrics).map((id, i) => [id, { measure: MEASURES[i % MEASURES.length]!, ownerId: owners[Math.floor(i / MEASURES.length)]!.id }]),
+    );
+    const collected = new Map<string, number>();
+    const store = await openStore(`sqlite:${dbPath}`);
+    for (const row of await getDailyValues(store, [...metricInfo.keys()], FROM, '2026-01-01')) {
+      const { measure, ownerId } = metricInfo.get(row.metric_id)!;
+      const k = truthKey(measure, ownerId, weekOf(row.day));
+      const amount = measure === 'mrr_closed' ? Math.round(row.value * 100) : row.value;
+      collected.set(k, (collected.get(k) ?? 0) + amount);
+    }
+    await store.close();
 
     const result = await finishServerProcess(child);
     const truth = new Map(result.truth);
@@ -141,7 +170,7 @@ export async function runHubspotBench(): Promise<HubspotBenchResult> {
       ownersMatched: mismatches.length === 0 && truth.size > 0,
     };
   } finally {
-    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
     if (child.connected) child.kill();
   }
 }

@@ -41,9 +41,21 @@ export interface DailyDigest {
 
 const EMPTY: MetricData = { days: [], asOf: null, source: null, warnings: [] };
 
-/** The latest value on or before `day` for a stock; stocks are snapshots, so "yesterday's cash" is the newest ≤ yesterday. */
-function latestOnOrBefore(days: DayValue[], day: LocalDay, metric: Metric): Aggregated {
-  return aggregate(daysWithin(days, '0000-01-01', addDays(day, 1)).slice(-1), 'last', metric.unit);
+/** The newest snapshot on or before `day`: stocks are snapshots, so "yesterday's cash" is the newest ≤ yesterday. */
+function snapshotOnOrBefore(days: DayValue[], day: LocalDay): DayValue | undefined {
+  return daysWithin(days, '0000-01-01', addDays(day, 1)).at(-1);
+}
+
+/**
+ * "+$528 vs yesterday": the newest snapshot against the newest one on or before `day`. When no snapshot is newer than
+ * that day (a stale source), both are the same snapshot and there is no change to tell, so null ("—"), never "0".
+ */
+function changeSince(latest: DayValue | undefined, days: DayValue[], day: LocalDay, metric: Metric): string | null {
+  const earlier = snapshotOnOrBefore(days, day);
+  if (!latest || !earlier || earlier.day >= latest.day) return null;
+  const a = aggregate([latest], 'last', metric.unit).value;
+  const b = aggregate([earlier], 'last', metric.unit).value;
+  return a === null || b === null ? null : formatDelta(a, b, metric.unit);
 }
 
 /** The days a daily digest reads: 8 days back is enough for "vs 7 days ago" and the trailing week. */
@@ -68,12 +80,11 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
   let vs7Days: string | null = null;
   let last7Days: string | null = null;
   if (isStock) {
-    primary = latestOnOrBefore(data.days, today, metric);
+    const latest = snapshotOnOrBefore(data.days, today);
+    primary = aggregate(latest ? [latest] : [], 'last', metric.unit);
     judged = primary;
-    const before = latestOnOrBefore(data.days, yesterday, metric);
-    const weekAgo = latestOnOrBefore(data.days, addDays(today, -7), metric);
-    if (primary.value !== null && before.value !== null) vsYesterday = formatDelta(primary.value, before.value, metric.unit);
-    if (primary.value !== null && weekAgo.value !== null) vs7Days = formatDelta(primary.value, weekAgo.value, metric.unit);
+    vsYesterday = changeSince(latest, data.days, yesterday, metric);
+    vs7Days = changeSince(latest, data.days, addDays(today, -7), metric);
   } else {
     primary = aggregateRange(data, metric, yesterday, today);
     const trailing = aggregateRange(data, metric, addDays(today, -7), today);

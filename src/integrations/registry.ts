@@ -9,6 +9,7 @@ import { billSource } from './bill/index.js';
 import { smartleadSource } from './smartlead/index.js';
 import { simplefinSource } from './simplefin/index.js';
 import { hubspotSource } from './hubspot/index.js';
+import { dattoSource } from './datto/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -21,13 +22,14 @@ export const SOURCES: readonly Source<any, any>[] = [
   billSource,
   smartleadSource,
   simplefinSource,
+  dattoSource,
 ];
 
 /**
  * Sources the default catalog names whose integration is not built yet. Their metrics load, render as
  * "not connected" and can be fed by the sample in the demo; their `query` is accepted as written.
  */
-export const PLANNED_SOURCES: readonly string[] = ['quickbooks', 'datto'];
+export const PLANNED_SOURCES: readonly string[] = ['quickbooks'];
 const plannedQuerySchema = z.record(z.string(), z.unknown());
 
 export function sourceById(id: string): Source<any, any> | undefined {

@@ -56,8 +56,12 @@ export type BcdrAsset = z.output<typeof bcdrAssetSchema>;
  * `{ pagination, items }` when `_page`/`_perPage` are given. Both are accepted.
  */
 export const bcdrAssetListSchema = z
-  .union([z.array(bcdrAssetSchema), z.object({ pagination: bcdrPaginationSchema, items: z.array(bcdrAssetSchema) })])
-  .transform((body) => (Array.isArray(body) ? { assets: body, totalPages: 1 } : { assets: body.items, totalPages: body.pagination.totalPages }));
+  .preprocess(
+    // A bare array is read as a single page, so a bad field is reported by its path either way.
+    (body) => (Array.isArray(body) ? { pagination: { totalPages: 1 }, items: body } : body),
+    z.object({ pagination: bcdrPaginationSchema, items: z.array(bcdrAssetSchema) }),
+  )
+  .transform((body) => ({ assets: body.items, totalPages: body.pagination.totalPages }));
 
 // ── RMM ──────────────────────────────────────────────────────────────────────────────────────────────
 
