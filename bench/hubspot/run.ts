@@ -8,7 +8,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { openStore } from '../../src/store/db.js';
 import { getDailyValues } from '../../src/store/daily-values.js';
 import type { ServerReply, ServerStart } from './server-process.js';
-import { groundTruth, truthKey, weekOf, type Measure } from './truth.js';
+import { truthKey, weekOf, type Measure } from './truth.js';
 
 /**
  * HubSpot benchmark: a year of activity for 5 owners (~50,000 records) behind a loopback HubSpot (its own

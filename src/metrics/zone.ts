@@ -39,7 +39,7 @@ export function isValidTimezone(tz: string): boolean {
   }
 }
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -48,7 +48,8 @@ interface WallClock {
   second: number;
 }
 
-function wallClock(ms: number, timezone: string): WallClock {
+/** The org-local wall-clock fields of an instant (ms since epoch). */
+export function wallClock(ms: number, timezone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timezone).formatToParts(ms)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -71,7 +72,7 @@ function dayKey(ms: number, timezone: string): LocalDay {
 }
 
 /** Minutes the zone is ahead of UTC at this instant. */
-function offsetMinutes(ms: number, timezone: string): number {
+export function offsetMinutes(ms: number, timezone: string): number {
   const w = wallClock(ms, timezone);
   const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return Math.round((wallAsUtc - Math.floor(ms / 1000) * 1000) / 60_000);

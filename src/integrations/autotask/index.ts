@@ -1,6 +1,5 @@
-import type { z } from 'zod';
 import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange } from '../../metrics/periods.js';
+import { addDays, dayStart } from '../../metrics/periods.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, Source, SourceContext } from '../source.js';
 import {
@@ -25,26 +24,11 @@ import {
   type AutotaskQueryKind,
   type AutotaskSettings,
 } from './schemas.js';
+import { dayChunks, parseOrConfigError } from '../source-helpers.js';
 
 /** Days per query window: small enough to yield regularly, large enough to keep request counts low. */
 const CHUNK_DAYS = 31;
 const TICKET_KINDS: readonly AutotaskQueryKind[] = ['tickets_opened', 'tickets_closed', 'same_day_close_rate'];
-
-function parseOrConfigError<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', SOURCE_ID, `${what}: ${issues}`);
-}
-
-function* dayChunks(from: LocalDay, to: LocalDay, size: number): Generator<LocalDay[]> {
-  for (let start = from; start <= to; ) {
-    const last = addDays(start, size - 1) < to ? addDays(start, size - 1) : to;
-    yield daysInRange(start, addDays(last, 1));
-    start = addDays(last, 1);
-  }
-}
-
 
 async function collectChunk(
   api: AutotaskApi,
@@ -111,7 +95,7 @@ function describeFailure(error: unknown): string {
 /** Autotask PSA: tickets opened/closed and same-day close rate for one queue, utilization from time entries. */
 export function createAutotaskSource(deps: AutotaskDeps = {}): Source<AutotaskSettings, AutotaskQuery> {
   const settingsFor = (ctx: SourceContext): AutotaskSettings =>
-    parseOrConfigError(autotaskSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.autotask');
+    parseOrConfigError(SOURCE_ID, autotaskSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.autotask');
 
   return {
     id: SOURCE_ID,
@@ -127,7 +111,7 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source<AutotaskSe
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
-        kind: parseOrConfigError(autotaskQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
+        kind: parseOrConfigError(SOURCE_ID, autotaskQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
       }));
       if (wanted.length === 0 || from > to) return;
       const kinds = new Set(wanted.map((metric) => metric.kind));

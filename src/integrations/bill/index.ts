@@ -1,20 +1,13 @@
-import type { z } from 'zod';
 import { localDayOf } from '../../metrics/periods.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { Source, SourceContext } from '../source.js';
 import { BillApi, credentialsFrom, SOURCE_ID, type BillDeps, type SessionCache } from './client.js';
 import { newBillTally, tallyBills, tallyVendors, valueFor, type BillTally, type VendorTally } from './collect.js';
 import { billQuerySchema, billSchema, billSettingsSchema, vendorSchema, type BillQuery, type BillSettings } from './schemas.js';
+import { parseOrConfigError } from '../source-helpers.js';
 
 const NOT_CONFIGURED = 'not configured: set BILL_USERNAME, BILL_PASSWORD, BILL_ORGANIZATION_ID and BILL_DEV_KEY';
 const ACTIVE_ONLY = 'archived:eq:false';
-
-function parseOrConfigError<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', SOURCE_ID, `${what}: ${issues}`);
-}
 
 function describeFailure(error: unknown): string {
   if (isSourceError(error) && error.errorClass === 'auth') {
@@ -30,7 +23,7 @@ function describeFailure(error: unknown): string {
 export function createBillSource(deps: BillDeps = {}): Source<BillSettings, BillQuery> {
   const sessions: SessionCache = new Map();
   const settingsFor = (ctx: SourceContext): BillSettings =>
-    parseOrConfigError(billSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.bill');
+    parseOrConfigError(SOURCE_ID, billSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.bill');
 
   return {
     id: SOURCE_ID,
@@ -46,7 +39,7 @@ export function createBillSource(deps: BillDeps = {}): Source<BillSettings, Bill
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
-        kind: parseOrConfigError(billQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
+        kind: parseOrConfigError(SOURCE_ID, billQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
       }));
       const today = localDayOf(ctx.now, ctx.config.org.timezone);
       if (wanted.length === 0 || today < from || today > to) return;

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { localDayOf } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { isSourceError, SourceError } from '../errors.js';
@@ -18,19 +17,13 @@ import {
 } from './client.js';
 import { isBackupFailing, isMissingPatches, ThresholdCounts } from './collect.js';
 import { dattoQuerySchema, dattoSettingsSchema, type DattoQuery, type DattoSettings } from './schemas.js';
+import { parseOrConfigError } from '../source-helpers.js';
 
 const NOT_CONFIGURED = `not configured: set ${BCDR_ENV} (backups) and/or ${RMM_ENV} (patches)`;
 const DEVICE_CACHE_KEY = 'datto.bcdr.devices';
 const DEVICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
 type Wanted<K extends DattoQuery['kind']> = { id: string; query: Extract<DattoQuery, { kind: K }> };
-
-function parseOrConfigError<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', SOURCE_ID, `${what}: ${issues}`);
-}
 
 /** The BCDR device serial numbers, from sync state when listed less than a day ago for the same account. */
 async function deviceSerials(ctx: SourceContext, api: BcdrApi): Promise<string[]> {
@@ -112,7 +105,7 @@ function describeFailure(error: unknown, envNames: string): string {
 export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, DattoQuery> {
   const tokens: TokenCache = new Map();
   const settingsFor = (ctx: SourceContext): DattoSettings =>
-    parseOrConfigError(dattoSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.datto');
+    parseOrConfigError(SOURCE_ID, dattoSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.datto');
 
   return {
     id: SOURCE_ID,
@@ -131,7 +124,7 @@ export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, D
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
-        query: parseOrConfigError(dattoQuerySchema, metric.query, `metrics.${metric.id}.query`),
+        query: parseOrConfigError(SOURCE_ID, dattoQuerySchema, metric.query, `metrics.${metric.id}.query`),
       }));
       const today = localDayOf(ctx.now, ctx.config.org.timezone);
       if (today < from || today > to) return;

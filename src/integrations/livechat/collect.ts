@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CollectedValue } from '../source.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { localDayOf } from '../../metrics/periods.js';
+import { offsetMinutes, wallClock } from '../../metrics/zone.js';
 import type {
   ArchivedChat,
   ChatSummary,
@@ -16,35 +17,13 @@ import type {
  * per-day values. No I/O here; `index.ts` calls the API.
  */
 
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Local wall-clock fields of an instant, from Intl (dayjs's tz plugin depends on the host's zone). */
-function wallClock(ms: number, tz: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
-  let format = wallClockFormats.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClockFormats.set(tz, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(ms).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
-}
-
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
 
 /** RFC 3339 with microseconds and the zone's offset at that instant, as the Reports and Agent Chat APIs take it. */
 export function rfc3339(instant: Date, tz: string, micros = '000000'): string {
   const ms = Math.floor(instant.getTime() / 1000) * 1000;
   const w = wallClock(ms, tz);
-  const offset = Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - ms) / 60_000);
+  const offset = offsetMinutes(ms, tz);
   const sign = offset < 0 ? '-' : '+';
   return (
     `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}.${micros}` +

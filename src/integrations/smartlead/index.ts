@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/periods.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, Source, SourceContext } from '../source.js';
@@ -20,16 +19,10 @@ import {
   type SmartleadQueryKind,
   type SmartleadSettings,
 } from './schemas.js';
+import { parseOrConfigError } from '../source-helpers.js';
 
 const NOT_CONFIGURED = 'not configured: set SMARTLEAD_API_KEY';
 const STOCK_KINDS: ReadonlySet<SmartleadQueryKind> = new Set(['leads_in_queue', 'avg_leads_contacted_per_day', 'lead_queue_runway']);
-
-function parseOrConfigError<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', SOURCE_ID, `${what}: ${issues}`);
-}
 
 function stockValue(metricId: string, kind: SmartleadQueryKind, day: string, figures: QueueFigures): CollectedValue {
   if (kind === 'leads_in_queue') return leadsInQueueValue(metricId, day, figures);
@@ -43,7 +36,7 @@ function stockValue(metricId: string, kind: SmartleadQueryKind, day: string, fig
  */
 export function createSmartleadSource(deps: SmartleadDeps = {}): Source<SmartleadSettings, SmartleadQuery> {
   const settingsFor = (ctx: SourceContext): SmartleadSettings =>
-    parseOrConfigError(smartleadSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.smartlead');
+    parseOrConfigError(SOURCE_ID, smartleadSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.smartlead');
 
   return {
     id: SOURCE_ID,
@@ -59,7 +52,7 @@ export function createSmartleadSource(deps: SmartleadDeps = {}): Source<Smartlea
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
-        kind: parseOrConfigError(smartleadQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
+        kind: parseOrConfigError(SOURCE_ID, smartleadQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
       }));
       const timezone = ctx.config.org.timezone;
       const today = localDayOf(ctx.now, timezone);

@@ -2,7 +2,6 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OWNERS_CACHE_KEY } from '../../../src/integrations/hubspot/owners.js';
 import {
-  BASE,
   OWNERS,
   call,
   collectAll,
