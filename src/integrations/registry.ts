@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Env, Source } from './source.js';
 import { sampleSource } from './sample/index.js';
 import { zendeskSource } from './zendesk/index.js';
@@ -10,6 +10,7 @@ import { smartleadSource } from './smartlead/index.js';
 import { simplefinSource } from './simplefin/index.js';
 import { hubspotSource } from './hubspot/index.js';
 import { dattoSource } from './datto/index.js';
+import { quickbooksSource } from './quickbooks/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -23,14 +24,8 @@ export const SOURCES: readonly Source<any, any>[] = [
   smartleadSource,
   simplefinSource,
   dattoSource,
+  quickbooksSource,
 ];
-
-/**
- * Sources the default catalog names whose integration is not built yet. Their metrics load, render as
- * "not connected" and can be fed by the sample in the demo; their `query` is accepted as written.
- */
-export const PLANNED_SOURCES: readonly string[] = ['quickbooks'];
-const plannedQuerySchema = z.record(z.string(), z.unknown());
 
 export function sourceById(id: string): Source<any, any> | undefined {
   return SOURCES.find((s) => s.id === id);
@@ -38,13 +33,11 @@ export function sourceById(id: string): Source<any, any> | undefined {
 
 /** Query schemas by source id, so the config loader reports bad `metrics.<id>.query` keys with their YAML path. */
 export function querySchemas(): Record<string, z.ZodType> {
-  const planned = PLANNED_SOURCES.filter((id) => !sourceById(id)).map((id) => [id, plannedQuerySchema] as const);
-  return Object.fromEntries([...planned, ...SOURCES.map((s) => [s.id, s.querySchema] as const)]);
+  return Object.fromEntries(SOURCES.map((s) => [s.id, s.querySchema] as const));
 }
 
 export function settingsSchemas(): Record<string, z.ZodType> {
-  const planned = PLANNED_SOURCES.filter((id) => !sourceById(id)).map((id) => [id, plannedQuerySchema] as const);
-  return Object.fromEntries([...planned, ...SOURCES.map((s) => [s.id, s.settingsSchema] as const)]);
+  return Object.fromEntries(SOURCES.map((s) => [s.id, s.settingsSchema] as const));
 }
 
 /** Whether a metric's source can deliver: manual metrics always can; others need credentials in the environment. */

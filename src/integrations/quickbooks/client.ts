@@ -1,0 +1,158 @@
+import type { z } from 'zod';
+import type { LocalDay } from '../../metrics/types.js';
+import { isSourceError, type SourceErrorClass } from '../errors.js';
+import { createHttpClient, limitsFromSettings } from '../http.js';
+import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-types.js';
+import type { SourceContext } from '../source.js';
+import { companyInfoSchema, faultSchema, reportSchema, type ProfitAndLossReport, type QuickBooksSettings } from './schemas.js';
+import {
+  currentRefreshToken,
+  DEFAULT_TOKEN_URL,
+  refreshTokens,
+  SOURCE_ID,
+  storeRefreshToken,
+  type QuickBooksCredentials,
+} from './tokens.js';
+
+export { SOURCE_ID };
+export const DEFAULT_BASE_URL = 'https://quickbooks.api.intuit.com';
+/** Intuit asks every call to name a minor version (75 per the research notes; the P&L shape used here predates it). */
+export const MINOR_VERSION = 75;
+/** 500 requests per minute per company (realm). */
+export const QBO_LIMITS = { default: { max: 500, perMs: 60_000 } };
+/** At most 10 concurrent requests per company and app. */
+export const MAX_CONCURRENCY = 10;
+/** Intuit: "If you see [429], wait 60 seconds before retrying the request" — unless the answer says otherwise. */
+export const THROTTLE_WAIT_MS = 60_000;
+/** Intuit ends requests at 120 s; a large company's report can be slow, so wait that long rather than the default 30 s. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export interface QuickBooksDeps {
+  sleep?: (ms: number) => Promise<void>;
+  random?: HttpClientOptions['random'];
+}
+
+/** `https://quickbooks.api.intuit.com`, with or without `/` or `/v3` → `https://quickbooks.api.intuit.com/`. */
+export function normaliseBase(url: string): string {
+  return `${url.trim().replace(/\/+$/, '').replace(/\/v3$/i, '')}/`;
+}
+
+function defaultClass(status: number): { errorClass: SourceErrorClass; retryable: boolean } {
+  if (status === 401 || status === 403) return { errorClass: 'auth', retryable: false };
+  if (status >= 500 || status === 408) return { errorClass: 'unavailable', retryable: true };
+  return { errorClass: 'config', retryable: false };
+}
+
+/**
+ * The Accounting API with a live access token. Every run starts with a token refresh (access tokens last an hour and
+ * are never stored); a 401 refreshes once more and repeats the call once; a 429 waits as Intuit asks (the shared client
+ * retries it: Retry-After when given, else Intuit's 60 s).
+ */
+export class QuickBooksApi {
+  private http: HttpClient | undefined;
+  private refreshToken: string | undefined;
+  private readonly knownTokens = new Set<string>();
+  private readonly baseURL: string;
+  private readonly tokenUrl: string;
+
+  constructor(
+    private readonly ctx: SourceContext,
+    private readonly credentials: QuickBooksCredentials,
+    private readonly settings: QuickBooksSettings,
+    private readonly deps: QuickBooksDeps = {},
+  ) {
+    this.baseURL = normaliseBase(ctx.env.QBO_BASE_URL?.trim() || DEFAULT_BASE_URL);
+    this.tokenUrl = ctx.env.QBO_TOKEN_URL?.trim() || DEFAULT_TOKEN_URL;
+  }
+
+  /** Trades the newest refresh token for an access token and keeps the (possibly rotated) refresh token. */
+  async authenticate(): Promise<void> {
+    const refreshToken = this.refreshToken ?? (await currentRefreshToken(this.ctx.state, this.credentials));
+    this.knownTokens.add(refreshToken);
+    const tokens = await refreshTokens(this.ctx, this.credentials, refreshToken, {
+      tokenUrl: this.tokenUrl,
+      knownTokens: this.knownTokens,
+      sleep: this.deps.sleep,
+      random: this.deps.random,
+    });
+    this.knownTokens.add(tokens.refresh_token).add(tokens.access_token);
+    this.refreshToken = tokens.refresh_token;
+    const stored = await currentRefreshToken(this.ctx.state, this.credentials);
+    if (tokens.refresh_token !== stored) {
+      await storeRefreshToken(this.ctx.state, this.credentials, tokens.refresh_token);
+      this.ctx.logger.info({ source: SOURCE_ID }, 'QuickBooks rotated the refresh token; the new one is kept in sync state');
+    }
+    this.http = this.apiClient(tokens.access_token);
+  }
+
+  /**
+   * A client per access token: the shared client's headers and redaction are fixed when it is built. Its rate window
+   * starts afresh with it, which is harmless here: a refresh needs a handful of calls against 500 a minute.
+   */
+  private apiClient(accessToken: string): HttpClient {
+    return createHttpClient({
+      source: SOURCE_ID,
+      baseURL: this.baseURL,
+      // Without Accept the API answers XML.
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      secrets: [this.credentials.clientSecret, this.credentials.refreshToken, ...this.knownTokens],
+      classify: this.classify,
+      limits: limitsFromSettings(QBO_LIMITS, this.settings.rate_limit),
+      maxConcurrency: MAX_CONCURRENCY,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      retry: { maxRetries: 3 },
+      logger: this.ctx.logger,
+      stats: this.ctx.stats,
+      sleep: this.deps.sleep,
+      random: this.deps.random,
+    });
+  }
+
+  /** Intuit's `Fault` envelope gives the message; a 429 without Retry-After waits Intuit's 60 s. */
+  private readonly classify: NonNullable<HttpClientOptions['classify']> = ({ status, data }) => {
+    const fault = faultSchema.safeParse(data);
+    const first = fault.success ? fault.data.Fault.Error[0] : undefined;
+    const message = first ? [first.Message, first.Detail].filter(Boolean).join(': ') || undefined : undefined;
+    if (status === 429) return { errorClass: 'rate_limited', retryable: true, message: message ?? 'throttled', retryAfterMs: THROTTLE_WAIT_MS };
+    return message ? { ...defaultClass(status), message } : undefined;
+  };
+
+  async request<S extends z.ZodTypeAny>(req: HttpRequest, schema: S): Promise<z.output<S>> {
+    if (!this.http) await this.authenticate();
+    try {
+      return await this.http!.request(req, schema);
+    } catch (error) {
+      if (!isSourceError(error) || error.status !== 401) throw error;
+      this.ctx.logger.info({ source: SOURCE_ID }, 'QuickBooks access token rejected; refreshing it once');
+      await this.authenticate();
+      return this.http!.request(req, schema);
+    }
+  }
+
+  private companyPath(rest: string): string {
+    return `v3/company/${encodeURIComponent(this.credentials.realmId)}/${rest}`;
+  }
+
+  /** The profit and loss report with one column per day of `[from, to]` (plus a Total column). */
+  profitAndLoss(from: LocalDay, to: LocalDay): Promise<ProfitAndLossReport> {
+    return this.request(
+      {
+        url: this.companyPath('reports/ProfitAndLoss'),
+        params: {
+          start_date: from,
+          end_date: to,
+          accounting_method: this.settings.accounting_method,
+          summarize_column_by: 'Days',
+          minorversion: MINOR_VERSION,
+        },
+      },
+      reportSchema,
+    );
+  }
+
+  async companyName(): Promise<string> {
+    const realm = encodeURIComponent(this.credentials.realmId);
+    const info = await this.request({ url: this.companyPath(`companyinfo/${realm}`), params: { minorversion: MINOR_VERSION } }, companyInfoSchema);
+    return info.CompanyInfo.CompanyName;
+  }
+}
