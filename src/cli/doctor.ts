@@ -8,6 +8,8 @@ export interface DoctorLine {
   check: string;
   ok: boolean;
   detail: string;
+  /** Not set up, which is allowed: shown as such, never a failure. */
+  skipped?: boolean;
 }
 
 /** Config, database, Slack and one cheap call per configured source; exit code 1 if anything failed. */
@@ -30,7 +32,8 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     if (source.id === 'sample' && !used.has('sample')) continue;
     const label = `source ${source.id}`;
     if (!source.configured(rt.rawEnv)) {
-      lines.push({ check: label, ok: true, detail: `not configured (set ${source.envVars.slice(0, 3).join(', ')}); its metrics show "not connected"` });
+      const credentials = source.envVars.filter((name) => !name.endsWith('_BASE_URL') && !name.endsWith('_TOKEN_URL'));
+      lines.push({ check: label, ok: true, skipped: true, detail: `not configured (set ${credentials.join(', ')}); its metrics show "not connected"` });
       continue;
     }
     const result = await source.check({
@@ -45,11 +48,25 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     const last = h?.last_success_at ? `; last refresh ${h.last_success_at}` : '';
     lines.push({ check: label, ok: result.ok, detail: `${result.detail}${last}` });
   }
+  lines.push(await slackCheck(rt));
   for (const check of extraChecks) lines.push(await check());
   return lines;
 }
 
+/** Slack's auth.test with the bot token: proves the token and names the bot and workspace. */
+async function slackCheck(rt: Runtime): Promise<DoctorLine> {
+  const token = rt.env.SLACK_BOT_TOKEN;
+  if (!token) return { check: 'slack', ok: true, skipped: true, detail: 'not configured (set SLACK_BOT_TOKEN); digests print to the terminal' };
+  const { createSlackClient, describeSlackError } = await import('../digests/post.js');
+  try {
+    const auth = await createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, retryConfig: { retries: 0 } }).auth.test();
+    return { check: 'slack', ok: true, detail: `authenticated as @${auth.user ?? '?'} in ${auth.team ?? '?'}` };
+  } catch (error) {
+    return { check: 'slack', ok: false, detail: `auth.test failed: ${describeSlackError(error)}` };
+  }
+}
+
 export function formatDoctor(lines: DoctorLine[]): string {
   const width = Math.max(...lines.map((l) => l.check.length));
-  return lines.map((l) => `${l.ok ? '✔' : '✖'} ${l.check.padEnd(width)}  ${l.detail}`).join('\n');
+  return lines.map((l) => `${l.skipped ? '·' : l.ok ? '✔' : '✖'} ${l.check.padEnd(width)}  ${l.detail}`).join('\n');
 }
