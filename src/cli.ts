@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { backupTo } from './store/db.js';
+import type { Runtime } from './runtime.js';
 import { ConfigError } from './config/errors.js';
-import { UsageError, withRuntime, type GlobalOptions } from './cli/common.js';
+import { runtimeOptions, UsageError, withRuntime, type GlobalOptions } from './cli/common.js';
 import { demoCommand } from './cli/demo.js';
 import { digestCommand } from './cli/digest.js';
 import { listMetrics, metricCommand } from './cli/metric.js';
@@ -20,6 +21,22 @@ const program = new Command('scorecard')
   .showHelpAfterError();
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+async function slackOpsNotifier(rt: Runtime, token: string) {
+  const { createSlackClient } = await import('./digests/post.js');
+  const { opsNotifier } = await import('./digests/ops.js');
+  return opsNotifier(rt.config, createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, logger: rt.logger }));
+}
+
+program
+  .command('start')
+  .description('run the Slack bot and the scheduler (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events; GET /healthz)')
+  .action(async () => {
+    const { openRuntime } = await import('./runtime.js');
+    const { runBot } = await import('./bot/start.js');
+    // runBot owns the runtime from here: it closes the database after a clean shutdown on SIGTERM/SIGINT.
+    await runBot({ runtime: await openRuntime(runtimeOptions(globals())) });
+  });
 
 program
   .command('demo')
@@ -71,7 +88,10 @@ program
   .option('--to <day>', 'last local day')
   .action((opts: { source?: string[]; from?: string; to?: string }) =>
     withRuntime(globals(), async (rt) => {
-      const summary = await refreshCommand(rt, opts);
+      // With Slack configured, a source failing for the Nth time in a row alerts the ops channel, as the scheduler does.
+      const token = rt.env.SLACK_BOT_TOKEN;
+      const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+      const summary = await refreshCommand(rt, opts, notify);
       if (!summary.ok) process.exitCode = 1;
     }),
   );
