@@ -23,7 +23,7 @@ const program = new Command('scorecard')
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
 async function slackOpsNotifier(rt: Runtime, token: string) {
-  const { createSlackClient } = await import('./digests/post.js');
+  const { createSlackClient } = await import('./digests/slack-client.js');
   const { opsNotifier } = await import('./digests/ops.js');
   return opsNotifier(rt.config, createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, logger: rt.logger }));
 }

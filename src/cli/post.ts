@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
 import { localDayOf } from '../metrics/periods.js';
-import { createSlackClient, postDigest, type ChannelPacer, type PostResult } from '../digests/post.js';
+import { postDigest, type PostResult } from '../digests/post.js';
+import { createSlackClient, type ChannelPacer } from '../digests/slack-client.js';
 import { buildDigestJob } from '../digests/schedule.js';
 import { resolveWeek, UsageError } from './common.js';
 

@@ -10,7 +10,7 @@ import { manualEntriesForWeek } from '../store/manual-entries.js';
 import { getSyncState, setSyncState } from '../store/sync-state.js';
 import { dayRange } from './render/text.js';
 import { clip, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from './render/blocks-common.js';
-import { sharedPacer, type ChannelPacer, type DigestLogger } from './post.js';
+import { sharedPacer, type ChannelPacer, type DigestLogger } from './slack-client.js';
 
 /**
  * Before the weekly post, a DM to each owner of a manual weekly metric with nothing logged for the week, with a

@@ -1,5 +1,4 @@
-import { ErrorCode, LogLevel, WebClient, WebClientEvent, type RetryOptions } from '@slack/web-api';
-import type { Logger } from 'pino';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Store } from '../store/db.js';
 import type { DigestKind, DigestRunRow } from '../store/types.js';
 import {
@@ -12,6 +11,9 @@ import {
 } from '../store/digest-runs.js';
 import { changeNoteMessage, describeChanges, type DigestSnapshot } from './changes.js';
 import type { SlackMessage } from './render/blocks-common.js';
+import { describeSlackError, sharedPacer, type ChannelPacer, type DigestLogger } from './slack-client.js';
+
+export { ChannelPacer, createSlackClient, describeSlackError, DIGEST_RETRY, sharedPacer, type DigestLogger, type PacerClock } from './slack-client.js';
 
 /**
  * Posting a digest exactly once per (kind, period, channel). The ledger row is claimed before anything is sent and
@@ -20,71 +22,13 @@ import type { SlackMessage } from './render/blocks-common.js';
  * period already posted is updated in place, with one thread reply saying what changed.
  */
 
-export const DIGEST_EVENT_TYPE = 'scorecard_digest';
-/** Thread replies that carry the rest of a long digest; `part` is 2-based, like "(continued 2/3)". */
-export const DIGEST_PART_EVENT_TYPE = 'scorecard_digest_part';
-/** Modest retries for scheduled posts; WebClient waits out a 429's Retry-After itself before each retry. */
-export const DIGEST_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 60_000, randomize: true };
-
 const HISTORY_PAGES = 20;
 const HISTORY_MARGIN_S = 3_600;
 const DEFAULT_LOOKBACK_MS = 8 * 86_400_000;
 
-export type DigestLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
-
-export function createSlackClient(opts: { token: string; apiUrl?: string; logger?: DigestLogger; retryConfig?: RetryOptions }): WebClient {
-  const client = new WebClient(opts.token, {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-    retryConfig: opts.retryConfig ?? DIGEST_RETRY,
-    rejectRateLimitedCalls: false,
-    logLevel: LogLevel.ERROR,
-    timeout: 30_000,
-    // The original transport error carries the request config, Authorization header included: never keep it.
-    attachOriginalToWebAPIRequestError: false,
-  });
-  client.on(WebClientEvent.RATE_LIMITED, (retryAfterSec: number, info: { url?: string }) => {
-    opts.logger?.warn({ method: info.url?.split('/').pop(), retryAfterSec }, 'Slack rate limited a call; retrying after Retry-After');
-  });
-  return client;
-}
-
-export interface PacerClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const realClock: PacerClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
-
-/** Serialises sends per channel and spaces their starts at least `minIntervalMs` apart (Slack: ~1 message/s/channel). */
-export class ChannelPacer {
-  private readonly lastStart = new Map<string, number>();
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  constructor(
-    private readonly clock: PacerClock = realClock,
-    private readonly minIntervalMs = 1_000,
-  ) {}
-
-  run<T>(channel: string, send: () => Promise<T>): Promise<T> {
-    const turn = (this.tails.get(channel) ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(async () => {
-        const last = this.lastStart.get(channel);
-        const wait = last === undefined ? 0 : last + this.minIntervalMs - this.clock.now();
-        if (wait > 0) await this.clock.sleep(wait);
-        this.lastStart.set(channel, this.clock.now());
-        return send();
-      });
-    this.tails.set(channel, turn);
-    void turn.finally(() => {
-      if (this.tails.get(channel) === turn) this.tails.delete(channel);
-    }).catch(() => undefined);
-    return turn;
-  }
-}
-
-/** One pacer per process unless a caller brings its own: every digest post shares the per-channel spacing. */
-export const sharedPacer = new ChannelPacer();
+export const DIGEST_EVENT_TYPE = 'scorecard_digest';
+/** Thread replies that carry the rest of a long digest; `part` is 2-based, like "(continued 2/3)". */
+export const DIGEST_PART_EVENT_TYPE = 'scorecard_digest_part';
 
 export interface PostDeps {
   store: Store;
@@ -142,12 +86,6 @@ const writeLedger = (state: LedgerState) => JSON.stringify(state);
  * Error text safe for the ledger and the logs: Slack's error code when there is one, never a URL (SLACK_API_URL may
  * hold credentials) and never the raw error object (a transport error can carry the request's Authorization header).
  */
-export function describeSlackError(error: unknown): string {
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return `slack: ${data.error}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\bhttps?:\/\/\S+/g, '[url]');
-}
 
 const isSlackError = (error: unknown, code: string) =>
   (error as { code?: unknown }).code === ErrorCode.PlatformError && (error as { data?: { error?: unknown } }).data?.error === code;

@@ -11,7 +11,8 @@ import { snapshotOf } from './changes.js';
 import { renderWeeklyMessages } from './render/blocks-weekly.js';
 import { renderDailyMessage } from './render/blocks-daily.js';
 import { renderDailyTerminal, renderWeeklyTerminal } from './render/terminal.js';
-import { describeSlackError, postDigest, type ChannelPacer, type DigestJob, type PostResult } from './post.js';
+import { postDigest, type DigestJob, type PostResult } from './post.js';
+import { describeSlackError, type ChannelPacer } from './slack-client.js';
 import { sendNudges } from './nudges.js';
 
 /**

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/db.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import { getSyncState } from '../../src/store/sync-state.js';
 import { periodSettings } from '../../src/digests/evaluate.js';
-import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/digests/post.js';
+import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/digests/slack-client.js';
 import { nudgeKey, sendNudges, type NudgeDeps } from '../../src/digests/nudges.js';
 import { startScheduler } from '../../src/digests/schedule.js';
 import { assertSlackLimits } from '../../src/digests/render/limits.js';

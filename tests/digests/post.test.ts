@@ -13,15 +13,8 @@ import { addManualEntry } from '../../src/store/manual-entries.js';
 import { periodSettings } from '../../src/digests/evaluate.js';
 import type { DigestSnapshot } from '../../src/digests/changes.js';
 import type { SlackMessage } from '../../src/digests/render/blocks-common.js';
-import {
-  ChannelPacer,
-  createSlackClient,
-  DIGEST_EVENT_TYPE,
-  postDigest,
-  type DigestJob,
-  type PacerClock,
-  type PostDeps,
-} from '../../src/digests/post.js';
+import { DIGEST_EVENT_TYPE, postDigest, type DigestJob, type PostDeps } from '../../src/digests/post.js';
+import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/digests/slack-client.js';
 import { buildDigestJob } from '../../src/digests/schedule.js';
 import { postDigestCommand } from '../../src/cli/post.js';
 import { UsageError } from '../../src/cli/common.js';

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/db.js';
 import { getDigestRun } from '../../src/store/digest-runs.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import { periodSettings } from '../../src/digests/evaluate.js';
-import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/digests/post.js';
+import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/digests/slack-client.js';
 import {
   nextFireTime,
   nudgeWeek,
