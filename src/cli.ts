@@ -144,6 +144,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
+  } else if (error instanceof Error && error.name === 'BotSetupError') {
+    // Missing Slack settings for `scorecard start`: the message names each variable, never a value.
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
   } else if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = error.exitCode;

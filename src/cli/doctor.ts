@@ -3,6 +3,7 @@ import { SOURCES } from '../integrations/registry.js';
 import { getSourceHealth } from '../store/source-health.js';
 import { syncStateFor } from '../store/sync-state.js';
 import { metricsOf } from '../metrics/catalog.js';
+import { databaseStats } from '../store/db.js';
 
 export interface DoctorLine {
   check: string;
@@ -19,9 +20,8 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
   lines.push({ check: 'config', ok: true, detail: `${rt.configPath}: ${metrics.length} metrics in ${rt.config.groups.length} groups, timezone ${rt.config.org.timezone}` });
 
   try {
-    const row = rt.store.sqlite.prepare('select count(*) as n from daily_values').get() as { n: number };
-    const mode = rt.store.sqlite.pragma('journal_mode', { simple: true });
-    lines.push({ check: 'database', ok: true, detail: `${rt.store.location}: ${row.n} daily values, journal ${String(mode)}` });
+    const stats = databaseStats(rt.store);
+    lines.push({ check: 'database', ok: true, detail: `${rt.store.location}: ${stats.dailyValues} daily values, journal ${stats.journalMode}` });
   } catch (error) {
     lines.push({ check: 'database', ok: false, detail: (error as Error).message });
   }

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Runtime } from '../runtime.js';
 import { refresh, formatRefreshSummary, type RefreshSummary } from '../integrations/refresh.js';
-import { SOURCES, sourceById } from '../integrations/registry.js';
+import { REFRESH_SOURCES } from '../integrations/registry.js';
 import { daysInRange, addDays } from '../metrics/periods.js';
 import { UsageError } from './common.js';
 
@@ -16,7 +16,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** `scorecard refresh`: collect, upsert, record; a progress bar on a TTY when the range is longer than a week. */
 export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?: (text: string) => Promise<void>): Promise<RefreshSummary> {
   for (const id of opts.source ?? []) {
-    if (!sourceById(id)) throw new UsageError(`unknown source "${id}" — known: ${SOURCES.map((s) => s.id).join(', ')}`);
+    if (!REFRESH_SOURCES.some((s) => s.id === id)) throw new UsageError(`unknown source "${id}" — known: ${REFRESH_SOURCES.map((s) => s.id).join(', ')}`);
   }
   for (const [flag, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
     if (value && !DAY.test(value)) throw new UsageError(`${flag} must be a date like 2026-11-01 — got "${value}"`);
@@ -29,7 +29,7 @@ export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?:
   bar?.start(days * Math.max(1, (opts.source ?? []).length || 1), 0, { source: '' });
 
   const summary = await refresh(
-    { store: rt.store, config: rt.config, env: rt.rawEnv, logger: rt.logger, now: rt.now(), sources: [...SOURCES].filter((s) => s.id !== 'sample'), notify },
+    { store: rt.store, config: rt.config, env: rt.rawEnv, logger: rt.logger, now: rt.now(), sources: REFRESH_SOURCES, notify },
     {
       sourceIds: opts.source,
       from: opts.from,

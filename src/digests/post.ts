@@ -13,8 +13,6 @@ import { changeNoteMessage, describeChanges, type DigestSnapshot } from './chang
 import type { SlackMessage } from './render/blocks-common.js';
 import { describeSlackError, sharedPacer, type ChannelPacer, type DigestLogger } from './slack-client.js';
 
-export { ChannelPacer, createSlackClient, describeSlackError, DIGEST_RETRY, sharedPacer, type DigestLogger, type PacerClock } from './slack-client.js';
-
 /**
  * Posting a digest exactly once per (kind, period, channel). The ledger row is claimed before anything is sent and
  * the parent's ts saved the moment it exists; every post carries message metadata, so a process that died between

@@ -14,6 +14,8 @@ import { renderDailyTerminal, renderWeeklyTerminal } from './render/terminal.js'
 import { postDigest, type DigestJob, type PostResult } from './post.js';
 import { describeSlackError, type ChannelPacer } from './slack-client.js';
 import { sendNudges } from './nudges.js';
+import { channelScorecard } from './visibility.js';
+import type { SlackMessage } from './render/blocks-common.js';
 
 /**
  * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
@@ -107,13 +109,21 @@ function renderTarget(rt: Runtime, kind: DigestKind, period: string): RenderTarg
 }
 
 /** A postable job for one digest period: renders Block Kit and the figures snapshot from the store when called. */
+/** A thread reply saying sensitive rows were left out of a channel's copy, and where to ask for them. */
+function restrictedNote(hidden: number): SlackMessage {
+  const text = `${hidden} restricted metric${hidden === 1 ? ' is' : 's are'} left out of this channel's scorecard; people with access can ask /metric.`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
 export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, channel: string): DigestJob {
   const target = renderTarget(rt, kind, period);
   const render: DigestJob['render'] = async () => {
     const ctx = rt.evalContext(target.at);
     if (target.week) {
-      const view = await weeklyScorecard(rt.store, ctx, target.week);
-      return { messages: renderWeeklyMessages(view, { now: ctx.now }), snapshot: snapshotOf(view) };
+      const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
+      const messages = renderWeeklyMessages(view, { now: ctx.now });
+      if (hidden > 0) messages.push(restrictedNote(hidden));
+      return { messages, snapshot: snapshotOf(view) };
     }
     const view = await dailyDigest(rt.store, ctx, kind as 'cash' | 'support');
     return { messages: [renderDailyMessage(view, { now: ctx.now })], snapshot: snapshotOf(view) };

@@ -27,6 +27,9 @@ export const SOURCES: readonly Source<any, any>[] = [
   quickbooksSource,
 ];
 
+/** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */
+export const REFRESH_SOURCES: readonly Source<any, any>[] = SOURCES.filter((source) => source.id !== 'sample');
+
 export function sourceById(id: string): Source<any, any> | undefined {
   return SOURCES.find((s) => s.id === id);
 }

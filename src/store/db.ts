@@ -127,3 +127,17 @@ export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Databas
     }
   });
 }
+
+/**
+ * SQLite's data_version for this connection: it changes whenever another connection commits, so a cache of
+ * answers computed from this store stays valid exactly while it does not.
+ */
+export function dataVersion(store: Store): number {
+  return Number(store.sqlite.pragma('data_version', { simple: true }));
+}
+
+/** What `scorecard doctor` shows of the database. */
+export function databaseStats(store: Store): { dailyValues: number; journalMode: string } {
+  const row = store.sqlite.prepare('SELECT count(*) AS n FROM daily_values').get() as { n: number };
+  return { dailyValues: row.n, journalMode: String(store.sqlite.pragma('journal_mode', { simple: true })) };
+}

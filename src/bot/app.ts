@@ -1,0 +1,102 @@
+import { App, type AppOptions } from '@slack/bolt';
+import type { CoreEnv } from '../config/env.js';
+import type { Runtime } from '../runtime.js';
+import { boltLogger } from './bolt-logger.js';
+import { createMetricAnswerer } from './answerer.js';
+import { createBotDeps, type BotDeps } from './deps.js';
+import { healthRoute } from './health.js';
+import { InFlight } from './in-flight.js';
+import { registerListeners } from './listeners/index.js';
+
+export type BotMode = 'socket' | 'http';
+
+export interface SlackSettings {
+  mode: BotMode;
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  /** Web API base ending in `/` (SLACK_API_URL), else Slack's own. */
+  apiUrl?: string;
+}
+
+export class BotSetupError extends Error {
+  override readonly name = 'BotSetupError';
+}
+
+/** Socket Mode when SLACK_APP_TOKEN is set, else HTTP; each mode's required variables, named when missing. */
+export function slackSettings(env: CoreEnv): SlackSettings {
+  const missing: string[] = [];
+  if (!env.SLACK_BOT_TOKEN) missing.push('SLACK_BOT_TOKEN (the xoxb- Bot User OAuth Token)');
+  const mode: BotMode = env.SLACK_APP_TOKEN ? 'socket' : 'http';
+  if (mode === 'http' && !env.SLACK_SIGNING_SECRET) {
+    missing.push('SLACK_SIGNING_SECRET (Basic Information → Signing Secret), or SLACK_APP_TOKEN (xapp-) for Socket Mode');
+  }
+  if (missing.length > 0 || !env.SLACK_BOT_TOKEN) throw new BotSetupError(`scorecard start needs ${missing.join(' and ')}.`);
+  const apiUrl = env.SLACK_API_URL ? (env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`) : undefined;
+  return {
+    mode,
+    botToken: env.SLACK_BOT_TOKEN,
+    ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
+  };
+}
+
+/**
+ * Interactive calls (views.open within a trigger's 3 s, respond, publish) must not sit in a retry queue for
+ * minutes: two quick retries on network errors, and a 429 fails at once instead of pausing every call.
+ */
+const INTERACTIVE_CLIENT = { retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 }, rejectRateLimitedCalls: true } as const;
+
+export interface BotApp {
+  app: App;
+  deps: BotDeps;
+  inFlight: InFlight;
+  settings: SlackSettings;
+}
+
+export interface CreateBotOptions {
+  runtime: Runtime;
+  /** HTTP mode: the port of /slack/events and /healthz; Socket Mode: the port of /healthz. */
+  port: number;
+  /** The clock listeners use (defaults to the runtime's). */
+  now?: () => Date;
+  settings?: SlackSettings;
+  /** Answer /metric on a worker thread when possible (default true); see answerer.ts. */
+  answerWorker?: boolean;
+}
+
+/** The Bolt app with every listener; `auth.test` runs here, so a wrong token fails before anything listens. */
+export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
+  const { runtime } = opts;
+  const settings = opts.settings ?? slackSettings(runtime.env);
+  const deps = createBotDeps(runtime, opts.now);
+  const common: AppOptions = {
+    token: settings.botToken,
+    logger: boltLogger(runtime.logger),
+    clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
+    customRoutes: [healthRoute(runtime.store, deps.now)],
+    port: opts.port,
+    deferInitialization: true,
+  };
+  const app = new App(
+    settings.mode === 'socket'
+      ? { ...common, socketMode: true, appToken: settings.appToken }
+      : // processBeforeResponse false (the default): the HTTP 200 goes out at ack(), before the listener's work.
+        { ...common, signingSecret: settings.signingSecret, processBeforeResponse: false },
+  );
+  await app.init();
+  deps.answerer = await createMetricAnswerer(deps, { worker: opts.answerWorker !== false });
+
+  // Track each event's processing (receivers call app.processEvent, Bolt's documented entry point) so shutdown
+  // can wait for listeners still working after their ack.
+  const inFlight = new InFlight();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => inFlight.track(processEvent(event));
+
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    runtime.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'a Slack listener failed');
+  });
+  return { app, deps, inFlight, settings };
+}

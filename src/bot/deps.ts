@@ -1,0 +1,31 @@
+import type { Runtime } from '../runtime.js';
+import type { EvalContext } from '../digests/evaluate.js';
+import { identityOf, type Identity } from './access.js';
+import type { AnswerCache } from './answer-cache.js';
+import { inlineAnswerer, type MetricAnswerer } from './answerer.js';
+
+/** What every listener works with. `now` is separate from the runtime so tests can move the clock (undo window). */
+export interface BotDeps {
+  runtime: Runtime;
+  now(): Date;
+  /** Slack user id → email from users.info, learnt when the Home tab opens; read later without a Slack call. */
+  learntEmails: Map<string, string>;
+  /** Answers `/metric` after the ack (a worker thread in production); inline until the app sets one up. */
+  answerer: MetricAnswerer;
+  /** Only on the answer thread, whose connection never writes (see answer-cache.ts). */
+  answerCache?: AnswerCache;
+}
+
+export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): BotDeps {
+  const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
+  deps.answerer = inlineAnswerer(deps);
+  return deps;
+}
+
+export function whoIs(deps: BotDeps, userId: string): Identity {
+  return identityOf(deps.runtime.config, userId, deps.learntEmails.get(userId));
+}
+
+export function evalContextOf(deps: BotDeps): EvalContext {
+  return deps.runtime.evalContext(deps.now());
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import type { WebClient } from '@slack/web-api';
+import type { Runtime } from '../runtime.js';
+import { createSlackClient } from '../digests/slack-client.js';
+import { startScheduler } from '../digests/schedule.js';
+import { refresh } from '../integrations/refresh.js';
+import { REFRESH_SOURCES } from '../integrations/registry.js';
+import { opsNotifier } from '../digests/ops.js';
+import { createBotApp, type BotMode } from './app.js';
+
+/** How long shutdown waits for listeners still working after their ack before closing the database anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface StartBotOptions {
+  runtime: Runtime;
+  /** Default PORT (3000). 0 picks a free port (tests). */
+  port?: number;
+  /** Run the digest scheduler too (default true); tests of the listeners alone turn it off. */
+  scheduler?: boolean;
+  /** The clock listeners use (defaults to the runtime's). */
+  now?: () => Date;
+}
+
+export interface RunningBot {
+  /** Stops taking requests, lets listeners and scheduled jobs finish (bounded), then returns; idempotent. */
+  stop(): Promise<void>;
+  /** The port /slack/events (HTTP mode) and /healthz listen on. */
+  port: number;
+  mode: BotMode;
+  /** Resolves once no listener work is running (true), or false after `timeoutMs`. */
+  idle(timeoutMs?: number): Promise<boolean>;
+}
+
+/**
+ * The scheduled refresh: every configured source (the built-in sample only feeds the demo), with failure and
+ * recovery alerts to the ops channel when one is configured.
+ */
+function scheduledRefresh(runtime: Runtime, client: WebClient): () => Promise<unknown> {
+  const notify = opsNotifier(runtime.config, client);
+  return () =>
+    refresh({
+      store: runtime.store,
+      config: runtime.config,
+      env: runtime.rawEnv,
+      logger: runtime.logger,
+      now: runtime.now(),
+      sources: REFRESH_SOURCES,
+      ...(notify ? { notify } : {}),
+    });
+}
+
+/** `scorecard start`: the Bolt app (Socket Mode or HTTP) and the scheduler. The caller owns the runtime. */
+export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
+  const { runtime } = opts;
+  const requestedPort = opts.port ?? runtime.env.PORT;
+  const bot = await createBotApp({ runtime, port: requestedPort, ...(opts.now ? { now: opts.now } : {}) });
+  const started: unknown = await bot.app.start(requestedPort);
+  const address = bot.settings.mode === 'http' ? (started as { address(): AddressInfo | string | null }).address() : null;
+  const port = address && typeof address === 'object' ? address.port : requestedPort;
+  // Digests are not interactive: their own client, with a longer retry policy and its own rate-limit queue.
+  const digestClient = createSlackClient({ token: bot.settings.botToken, logger: runtime.logger, ...(bot.settings.apiUrl ? { apiUrl: bot.settings.apiUrl } : {}) });
+  const scheduler = opts.scheduler === false ? null : startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
+  runtime.logger.info({ mode: bot.settings.mode, port, answers: bot.deps.answerer.where }, `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz)`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await bot.app.stop().catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message }, 'stopping the Slack receiver failed'));
+      const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), scheduler?.stop()]);
+      if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
+      await bot.deps.answerer.close();
+    })());
+
+  return { stop, port, mode: bot.settings.mode, idle: (timeoutMs) => bot.inFlight.idle(timeoutMs) };
+}
+
+/**
+ * Runs until SIGTERM or SIGINT, then shuts down cleanly and closes the database. A second signal during
+ * shutdown gets Node's default behaviour (exit), for an operator who does not want to wait.
+ */
+export async function runBot(opts: StartBotOptions & { signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'> }): Promise<void> {
+  const signals = opts.signals ?? process;
+  const bot = await startBot(opts);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (received: NodeJS.Signals) => {
+      signals.off('SIGTERM', onSignal);
+      signals.off('SIGINT', onSignal);
+      resolve(received);
+    };
+    signals.on('SIGTERM', onSignal);
+    signals.on('SIGINT', onSignal);
+  });
+  opts.runtime.logger.info({ signal }, 'shutting down: no new requests, finishing work in progress');
+  try {
+    await bot.stop();
+  } finally {
+    await opts.runtime.close();
+  }
+  opts.runtime.logger.info('stopped');
+}

@@ -1,0 +1,43 @@
+import type { Config } from '../config/schema.js';
+import type { WeeklyScorecard } from './weekly.js';
+
+/**
+ * The weekly scorecard as one person may see it: rows of metrics they may not see (sensitive figures outside
+ * the allowed people and channels) are left out, and the summary counts only what is shown.
+ */
+export function visibleScorecard(view: WeeklyScorecard, canSee: (metricId: string) => boolean): { view: WeeklyScorecard; hidden: number } {
+  let hidden = 0;
+  const groups = view.groups
+    .map((group) => {
+      const rows = group.rows.filter((row) => canSee(row.id));
+      hidden += group.rows.length - rows.length;
+      return { ...group, rows };
+    })
+    .filter((group) => group.rows.length > 0);
+  if (hidden === 0) return { view, hidden };
+
+  const summary = { green: 0, yellow: 0, red: 0, grey: 0 };
+  const counted = new Set<string>();
+  for (const row of groups.flatMap((g) => g.rows)) {
+    // A metric listed in two groups is one metric: count it once, as the digest does.
+    if (counted.has(row.id)) continue;
+    counted.add(row.id);
+    if (row.status === 'green' || row.status === 'yellow' || row.status === 'red') summary[row.status]++;
+    else summary.grey++;
+  }
+  const visibleIds = counted;
+  const freshness = {
+    ...view.freshness,
+    stale: view.freshness.stale.filter((s) => visibleIds.has(s.id)),
+  };
+  return { view: { ...view, groups, summary, freshness }, hidden };
+}
+
+/**
+ * The scorecard as a channel may see it: a sensitive figure (cash) appears only in channels listed in
+ * `slack.sensitive_access.channels`, since everyone in the channel reads the post.
+ */
+export function channelScorecard(view: WeeklyScorecard, config: Config, channel: string): { view: WeeklyScorecard; hidden: number } {
+  const allowed = config.slack.sensitive_access.channels.includes(channel);
+  return visibleScorecard(view, (id) => allowed || !config.metrics[id]?.sensitive);
+}

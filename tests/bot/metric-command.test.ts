@@ -1,0 +1,172 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { metricAnswer } from '../../src/digests/queries.js';
+import { lastCompletedWeek } from '../../src/metrics/periods.js';
+import { metricById } from '../../src/metrics/catalog.js';
+import { blockActionsPayload } from '../helpers/slack-requests.js';
+import { actionIds, blockText, CHANNELS, findElement, NOW, startHarness, USERS, type BotHarness } from './harness.js';
+
+let h: BotHarness;
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  h = await startHarness();
+});
+afterEach(() => {
+  h.expectValidSlackTraffic();
+  h.fake.reset();
+  nock.cleanAll();
+});
+afterAll(async () => {
+  await h.close();
+  nock.enableNetConnect();
+});
+
+async function expectedAnswer(metricId: string) {
+  const ctx = h.runtime.evalContext(NOW);
+  return metricAnswer(h.runtime.store, ctx, metricById(h.runtime.config, metricId)!, lastCompletedWeek(NOW, ctx.periods), false);
+}
+
+describe('/metric <query>', () => {
+  it('acks with an empty 200, then answers once, privately, with value, status and why, trend, freshness and the definition', async () => {
+    const { response, replies } = await h.command('/metric', 'close rate');
+    expect(response).toMatchObject({ status: 200, text: '' });
+    expect(replies).toHaveLength(1);
+    const reply = replies[0]!.body;
+    const answer = await expectedAnswer('same_day_close_rate');
+    expect(reply.response_type).toBe('ephemeral');
+    const text = blockText(reply);
+    expect(text).toContain(answer.value_text);
+    expect(text).toContain(answer.reason);
+    expect(text).toContain(answer.goal!);
+    expect(text).toContain(answer.trend.sparkline);
+    expect(text).toContain('*Definition* Tickets closed the day they were created');
+    expect(text).toContain('*Why it matters*');
+    expect(text).toContain('*Calculation* Closed the day created ÷ closed.');
+    expect(text).toContain('source sample');
+    expect(String(reply.text)).toContain('Same-day close rate');
+    expect(actionIds(reply)).toEqual(['share_metric']);
+  });
+
+  it('shows a caveat for proxies (bills missing W-9)', async () => {
+    const { replies } = await h.command('/metric', 'w9');
+    expect(blockText(replies[0]!.body)).toContain('⚠️ A proxy — BILL exposes no "W-9 received" flag');
+  });
+
+  it('answers for an explicit week given after the query', async () => {
+    const { replies } = await h.command('/metric', 'dials 2026-W44');
+    const text = blockText(replies[0]!.body);
+    expect(text).toContain('2026-W44 · Mon 26 Oct – Sun 1 Nov 2026');
+    expect(findElement(replies[0]!.body, 'share_metric')?.value).toBe(JSON.stringify({ m: 'dials', p: '2026-W44' }));
+  });
+
+  it('lists every metric by group for /metric list', async () => {
+    const { replies } = await h.command('/metric', 'list');
+    const text = blockText(replies[0]!.body);
+    for (const group of ['*Sales*', '*Finance*', '*Operations*']) expect(text).toContain(group);
+    expect(text).toContain('Cash position `cash` 🔒');
+    expect(text).toContain('COI meetings attended `coi_meetings`');
+  });
+
+  it('explains itself for /metric help and for an empty query', async () => {
+    for (const query of ['help', '']) {
+      const { replies } = await h.command('/metric', query);
+      expect(blockText(replies[0]!.body)).toContain('`/metric list`');
+    }
+  });
+
+  it('offers up to three suggestions as buttons when nothing matches, and a click answers that metric', async () => {
+    const { replies } = await h.command('/metric', 'zzqqxx');
+    const suggestions = replies[0]!.body;
+    const ids = actionIds(suggestions);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThanOrEqual(3);
+    expect(ids.every((id) => id.startsWith('pick_metric:'))).toBe(true);
+    expect(blockText(suggestions)).toContain('No metric matches *zzqqxx*');
+
+    const firstId = ids[0]!;
+    const metricId = firstId.slice('pick_metric:'.length);
+    const button = findElement(suggestions, firstId)!;
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload([{ action_id: firstId, value: button.value as string }], { type: 'message', responseUrl, isEphemeral: true, channelId: CHANNELS.cash }, USERS.rep),
+    );
+    const answer = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(answer.replace_original).toBe(true);
+    const expected = await expectedAnswer(metricId);
+    expect(blockText(answer)).toContain(expected.value_text);
+    expect(blockText(answer)).toContain(expected.name);
+  });
+});
+
+describe('sensitive metrics', () => {
+  it('refuses cash politely to someone not allowed, in a channel not allowed — and shows no figure', async () => {
+    const { replies } = await h.command('/metric', 'cash', { userId: USERS.rep, channelId: CHANNELS.general });
+    const answer = await expectedAnswer('cash');
+    const text = blockText(replies[0]!.body) + String(replies[0]!.body.text);
+    expect(text).toContain('restricted');
+    expect(text).not.toContain(answer.value_text);
+    expect(text).not.toContain('$');
+  });
+
+  it('answers cash to an allowed user anywhere', async () => {
+    const { replies } = await h.command('/metric', 'cash', { userId: USERS.cfo, channelId: CHANNELS.general });
+    expect(blockText(replies[0]!.body)).toContain((await expectedAnswer('cash')).value_text);
+  });
+
+  it('answers cash to anyone in an allowed channel', async () => {
+    const { replies } = await h.command('/metric', 'cash', { userId: USERS.rep, channelId: CHANNELS.cash });
+    expect(blockText(replies[0]!.body)).toContain((await expectedAnswer('cash')).value_text);
+  });
+
+  it('refuses a suggestion click on a sensitive metric just like the command', async () => {
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload([{ action_id: 'pick_metric:cash', value: JSON.stringify({ m: 'cash', p: null }) }], { type: 'message', responseUrl, channelId: CHANNELS.general }, USERS.rep),
+    );
+    const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(blockText(reply)).toContain('restricted');
+    expect(blockText(reply)).not.toContain('$');
+  });
+});
+
+describe('Share in channel', () => {
+  it('posts the same answer in the channel through the response_url, marked as shared, without a share button', async () => {
+    const { replies } = await h.command('/metric', 'dials');
+    const share = findElement(replies[0]!.body, 'share_metric')!;
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload([{ action_id: 'share_metric', value: share.value as string }], { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true }, USERS.rep),
+    );
+    const shared = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(shared.response_type).toBe('in_channel');
+    expect(shared.replace_original).toBe(false);
+    expect(blockText(shared)).toContain((await expectedAnswer('dials')).value_text);
+    expect(blockText(shared)).toContain(`Shared by <@${USERS.rep}>`);
+    expect(actionIds(shared)).toEqual([]);
+  });
+
+  it('will not share a sensitive metric outside its allowed channels, even for an allowed user', async () => {
+    const { replies } = await h.command('/metric', 'cash', { userId: USERS.cfo, channelId: CHANNELS.general });
+    const share = findElement(replies[0]!.body, 'share_metric')!;
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload([{ action_id: 'share_metric', value: share.value as string }], { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true }, USERS.cfo),
+    );
+    const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(reply.response_type).toBe('ephemeral');
+    expect(blockText(reply)).toContain("can't be shared in this channel");
+    expect(blockText(reply)).not.toContain('$');
+  });
+
+  it('shares a sensitive metric inside an allowed channel', async () => {
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload([{ action_id: 'share_metric', value: JSON.stringify({ m: 'cash', p: null }) }], { type: 'message', responseUrl, channelId: CHANNELS.cash, isEphemeral: true }, USERS.cfo),
+    );
+    const shared = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(shared.response_type).toBe('in_channel');
+    expect(blockText(shared)).toContain((await expectedAnswer('cash')).value_text);
+  });
+});
