@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Metric } from '../config/schema.js';
 import { metricById, metricsOf } from '../metrics/catalog.js';
 import { isManualMetric } from '../metrics/entry-validation.js';
-import { weekOfInstant } from '../metrics/periods.js';
+import { lastCompletedWeek, weekOfInstant } from '../metrics/periods.js';
 import { loadMetricData } from '../digests/data.js';
 import { evaluateWeek, weeklyWindow } from '../digests/evaluate.js';
 import { lastDayOf } from '../digests/weekly.js';
@@ -41,16 +41,20 @@ export async function buildHomeModel(deps: BotDeps, userId: string): Promise<Hom
   const { from } = weeklyWindow(week, ctx.periods);
   const loaded = await loadMetricData(store, metrics, from, week.end);
 
+  const lastWeek = lastCompletedWeek(ctx.now, ctx.periods);
   const rows = metrics.map((metric) => {
     const evaluated = evaluateWeek(metric, loaded, week, ctx);
+    // The colour judges the last completed week: a week in progress measured against a whole week's goal reads red
+    // every Monday. The week so far is shown as a figure only.
+    const judged = evaluateWeek(metric, loaded, lastWeek, ctx);
     return {
       id: metric.id,
       name: metric.name,
       thisWeek: evaluated.thisWeek.text,
       lastWeek: evaluated.lastWeek.text,
-      goal: evaluated.goalText,
-      status: evaluated.status.kind,
-      reason: evaluated.status.reason,
+      goal: judged.goalText,
+      status: judged.status.kind,
+      reason: judged.status.reason,
       restricted: !canSeeMetric(config, metric, who),
     };
   });

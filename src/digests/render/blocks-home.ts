@@ -86,8 +86,8 @@ const MAX_METRIC_ROWS = 30;
 function metricLine(row: HomeMetricRow): string {
   if (row.restricted) return `🔒 *${escapeMrkdwn(row.name)}* — restricted figure`;
   return (
-    `${STATUS_EMOJI[row.status]} *${escapeMrkdwn(row.name)}*  ${row.thisWeek} so far · last week ${row.lastWeek} · goal ${row.goal}\n` +
-    `_${escapeMrkdwn(clip(row.reason, 300))}_`
+    `*${escapeMrkdwn(row.name)}*  ${row.thisWeek} so far this week · last week ${STATUS_EMOJI[row.status]} ${row.lastWeek} · goal ${row.goal}\n` +
+    `_Last week: ${escapeMrkdwn(clip(row.reason, 300))}_`
   );
 }
 
