@@ -2,7 +2,7 @@ import type { Metric } from '../config/schema.js';
 import type { Aggregated, DayValue, LocalDay } from '../metrics/types.js';
 import { aggregate, mergeManual, ratioValue } from '../metrics/aggregate.js';
 import type { Store } from '../store/db.js';
-import { getDailyValues, latestFetchedAt } from '../store/daily-values.js';
+import { getDayFigures, latestSnapshots } from '../store/daily-values.js';
 import { manualDailySums } from '../store/manual-entries.js';
 import { listGoalChanges } from '../store/goal-changes.js';
 import type { Goal } from '../config/schema.js';
@@ -12,7 +12,7 @@ export interface MetricData {
   days: DayValue[];
   /** For `source: derived` metrics: the daily values of the numerator and denominator metrics. */
   derived?: { numerator: DayValue[]; denominator: DayValue[] };
-  /** Newest `fetched_at` of a source snapshot; null for metrics fed by manual entries only. */
+  /** When the metric's newest day was fetched; null for metrics fed by manual entries only. */
   asOf: string | null;
   /** Source of the newest snapshot (`hubspot`, `sample`, …). */
   source: string | null;
@@ -50,21 +50,26 @@ function derivedInputs(metric: Metric): { numerator: string; denominator: string
 }
 
 export async function loadMetricData(store: Store, metrics: Metric[], from: LocalDay, toExclusive: LocalDay): Promise<LoadedData> {
-  const ids = [...new Set(metrics.flatMap((m) => { const d = derivedInputs(m); return d ? [m.id, d.numerator, d.denominator] : [m.id]; }))];
-  const [rows, manual, fetched, changes] = await Promise.all([
-    getDailyValues(store, ids, from, toExclusive),
+  const ids = [
+    ...new Set(
+      metrics.flatMap((m) => {
+        const inputs = derivedInputs(m);
+        return inputs ? [m.id, inputs.numerator, inputs.denominator] : [m.id];
+      }),
+    ),
+  ];
+  const [rows, manual, latest, changes] = await Promise.all([
+    getDayFigures(store, ids, from, toExclusive),
     manualDailySums(store, ids, from, toExclusive),
-    latestFetchedAt(store, ids),
+    latestSnapshots(store, ids),
     listGoalChanges(store, ids),
   ]);
 
   const sourceDays = new Map<string, DayValue[]>();
-  const latestRow = new Map<string, (typeof rows)[number]>();
   for (const row of rows) {
     let list = sourceDays.get(row.metric_id);
     if (!list) sourceDays.set(row.metric_id, (list = []));
     list.push({ day: row.day, value: row.value, numerator: row.numerator, denominator: row.denominator });
-    latestRow.set(row.metric_id, row); // rows come ordered by metric, day
   }
   const manualDays = new Map<string, { day: LocalDay; value: number }[]>();
   for (const m of manual) {
@@ -75,12 +80,12 @@ export async function loadMetricData(store: Store, metrics: Metric[], from: Loca
 
   const byMetric = new Map<string, MetricData>();
   for (const id of ids) {
-    const latest = latestRow.get(id);
+    const snapshot = latest.get(id);
     byMetric.set(id, {
       days: mergeManual(sourceDays.get(id) ?? [], manualDays.get(id) ?? []),
-      asOf: fetched.get(id) ?? null,
-      source: latest?.source ?? null,
-      warnings: parseWarnings(latest?.warnings ?? null),
+      asOf: snapshot?.fetched_at ?? null,
+      source: snapshot?.source ?? null,
+      warnings: parseWarnings(snapshot?.warnings ?? null),
     });
   }
 

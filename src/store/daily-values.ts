@@ -72,21 +72,46 @@ export async function getDailyValues(
 }
 
 /** The newest `fetched_at` per metric (metrics never fetched are absent), for staleness. */
+/** One day's figure as the digests read it: no provenance columns, so a 13-week read of 100 metrics stays light. */
+export type DayFigureRow = Pick<DailyValueRow, 'metric_id' | 'day' | 'value' | 'numerator' | 'denominator'>;
+
+/** The figures of `[from, toExclusive)` for these metrics, ordered by metric and day; one primary-key range per metric. */
+export async function getDayFigures(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay): Promise<DayFigureRow[]> {
+  if (metricIds.length === 0) return [];
+  return store.db
+    .selectFrom('daily_values')
+    .select(['metric_id', 'day', 'value', 'numerator', 'denominator'])
+    .where('metric_id', 'in', metricIds)
+    .where('day', '>=', from)
+    .where('day', '<', toExclusive)
+    .orderBy('metric_id')
+    .orderBy('day')
+    .execute();
+}
+
+export type LatestSnapshot = Pick<DailyValueRow, 'fetched_at' | 'source' | 'warnings'>;
+
 /**
- * When each metric's newest day was fetched: its "as of". Every refresh rewrites its window up to today, so the newest
- * day carries the latest successful fetch. One primary-key seek per metric, so the cost never grows with history
- * (a max(fetched_at) over all rows would).
+ * Each metric's newest day: when it was fetched (its "as of"), from which source, with which warnings. Every refresh
+ * rewrites its window up to today, so the newest day carries the latest successful fetch, and a backfill of old days
+ * can't make a stale source look fresh. One primary-key seek per metric: the cost never grows with history.
  */
-export async function latestFetchedAt(store: Store, metricIds: readonly string[]): Promise<Map<string, string>> {
-  const newest = store.sqlite.prepare<[string], { fetched_at: string }>(
-    'SELECT fetched_at FROM daily_values WHERE metric_id = ? ORDER BY day DESC LIMIT 1',
+export async function latestSnapshots(store: Store, metricIds: readonly string[]): Promise<Map<string, LatestSnapshot>> {
+  const newest = store.sqlite.prepare<[string], LatestSnapshot>(
+    'SELECT fetched_at, source, warnings FROM daily_values WHERE metric_id = ? ORDER BY day DESC LIMIT 1',
   );
-  const result = new Map<string, string>();
+  const result = new Map<string, LatestSnapshot>();
   for (const id of metricIds) {
     const row = newest.get(id);
-    if (row) result.set(id, row.fetched_at);
+    if (row) result.set(id, row);
   }
   return result;
+}
+
+/** When each metric's newest day was fetched (see latestSnapshots). */
+export async function latestFetchedAt(store: Store, metricIds: readonly string[]): Promise<Map<string, string>> {
+  const snapshots = await latestSnapshots(store, metricIds);
+  return new Map([...snapshots].map(([id, s]) => [id, s.fetched_at]));
 }
 
 export async function countDailyValues(store: Store): Promise<number> {
