@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createAutotaskSource } from '../../../src/integrations/autotask/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from './harness.js';
+import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
 import { API_HOST, API_ROOT, openedPage1, page, QUEUE_ID, zoneInformation } from './fixtures.js';
 
 const SECRET = 'Sup3r$ecret/AutotaskKey+9';

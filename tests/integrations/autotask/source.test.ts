@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createAutotaskSource } from '../../../src/integrations/autotask/index.js';
-import { byDay, collectAll, createHarness, type Harness } from './harness.js';
+import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
 import {
   API_HOST,
   API_ROOT,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createBillSource } from '../../../src/integrations/bill/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from '../autotask/harness.js';
+import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
 import { BASE, billError, listPage, loginResponse, ROOT, vendorsPage2 } from './fixtures.js';
 
 const PASSWORD = 'P@ss-w0rd!Bill#42';

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createBillSource } from '../../../src/integrations/bill/index.js';
 import { MISSING_W9_WARNING } from '../../../src/integrations/bill/collect.js';
 import { billQuerySchema, billSettingsSchema } from '../../../src/integrations/bill/schemas.js';
-import { collectAll, createHarness, type Harness } from '../autotask/harness.js';
+import { collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
 import { BASE, billsPage1, billsPage2, listPage, loginResponse, ROOT, vendorsPage1, vendorsPage2 } from './fixtures.js';
 
 const PASSWORD = 'P@ss-w0rd!Bill#42';

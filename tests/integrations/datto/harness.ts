@@ -1,69 +1,27 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { configSchema, type Metric } from '../../../src/config/schema.js';
-import type { CollectedValue, Env, Source, SourceContext } from '../../../src/integrations/source.js';
-import { syncStateFor } from '../../../src/store/sync-state.js';
+import type { CollectedValue, Env, Source } from '../../../src/integrations/source.js';
 import type { Store } from '../../../src/store/db.js';
-import { openTempStore } from '../../helpers/tmp-store.js';
+import { createHarness as createSourceHarness, type Harness } from '../../helpers/source-harness.js';
 
-/** A Datto source context on a real SQLite sync state, every log line captured (pino at debug level). */
-export interface Harness {
-  ctx: SourceContext;
-  store: Store;
-  logLines: string[];
-  metrics: Metric[];
-  cleanup(): Promise<void>;
-}
+export type { Harness };
 
-export interface HarnessOptions {
+/** A Datto source context: every metric is a stock (`last`) with its `query` written as in scorecard.yml. */
+export function createHarness(options: {
   env: Env;
   settings?: Record<string, unknown>;
-  /** Metric id → its `query`, written as in scorecard.yml. */
   metrics: Record<string, Record<string, unknown>>;
   now: Date;
   timezone?: string;
-  /** Reuse another harness's store, to share sync state between runs. */
   store?: Store;
-}
-
-export async function createHarness(options: HarnessOptions): Promise<Harness> {
-  const temp = options.store ? undefined : await openTempStore();
-  const store = options.store ?? temp!.store;
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logLines.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
-  const config = configSchema.parse({
-    org: { name: 'Test Co', timezone: options.timezone ?? 'America/Chicago' },
-    groups: [{ id: 'centralized_services', name: 'Centralized Services', metrics: Object.keys(options.metrics) }],
-    metrics: Object.fromEntries(
-      Object.entries(options.metrics).map(([id, query]) => [
-        id,
-        { name: id, unit: 'count', aggregate: 'last', source: 'datto', query, definition: 'd', why: 'w', calculation: 'c' },
-      ]),
-    ),
-    sources: options.settings ? { datto: options.settings } : {},
-  });
-  const ctx: SourceContext = {
-    config,
+}): Promise<Harness> {
+  return createSourceHarness({
     env: options.env,
-    logger: pino({ level: 'debug' }, sink),
-    state: syncStateFor(store, () => options.now),
+    source: 'datto',
+    sources: options.settings ? { datto: options.settings } : {},
+    metrics: Object.fromEntries(Object.entries(options.metrics).map(([id, query]) => [id, { query, aggregate: 'last' as const }])),
     now: options.now,
-    stats: { calls: 0, rateLimited: 0 },
-  };
-  return {
-    ctx,
-    store,
-    logLines,
-    metrics: Object.entries(config.metrics).map(([id, metric]) => ({ ...metric, id })),
-    cleanup: async () => {
-      await temp?.cleanup();
-    },
-  };
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
 }
 
 export async function collectAll(source: Source, harness: Harness, from: string, to: string): Promise<CollectedValue[]> {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createQuickBooksSource } from '../../../src/integrations/quickbooks/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { byDay, collectAll, createHarness, failureOf, type Harness } from '../autotask/harness.js';
+import { byDay, collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
 import { API_HOST, dstWeekReport, fault, noDataReport, REALM_ID, REPORT_PATH, TOKEN_HOST, TOKEN_PATH, tokenResponse } from './fixtures.js';
 
 const CLIENT_ID = 'ABq7xZk2Lm9PcQ4rT1vW8yN3sD6fG0hJ5uE';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createQuickBooksSource } from '../../../src/integrations/quickbooks/index.js';
-import { byDay, collectAll, createHarness, type Harness } from '../autotask/harness.js';
+import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
 import {
   API_HOST,
   COMPANY_INFO_PATH,

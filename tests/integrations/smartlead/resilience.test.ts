@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createSmartleadSource } from '../../../src/integrations/smartlead/index.js';
 import { SMARTLEAD_LIMITS } from '../../../src/integrations/smartlead/client.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from '../autotask/harness.js';
+import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
 import { analytics, BASE, campaigns, rateLimited, ROOT } from './fixtures.js';
 
 const API_KEY = 'sl_live_4f9c2b7e1d8a6035';

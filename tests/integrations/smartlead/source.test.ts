@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createSmartleadSource } from '../../../src/integrations/smartlead/index.js';
 import { campaignAnalyticsSchema, smartleadQuerySchema, smartleadSettingsSchema } from '../../../src/integrations/smartlead/schemas.js';
-import { byDay, collectAll, createHarness, type Harness } from '../autotask/harness.js';
+import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
 import { analytics, BASE, campaigns, leads101Page1, leads101Page2, leads102, overallStats, ROOT } from './fixtures.js';
 
 const API_KEY = 'sl_live_4f9c2b7e1d8a6035';

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { configSchema, type Metric } from '../../../src/config/schema.js';
-import type { CollectedValue, Env, Source, SourceContext } from '../../../src/integrations/source.js';
-import { syncStateFor } from '../../../src/store/sync-state.js';
-import type { Store } from '../../../src/store/db.js';
-import { openTempStore } from '../../helpers/tmp-store.js';
+import { configSchema, type Metric } from '../../src/config/schema.js';
+import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
+import { syncStateFor } from '../../src/store/sync-state.js';
+import type { Store } from '../../src/store/db.js';
+import { openTempStore } from './tmp-store.js';
 
-/** A source context on a real SQLite sync state, with every log line captured (pino at debug level). */
+/** A source context on a real SQLite sync state, with every log line captured (pino at debug level). Shared by the source tests. */
 export interface Harness {
   ctx: SourceContext;
   store: Store;
@@ -18,8 +18,11 @@ export interface Harness {
 export interface HarnessOptions {
   env: Env;
   sources?: Record<string, Record<string, unknown>>;
-  /** Metric id → kind (and unit/aggregate); every metric's source is `source`. */
-  metrics: Record<string, { kind: string; unit?: 'count' | 'currency' | 'percent' | 'hours' | 'days'; aggregate?: 'sum' | 'last' | 'ratio' }>;
+  /** Metric id → its query kind (or whole `query`, as written in scorecard.yml), unit and aggregate; every metric's source is `source`. */
+  metrics: Record<
+    string,
+    { kind?: string; query?: Record<string, unknown>; unit?: 'count' | 'currency' | 'percent' | 'hours' | 'days'; aggregate?: 'sum' | 'last' | 'ratio' }
+  >;
   source: string;
   now: Date;
   timezone?: string;
@@ -44,7 +47,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
       unit: spec.unit ?? 'count',
       aggregate: spec.aggregate ?? 'sum',
       source: options.source,
-      query: { kind: spec.kind },
+      query: spec.query ?? { kind: spec.kind },
       definition: `${id} definition`,
       why: `${id} matters`,
       calculation: `${id} calculation`,
