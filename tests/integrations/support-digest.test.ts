@@ -261,6 +261,10 @@ describe('a support digest built from each support source in turn', () => {
       });
       expect(items.first_response_time!.value).toBeCloseTo(c.firstResponse.value, 9);
       expect(items.first_response_time!.reason).toContain(`→ ${c.firstResponse.status}`);
+      // LiveChat's reports count around the clock: with business hours configured, the figure says so.
+      const calendarNote = expect.stringContaining('support.business_hours is not applied');
+      if (c.source === 'livechat') expect(items.first_response_time!.warnings).toContainEqual(calendarNote);
+      else expect(items.first_response_time!.warnings).not.toContainEqual(calendarNote);
       // Autotask feeds the ticket flow figures and has no credentials here.
       expect(items.tickets_opened).toMatchObject({ text: 'not connected', connection: 'not_connected' });
 

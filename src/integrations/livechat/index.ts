@@ -38,6 +38,8 @@ interface Plan {
   settings: LivechatSettings;
   timezone: string;
   excludedOwners: readonly string[];
+  /** Set when support.business_hours is configured, which LiveChat's reports can't apply. */
+  calendarTimeNote: string | null;
   /** Looked up once per run, and only when a metric needs them. */
   bots: () => Promise<Bots>;
 }
@@ -66,6 +68,9 @@ function planFor(ctx: SourceContext, hooks: ClientHooks): Plan {
     settings,
     timezone: ctx.config.org.timezone,
     excludedOwners: (settings.excluded_owners ?? ctx.config.support.excluded_owners).map((owner) => owner.trim()),
+    calendarTimeNote: ctx.config.support.business_hours
+      ? "calendar time: LiveChat's reports API measures first response around the clock, so support.business_hours is not applied"
+      : null,
     bots: () => (bots ??= findBots(api, settings)),
   };
 }
@@ -125,7 +130,7 @@ async function collectChunk(
     const bots = plan.settings.exclude_bot_first_responses ? await plan.bots() : { ids: new Set<string>(), warnings: [] };
     const body = reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners, firstResponseNotBy: [...bots.ids] });
     const values = firstResponseValues(metric.id, days, await plan.api.firstResponseTime(body), plan.settings.first_response_unit);
-    return withWarnings(values, bots.warnings);
+    return withWarnings(values, plan.calendarTimeNote ? [...bots.warnings, plan.calendarTimeNote] : bots.warnings);
   }
   const bots = await plan.bots();
   const counts = new Map<LocalDay, number>();
