@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.js';
 import type { EvalContext } from '../digests/evaluate.js';
+import type { LocalDay } from '../metrics/types.js';
 import { identityOf, type Identity } from './access.js';
 import type { AnswerCache } from './answer-cache.js';
 import { inlineAnswerer, type MetricAnswerer } from './answerer.js';
@@ -14,6 +15,11 @@ export interface BotDeps {
   answerer: MetricAnswerer;
   /** Only on the answer thread, whose connection never writes (see answer-cache.ts). */
   answerCache?: AnswerCache;
+  /**
+   * Called after an entry is added, edited, undone or deleted, with the local days it touched: the scheduler updates
+   * an already posted scorecard of those weeks in place. Fire and forget; never delays the listener's answer.
+   */
+  entriesChanged?: (days: LocalDay[]) => void;
 }
 
 export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): BotDeps {

@@ -74,6 +74,7 @@ export async function submitEntry(
     if (!admin && isLocked(old.day)) return { ok: false, errors: { [ENTRY_BLOCK.date]: 'This entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.' } };
     try {
       const row = await editManualEntry(store, old.id, { value: entry.value, day: entry.day, note: entry.note }, submission.userId, now);
+      deps.entriesChanged?.([...new Set([old.day, row.day])]);
       return { ok: true, entry: confirmed(row, deps, submission.userId)!, created: true };
     } catch (error) {
       return { ok: false, errors: { [ENTRY_BLOCK.value]: `Not saved: ${(error as Error).message.replace(/^manual entry \d+ /, 'the entry ')}.` } };
@@ -93,6 +94,7 @@ export async function submitEntry(
     },
     now,
   );
+  if (created) deps.entriesChanged?.([row.day]);
   return { ok: true, entry: { id: row.id, metric: entry.metric, day: row.day, value: row.value, note: row.note, forUser: row.user_id !== submission.userId ? row.user_id : null }, created };
 }
 
@@ -119,6 +121,7 @@ export async function undoEntry(deps: BotDeps, entryId: number, userId: string):
     };
   }
   await undoManualEntry(store, entryId, userId, now);
+  deps.entriesChanged?.([row.day]);
   return { ok: true, entry };
 }
 
@@ -136,5 +139,6 @@ export async function deleteEntry(deps: BotDeps, entryId: number, userId: string
     return { ok: false, message: 'That entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.' };
   }
   await deleteManualEntry(store, entryId, userId, now);
+  deps.entriesChanged?.([row.day]);
   return { ok: true };
 }

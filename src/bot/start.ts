@@ -60,6 +60,12 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   // Digests are not interactive: their own client, with a longer retry policy and its own rate-limit queue.
   const digestClient = createSlackClient({ token: bot.settings.botToken, logger: runtime.logger, ...(bot.settings.apiUrl ? { apiUrl: bot.settings.apiUrl } : {}) });
   const scheduler = opts.scheduler === false ? null : startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
+  if (scheduler) {
+    // A late /log entry updates an already posted scorecard now, not at the next refresh.
+    bot.deps.entriesChanged = (days) => {
+      for (const day of days) void scheduler.updatePosted(day).catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message, day }, 'updating a posted digest after an entry change failed'));
+    };
+  }
   runtime.logger.info({ mode: bot.settings.mode, port, answers: bot.deps.answerer.where }, `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz)`);
 
   let stopping: Promise<void> | undefined;

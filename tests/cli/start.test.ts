@@ -61,6 +61,31 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   }
 }
 
+/** Opens the /log modal as a rep and returns a function that submits it for hybrid networking events. */
+async function openLogModal(): Promise<(value: string, day: string) => ReturnType<typeof postSigned>> {
+  const before = fake.callsTo('views.open').length;
+  await postSigned(events(), slashCommandBody({ command: '/log', text: '', user_id: 'U0REP00001', trigger_id: '123.456.abc' }), { secret: SECRET });
+  const opened = await waitFor('views.open', () => fake.callsTo('views.open')[before]);
+  const modal = opened.response.view as Payload;
+  return (value, day) => {
+    const payload = viewSubmissionPayload({
+      callbackId: modal.callback_id,
+      privateMetadata: modal.private_metadata,
+      viewId: modal.id,
+      userId: 'U0REP00001',
+      blocks: modal.blocks,
+      values: {
+        metric: { entry_metric: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'hybrid_networking_events' } } },
+        date: { entry_date: { type: 'datepicker', selected_date: day } },
+        value: { entry_value: { type: 'number_input', value } },
+        note: { entry_note: { type: 'plain_text_input', value: null } },
+      },
+    });
+    payload.view.hash = modal.hash;
+    return postSigned(events(), interactivityBody(payload), { secret: SECRET });
+  };
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scorecard-start-'));
   fake = await startFakeSlack();
@@ -116,30 +141,11 @@ describe('scorecard start (HTTP mode)', () => {
 
   it('opens the /log modal, answers a bad value inline, and stores a good one that the CLI then reports', async () => {
     const before = JSON.parse(cli(['metric', 'hybrid_networking_events', '--json', '--period', '2026-W47']).stdout).value ?? 0;
-    await postSigned(events(), slashCommandBody({ command: '/log', text: '', user_id: 'U0REP00001', trigger_id: '123.456.abc' }), { secret: SECRET });
-    const opened = await waitFor('views.open', () => fake.callsTo('views.open').at(-1));
-    const modal = opened.response.view as Payload;
-    const submit = (value: string) => {
-      const payload = viewSubmissionPayload({
-        callbackId: modal.callback_id,
-        privateMetadata: modal.private_metadata,
-        viewId: modal.id,
-        userId: 'U0REP00001',
-        blocks: modal.blocks,
-        values: {
-          metric: { entry_metric: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'hybrid_networking_events' } } },
-          date: { entry_date: { type: 'datepicker', selected_date: '2026-11-17' } },
-          value: { entry_value: { type: 'number_input', value } },
-          note: { entry_note: { type: 'plain_text_input', value: null } },
-        },
-      });
-      payload.view.hash = modal.hash;
-      return postSigned(events(), interactivityBody(payload), { secret: SECRET });
-    };
-    const bad = await submit('100000');
+    const submit = await openLogModal();
+    const bad = await submit('100000', '2026-11-17');
     expect(bad.status).toBe(200);
     expect(bad.json).toMatchObject({ response_action: 'errors', errors: { value: expect.stringContaining('between') } });
-    const good = await submit('2');
+    const good = await submit('2', '2026-11-17');
     expect(good.status).toBe(200);
     const after = JSON.parse(cli(['metric', 'hybrid_networking_events', '--json', '--period', '2026-W47']).stdout).value;
     expect(after).toBe(before + 2);
@@ -162,6 +168,19 @@ describe('scorecard digest weekly --post', () => {
     expect(second.stdout).not.toMatch(/: posted/);
     const parents = fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0WEEKLY01' && !c.body.thread_ts);
     expect(parents).toHaveLength(1);
+  });
+
+  it('is updated in place, with one thread reply saying what changed, when a late entry lands in the posted week', async () => {
+    const parent = fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'C0WEEKLY01' && !c.body.thread_ts)!;
+    const ts = String(parent.response.ts);
+    const submit = await openLogModal();
+    expect((await submit('3', '2026-11-12')).status).toBe(200); // inside 2026-W46, the week that was posted
+    const update = await waitFor('chat.update of the posted scorecard', () => fake.callsTo('chat.update').find((c) => c.body.ts === ts));
+    expect(JSON.stringify(update.body)).toContain('Networking events (hybrid)');
+    const note = await waitFor('the change note', () =>
+      fake.callsTo('chat.postMessage').find((c) => c.body.thread_ts === ts && JSON.stringify(c.body).includes('Networking events (hybrid)') && JSON.stringify(c.body).includes('→')),
+    );
+    expect(note.body.channel).toBe('C0WEEKLY01');
   });
 });
 
