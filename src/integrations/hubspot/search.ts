@@ -62,11 +62,25 @@ export async function searchWindow(
   stop: StopSignal,
 ): Promise<void> {
   const seen = new Set<string>();
-  await searchRange(client, spec, startMs, endMs - 1, (record) => {
-    if (seen.has(record.id)) return;
-    seen.add(record.id);
-    onRecord(record);
-  }, stop);
+  for (const part of ownerChunks(spec)) {
+    await searchRange(client, part, startMs, endMs - 1, (record) => {
+      if (seen.has(record.id)) return;
+      seen.add(record.id);
+      onRecord(record);
+    }, stop);
+  }
+}
+
+/** HubSpot takes at most this many values in one IN filter. */
+export const MAX_IN_VALUES = 100;
+
+/** A search over more owners than one IN filter takes becomes one search per block of owners (the same window). */
+export function ownerChunks(spec: SearchSpec): SearchSpec[] {
+  if (spec.owners === 'all' || spec.owners.size <= MAX_IN_VALUES) return [spec];
+  const owners = [...spec.owners].sort();
+  const chunks: SearchSpec[] = [];
+  for (let i = 0; i < owners.length; i += MAX_IN_VALUES) chunks.push({ ...spec, owners: new Set(owners.slice(i, i + MAX_IN_VALUES)) });
+  return chunks;
 }
 
 async function searchRange(
