@@ -1,8 +1,6 @@
-import type { z } from 'zod';
-import type { LocalDay } from '../../metrics/types.js';
-import { addDays, daysInRange } from '../../metrics/periods.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, Source, SourceContext } from '../source.js';
+import { dayChunks, parseOrConfigError } from '../source-helpers.js';
 import { QuickBooksApi, SOURCE_ID, type QuickBooksDeps } from './client.js';
 import { dailyFigures, valuesFor } from './collect.js';
 import { quickbooksQuerySchema, quickbooksSettingsSchema, type QuickBooksQuery, type QuickBooksSettings } from './schemas.js';
@@ -15,21 +13,6 @@ import { credentialsFrom } from './tokens.js';
  */
 export const CHUNK_DAYS = 31;
 const NOT_CONFIGURED = 'not configured: set QBO_CLIENT_ID, QBO_CLIENT_SECRET, QBO_REFRESH_TOKEN and QBO_REALM_ID';
-
-function parseOrConfigError<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', SOURCE_ID, `${what}: ${issues}`);
-}
-
-function* dayChunks(from: LocalDay, to: LocalDay, size: number): Generator<LocalDay[]> {
-  for (let start = from; start <= to; ) {
-    const last = addDays(start, size - 1) < to ? addDays(start, size - 1) : to;
-    yield daysInRange(start, addDays(last, 1));
-    start = addDays(last, 1);
-  }
-}
 
 function describeFailure(error: unknown): string {
   if (isSourceError(error) && error.errorClass === 'auth') {
@@ -44,7 +27,7 @@ function describeFailure(error: unknown): string {
  */
 export function createQuickBooksSource(deps: QuickBooksDeps = {}): Source<QuickBooksSettings, QuickBooksQuery> {
   const settingsFor = (ctx: SourceContext): QuickBooksSettings =>
-    parseOrConfigError(quickbooksSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.quickbooks');
+    parseOrConfigError(SOURCE_ID, quickbooksSettingsSchema, ctx.config.sources[SOURCE_ID] ?? {}, 'sources.quickbooks');
 
   return {
     id: SOURCE_ID,
@@ -60,7 +43,7 @@ export function createQuickBooksSource(deps: QuickBooksDeps = {}): Source<QuickB
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
-        kind: parseOrConfigError(quickbooksQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
+        kind: parseOrConfigError(SOURCE_ID, quickbooksQuerySchema, metric.query, `metrics.${metric.id}.query`).kind,
       }));
       if (wanted.length === 0 || from > to) return;
 
