@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
 import { loadEnv, type CoreEnv } from './config/env.js';
-import type { Config } from './config/schema.js';
+import type { Config, Metric } from './config/schema.js';
 import { openStore, type Store } from './store/db.js';
 import { createLogger } from './logger.js';
 import { periodSettings, type EvalContext } from './digests/evaluate.js';
-import { isSourceConnected, querySchemas, settingsSchemas } from './integrations/registry.js';
+import { isMetricConnected, querySchemas, settingsSchemas } from './integrations/registry.js';
 import type { Env } from './integrations/source.js';
 
 /** What every entry point (CLI command, bot, scheduler) works with: config, environment, store, logger and "now". */
@@ -52,7 +52,7 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const pinned = opts.now ?? env.SCORECARD_NOW;
   const now = () => pinned ?? new Date();
   const periods = periodSettings(config);
-  const isConnected = opts.allConnected ? () => true : (id: string) => isSourceConnected(id, rawEnv);
+  const isConnected = opts.allConnected ? () => true : (metric: Metric) => isMetricConnected(metric, rawEnv);
   return {
     config,
     configPath: path,

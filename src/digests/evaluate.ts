@@ -13,8 +13,8 @@ export interface EvalContext {
   config: Config;
   now: Date;
   periods: PeriodSettings;
-  /** True when the source has credentials (or is manual/sample). */
-  isConnected: (sourceId: string) => boolean;
+  /** True when the metric's source has the credentials this metric needs (manual and derived metrics always do). */
+  isConnected: (metric: Metric) => boolean;
 }
 
 export const TREND_WEEKS = 13;
@@ -68,7 +68,7 @@ const EMPTY: MetricData = { days: [], asOf: null, source: null, warnings: [] };
 
 export function connectionOf(metric: Metric, ctx: EvalContext): Connection {
   if (metric.source === 'manual') return 'manual';
-  return ctx.isConnected(metric.source) ? 'connected' : 'not_connected';
+  return ctx.isConnected(metric) ? 'connected' : 'not_connected';
 }
 
 /** How a value is shown; a stock ratio with nothing flowing (runway with no sends) reads "∞ (no sends)". */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Metric } from '../config/schema.js';
 import type { Env, Source } from './source.js';
 import { sampleSource } from './sample/index.js';
 import { zendeskSource } from './zendesk/index.js';
@@ -43,8 +44,10 @@ export function settingsSchemas(): Record<string, z.ZodType> {
   return Object.fromEntries(SOURCES.map((s) => [s.id, s.settingsSchema] as const));
 }
 
-/** Whether a metric's source can deliver: manual metrics always can; others need credentials in the environment. */
-export function isSourceConnected(sourceId: string, env: Env): boolean {
-  if (sourceId === 'manual' || sourceId === 'derived') return true;
-  return sourceById(sourceId)?.configured(env) ?? false;
+/** Whether a metric can be fed: manual and derived metrics always can; others need their credentials in the environment. */
+export function isMetricConnected(metric: Pick<Metric, 'id' | 'source'> & Partial<Metric>, env: Env): boolean {
+  if (metric.source === 'manual' || metric.source === 'derived') return true;
+  const source = sourceById(metric.source);
+  if (!source) return false;
+  return source.configuredFor ? source.configuredFor(env, metric as Metric) : source.configured(env);
 }

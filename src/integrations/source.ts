@@ -65,6 +65,11 @@ export interface Source<Settings = unknown, Query = unknown> {
   /** True when the credentials are present; a source that is not configured is skipped and its metrics show "not connected". */
   configured(env: Env): boolean;
   /**
+   * For sources with several APIs and credential sets (Datto BCDR and RMM): whether this metric's credentials are
+   * present. Without it a metric is connected when the source is `configured`.
+   */
+  configuredFor?(env: Env, metric: Metric): boolean;
+  /**
    * Streams daily values for `[from, to]` in batches (the refresh writes one transaction per batch).
    * Must never hold a year of raw records in memory: page, bucket, yield, forget.
    * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.

@@ -49,7 +49,7 @@ function catalog(groups: number, perGroup: number, nameOf = (n: number, g: numbe
   return configSchema.parse({ org: { name: 'Test Co', timezone: 'America/Chicago' }, groups: groupList, metrics });
 }
 
-const ctxOf = (config: Config, now = NOW): EvalContext => ({ config, now, periods: periodSettings(config), isConnected: (s) => s !== 'bill' });
+const ctxOf = (config: Config, now = NOW): EvalContext => ({ config, now, periods: periodSettings(config), isConnected: (m) => m.source !== 'bill' });
 
 async function seedSample(store: Store, config: Config, from: string, to: string, fetchedAt = FETCHED): Promise<void> {
   const rows: NewDailyValue[] = [];

@@ -12,7 +12,7 @@ import { periodSettings, type EvalContext } from '../../src/digests/evaluate.js'
 import { renderDailyMessage } from '../../src/digests/render/blocks-daily.js';
 import type { SlackMessage } from '../../src/digests/render/blocks-common.js';
 import { assertSlackLimits } from '../../src/digests/render/limits.js';
-import { isSourceConnected, querySchemas, settingsSchemas } from '../../src/integrations/registry.js';
+import { isMetricConnected, querySchemas, settingsSchemas } from '../../src/integrations/registry.js';
 import type { Env } from '../../src/integrations/source.js';
 
 /**
@@ -74,7 +74,7 @@ export function fakeSleep(): { waits: number[]; sleep: (ms: number) => Promise<v
 
 /** The context `openRuntime` builds: a source is connected when its credentials are in `env`. */
 export function evalContextFor(config: Config, env: Env, now: Date): EvalContext {
-  return { config, now, periods: periodSettings(config), isConnected: (id) => isSourceConnected(id, env) };
+  return { config, now, periods: periodSettings(config), isConnected: (metric) => isMetricConnected(metric, env) };
 }
 
 /** Renders a daily digest for Slack and checks it: within Block Kit limits, with a non-empty fallback text. `allText` is every text shown. */

@@ -117,6 +117,13 @@ export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, D
       const credentials = credentialsFrom(env);
       return credentials.bcdr !== undefined || credentials.rmm !== undefined;
     },
+    // Backups need the BCDR keys, patches the RMM keys: a half-configured Datto shows the other half "not connected".
+    configuredFor: (env, metric) => {
+      const query = dattoQuerySchema.safeParse(metric.query);
+      if (!query.success) return false;
+      const credentials = credentialsFrom(env);
+      return query.data.kind === 'failed_backups' ? credentials.bcdr !== undefined : credentials.rmm !== undefined;
+    },
 
     async *collect(ctx, { from, to, metrics }) {
       const credentials = credentialsFrom(ctx.env);
