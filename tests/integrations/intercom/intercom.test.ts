@@ -8,7 +8,7 @@ import statisticsExample from './fixtures/conversation_statistics.schema-example
 import adminsExample from './fixtures/get-admins.json' with { type: 'json' };
 import meExample from './fixtures/get-me.json' with { type: 'json' };
 import unauthorizedExample from './fixtures/error-unauthorized.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../zendesk/harness.js';
+import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
 
 const BASE = 'https://api.intercom.io';
 const TOKEN = 'dG9rOmIxZjU4ZTMwXzQyOWFfNGZhNV84ZDIxXzA5ZDA3NjU0YjE4NToxOjA=';

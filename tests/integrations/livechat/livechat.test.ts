@@ -8,7 +8,7 @@ import totalExample from './fixtures/reports-v3.5-chats-totalChats.json' with { 
 import archivesExample from './fixtures/agent-chat-v3.5-list_archives.json' with { type: 'json' };
 import chatsExample from './fixtures/agent-chat-v3.5-list_chats.json' with { type: 'json' };
 import agentsExample from './fixtures/configuration-v3.5-list_agents.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../zendesk/harness.js';
+import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
 
 const BASE = 'https://api.livechatinc.com';
 const ACCOUNT = 'd24fa41e-bc16-41b8-a15b-9ca45ff7e0cf';

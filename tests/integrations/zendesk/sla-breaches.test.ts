@@ -4,7 +4,7 @@ import { SourceError } from '../../../src/integrations/errors.js';
 import { createZendeskSource, supportDigestQueries, zendeskSource } from '../../../src/integrations/zendesk/index.js';
 import { zendeskQuerySchema } from '../../../src/integrations/zendesk/schemas.js';
 import eventsExample from './fixtures/get-incremental-ticket_metric_events.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from './harness.js';
+import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
 
 const BASE = 'https://acme.zendesk.com';
 const EVENTS_PATH = '/api/v2/incremental/ticket_metric_events';

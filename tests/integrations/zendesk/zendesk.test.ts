@@ -6,7 +6,7 @@ import { zendeskQuerySchema } from '../../../src/integrations/zendesk/schemas.js
 import exportExample from './fixtures/get-search-export.json' with { type: 'json' };
 import countExample from './fixtures/get-search-count.json' with { type: 'json' };
 import metricsExample from './fixtures/get-ticket_metrics.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from './harness.js';
+import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
 
 const BASE = 'https://acme.zendesk.com';
 const EMAIL = 'agent@acme.test';

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { configSchema, type Metric } from '../../../src/config/schema.js';
-import type { CollectedValue, Env, Source, SourceContext } from '../../../src/integrations/source.js';
+import { configSchema, type Metric } from '../../src/config/schema.js';
+import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
 
-/** Test plumbing for a source: a config with the given support metrics, a context, a memory logger. */
+/** Test plumbing for the support sources (Zendesk, Intercom, LiveChat): a config with support settings, a context with in-memory state, a memory logger. */
 
 export function memoryLogger() {
   const lines: string[] = [];
