@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.js';
 import { SOURCES } from '../integrations/registry.js';
+import { credentialEnvVars } from '../integrations/source.js';
 import { getSourceHealth } from '../store/source-health.js';
 import { syncStateFor } from '../store/sync-state.js';
 import { metricsOf } from '../metrics/catalog.js';
@@ -32,8 +33,7 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     if (source.id === 'sample' && !used.has('sample')) continue;
     const label = `source ${source.id}`;
     if (!source.configured(rt.rawEnv)) {
-      const credentials = source.envVars.filter((name) => !name.endsWith('_BASE_URL') && !name.endsWith('_TOKEN_URL'));
-      lines.push({ check: label, ok: true, skipped: true, detail: `not configured (set ${credentials.join(', ')}); its metrics show "not connected"` });
+      lines.push({ check: label, ok: true, skipped: true, detail: `not configured (set ${credentialEnvVars(source).join(', ')}); its metrics show "not connected"` });
       continue;
     }
     const result = await source.check({

@@ -15,7 +15,7 @@ import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { createRedactor } from './redact.js';
-import type { CollectedValue, Env, Source, SourceContext } from './source.js';
+import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
 /**
  * The refresh job: every configured source collects the window concurrently, each value batch is upserted in
@@ -132,7 +132,7 @@ async function runSource(
   const { store, now } = deps;
   const logger = deps.logger.child({ source: source.id });
   if (!source.configured(deps.env)) {
-    return { ...emptyResult(source.id, 'not_configured'), detail: `set ${source.envVars.join(', ')}` };
+    return { ...emptyResult(source.id, 'not_configured'), detail: `set ${credentialEnvVars(source).join(', ')}` };
   }
   if (request.metrics.length === 0) {
     return { ...emptyResult(source.id, 'skipped'), detail: 'no metric uses this source' };
@@ -142,7 +142,7 @@ async function runSource(
   // Later writes (sync state, finish time) stamp real elapsed time on top of the pinned "now".
   const clock = () => new Date(now.getTime() + (performance.now() - startedAt));
   // Credentials only: a `<SOURCE>_BASE_URL` is kept readable in errors.
-  const redactText = createRedactor(source.envVars.filter((name) => !name.endsWith('_BASE_URL')).map((name) => deps.env[name]));
+  const redactText = createRedactor(credentialEnvVars(source).map((name) => deps.env[name]));
   const stats = { calls: 0, rateLimited: 0 };
   const ctx: SourceContext = { config: deps.config, env: deps.env, logger, state: syncStateFor(store, clock), now, stats };
   const wantedMetrics = new Set(request.metrics.map((metric) => metric.id));

@@ -78,3 +78,8 @@ export interface Source<Settings = unknown, Query = unknown> {
   /** One cheap authenticated call for `scorecard doctor`. Must not throw: failures become `{ ok: false }`. */
   check(ctx: SourceContext): Promise<CheckResult>;
 }
+
+/** The env vars that hold a source's credentials: all it reads except endpoint overrides (`*_BASE_URL`, `*_TOKEN_URL`). */
+export function credentialEnvVars(source: Pick<Source, 'envVars'>): string[] {
+  return source.envVars.filter((name) => !/_(BASE|TOKEN)_URL$/.test(name));
+}
