@@ -1,5 +1,5 @@
 import { openRuntime, parseNow, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { parsePeriod, lastCompletedWeek, weekContaining } from '../metrics/periods.js';
+import { chooseWeek } from '../bot/period.js';
 import type { Week } from '../metrics/types.js';
 import type { EvalContext } from '../digests/evaluate.js';
 
@@ -36,11 +36,9 @@ export async function withRuntime<T>(global: GlobalOptions, fn: (rt: Runtime) =>
 
 /** `--period 2026-W47`, a day inside the wanted week, `last-week`/`this-week`, or nothing (the last completed week). */
 export function resolveWeek(input: string | undefined, ctx: EvalContext): { week: Week; explicit: boolean } {
-  if (!input || input === 'last-week') return { week: lastCompletedWeek(ctx.now, ctx.periods), explicit: Boolean(input) };
-  if (input === 'this-week') return { week: weekContaining(new Intl.DateTimeFormat('en-CA', { timeZone: ctx.periods.timezone }).format(ctx.now), ctx.periods), explicit: true };
-  const parsed = parsePeriod(input, ctx.periods);
-  if (!parsed) throw new UsageError(`--period must be a week like 2026-W47, a date like 2026-11-20, last-week or this-week — got "${input}"`);
-  return { week: parsed.kind === 'week' ? parsed.week : weekContaining(parsed.day, ctx.periods), explicit: true };
+  const choice = chooseWeek(input, ctx);
+  if (!choice.ok) throw new UsageError(`--period: ${choice.message}`);
+  return { week: choice.week, explicit: choice.explicit };
 }
 
 export function printJson(value: unknown): void {
