@@ -1,3 +1,5 @@
+import { afterEach, beforeEach, expect } from 'vitest';
+import nock from 'nock';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { configSchema, type Metric } from '../../src/config/schema.js';
@@ -96,4 +98,29 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
     },
     (error: unknown) => error,
   );
+}
+
+/**
+ * The lifecycle every source test file needs: nock with loopback only, a fresh log of the waits its fast `sleep`
+ * was asked for, and cleanup of every harness a test created. Call once at the top of the file.
+ */
+export function sourceTestLifecycle(): { sleeps: number[]; track: (harness: Harness) => Harness } {
+  const sleeps: number[] = [];
+  const harnesses: Harness[] = [];
+  beforeEach(() => {
+    sleeps.length = 0;
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterEach(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    for (const created of harnesses.splice(0)) await created.cleanup();
+  });
+  return { sleeps, track: (harness) => (harnesses.push(harness), harness) };
+}
+
+/** Asserts that no captured text (log lines, error messages, details) contains any of the secrets. */
+export function expectNoSecrets(texts: readonly string[], secrets: readonly string[]): void {
+  for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
 }

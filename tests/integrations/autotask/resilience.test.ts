@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createAutotaskSource } from '../../../src/integrations/autotask/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
+import { collectAll, createHarness, failureOf, sourceTestLifecycle, expectNoSecrets } from '../../helpers/source-harness.js';
 import { API_HOST, API_ROOT, openedPage1, page, QUEUE_ID, zoneInformation } from './fixtures.js';
 
 const SECRET = 'Sup3r$ecret/AutotaskKey+9';
@@ -11,8 +11,7 @@ const CODE = 'TRACKINGID7H3QZ1';
 const CREDENTIALS = [SECRET, USERNAME, CODE, encodeURIComponent(USERNAME)];
 const TICKETS_QUERY = `${API_ROOT}/v1.0/Tickets/query`;
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createAutotaskSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness(withZoneLookup = false) {
@@ -24,26 +23,10 @@ async function harness(withZoneLookup = false) {
     sources: { autotask: { queue: { id: QUEUE_ID } } },
     metrics: { tickets_opened: { kind: 'tickets_opened' } },
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
-function expectNoCredentials(texts: readonly string[]) {
-  for (const text of texts) for (const credential of CREDENTIALS) expect(text).not.toContain(credential);
-}
-
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Autotask failures', () => {
   it('waits out a 429 (Retry-After) and then succeeds', async () => {
@@ -96,7 +79,7 @@ describe('Autotask failures', () => {
     const result = await source().check(h.ctx);
     expect(result.ok).toBe(false);
     expect(result.detail).toMatch(/^authentication failed: check AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE/);
-    expectNoCredentials([result.detail]);
+    expectNoSecrets([result.detail], CREDENTIALS);
   });
 
   it('rejects a malformed body as bad_response', async () => {
@@ -123,6 +106,6 @@ describe('Autotask failures', () => {
     expect(error).toMatchObject({ errorClass: 'auth' });
     expect(h.logLines.length).toBeGreaterThanOrEqual(3);
     expect(h.logLines.join('')).toContain('[REDACTED]');
-    expectNoCredentials([...h.logLines, (error as Error).message]);
+    expectNoSecrets([...h.logLines, (error as Error).message], CREDENTIALS);
   });
 });

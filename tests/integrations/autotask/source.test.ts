@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createAutotaskSource } from '../../../src/integrations/autotask/index.js';
-import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
+import { byDay, collectAll, createHarness, sourceTestLifecycle } from '../../helpers/source-harness.js';
 import {
   API_HOST,
   API_ROOT,
@@ -29,8 +29,7 @@ const NOW = new Date('2026-11-05T15:00:00Z');
 type QueryBody = { MaxRecords: number; IncludeFields: string[]; Filter: { op: string; field: string; value?: unknown }[] };
 const hasField = (field: string) => (body: QueryBody) => body.Filter.some((filter) => filter.field === field);
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createAutotaskSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {}) {
@@ -47,7 +46,7 @@ async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {
     },
     ...options,
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
@@ -58,18 +57,6 @@ function mockZoneLookup() {
     .reply(200, zoneInformation);
 }
 
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Autotask collect', () => {
   it('computes the DST fixture week exactly, following every nextPageUrl to the end', async () => {

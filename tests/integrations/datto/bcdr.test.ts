@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createDattoSource } from '../../../src/integrations/datto/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, collectUntilFailure, createHarness, type Harness } from './harness.js';
+import { collectAll, collectUntilFailure, createHarness, type Harness, sourceTestLifecycle, expectNoSecrets } from './harness.js';
 import { asset, assetsBySerial, BCDR_HOST, BCDR_ROOT, device, devicePage, HOUR_S, NOW, NOW_S, SERIALS } from './fixtures.js';
 
 const PUBLIC_KEY = 'pk_7f3a9c2e51d04b8e';
@@ -13,8 +13,7 @@ const DEVICES = `${BCDR_ROOT}/bcdr/device`;
 const assetsOf = (serial: string) => `${BCDR_ROOT}/bcdr/device/${serial}/asset`;
 const FAILED_48 = { failed_backups_48h: { kind: 'failed_backups', older_than_hours: 48 } };
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createDattoSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness(options: { now?: Date; metrics?: Record<string, Record<string, unknown>>; from?: Harness } = {}) {
@@ -24,7 +23,7 @@ async function harness(options: { now?: Date; metrics?: Record<string, Record<st
     metrics: options.metrics ?? FAILED_48,
     store: options.from?.store,
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
@@ -46,22 +45,6 @@ function listAssets(scope: nock.Scope) {
   return scope;
 }
 
-function expectNoSecrets(texts: readonly string[]) {
-  for (const text of texts) for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Datto BCDR failed backups', () => {
   it('pages the device list to the end, reads every device’s assets and counts exactly', async () => {
@@ -77,7 +60,7 @@ describe('Datto BCDR failed backups', () => {
       { metricId: 'failed_backups_72h', day: '2026-11-05', value: 2 },
     ]);
     expect(h.ctx.stats).toEqual({ calls: 5, rateLimited: 0 });
-    expectNoSecrets(h.logLines);
+    expectNoSecrets(h.logLines, SECRETS);
   });
 
   it('defaults the threshold to 48 hours', async () => {
@@ -228,7 +211,7 @@ describe('Datto BCDR failed backups', () => {
     expect(hits).toBe(1);
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ errorClass: 'auth', status: 401 });
-    expectNoSecrets([...h.logLines, (error as Error).message, String((error as Error).stack)]);
+    expectNoSecrets([...h.logLines, (error as Error).message, String((error as Error).stack)], SECRETS);
   });
 
   it('calls a malformed asset body bad_response', async () => {

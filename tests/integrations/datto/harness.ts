@@ -3,6 +3,7 @@ import type { Store } from '../../../src/store/db.js';
 import { createHarness as createSourceHarness, type Harness } from '../../helpers/source-harness.js';
 
 export type { Harness };
+export { expectNoSecrets, sourceTestLifecycle } from '../../helpers/source-harness.js';
 
 /** A Datto source context: every metric is a stock (`last`) with its `query` written as in scorecard.yml. */
 export function createHarness(options: {

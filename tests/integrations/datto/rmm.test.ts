@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createDattoSource } from '../../../src/integrations/datto/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, collectUntilFailure, createHarness, type Harness } from './harness.js';
+import { collectAll, collectUntilFailure, createHarness, sourceTestLifecycle, expectNoSecrets } from './harness.js';
 import { DEVICES_PATH, devicesPage, NOW, PAGE_2_URL, RMM_HOST, rmmDevice, rmmPage1, rmmPage2, token } from './fixtures.js';
 
 const API_KEY = 'RMMKEY3B7T9Q2W5E8R1Y';
@@ -15,8 +15,7 @@ const TOKEN_PATH = '/auth/oauth/token';
 const MISSING_5 = { devices_missing_patches: { kind: 'devices_missing_patches', more_than: 5 } };
 const FIRST_PAGE = { page: '0', max: '250' };
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createDattoSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness(options: { metrics?: Record<string, Record<string, unknown>>; env?: Record<string, string>; settings?: Record<string, unknown> } = {}) {
@@ -26,7 +25,7 @@ async function harness(options: { metrics?: Record<string, Record<string, unknow
     metrics: options.metrics ?? MISSING_5,
     settings: options.settings,
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
@@ -41,22 +40,6 @@ function grant(scope: nock.Scope, accessToken = ACCESS_TOKEN) {
 
 const bearer = (accessToken = ACCESS_TOKEN) => ({ reqheaders: { authorization: `Bearer ${accessToken}` } });
 
-function expectNoSecrets(texts: readonly string[]) {
-  for (const text of texts) for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Datto RMM devices missing patches', () => {
   it('authenticates, follows nextPageUrl to the end and counts exactly per threshold', async () => {
@@ -77,7 +60,7 @@ describe('Datto RMM devices missing patches', () => {
       { metricId: 'devices_behind', day: '2026-11-05', value: 5 },
     ]);
     expect(h.ctx.stats).toEqual({ calls: 3, rateLimited: 0 });
-    expectNoSecrets(h.logLines);
+    expectNoSecrets(h.logLines, SECRETS);
   });
 
   it('makes no call when today is outside the window', async () => {
@@ -141,7 +124,7 @@ describe('Datto RMM devices missing patches', () => {
     stale.done();
     renewed.done();
     expect(h.ctx.stats.calls).toBe(5);
-    expectNoSecrets(h.logLines);
+    expectNoSecrets(h.logLines, SECRETS);
   });
 
   it('gives up when the renewed token is refused too', async () => {
@@ -170,7 +153,7 @@ describe('Datto RMM devices missing patches', () => {
     expect(hits).toBe(1);
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ errorClass: 'auth', status: 401 });
-    expectNoSecrets([...h.logLines, (error as Error).message, String((error as Error).stack)]);
+    expectNoSecrets([...h.logLines, (error as Error).message, String((error as Error).stack)], SECRETS);
   });
 
   it('treats a rejected password grant (400 invalid_grant) as an auth failure', async () => {
@@ -186,7 +169,7 @@ describe('Datto RMM devices missing patches', () => {
     const { error } = await collectUntilFailure(source(), h, '2026-11-05', '2026-11-05');
     expect(hits).toBe(1);
     expect(error).toMatchObject({ errorClass: 'auth', status: 400 });
-    expectNoSecrets([(error as Error).message, ...h.logLines]);
+    expectNoSecrets([(error as Error).message, ...h.logLines], SECRETS);
   });
 
   it('waits out a 429 and recovers from a 5xx', async () => {
@@ -230,7 +213,7 @@ describe('Datto RMM devices missing patches', () => {
     const h = await harness();
     const { error } = await collectUntilFailure(source(), h, '2026-11-05', '2026-11-05');
     expect(error).toMatchObject({ errorClass: 'bad_response' });
-    expectNoSecrets([(error as Error).message, ...h.logLines]);
+    expectNoSecrets([(error as Error).message, ...h.logLines], SECRETS);
   });
 
   it('never sends the token to a next page on another host', async () => {

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createQuickBooksSource } from '../../../src/integrations/quickbooks/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { byDay, collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
+import { byDay, collectAll, createHarness, failureOf, sourceTestLifecycle, expectNoSecrets } from '../../helpers/source-harness.js';
 import { API_HOST, dstWeekReport, fault, noDataReport, REALM_ID, REPORT_PATH, TOKEN_HOST, TOKEN_PATH, tokenResponse } from './fixtures.js';
 
 const CLIENT_ID = 'ABq7xZk2Lm9PcQ4rT1vW8yN3sD6fG0hJ5uE';
@@ -19,8 +19,7 @@ const ONE_DAY_REVENUE = [{ metricId: 'revenue', day: DAY, value: 0 }];
 const THROTTLED = fault('message=ThrottleExceeded; errorCode=003001; statusCode=429', 'The request limit was reached.', '003001');
 const AUTH_FAULT = fault('message=AuthenticationFailed; errorCode=003200; statusCode=401', 'Token expired', '3200', 'AUTHENTICATION');
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createQuickBooksSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness() {
@@ -30,7 +29,7 @@ async function harness() {
     now: new Date('2026-11-05T15:00:00Z'),
     metrics: { revenue: { kind: 'revenue', unit: 'currency' } },
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
@@ -40,22 +39,6 @@ function mockRefresh(spent: string, access: string, refresh: string) {
 
 const report = () => nock(API_HOST).get(REPORT_PATH).query(true);
 
-function expectNoSecrets(texts: readonly string[]) {
-  for (const text of texts) for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('QuickBooks Online failures', () => {
   it('waits 60 s after a 429 without Retry-After, as Intuit asks, then succeeds', async () => {
@@ -204,10 +187,10 @@ describe('QuickBooks Online failures', () => {
 
     expect(h.logLines.length).toBeGreaterThanOrEqual(5);
     expect(h.logLines.join('')).toContain('[REDACTED]');
-    expectNoSecrets([...h.logLines, (error as Error).message, check.detail]);
+    expectNoSecrets([...h.logLines, (error as Error).message, check.detail], SECRETS);
     // The newest refresh token is the one credential kept, under its own key and nowhere else.
     const rows = await h.store.db.selectFrom('sync_state').selectAll().execute();
     expect(rows.map((row) => row.key)).toEqual(['quickbooks:refresh_token']);
-    expectNoSecrets(rows.map((row) => row.value.replace(ROTATED_AGAIN, '')));
+    expectNoSecrets(rows.map((row) => row.value.replace(ROTATED_AGAIN, '')), SECRETS);
   });
 });

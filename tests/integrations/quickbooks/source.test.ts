@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createQuickBooksSource } from '../../../src/integrations/quickbooks/index.js';
-import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
+import { byDay, collectAll, createHarness, type Harness, sourceTestLifecycle } from '../../helpers/source-harness.js';
 import {
   API_HOST,
   COMPANY_INFO_PATH,
@@ -37,13 +37,12 @@ const METRICS = {
   profit_margin: { kind: 'profit_margin', unit: 'percent' as const, aggregate: 'ratio' as const },
 };
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createQuickBooksSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {}) {
   const created = await createHarness({ env, source: 'quickbooks', now: NOW, metrics: METRICS, ...options });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
@@ -61,18 +60,6 @@ async function storedRefreshToken(h: Harness): Promise<string | undefined> {
   return row ? (JSON.parse(row.value) as { token: string }).token : undefined;
 }
 
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('QuickBooks Online collect', () => {
   it('refreshes the token, keeps the rotated refresh token, and maps the DST week to exact values', async () => {

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createSmartleadSource } from '../../../src/integrations/smartlead/index.js';
 import { SMARTLEAD_LIMITS } from '../../../src/integrations/smartlead/client.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
+import { collectAll, createHarness, failureOf, sourceTestLifecycle } from '../../helpers/source-harness.js';
 import { analytics, BASE, campaigns, rateLimited, ROOT } from './fixtures.js';
 
 const API_KEY = 'sl_live_4f9c2b7e1d8a6035';
@@ -11,8 +11,7 @@ const withKey = { api_key: API_KEY };
 const QUEUE_ONLY = { leads_in_queue: { kind: 'leads_in_queue', aggregate: 'last' as const } };
 const ACTIVE_ONE = [{ ...campaigns[0]!, status: 'ACTIVE' }];
 
-let harnesses: Harness[];
-let sleeps: number[];
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createSmartleadSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness() {
@@ -23,22 +22,10 @@ async function harness() {
     sources: { smartlead: { rate_limit: { default: { max: 1000, per_seconds: 1 } } } },
     metrics: QUEUE_ONLY,
   });
-  harnesses.push(created);
+  track(created);
   return created;
 }
 
-beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Smartlead failures', () => {
   it('defaults to one request per second', () => {
