@@ -52,41 +52,29 @@ export async function upsertDailyValues(store: Store, rows: readonly NewDailyVal
   return rows.length;
 }
 
-/** Days in `[from, toExclusive)`, ordered by metric then day; served by the (metric_id, day) primary key. */
-export async function getDailyValues(
-  store: Store,
-  metricIds: readonly string[],
-  from: LocalDay,
-  toExclusive: LocalDay,
-): Promise<DailyValueRow[]> {
-  if (metricIds.length === 0) return [];
+/** `[from, toExclusive)` for these metrics, ordered by metric then day: one range of the (metric_id, day) key per metric. */
+function dayRange(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay) {
   return store.db
     .selectFrom('daily_values')
-    .selectAll()
     .where('metric_id', 'in', metricIds)
     .where('day', '>=', from)
     .where('day', '<', toExclusive)
     .orderBy('metric_id')
-    .orderBy('day')
-    .execute();
+    .orderBy('day');
 }
 
-/** The newest `fetched_at` per metric (metrics never fetched are absent), for staleness. */
+/** Whole rows of the days in `[from, toExclusive)`, provenance included. */
+export async function getDailyValues(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay): Promise<DailyValueRow[]> {
+  if (metricIds.length === 0) return [];
+  return dayRange(store, metricIds, from, toExclusive).selectAll().execute();
+}
+
 /** One day's figure as the digests read it: no provenance columns, so a 13-week read of 100 metrics stays light. */
 export type DayFigureRow = Pick<DailyValueRow, 'metric_id' | 'day' | 'value' | 'numerator' | 'denominator'>;
 
-/** The figures of `[from, toExclusive)` for these metrics, ordered by metric and day; one primary-key range per metric. */
 export async function getDayFigures(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay): Promise<DayFigureRow[]> {
   if (metricIds.length === 0) return [];
-  return store.db
-    .selectFrom('daily_values')
-    .select(['metric_id', 'day', 'value', 'numerator', 'denominator'])
-    .where('metric_id', 'in', metricIds)
-    .where('day', '>=', from)
-    .where('day', '<', toExclusive)
-    .orderBy('metric_id')
-    .orderBy('day')
-    .execute();
+  return dayRange(store, metricIds, from, toExclusive).select(['metric_id', 'day', 'value', 'numerator', 'denominator']).execute();
 }
 
 export type LatestSnapshot = Pick<DailyValueRow, 'fetched_at' | 'source' | 'warnings'>;
