@@ -4,9 +4,9 @@ import { loadEnv, type CoreEnv } from './config/env.js';
 import type { Config, Metric } from './config/schema.js';
 import { openStore, type Store } from './store/db.js';
 import { createLogger } from './logger.js';
-import { periodSettings, type EvalContext } from './digests/evaluate.js';
 import { isMetricConnected, querySchemas, settingsSchemas } from './integrations/registry.js';
 import type { Env } from './integrations/source.js';
+import { periodSettings, type EvalContext } from './metrics/context.js';
 
 /** What every entry point (CLI command, bot, scheduler) works with: config, environment, store, logger and "now". */
 export interface Runtime {

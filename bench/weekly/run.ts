@@ -10,8 +10,8 @@ import { addDays, lastCompletedWeek, trailingWeeks } from '../../src/metrics/per
 import { openStore, type Store } from '../../src/store/db.js';
 import { upsertDailyValues } from '../../src/store/daily-values.js';
 import { sampleSeries } from '../../src/integrations/sample/generate.js';
-import { periodSettings } from '../../src/digests/evaluate.js';
-import { weeklyScorecard } from '../../src/digests/queries.js';
+import { weeklyScorecard } from '../../src/report/queries.js';
+import { periodSettings } from '../../src/metrics/context.js';
 
 /**
  * Weekly digest cost for a 100-metric catalog over 1 and 5 years of daily values: median time and rows read.

@@ -2,7 +2,7 @@ import { App, type AppOptions } from '@slack/bolt';
 import type { CoreEnv } from '../config/env.js';
 import type { Runtime } from '../runtime.js';
 import { boltLogger } from './bolt-logger.js';
-import { createMetricAnswerer } from './answerer.js';
+import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps, type BotDeps } from './deps.js';
 import { healthRoute } from './health.js';
 import { InFlight } from './in-flight.js';

@@ -1,9 +1,9 @@
 import type { Runtime } from '../runtime.js';
-import type { EvalContext } from '../digests/evaluate.js';
 import type { LocalDay } from '../metrics/types.js';
 import { identityOf, type Identity } from './access.js';
-import type { AnswerCache } from './answer-cache.js';
-import { inlineAnswerer, type MetricAnswerer } from './answerer.js';
+import type { AnswerCache } from './answer/cache.js';
+import { inlineAnswerer, type MetricAnswerer } from './answer/answerer.js';
+import type { EvalContext } from '../metrics/context.js';
 
 /** What every listener works with. `now` is separate from the runtime so tests can move the clock (undo window). */
 export interface BotDeps {

@@ -1,5 +1,5 @@
-import { weekLockChecker } from '../digests/locks.js';
-import { ENTRY_BLOCK, type ConfirmedEntry, type EntryModalMode, type EntryState } from '../digests/render/blocks-modal.js';
+import { weekLockChecker } from '../report/week-locks.js';
+import { ENTRY_BLOCK, type ConfirmedEntry, type EntryModalMode, type EntryState } from './views/entry-modal.js';
 import { metricById } from '../metrics/catalog.js';
 import { validateEntry, type EntryField } from '../metrics/entry-validation.js';
 import { localDayOf } from '../metrics/periods.js';

@@ -6,8 +6,8 @@ import { metricById, metricsOf } from '../metrics/catalog.js';
 import { isManualMetric } from '../metrics/entry-validation.js';
 import { addDays, localDayOf, parseWeekLabel } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
-import { renderEntryModal, type EntryModalMode, type EntryState } from '../digests/render/blocks-modal.js';
-import type { EditEntryRef } from '../digests/render/blocks-home.js';
+import { renderEntryModal, type EntryModalMode, type EntryState } from './views/entry-modal.js';
+import type { EditEntryRef } from './views/home.js';
 import { isAdmin, ownsMetric, type Identity } from './access.js';
 import { whoIs, type BotDeps } from './deps.js';
 

@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { renderNotice, type BlockMessage } from '../digests/render/blocks-metric.js';
+import { renderNotice, type BlockMessage } from '../slack/metric.js';
 
 /**
  * Private answers. The response_url is preferred: it needs no channel membership and works in DMs and private

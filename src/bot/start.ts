@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
-import { createSlackClient } from '../digests/slack-client.js';
-import { startScheduler } from '../digests/schedule.js';
+import { createSlackClient } from '../slack/client.js';
+import { startScheduler } from '../jobs/scheduler.js';
 import { refresh } from '../integrations/refresh.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
-import { opsNotifier } from '../digests/ops.js';
+import { opsNotifier } from '../jobs/ops-alerts.js';
 import { createBotApp, type BotMode } from './app.js';
 
 /** How long shutdown waits for listeners still working after their ack before closing the database anyway. */

@@ -1,7 +1,7 @@
 import { openRuntime, parseNow, type Runtime, type RuntimeOptions } from '../runtime.js';
-import { chooseWeek } from '../bot/period.js';
+import { chooseWeek } from '../report/period.js';
 import type { Week } from '../metrics/types.js';
-import type { EvalContext } from '../digests/evaluate.js';
+import type { EvalContext } from '../metrics/context.js';
 
 /** Options every command accepts (commander passes them as the program's global options). */
 export interface GlobalOptions {

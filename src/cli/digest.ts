@@ -2,8 +2,8 @@ import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc.js';
 import timezone from 'dayjs/plugin/timezone.js';
 import type { Runtime } from '../runtime.js';
-import { dailyDigest, weeklyScorecard } from '../digests/queries.js';
-import { renderDailyTerminal, renderWeeklyTerminal } from '../digests/render/terminal.js';
+import { dailyDigest, weeklyScorecard } from '../report/queries.js';
+import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
 import { printJson, resolveWeek, useColor, UsageError } from './common.js';
 
 dayjs.extend(utc);

@@ -57,7 +57,7 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
 async function slackCheck(rt: Runtime): Promise<DoctorLine> {
   const token = rt.env.SLACK_BOT_TOKEN;
   if (!token) return { check: 'slack', ok: true, skipped: true, detail: 'not configured (set SLACK_BOT_TOKEN); digests print to the terminal' };
-  const { createSlackClient, describeSlackError } = await import('../digests/slack-client.js');
+  const { createSlackClient, describeSlackError } = await import('../slack/client.js');
   try {
     const auth = await createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, retryConfig: { retries: 0 } }).auth.test();
     return { check: 'slack', ok: true, detail: `authenticated as @${auth.user ?? '?'} in ${auth.team ?? '?'}` };

@@ -3,7 +3,7 @@ import { findMetric } from '../metrics/catalog.js';
 import { localDayOf } from '../metrics/periods.js';
 import { formatValue } from '../metrics/format.js';
 import { validateEntry } from '../metrics/entry-validation.js';
-import { weekLockChecker } from '../digests/locks.js';
+import { weekLockChecker } from '../report/week-locks.js';
 import { addManualEntry } from '../store/manual-entries.js';
 import { UsageError } from './common.js';
 

@@ -1,7 +1,7 @@
 import type { Runtime } from '../runtime.js';
 import { findMetric } from '../metrics/catalog.js';
-import { metricAnswer } from '../digests/queries.js';
-import { renderMetricTerminal } from '../digests/render/terminal.js';
+import { metricAnswer } from '../report/queries.js';
+import { renderMetricTerminal } from '../terminal/render.js';
 import { printJson, resolveWeek, useColor, UsageError } from './common.js';
 
 export async function metricCommand(rt: Runtime, query: string, opts: { period?: string; json?: boolean }): Promise<void> {

@@ -2,9 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
 import { localDayOf } from '../metrics/periods.js';
-import { postDigest, type PostResult } from '../digests/post.js';
-import { createSlackClient, type ChannelPacer } from '../digests/slack-client.js';
-import { buildDigestJob } from '../digests/schedule.js';
+import { postDigest, type PostResult } from '../slack/post.js';
+import { createSlackClient, type ChannelPacer } from '../slack/client.js';
+import { buildDigestJob } from '../jobs/scheduler.js';
 import { resolveWeek, UsageError } from './common.js';
 
 /** Injected by tests: a client with fast retries, a pacer on a fake clock, an output sink. */

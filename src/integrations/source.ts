@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
 import type { LocalDay } from '../metrics/types.js';
+import type { SyncState } from '../store/sync-state.js';
+
 
 /**
  * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
@@ -19,12 +21,6 @@ export interface CollectedValue {
   denominator?: number | null;
   /** Shown on the metric (e.g. SimpleFIN errlist entries, "sum of all depository accounts"). Never secrets. */
   warnings?: string[];
-}
-
-/** Small persistent key/value state, backed by the store's `sync_state` table (quotas, cursors, caches). */
-export interface SyncState {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
 }
 
 export interface SourceContext {

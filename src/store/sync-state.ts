@@ -1,5 +1,10 @@
-import type { SyncState } from '../integrations/source.js';
 import type { Store } from './db.js';
+
+/** Small persistent key/value state, backed by the store's `sync_state` table (quotas, cursors, caches). */
+export interface SyncState {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
 
 export async function getSyncState(store: Store, key: string): Promise<string | undefined> {
   const row = await store.db.selectFrom('sync_state').select('value').where('key', '=', key).executeTakeFirst();

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AnswerCache, dataVersionOf } from '../../src/bot/answer-cache.js';
-import { createMetricAnswerer } from '../../src/bot/answerer.js';
+import { AnswerCache, dataVersionOf } from '../../src/bot/answer/cache.js';
+import { createMetricAnswerer } from '../../src/bot/answer/answerer.js';
 import { createBotDeps } from '../../src/bot/deps.js';
-import { metricAnswer } from '../../src/digests/queries.js';
-import type { MetricAnswer } from '../../src/digests/metric-answer.js';
+import { metricAnswer } from '../../src/report/queries.js';
+import type { MetricAnswer } from '../../src/report/metric-answer.js';
 import { metricById } from '../../src/metrics/catalog.js';
 import { parseWeekLabel } from '../../src/metrics/periods.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -75,7 +75,7 @@ describe('AnswerCache (the answer thread’s memo)', () => {
   });
 });
 
-const compiledWorker = fileURLToPath(new URL('../../dist/src/bot/answer-worker.js', import.meta.url));
+const compiledWorker = fileURLToPath(new URL('../../dist/src/bot/answer/worker.js', import.meta.url));
 
 // The worker runs compiled JavaScript: `npm test` builds dist/ first; a bare `vitest run` without a build skips this.
 describe.runIf(existsSync(compiledWorker))('the /metric answer thread (compiled)', () => {

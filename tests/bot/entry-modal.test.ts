@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { metricAnswer } from '../../src/digests/queries.js';
+import { metricAnswer } from '../../src/report/queries.js';
 import { metricById } from '../../src/metrics/catalog.js';
 import { parseWeekLabel } from '../../src/metrics/periods.js';
 import { claimDigestRun, markDigestPosted } from '../../src/store/digest-runs.js';

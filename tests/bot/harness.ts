@@ -2,7 +2,7 @@
 // on 127.0.0.1 (SLACK_API_URL), and correctly signed requests built from Slack's example payloads.
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { checkMessage } from '../../src/digests/render/limits.js';
+import { checkMessage } from '../../src/slack/limits.js';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { startBot, type RunningBot } from '../../src/bot/start.js';

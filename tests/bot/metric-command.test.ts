@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { metricAnswer } from '../../src/digests/queries.js';
+import { metricAnswer } from '../../src/report/queries.js';
 import { lastCompletedWeek } from '../../src/metrics/periods.js';
 import { metricById } from '../../src/metrics/catalog.js';
 import { blockActionsPayload } from '../helpers/slack-requests.js';

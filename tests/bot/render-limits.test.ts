@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema, type Config, type Metric } from '../../src/config/schema.js';
-import type { MetricAnswer } from '../../src/digests/metric-answer.js';
-import { assertSlackLimits, assertViewLimits, checkView } from '../../src/digests/render/limits.js';
+import type { MetricAnswer } from '../../src/report/metric-answer.js';
+import { assertSlackLimits, assertViewLimits, checkView } from '../../src/slack/limits.js';
 import {
   decodeMetricRef,
   encodeMetricRef,
@@ -12,9 +12,9 @@ import {
   renderMetricSuggestions,
   renderSensitiveRefusal,
   renderShareRefused,
-} from '../../src/digests/render/blocks-metric.js';
-import { parseEntryMode, readEntryState, renderEntryConfirmation, renderEntryModal, renderEntryUndone } from '../../src/digests/render/blocks-modal.js';
-import { decodeEditRef, encodeEditRef, renderHomeView } from '../../src/digests/render/blocks-home.js';
+} from '../../src/slack/metric.js';
+import { parseEntryMode, readEntryState, renderEntryConfirmation, renderEntryModal, renderEntryUndone } from '../../src/bot/views/entry-modal.js';
+import { decodeEditRef, encodeEditRef, renderHomeView } from '../../src/bot/views/home.js';
 
 // Worst cases: long names, long texts, more of everything than a real catalog has. Each renderer must still fit.
 const LONG = 'Very long metric name that keeps going and going, past every label limit Slack has '.repeat(3);

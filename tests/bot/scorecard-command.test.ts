@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { weeklyScorecard } from '../../src/digests/queries.js';
-import { renderWeeklyMessages } from '../../src/digests/render/blocks-weekly.js';
+import { weeklyScorecard } from '../../src/report/queries.js';
+import { renderWeeklyMessages } from '../../src/slack/weekly.js';
 import { lastCompletedWeek, parseWeekLabel } from '../../src/metrics/periods.js';
-import { visibleScorecard } from '../../src/digests/visibility.js';
+import { visibleScorecard } from '../../src/report/visibility.js';
 import { blockActionsPayload } from '../helpers/slack-requests.js';
 import { blockText, CHANNELS, findElement, NOW, startHarness, USERS, type BotHarness } from './harness.js';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** End to end: the built binary, as a user runs it, on a temp database. `npm test` builds first. */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli.js');
+const bin = join(root, 'dist/src/cli/main.js');
 const NOW = '2026-11-16T08:00:00-06:00';
 
 let dir: string;

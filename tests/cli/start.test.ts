@@ -14,7 +14,7 @@ import { interactivityBody, postSigned, slashCommandBody, viewSubmissionPayload,
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli.js');
+const bin = join(root, 'dist/src/cli/main.js');
 const SECRET = 'acceptance-signing-secret-0123456789';
 const TOKEN = 'xoxb-0000-acceptance';
 const NOW = '2026-11-18T15:00:00Z';

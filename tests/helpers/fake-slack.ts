@@ -4,7 +4,7 @@
 // (a missing `text` fallback is rejected here, Slack only warns).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkMessage, checkView, type SlackViewLike } from '../../src/digests/render/limits.js';
+import { checkMessage, checkView, type SlackViewLike } from '../../src/slack/limits.js';
 
 type Body = Record<string, unknown>;
 type Reply = Record<string, unknown> & { ok: boolean };

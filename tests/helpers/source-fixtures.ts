@@ -7,13 +7,13 @@ import nock from 'nock';
 import { expect } from 'vitest';
 import { packageRoot, parseConfigText } from '../../src/config/index.js';
 import type { Config } from '../../src/config/schema.js';
-import type { DailyDigest } from '../../src/digests/daily.js';
-import { periodSettings, type EvalContext } from '../../src/digests/evaluate.js';
-import { renderDailyMessage } from '../../src/digests/render/blocks-daily.js';
-import type { SlackMessage } from '../../src/digests/render/blocks-common.js';
-import { assertSlackLimits } from '../../src/digests/render/limits.js';
+import type { DailyDigest } from '../../src/report/daily.js';
+import { renderDailyMessage } from '../../src/slack/daily.js';
+import type { SlackMessage } from '../../src/slack/blocks.js';
+import { assertSlackLimits } from '../../src/slack/limits.js';
 import { isMetricConnected, querySchemas, settingsSchemas } from '../../src/integrations/registry.js';
 import type { Env } from '../../src/integrations/source.js';
+import { periodSettings, type EvalContext } from '../../src/metrics/context.js';
 
 /**
  * Plumbing for the end-to-end digest tests: the shipped example catalog with a few keys switched, a pino logger

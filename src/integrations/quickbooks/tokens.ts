@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Env, SourceContext, SyncState } from '../source.js';
+import { type Env, type SourceContext } from '../source.js';
 import { createHttpClient } from '../http.js';
 import type { HttpClientOptions } from '../http-types.js';
 import { oauthErrorSchema, tokenResponseSchema, type TokenResponse } from './schemas.js';
+import type { SyncState } from '../../store/sync-state.js';
 
 /**
  * Intuit OAuth 2.0: the refresh-token grant, and the refresh token's rotation.

@@ -1,8 +1,8 @@
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
-import type { SyncState } from '../source.js';
 import { SOURCE_ID } from './client.js';
 import { cachedBalancesSchema, type AccountsResponse, type CachedBalances } from './schemas.js';
+import type { SyncState } from '../../store/sync-state.js';
 
 /** Pure parts of the SimpleFIN source: warnings, the cash sum in exact cents, and the daily call quota. */
 

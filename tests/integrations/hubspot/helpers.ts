@@ -2,7 +2,8 @@ import nock from 'nock';
 import { pino, type Logger } from 'pino';
 import { configSchema, type Config, type Metric } from '../../../src/config/schema.js';
 import { createHubspotSource } from '../../../src/integrations/hubspot/index.js';
-import type { CollectedValue, SourceContext, SyncState } from '../../../src/integrations/source.js';
+import { type CollectedValue, type SourceContext } from '../../../src/integrations/source.js';
+import type { SyncState } from '../../../src/store/sync-state.js';
 
 export const BASE = 'https://api.hubapi.com';
 export const TOKEN = 'pat-na1-11111111-2222-3333-4444-555566667777';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { decodeEditRef } from '../../../digests/render/blocks-home.js';
+import { decodeEditRef } from '../../views/home.js';
 import type { BotDeps } from '../../deps.js';
 import { editModalFor, openEntryModal } from '../../entry-modal.js';
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
-import { parseEntryMode, readEntryState } from '../../../digests/render/blocks-modal.js';
+import { parseEntryMode, readEntryState } from '../../views/entry-modal.js';
 import type { BotDeps } from '../../deps.js';
 import { modalAfterMetricChange } from '../../entry-modal.js';
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
-import { EXPLAIN_BLOCK_PREFIX, renderExplainPicker, renderNotice } from '../../../digests/render/blocks-metric.js';
+import { EXPLAIN_BLOCK_PREFIX, renderExplainPicker, renderNotice } from '../../../slack/metric.js';
 import type { BotDeps } from '../../deps.js';
-import { answerMetricId } from '../../metric-reply.js';
+import { answerMetricId } from '../../answer/metric-reply.js';
 import { replyPrivately, tellFailure } from '../../reply.js';
 
 const WEEK_LABEL = /^\d{4}-W\d{2}$/;

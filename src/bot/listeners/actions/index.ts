@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { EXPLAIN_PICK_ACTION, PICK_METRIC_ACTION_PREFIX, SHARE_METRIC_ACTION } from '../../../digests/render/blocks-metric.js';
-import { WEEKLY_ACTIONS } from '../../../digests/render/blocks-weekly.js';
-import { ENTRY_ACTION, UNDO_ENTRY_ACTION } from '../../../digests/render/blocks-modal.js';
-import { DELETE_ENTRY_ACTION_PREFIX, EDIT_ENTRY_ACTION_PREFIX, LOG_ACTIVITY_ACTION } from '../../../digests/render/blocks-home.js';
+import { EXPLAIN_PICK_ACTION, PICK_METRIC_ACTION_PREFIX, SHARE_METRIC_ACTION } from '../../../slack/metric.js';
+import { WEEKLY_ACTIONS } from '../../../slack/weekly.js';
+import { ENTRY_ACTION, UNDO_ENTRY_ACTION } from '../../views/entry-modal.js';
+import { DELETE_ENTRY_ACTION_PREFIX, EDIT_ENTRY_ACTION_PREFIX, LOG_ACTIVITY_ACTION } from '../../views/home.js';
 import type { BotDeps } from '../../deps.js';
 import { deleteEntryAction } from './delete-entry.js';
 import { editEntryAction } from './edit-entry.js';

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { decodeMetricRef, renderNotice } from '../../../digests/render/blocks-metric.js';
+import { decodeMetricRef, renderNotice } from '../../../slack/metric.js';
 import type { BotDeps } from '../../deps.js';
-import { answerMetricId } from '../../metric-reply.js';
+import { answerMetricId } from '../../answer/metric-reply.js';
 import { replyPrivately, tellFailure } from '../../reply.js';
 
 /** A "did you mean" button: answers that metric in place of the suggestions. */

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { metricById } from '../../../metrics/catalog.js';
-import { decodeMetricRef, renderNotice, renderShareRefused } from '../../../digests/render/blocks-metric.js';
+import { decodeMetricRef, renderNotice, renderShareRefused } from '../../../slack/metric.js';
 import { canShareInChannel } from '../../access.js';
 import type { BotDeps } from '../../deps.js';
-import { answerMetric } from '../../metric-reply.js';
+import { answerMetric } from '../../answer/metric-reply.js';
 import { replyPrivately, tellFailure } from '../../reply.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderEntryUndone } from '../../../digests/render/blocks-modal.js';
-import { renderNotice } from '../../../digests/render/blocks-metric.js';
+import { renderEntryUndone } from '../../views/entry-modal.js';
+import { renderNotice } from '../../../slack/metric.js';
 import type { BotDeps } from '../../deps.js';
 import { undoEntry } from '../../entries.js';
 import { replyPrivately, tellFailure } from '../../reply.js';

@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { weeklyScorecard } from '../../../digests/queries.js';
-import { renderWeeklyMessages } from '../../../digests/render/blocks-weekly.js';
-import { renderNotice } from '../../../digests/render/blocks-metric.js';
+import { weeklyScorecard } from '../../../report/queries.js';
+import { renderWeeklyMessages } from '../../../slack/weekly.js';
+import { renderNotice } from '../../../slack/metric.js';
 import { metricById } from '../../../metrics/catalog.js';
 import { canSeeMetric } from '../../access.js';
 import { evalContextOf, whoIs, type BotDeps } from '../../deps.js';
-import { chooseWeek } from '../../period.js';
+import { chooseWeek } from '../../../report/period.js';
 import { replyPrivately, tellFailure } from '../../reply.js';
-import { visibleScorecard } from '../../../digests/visibility.js';
+import { visibleScorecard } from '../../../report/visibility.js';
 
 /** A response_url takes five posts; a scorecard longer than that sends the rest as plain ephemerals. */
 const RESPONSE_URL_USES = 5;

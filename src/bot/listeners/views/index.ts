@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ENTRY_CALLBACK_ID } from '../../../digests/render/blocks-modal.js';
+import { ENTRY_CALLBACK_ID } from '../../views/entry-modal.js';
 import type { BotDeps } from '../../deps.js';
 import { logEntrySubmission } from './log-entry.js';
 

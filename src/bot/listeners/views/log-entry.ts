@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK } from '../../../digests/render/blocks-modal.js';
+import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK } from '../../views/entry-modal.js';
 import type { BotDeps } from '../../deps.js';
 import { submitEntry } from '../../entries.js';
 import { publishHome } from '../../home.js';

@@ -1,0 +1,44 @@
+import type { BlockMessage } from '../../slack/metric.js';
+import type { BotDeps } from '../deps.js';
+import { answerMetricText } from './metric-reply.js';
+
+/** One `/metric` to answer: what was asked, by whom, where, and where the answer goes. */
+export interface AnswerRequest {
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+  /** The listener's clock, so the answer is for the same "now" as the ack. */
+  nowIso: string;
+  /** The asker's email if learnt from users.info (owners and sensitive access may be emails). */
+  email?: string;
+}
+
+/** Slack answers a response_url in well under a second; this only bounds a stuck connection. */
+const RESPONSE_TIMEOUT_MS = 30_000;
+
+/** Posts an ephemeral answer to a response_url (what Bolt's respond() does), failing on a non-2xx reply. */
+export async function postToResponseUrl(responseUrl: string, message: BlockMessage): Promise<void> {
+  const response = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
+    signal: AbortSignal.timeout(RESPONSE_TIMEOUT_MS),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+}
+
+/**
+ * The whole of a `/metric` after its ack: read the store, render, post to the response_url. Only a failure to
+ * build the answer is thrown (the caller tells the user); a failed delivery is logged, because the answer may
+ * well have arrived and a "sorry" after it would be wrong.
+ */
+export async function answerAndRespond(deps: BotDeps, request: AnswerRequest): Promise<void> {
+  const message = await answerMetricText(deps, request.text, { userId: request.userId, channelId: request.channelId });
+  try {
+    await postToResponseUrl(request.responseUrl, message);
+  } catch (error) {
+    deps.runtime.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'a /metric answer could not be delivered to its response_url');
+  }
+}

@@ -1,0 +1,54 @@
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openRuntime } from '../../runtime.js';
+import { answerAndRespond, type AnswerRequest } from './job.js';
+import { AnswerCache, dataVersionOf } from './cache.js';
+import { createBotDeps } from '../deps.js';
+
+/**
+ * The `/metric` answer thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
+ * CPU; here they never hold up the thread that acks Slack. On Linux the nice value is per thread, so this thread
+ * also yields the CPU to acks when the machine is busy (elsewhere the priority is left alone: it would apply to the
+ * whole process).
+ */
+
+export interface AnswerWorkerData {
+  configPath: string;
+  databaseUrl: string;
+  env: Record<string, string | undefined>;
+  nice: number;
+}
+
+export type AnswerWorkerMessage = { id: number; request: AnswerRequest };
+export type AnswerWorkerReply = { id: number; ok: true } | { id: number; ok: false; error: string } | { ready: true };
+
+async function main(data: AnswerWorkerData): Promise<void> {
+  if (process.platform === 'linux' && data.nice > 0) {
+    try {
+      setPriority(data.nice);
+    } catch {
+      // Not permitted in some containers; the thread still keeps the work off the ack thread.
+    }
+  }
+  const runtime = await openRuntime({ configPath: data.configPath, databaseUrl: data.databaseUrl, env: data.env });
+  const answerCache = new AnswerCache(runtime.config, dataVersionOf(runtime.store));
+  const port = parentPort!;
+  port.on('message', (message: AnswerWorkerMessage | { close: true }) => {
+    if ('close' in message) {
+      void runtime.close().then(() => port.close());
+      return;
+    }
+    const { id, request } = message;
+    const deps = { ...createBotDeps(runtime, () => new Date(request.nowIso)), answerCache };
+    if (request.email) deps.learntEmails.set(request.userId, request.email);
+    answerAndRespond(deps, request).then(
+      () => port.postMessage({ id, ok: true } satisfies AnswerWorkerReply),
+      (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies AnswerWorkerReply),
+    );
+  });
+  port.postMessage({ ready: true } satisfies AnswerWorkerReply);
+}
+
+// A failure to start (config, database) rejects here and surfaces as the worker's 'error' event: the bot then
+// answers on its own thread.
+if (parentPort) void main(workerData as AnswerWorkerData);

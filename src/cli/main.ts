@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { backupTo } from '../store/db.js';
+import type { Runtime } from '../runtime.js';
+import { ConfigError } from '../config/errors.js';
+import { runtimeOptions, UsageError, withRuntime, type GlobalOptions } from './common.js';
+import { demoCommand } from './demo.js';
+import { digestCommand } from './digest.js';
+import { listMetrics, metricCommand } from './metric.js';
+import { logCommand } from './log.js';
+import { refreshCommand } from './refresh.js';
+import { doctor, formatDoctor } from './doctor.js';
+import { claimSetupToken } from '../integrations/simplefin/claim.js';
+import { importAdSpend } from './import.js';
+
+const program = new Command('scorecard')
+  .description('Weekly KPI scorecard and daily digests, from cached daily snapshots.')
+  .addOption(new Option('--now <iso>', 'pretend it is this instant (reproducible output)').env('SCORECARD_NOW'))
+  .addOption(new Option('--config <file>', 'scorecard.yml to use').env('SCORECARD_CONFIG'))
+  .option('--database <url>', 'database URL, e.g. sqlite:./data/scorecard.db (default DATABASE_URL)')
+  .showHelpAfterError();
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+async function slackOpsNotifier(rt: Runtime, token: string) {
+  const { createSlackClient } = await import('../slack/client.js');
+  const { opsNotifier } = await import('../jobs/ops-alerts.js');
+  return opsNotifier(rt.config, createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, logger: rt.logger }));
+}
+
+program
+  .command('start')
+  .description('run the Slack bot and the scheduler (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events; GET /healthz)')
+  .action(async () => {
+    const { openRuntime } = await import('../runtime.js');
+    const { runBot } = await import('../bot/start.js');
+    // runBot owns the runtime from here: it closes the database after a clean shutdown on SIGTERM/SIGINT.
+    await runBot({ runtime: await openRuntime(runtimeOptions(globals())) });
+  });
+
+program
+  .command('demo')
+  .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
+  .option('--json', 'print the view models as JSON')
+  .action((opts: { json?: boolean }) => demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }));
+
+program
+  .command('digest')
+  .description('render a digest: weekly, cash or support')
+  .argument('<kind>', 'weekly | cash | support')
+  .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
+  .option('--json', 'print the view model as JSON')
+  .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
+  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
+    withRuntime(globals(), async (rt) => {
+      if (!opts.post) return digestCommand(rt, kind, opts);
+      // Loaded only when posting: the Slack client is not needed to print a digest.
+      const { postDigestCommand } = await import('./post.js');
+      await postDigestCommand(rt, kind, opts);
+    }),
+  );
+
+program
+  .command('metric')
+  .description('one metric: figure, goal, status and why, trend, freshness, definition ("list" lists them)')
+  .argument('<query...>', 'metric id, name or alias; typos forgiven')
+  .option('--period <period>', 'week (2026-W47) or a day inside it')
+  .option('--json', 'print one JSON object')
+  .action((words: string[], opts: { period?: string; json?: boolean }) =>
+    withRuntime(globals(), async (rt) => (words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts))),
+  );
+
+program
+  .command('log')
+  .description('log a manual entry (same rules as the Slack modal)')
+  .argument('<metric>')
+  .argument('<value>')
+  .requiredOption('--user <id>', 'Slack user id or email the entry counts for')
+  .option('--date <day>', 'local day, default today')
+  .option('--note <text>', 'optional note (≤ 500 characters)')
+  .action((metric: string, value: string, opts: { user: string; date?: string; note?: string }) => withRuntime(globals(), (rt) => logCommand(rt, metric, value, opts)));
+
+program
+  .command('refresh')
+  .description('collect daily values from every configured source (default: the trailing 7 days)')
+  .option('--source <id...>', 'only these sources')
+  .option('--from <day>', 'first local day')
+  .option('--to <day>', 'last local day')
+  .action((opts: { source?: string[]; from?: string; to?: string }) =>
+    withRuntime(globals(), async (rt) => {
+      // With Slack configured, a source failing for the Nth time in a row alerts the ops channel, as the scheduler does.
+      const token = rt.env.SLACK_BOT_TOKEN;
+      const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+      const summary = await refreshCommand(rt, opts, notify);
+      if (!summary.ok) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('doctor')
+  .description('check the config, the database and every configured source')
+  .action(() =>
+    withRuntime(globals(), async (rt) => {
+      const lines = await doctor(rt);
+      process.stdout.write(`${formatDoctor(lines)}\n`);
+      if (lines.some((l) => !l.ok)) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('backup')
+  .description('copy the database with SQLite online backup (safe while the bot runs)')
+  .argument('<file>')
+  .action((file: string) =>
+    withRuntime(globals(), async (rt) => {
+      await backupTo(rt.store, file);
+      process.stdout.write(`Backed up ${rt.store.location} to ${file}\n`);
+    }),
+  );
+
+program
+  .command('import')
+  .description('import figures from files')
+  .command('ad-spend')
+  .argument('<file.csv>', 'columns date,channel,spend_usd (one row per channel and day)')
+  .option('--metric <id>', 'the currency metric to fill', 'ad_spend')
+  .description('daily ad spend for cost per MQL; re-importing a day replaces it')
+  .action((file: string, opts: { metric: string }) => withRuntime(globals(), (rt) => importAdSpend(rt, file, opts)));
+
+program
+  .command('simplefin')
+  .description('SimpleFIN set-up')
+  .command('claim')
+  .argument('<setup-token>')
+  .description('exchange a one-time setup token for an access URL (printed once: keep it in SIMPLEFIN_ACCESS_URL)')
+  .action(async (token: string) => {
+    const accessUrl = await claimSetupToken(token, { baseUrl: process.env.SIMPLEFIN_BASE_URL });
+    process.stdout.write(
+      `${accessUrl}\n\nThis is shown once. Put it in your environment as SIMPLEFIN_ACCESS_URL (it contains credentials; never commit it or paste it in Slack).\n`,
+    );
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof Error && error.name === 'BotSetupError') {
+    // Missing Slack settings for `scorecard start`: the message names each variable, never a value.
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`scorecard: ${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,312 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { WebClient } from '@slack/web-api';
+import type { Runtime } from '../runtime.js';
+import type { DigestKind } from '../store/types.js';
+import type { LocalDay, PeriodSettings, Week } from '../metrics/types.js';
+import { addDays, lastCompletedWeek, localDayOf, parseWeekLabel, weekContaining } from '../metrics/periods.js';
+import { dayStartMs } from '../metrics/zone.js';
+import { getDigestRun } from '../store/digest-runs.js';
+import { dailyDigest, weeklyScorecard } from '../report/queries.js';
+import { snapshotOf } from '../report/changes.js';
+import { renderWeeklyMessages } from '../slack/weekly.js';
+import { renderDailyMessage } from '../slack/daily.js';
+import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
+import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
+import { describeSlackError, type ChannelPacer } from '../slack/client.js';
+import { sendNudges } from './nudges.js';
+import { channelScorecard } from '../report/visibility.js';
+import type { SlackMessage } from '../slack/blocks.js';
+
+/**
+ * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
+ * and the owner nudges. Posting is idempotent (post.ts), so a cron fire, a catch-up after downtime and a manual
+ * `runNow` can never post one period twice; they only ever update it in place.
+ */
+
+export const DIGEST_KINDS: readonly DigestKind[] = ['weekly', 'cash', 'support'];
+export type SchedulerJob = 'refresh' | DigestKind | 'nudges';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** The daily digests describe "this morning"; a past day is rendered as of 08:00 that day. */
+const DAILY_RENDER_HOUR = 8;
+
+/** Fire times of `expr` in `timezone` on `day`, ascending, checked by node-cron's own matcher (DST-correct). */
+function fireTimesOn(expr: string, timezone: string, day: LocalDay, matcher: ScheduledTask): number[] {
+  const fields = cron.parse(expr);
+  const start = dayStartMs(day, timezone);
+  const times = new Set<number>();
+  for (const hour of fields.hour) {
+    for (const minute of fields.minute) {
+      for (const second of fields.second) {
+        const naive = start + hour * HOUR + minute * MINUTE + second * 1000;
+        // Across a DST change the wall time sits an hour off the naive offset from midnight.
+        for (const t of [naive, naive - HOUR, naive + HOUR]) {
+          if (localDayOf(new Date(t), timezone) === day && matcher.match(new Date(t))) times.add(t);
+        }
+      }
+    }
+  }
+  return [...times].sort((a, b) => a - b);
+}
+
+function searchFireTime(expr: string, from: Date, timezone: string, direction: 1 | -1, maxDays: number): Date | null {
+  const matcher = cron.createTask(expr, () => undefined, { timezone });
+  try {
+    const firstDay = localDayOf(from, timezone);
+    for (let i = 0; i <= maxDays; i++) {
+      const times = fireTimesOn(expr, timezone, addDays(firstDay, i * direction), matcher);
+      const candidates = direction === -1 ? times.filter((t) => t <= from.getTime()).reverse() : times.filter((t) => t > from.getTime());
+      if (candidates.length > 0) return new Date(candidates[0]!);
+    }
+    return null;
+  } finally {
+    void matcher.destroy();
+  }
+}
+
+/** The latest fire time of `expr` at or before `before`, looking back at most `maxDays` days; null if none. */
+export function previousFireTime(expr: string, before: Date, timezone: string, maxDays = 8): Date | null {
+  return searchFireTime(expr, before, timezone, -1, maxDays);
+}
+
+/** The first fire time of `expr` strictly after `after`, looking ahead at most `maxDays` days; null if none. */
+export function nextFireTime(expr: string, after: Date, timezone: string, maxDays = 35): Date | null {
+  return searchFireTime(expr, after, timezone, 1, maxDays);
+}
+
+/** The period a digest fired at `at` reports: the last completed week, or the local day. */
+export function digestPeriod(kind: DigestKind, at: Date, periods: PeriodSettings): string {
+  return kind === 'weekly' ? lastCompletedWeek(at, periods).label : localDayOf(at, periods.timezone);
+}
+
+/** The week whose numbers a nudge at `slot` chases: the one the next weekly post will report. */
+export function nudgeWeek(weeklyExpr: string, slot: Date, periods: PeriodSettings): Week {
+  const nextPost = nextFireTime(weeklyExpr, slot, periods.timezone) ?? slot;
+  return lastCompletedWeek(nextPost, periods);
+}
+
+interface RenderTarget {
+  kind: DigestKind;
+  period: string;
+  /** The instant the view is computed for (now, or 08:00 on a past day for a daily digest). */
+  at: Date;
+  week?: Week;
+  postedAfter: Date;
+}
+
+function renderTarget(rt: Runtime, kind: DigestKind, period: string): RenderTarget {
+  const periods = rt.evalContext().periods;
+  const now = rt.now();
+  if (kind === 'weekly') {
+    const week = parseWeekLabel(period, periods);
+    if (!week) throw new Error(`not a week label: ${period}`);
+    return { kind, period, at: now, week, postedAfter: new Date(week.startAt) };
+  }
+  const dayStart = dayStartMs(period, periods.timezone);
+  const isToday = localDayOf(now, periods.timezone) === period;
+  return { kind, period, at: isToday ? now : new Date(dayStart + DAILY_RENDER_HOUR * HOUR), postedAfter: new Date(dayStart) };
+}
+
+/** A postable job for one digest period: renders Block Kit and the figures snapshot from the store when called. */
+/** A thread reply saying sensitive rows were left out of a channel's copy, and where to ask for them. */
+function restrictedNote(hidden: number): SlackMessage {
+  const text = `${hidden} restricted metric${hidden === 1 ? ' is' : 's are'} left out of this channel's scorecard; people with access can ask /metric.`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+}
+
+export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, channel: string): DigestJob {
+  const target = renderTarget(rt, kind, period);
+  const render: DigestJob['render'] = async () => {
+    const ctx = rt.evalContext(target.at);
+    if (target.week) {
+      const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
+      const messages = renderWeeklyMessages(view, { now: ctx.now });
+      if (hidden > 0) messages.push(restrictedNote(hidden));
+      return { messages, snapshot: snapshotOf(view) };
+    }
+    const view = await dailyDigest(rt.store, ctx, kind as 'cash' | 'support');
+    return { messages: [renderDailyMessage(view, { now: ctx.now })], snapshot: snapshotOf(view) };
+  };
+  return { kind, period, channel, render, postedAfter: target.postedAfter };
+}
+
+async function terminalDigest(rt: Runtime, kind: DigestKind, period: string): Promise<string> {
+  const target = renderTarget(rt, kind, period);
+  const ctx = rt.evalContext(target.at);
+  if (target.week) return renderWeeklyTerminal(await weeklyScorecard(rt.store, ctx, target.week), { color: false, now: ctx.now });
+  return renderDailyTerminal(await dailyDigest(rt.store, ctx, kind as 'cash' | 'support'), { color: false, now: ctx.now });
+}
+
+export interface CronTask {
+  stop(): void | Promise<void>;
+  destroy?(): void | Promise<void>;
+}
+export type CronScheduler = (expr: string, fire: () => void, opts: { timezone: string; name: string }) => CronTask;
+
+const nodeCronScheduler =
+  (rt: Runtime): CronScheduler =>
+  (expr, fire, opts) =>
+    cron.schedule(expr, fire, {
+      ...opts,
+      noOverlap: true,
+      logger: {
+        info: (message) => rt.logger.debug({ task: opts.name }, message),
+        warn: (message) => rt.logger.warn({ task: opts.name }, message),
+        error: (message, err) => rt.logger.error({ task: opts.name, error: describeSlackError(err ?? message) }, 'cron task error'),
+        debug: (message) => rt.logger.debug({ task: opts.name }, String(message)),
+      },
+    });
+
+export interface SchedulerDeps {
+  runtime: Runtime;
+  /** Null without SLACK_BOT_TOKEN: digests are written to `out` instead of Slack, nudges are skipped. */
+  client: WebClient | null;
+  refresh?: () => Promise<unknown>;
+  pacer?: ChannelPacer;
+  /** Defaults to node-cron; tests pass one that records the jobs and fires them by hand. */
+  schedule?: CronScheduler;
+  out?: (text: string) => void;
+}
+
+export interface CatchUpRun {
+  kind: DigestKind;
+  period: string;
+  missedAt: string;
+  outcome: PostResult['outcome'] | 'printed' | 'skipped';
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+  runNow(job: SchedulerJob): Promise<void>;
+  /**
+   * Re-renders digests already posted so late numbers update them in place (one change reply each). With `day` (a
+   * manual entry's local day): the weekly period containing it and that day's daily digests; without: the current ones.
+   */
+  updatePosted(day?: LocalDay): Promise<void>;
+  /** Settles once the start-up catch-up is done: the missed digests it ran (posted or already there). */
+  caughtUp: Promise<CatchUpRun[]>;
+}
+
+export function startScheduler(deps: SchedulerDeps): Scheduler {
+  const rt = deps.runtime;
+  const { config, logger } = rt;
+  const periods = rt.evalContext().periods;
+  const tz = periods.timezone;
+  const inFlight = new Set<Promise<unknown>>();
+  const queues = new Map<string, Promise<unknown>>();
+  const out = deps.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
+
+  /** Work `stop()` waits for. */
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+  /** One run of a job name at a time; a cron fire during a catch-up waits for it instead of racing it. */
+  const serial = <T>(name: string, task: () => Promise<T>): Promise<T> => {
+    const run = (queues.get(name) ?? Promise.resolve()).catch(() => undefined).then(task);
+    queues.set(name, run);
+    return track(run);
+  };
+
+  const postDeps = (client: WebClient) => ({ store: rt.store, client, logger, now: rt.now, pacer: deps.pacer });
+
+  async function runDigest(kind: DigestKind, period: string): Promise<CatchUpRun['outcome']> {
+    const channel = config.slack.channels[kind];
+    if (!channel) {
+      logger.info({ kind }, `no slack.channels.${kind} configured; the ${kind} digest is not posted`);
+      return 'skipped';
+    }
+    if (!deps.client) {
+      out(await terminalDigest(rt, kind, period));
+      return 'printed';
+    }
+    const result = await postDigest(postDeps(deps.client), buildDigestJob(rt, kind, period, channel));
+    logger.info({ kind, period, channel, outcome: result.outcome, ts: result.ts }, `${kind} digest ${result.outcome}`);
+    return result.outcome;
+  }
+
+  async function updatePosted(at: Date, day?: LocalDay): Promise<void> {
+    if (!deps.client) return;
+    for (const kind of DIGEST_KINDS) {
+      const channel = config.slack.channels[kind];
+      const period = day === undefined ? digestPeriod(kind, at, periods) : kind === 'weekly' ? weekContaining(day, periods).label : day;
+      if (!channel || (await getDigestRun(rt.store, { kind, period, channel }))?.status !== 'posted') continue;
+      await serial(kind, () => runDigest(kind, period));
+    }
+  }
+
+  async function run(job: SchedulerJob, at: Date): Promise<void> {
+    if (job === 'refresh') {
+      await serial('refresh', async () => deps.refresh?.());
+      await updatePosted(at);
+    } else if (job === 'nudges') {
+      const client = deps.client;
+      if (!client) {
+        logger.info('no Slack client (SLACK_BOT_TOKEN unset); nudges skipped');
+        return;
+      }
+      const slot = new Date(Math.floor(at.getTime() / MINUTE) * MINUTE);
+      const week = nudgeWeek(config.schedule.weekly, slot, periods);
+      await serial('nudges', async () => {
+        const result = await sendNudges({ ...postDeps(client), config }, slot, week);
+        logger.info({ slot: slot.toISOString(), week: week.label, ...result }, 'nudges done');
+      });
+    } else {
+      await serial(job, () => runDigest(job, digestPeriod(job, at, periods)));
+    }
+  }
+
+  async function catchUp(): Promise<CatchUpRun[]> {
+    const now = rt.now();
+    const graceMs = config.schedule.catch_up_grace_hours * HOUR;
+    const runs: CatchUpRun[] = [];
+    for (const kind of DIGEST_KINDS) {
+      const channel = config.slack.channels[kind];
+      const missedAt = previousFireTime(config.schedule[kind], now, tz);
+      if (!channel || !missedAt || now.getTime() - missedAt.getTime() > graceMs) continue;
+      const period = digestPeriod(kind, missedAt, periods);
+      if ((await getDigestRun(rt.store, { kind, period, channel }))?.status === 'posted') continue;
+      logger.info({ kind, period, missedAt: missedAt.toISOString() }, `catching up the missed ${kind} digest`);
+      try {
+        const outcome = await serial(kind, () => runDigest(kind, period));
+        runs.push({ kind, period, missedAt: missedAt.toISOString(), outcome });
+      } catch (err) {
+        // One digest failing (say, its channel was archived) must not keep the others from catching up.
+        logger.error({ kind, period, error: describeSlackError(err) }, `catch-up of the ${kind} digest failed`);
+      }
+    }
+    return runs;
+  }
+
+  const schedule = deps.schedule ?? nodeCronScheduler(rt);
+  const fire = (job: SchedulerJob) => () => {
+    run(job, rt.now()).catch((err: unknown) => logger.error({ job, error: describeSlackError(err) }, `scheduled ${job} failed`));
+  };
+  const tasks: CronTask[] = [
+    schedule(config.schedule.refresh, fire('refresh'), { timezone: tz, name: 'refresh' }),
+    ...DIGEST_KINDS.map((kind) => schedule(config.schedule[kind], fire(kind), { timezone: tz, name: kind })),
+    ...config.schedule.nudges.map((expr, i) => schedule(expr, fire('nudges'), { timezone: tz, name: `nudges-${i + 1}` })),
+  ];
+
+  const caughtUp = track(
+    catchUp().catch((err: unknown) => {
+      logger.error({ error: describeSlackError(err) }, 'catch-up of missed digests failed');
+      return [] as CatchUpRun[];
+    }),
+  );
+
+  return {
+    caughtUp,
+    runNow: (job) => run(job, rt.now()),
+    updatePosted: (day) => track(updatePosted(rt.now(), day)),
+    async stop() {
+      await Promise.all(tasks.map(async (task) => {
+        await task.stop();
+        await task.destroy?.();
+      }));
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

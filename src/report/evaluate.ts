@@ -1,0 +1,115 @@
+import type { Goal, Metric } from '../config/schema.js';
+import type { Aggregated, LocalDay, PeriodSettings, Status, Week } from '../metrics/types.js';
+import { aggregate, aggregateWeeks } from '../metrics/aggregate.js';
+import { goalFor, describeGoal } from '../metrics/goals.js';
+import { evaluateStatus, staleHours } from '../metrics/status.js';
+import { formatValue } from '../metrics/format.js';
+import { sparkline } from '../metrics/trend.js';
+import { quarterWeeks, trailingWeeks } from '../metrics/periods.js';
+import { aggregateRange, type LoadedData, type MetricData } from './metric-data.js';
+import type { EvalContext } from '../metrics/context.js';
+
+
+export const TREND_WEEKS = 13;
+
+/** A week with the weeks its row shows: the 13-week trend (ending with it) and its quarter so far. Computed once per view. */
+export interface WeekFrame {
+  week: Week;
+  trend: Week[];
+  quarter: Week[];
+}
+
+export function weekFrame(week: Week, periods: PeriodSettings): WeekFrame {
+  return { week, trend: trailingWeeks(week, TREND_WEEKS, periods), quarter: quarterWeeks(week, periods) };
+}
+
+/** The range of local days a weekly view of `week` reads: the trend and the quarter, whichever starts first. */
+export function weeklyWindow(week: Week, periods: PeriodSettings): { from: LocalDay; to: LocalDay } {
+  const frame = weekFrame(week, periods);
+  const first = [frame.trend[0]!, frame.quarter[0]!].reduce((a, b) => (a.start < b.start ? a : b));
+  return { from: first.start, to: frame.week.end };
+}
+
+export type Connection = 'connected' | 'not_connected' | 'manual';
+
+export interface Figure {
+  value: number | null;
+  text: string;
+}
+
+export interface MetricWeek {
+  metric: Metric;
+  connection: Connection;
+  goal: Goal | undefined;
+  goalText: string;
+  thisWeek: Figure & { aggregated: Aggregated };
+  lastWeek: Figure;
+  qtdAvg: Figure;
+  trend: (number | null)[];
+  sparkline: string;
+  status: Status;
+  asOf: string | null;
+  source: string | null;
+  warnings: string[];
+}
+
+const EMPTY: MetricData = { days: [], asOf: null, source: null, warnings: [] };
+
+export function connectionOf(metric: Metric, ctx: EvalContext): Connection {
+  if (metric.source === 'manual') return 'manual';
+  return ctx.isConnected(metric) ? 'connected' : 'not_connected';
+}
+
+/** How a value is shown; a stock ratio with nothing flowing (runway with no sends) reads "∞ (no sends)". */
+export function displayValue(agg: Aggregated, metric: Metric): string {
+  if (agg.value === null && (agg.numerator ?? 0) > 0 && agg.denominator === 0) return '∞ (no sends)';
+  return formatValue(agg.value, metric.unit);
+}
+
+
+/** Pass a WeekFrame when evaluating many metrics for one week; a bare Week computes its frame. */
+export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame | Week, ctx: EvalContext): MetricWeek {
+  const frame = 'trend' in at ? at : weekFrame(at, ctx.periods);
+  const { week } = frame;
+  const data = loaded.byMetric.get(metric.id) ?? EMPTY;
+  const changes = loaded.goalChanges.get(metric.id) ?? [];
+  const weekly = frame.trend.map((w) => aggregateRange(data, metric, w.start, w.end));
+  const current = weekly[weekly.length - 1]!;
+  const previous = weekly[weekly.length - 2] ?? aggregate([], metric.aggregate, metric.unit);
+  const quarter = frame.quarter.map((w) => aggregateRange(data, metric, w.start, w.end));
+  const qtd = aggregateWeeks(
+    quarter.filter((q) => q.days > 0),
+    metric.aggregate,
+    metric.unit,
+  );
+
+  const goal = goalFor(metric, week, changes);
+  const connection = connectionOf(metric, ctx);
+  const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
+  const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, week.endAt);
+  let status = evaluateStatus({
+    value: current.value,
+    goal,
+    unit: metric.unit,
+    tolerancePct: ctx.config.defaults.tolerance_pct,
+    toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
+    staleHours: stale,
+  });
+  if (current.value === null && connection === 'not_connected') status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
+
+  return {
+    metric,
+    connection,
+    goal,
+    goalText: goal ? describeGoal(goal, metric.unit) : '—',
+    thisWeek: { value: current.value, text: displayValue(current, metric), aggregated: current },
+    lastWeek: { value: previous.value, text: displayValue(previous, metric) },
+    qtdAvg: { value: qtd, text: formatValue(qtd, metric.unit) },
+    trend: weekly.map((w) => w.value),
+    sparkline: sparkline(weekly.map((w) => w.value)),
+    status,
+    asOf: data.asOf,
+    source: data.source,
+    warnings: data.warnings,
+  };
+}

@@ -1,0 +1,35 @@
+import type { Metric } from '../config/schema.js';
+import type { Week } from '../metrics/types.js';
+import { metricsOf } from '../metrics/catalog.js';
+import type { Store } from '../store/db.js';
+import { loadMetricData } from './metric-data.js';
+import { buildDailyDigest, dailyWindow, type DailyDigest, type DailyKind } from './daily.js';
+import { weeklyWindow } from './evaluate.js';
+import { answerWindow, buildMetricAnswer, type MetricAnswer } from './metric-answer.js';
+import { buildWeeklyScorecard, type WeeklyScorecard } from './weekly.js';
+import type { EvalContext } from '../metrics/context.js';
+
+/**
+ * The thin I/O edge of the digests: one bounded range read per view (the trend and quarter window), then pure
+ * view-model functions. Cost grows with metrics × weeks shown, never with the length of the history.
+ */
+
+export async function weeklyScorecard(store: Store, ctx: EvalContext, week: Week): Promise<WeeklyScorecard & { rowsRead: number }> {
+  const metrics = metricsOf(ctx.config).filter((m) => m.cadence.includes('weekly'));
+  const { from, to } = weeklyWindow(week, ctx.periods);
+  const loaded = await loadMetricData(store, metrics, from, to);
+  return { ...buildWeeklyScorecard(week, loaded, ctx), rowsRead: loaded.rowsRead };
+}
+
+export async function dailyDigest(store: Store, ctx: EvalContext, kind: DailyKind): Promise<DailyDigest> {
+  const metrics = ctx.config.digests[kind].map((id) => ({ ...ctx.config.metrics[id]!, id }));
+  const { from, to } = dailyWindow(ctx.now, ctx.periods.timezone);
+  const loaded = await loadMetricData(store, metrics, from, to);
+  return buildDailyDigest(kind, loaded, ctx);
+}
+
+export async function metricAnswer(store: Store, ctx: EvalContext, metric: Metric, week: Week, explicitPeriod: boolean): Promise<MetricAnswer> {
+  const { from, to } = answerWindow(week, ctx);
+  const loaded = await loadMetricData(store, [metric], from, to);
+  return buildMetricAnswer(metric, week, loaded, ctx, explicitPeriod);
+}

@@ -1,0 +1,65 @@
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import type { StatusKind } from '../metrics/types.js';
+import { formatAge } from '../metrics/format.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** Wording shared by the terminal and Block Kit renderers, so both say the same thing the same way. */
+
+export const STATUS_EMOJI: Record<StatusKind, string> = {
+  green: '🟢',
+  yellow: '🟡',
+  red: '🔴',
+  no_data: '⚪',
+  no_goal: '▫️',
+  stale: '🕒',
+};
+
+export const STATUS_WORD: Record<StatusKind, string> = {
+  green: 'on track',
+  yellow: 'near miss',
+  red: 'off track',
+  no_data: 'no data',
+  no_goal: 'no goal',
+  stale: 'stale',
+};
+
+export function statusLabel(kind: StatusKind, staleHours: number | null): string {
+  if (kind === 'stale' && staleHours !== null) return `${STATUS_EMOJI.stale} ${formatAge(staleHours)}`;
+  return STATUS_EMOJI[kind];
+}
+
+/** "Mon 9 Nov – Sun 15 Nov 2026" for a week given by its first and last local day. */
+export function dayRange(start: string, endInclusive: string): string {
+  const a = dayjs(start);
+  const b = dayjs(endInclusive);
+  const left = a.year() === b.year() ? a.format('ddd D MMM') : a.format('ddd D MMM YYYY');
+  return `${left} – ${b.format('ddd D MMM YYYY')}`;
+}
+
+export function dayLabel(day: string): string {
+  return dayjs(day).format('dddd D MMM YYYY');
+}
+
+/** An instant in the org timezone: "Mon 16 Nov 08:00 CST". */
+export function localTime(iso: string, tz: string): string {
+  const t = dayjs(iso).tz(tz);
+  const abbreviation = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' })
+    .formatToParts(new Date(iso))
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return `${t.format('ddd D MMM HH:mm')}${abbreviation ? ` ${abbreviation}` : ''}`;
+}
+
+/** "5 h ago" relative to now, for freshness lines. */
+export function ageOf(iso: string | null, now: Date): string {
+  if (!iso) return 'never';
+  const hours = Math.max(0, (now.getTime() - Date.parse(iso)) / 3_600_000);
+  return hours < 1 ? 'just now' : `${formatAge(hours)} ago`;
+}
+
+export function summaryLine(summary: { green: number; yellow: number; red: number; grey: number }): string {
+  return `🟢 ${summary.green}  🟡 ${summary.yellow}  🔴 ${summary.red}  ⚪ ${summary.grey}`;
+}
