@@ -25,14 +25,20 @@ async function main(): Promise<void> {
     console.log(`  bare Bolt app (ack only): p50 ${ms(r.bare.p50)}  p95 ${ms(r.bare.p95)}  p99 ${ms(r.bare.p99)}`);
     console.log(`  Scorecard:                p50 ${ms(r.app.p50)}  p95 ${ms(r.app.p95)}  p99 ${ms(r.app.p99)}`);
     console.log(`  p99 ratio ${r.ratioP99.toFixed(2)}× (target ≤ 1.2×); slowest ack ${ms(r.hungSourcesMaxMs)} (target < 3 s)`);
-    console.log(`  answer at response_url: p50 ${ms(r.answered.p50)}  p99 ${ms(r.answered.p99)}; ${r.answered.withFigure}/${r.answered.count} carried the figure`);
+    console.log(
+      `  answer at response_url: p50 ${ms(r.answered.p50)}  p99 ${ms(r.answered.p99)}; ${r.answered.withFigure}/${r.answered.count} carried the figure`,
+    );
     console.log('');
   }
   if (selected.includes('hubspot')) {
     const r = await runHubspotBench();
     console.log('scorecard refresh --source hubspot, one year, 5 owners, against a loopback HubSpot enforcing 100/10 s and 4/s search:');
-    console.log(`  ${r.requests} requests, ${r.rateLimited} × 429; wall ${(r.wallMs / 1000).toFixed(1)} s vs floor ${(r.floorMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(3)}× (target ≤ 1.1×)`);
-    console.log(`  peak RSS ${r.peakRssMb} MB (target < 150 MB); weekly per-owner figures equal the ground truth: ${r.ownersMatched ? 'yes' : 'NO'}`);
+    console.log(
+      `  ${r.requests} requests, ${r.rateLimited} × 429; wall ${(r.wallMs / 1000).toFixed(1)} s vs floor ${(r.floorMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(3)}× (target ≤ 1.1×)`,
+    );
+    console.log(
+      `  peak RSS ${r.peakRssMb} MB (target < 150 MB); weekly per-owner figures equal the ground truth: ${r.ownersMatched ? 'yes' : 'NO'}`,
+    );
   }
 }
 

@@ -126,7 +126,13 @@ function commandBody(responseOrigin: string): { body: string; responseUrl: strin
 }
 
 /** Sends `count` signed requests, `concurrency` at a time; returns each ack's latency (ms) and send times by URL. */
-async function load(url: string, responseOrigin: string, count: number, concurrency: number, sentAt: Map<string, number>): Promise<number[]> {
+async function load(
+  url: string,
+  responseOrigin: string,
+  count: number,
+  concurrency: number,
+  sentAt: Map<string, number>,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {
@@ -203,8 +209,7 @@ export async function runAckBench(opts: AckBenchOptions = {}): Promise<AckBenchR
           const latencies = await load(bareUrl, responseOrigin, count, concurrency, new Map());
           bareLatencies.push(...latencies);
           bareHalves[round % 2]!.push(...latencies);
-        }
-        else appLatencies.push(...(await load(appUrl, responseOrigin, count, concurrency, appSent)));
+        } else appLatencies.push(...(await load(appUrl, responseOrigin, count, concurrency, appSent)));
       }
     }
 
@@ -225,7 +230,12 @@ export async function runAckBench(opts: AckBenchOptions = {}): Promise<AckBenchR
       hungSourcesMaxMs,
       requests,
       concurrency,
-      answered: { ...stats(answerTimes), count: answers.length, maxMs: Math.max(0, ...answerTimes), withFigure: answers.filter((a) => a.hasFigure).length },
+      answered: {
+        ...stats(answerTimes),
+        count: answers.length,
+        maxMs: Math.max(0, ...answerTimes),
+        withFigure: answers.filter((a) => a.hasFigure).length,
+      },
       hungConnections: slackResult.hungConnections ?? 0,
       bareNoiseP99: round2(stats(bareHalves[1]).p99 / stats(bareHalves[0]).p99),
       targets: { ratioP99: ratioP99 <= 1.2, under3s: hungSourcesMaxMs < 3000 },

@@ -93,7 +93,12 @@ async function serveSlack(): Promise<void> {
 async function serveApp(start: Extract<ServerStart, { kind: 'app' }>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'scorecard-ack-bench-'));
   const logger = pino({ level: 'silent' });
-  const runtime = await openRuntime({ configPath: start.configPath, databaseUrl: `sqlite:${join(dir, 'bench.db')}`, env: start.env, logger });
+  const runtime = await openRuntime({
+    configPath: start.configPath,
+    databaseUrl: `sqlite:${join(dir, 'bench.db')}`,
+    env: start.env,
+    logger,
+  });
   const now = runtime.now();
   await seedDemo(
     runtime.store,

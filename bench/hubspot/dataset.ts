@@ -8,8 +8,23 @@ import type { FakeRecord } from './search-engine.js';
  */
 
 export const CONNECTED = 'f240bbac-87c9-4f6e-bf70-924b57d47db7';
-const OTHER_DISPOSITIONS = ['73a0d17f-1163-4015-bdd5-ec830791da20', 'b2cf5968-551e-4856-9783-52b3da59a7d0', '17b47fee-58de-441e-a44c-c6300d46f273'];
-const OUTCOMES = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'NO_SHOW', 'CANCELED', 'RESCHEDULED', 'SCHEDULED', 'SCHEDULED'];
+const OTHER_DISPOSITIONS = [
+  '73a0d17f-1163-4015-bdd5-ec830791da20',
+  'b2cf5968-551e-4856-9783-52b3da59a7d0',
+  '17b47fee-58de-441e-a44c-c6300d46f273',
+];
+const OUTCOMES = [
+  'COMPLETED',
+  'COMPLETED',
+  'COMPLETED',
+  'COMPLETED',
+  'COMPLETED',
+  'NO_SHOW',
+  'CANCELED',
+  'RESCHEDULED',
+  'SCHEDULED',
+  'SCHEDULED',
+];
 
 export const DEAL_PIPELINES: FakePipeline[] = [
   {
@@ -32,7 +47,17 @@ export const DEAL_PIPELINES: FakePipeline[] = [
     ],
   },
 ];
-const DEAL_STAGES = ['appointmentscheduled', 'contractsent', 'closedwon', 'closedwon', 'closedlost', '9567448', '9567449', '9567449', '9567450'];
+const DEAL_STAGES = [
+  'appointmentscheduled',
+  'contractsent',
+  'closedwon',
+  'closedwon',
+  'closedlost',
+  '9567448',
+  '9567449',
+  '9567449',
+  '9567450',
+];
 
 /** mulberry32: small, fast, deterministic. */
 export function seededRandom(seed: number): () => number {

@@ -86,7 +86,12 @@ export async function startFakeHubspot(data: FakeHubspotData, options: FakeHubsp
   const limits = options.limits ?? { per10s: 100, searchPerS: 4 };
   const tenSecondly = new SlidingWindow(limits.per10s, 10_000);
   const secondly = new SlidingWindow(limits.searchPerS, 1_000);
-  const stats: FakeHubspotStats = { requests: { search: 0, default: 0 }, rateLimited: 0, rejected: { search: 0, default: 0 }, searches: [] };
+  const stats: FakeHubspotStats = {
+    requests: { search: 0, default: 0 },
+    rateLimited: 0,
+    rejected: { search: 0, default: 0 },
+    searches: [],
+  };
   const record = options.recordSearches ?? true;
 
   const server = createServer((req, res) => {
@@ -151,7 +156,13 @@ function rateLimitBody(message: string, policyName?: string) {
   };
 }
 
-async function route(data: FakeHubspotData, stats: FakeHubspotStats | undefined, method: string, url: URL, body: unknown): Promise<[number, unknown]> {
+async function route(
+  data: FakeHubspotData,
+  stats: FakeHubspotStats | undefined,
+  method: string,
+  url: URL,
+  body: unknown,
+): Promise<[number, unknown]> {
   const path = url.pathname;
   const search = SEARCH_PATH.exec(path);
   if (method === 'POST' && search) {
@@ -167,7 +178,17 @@ async function route(data: FakeHubspotData, stats: FakeHubspotStats | undefined,
   const pipelines = PIPELINES_PATH.exec(path);
   if (method === 'GET' && pipelines) {
     const list = data.pipelines[pipelines[1] as 'deals' | 'tickets'] ?? [];
-    return [200, { results: list.map((p, i) => ({ ...p, displayOrder: i, archived: false, stages: p.stages.map((s, j) => ({ ...s, displayOrder: j, archived: false })) })) }];
+    return [
+      200,
+      {
+        results: list.map((p, i) => ({
+          ...p,
+          displayOrder: i,
+          archived: false,
+          stages: p.stages.map((s, j) => ({ ...s, displayOrder: j, archived: false })),
+        })),
+      },
+    ];
   }
   const list = LIST_PATH.exec(path);
   if (method === 'GET' && list) {
@@ -187,7 +208,12 @@ async function route(data: FakeHubspotData, stats: FakeHubspotStats | undefined,
     const now = new Date().toISOString();
     const results = inputs
       .filter((id) => byContact.has(id))
-      .map((id) => ({ from: { id }, to: byContact.get(id)!.map((to) => ({ toObjectId: Number(to), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] })) }));
+      .map((id) => ({
+        from: { id },
+        to: byContact
+          .get(id)!
+          .map((to) => ({ toObjectId: Number(to), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] })),
+      }));
     return [200, { status: 'COMPLETE', results, startedAt: now, completedAt: now }];
   }
   return [404, { status: 'error', message: `no route for ${method} ${path}`, category: 'OBJECT_NOT_FOUND' }];

@@ -143,7 +143,10 @@ export async function runHubspotBench(): Promise<HubspotBenchResult> {
     if (code !== 0) throw new Error(`scorecard refresh exited ${code}:\n${output}`);
 
     const metricInfo = new Map(
-      Object.keys(config.metrics).map((id, i) => [id, { measure: MEASURES[i % MEASURES.length]!, ownerId: owners[Math.floor(i / MEASURES.length)]!.id }]),
+      Object.keys(config.metrics).map((id, i) => [
+        id,
+        { measure: MEASURES[i % MEASURES.length]!, ownerId: owners[Math.floor(i / MEASURES.length)]!.id },
+      ]),
     );
     const collected = new Map<string, number>();
     const store = await openStore(`sqlite:${dbPath}`);

@@ -34,7 +34,12 @@ async function serve(start: ServerStart): Promise<void> {
     if (message.type !== 'finish') return;
     await server.close();
     const team = new Set(data.owners.filter((o) => start.teamEmails.includes(o.email)).map((o) => o.id));
-    const truth = groundTruth(data, team, { from: start.dataset.from, to: start.dataset.to, timezone: start.dataset.timezone, bucket: weekOf });
+    const truth = groundTruth(data, team, {
+      from: start.dataset.from,
+      to: start.dataset.to,
+      timezone: start.dataset.timezone,
+      bucket: weekOf,
+    });
     const { requests, rateLimited, rejected } = server.stats;
     reply({ type: 'result', stats: { requests, rateLimited, rejected }, truth: [...truth] });
     process.disconnect();

@@ -32,11 +32,23 @@ export function hundredMetricConfig(): Config {
   const base = loadConfig({}).config;
   const templates = metricsOf(base).filter((m) => m.source !== 'derived');
   const metrics: Record<string, unknown> = {};
-  const groups: { id: string; name: string; metrics: string[] }[] = Array.from({ length: 10 }, (_, g) => ({ id: `group_${g}`, name: `Group ${g + 1}`, metrics: [] }));
+  const groups: { id: string; name: string; metrics: string[] }[] = Array.from({ length: 10 }, (_, g) => ({
+    id: `group_${g}`,
+    name: `Group ${g + 1}`,
+    metrics: [],
+  }));
   for (let i = 0; i < 100; i++) {
     const { id: _id, ...template } = templates[i % templates.length]!;
     const id = `m${String(i).padStart(3, '0')}_${templates[i % templates.length]!.id}`;
-    metrics[id] = { ...template, name: `${template.name} #${i}`, aliases: [], cadence: ['weekly'], source: 'sample', query: {}, sensitive: false };
+    metrics[id] = {
+      ...template,
+      name: `${template.name} #${i}`,
+      aliases: [],
+      cadence: ['weekly'],
+      source: 'sample',
+      query: {},
+      sensitive: false,
+    };
     groups[i % 10]!.metrics.push(id);
   }
   return configSchema.parse({ ...base, groups, metrics, digests: { cash: [], support: [] } });
@@ -103,9 +115,14 @@ export async function runWeeklyBench(runs = 40): Promise<WeeklyBenchResult> {
 
 export function formatWeeklyBench(r: WeeklyBenchResult): string {
   const lines = r.years.map(
-    (y) => `  ${y.years} year(s): ${y.storedRows.toLocaleString('en-US')} rows stored, ${y.rowsRead.toLocaleString('en-US')} read per digest, median ${y.medianMs.toFixed(1)} ms, p95 ${y.p95Ms.toFixed(1)} ms`,
+    (y) =>
+      `  ${y.years} year(s): ${y.storedRows.toLocaleString('en-US')} rows stored, ${y.rowsRead.toLocaleString('en-US')} read per digest, median ${y.medianMs.toFixed(1)} ms, p95 ${y.p95Ms.toFixed(1)} ms`,
   );
-  return [`Weekly digest, ${r.metrics} metrics, ${r.runs} runs each:`, ...lines, `  5-year ÷ 1-year median: ${r.ratio5to1.toFixed(2)}× (target ≤ 1.5×; target < 50 ms)`].join('\n');
+  return [
+    `Weekly digest, ${r.metrics} metrics, ${r.runs} runs each:`,
+    ...lines,
+    `  5-year ÷ 1-year median: ${r.ratio5to1.toFixed(2)}× (target ≤ 1.5×; target < 50 ms)`,
+  ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

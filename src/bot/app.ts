@@ -46,7 +46,10 @@ export function slackSettings(env: CoreEnv): SlackSettings {
  * Interactive calls (views.open within a trigger's 3 s, respond, publish) must not sit in a retry queue for
  * minutes: two quick retries on network errors, and a 429 fails at once instead of pausing every call.
  */
-const INTERACTIVE_CLIENT = { retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 }, rejectRateLimitedCalls: true } as const;
+const INTERACTIVE_CLIENT = {
+  retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+  rejectRateLimitedCalls: true,
+} as const;
 
 export interface BotApp {
   app: App;

@@ -13,9 +13,7 @@ import { whoIs, type BotDeps } from './deps.js';
  * `validateEntry`; this adds who is asking, the lock window and the store.
  */
 
-export type SubmitResult =
-  | { ok: false; errors: Record<string, string> }
-  | { ok: true; entry: ConfirmedEntry; created: boolean };
+export type SubmitResult = { ok: false; errors: Record<string, string> } | { ok: true; entry: ConfirmedEntry; created: boolean };
 
 type FieldErrors = Partial<Record<EntryField, string>>;
 
@@ -69,15 +67,29 @@ export async function submitEntry(
 
   if (mode.kind === 'edit') {
     const old = await getManualEntry(store, mode.entryId);
-    if (!old || old.deleted_at !== null) return { ok: false, errors: { [ENTRY_BLOCK.value]: 'This entry was deleted meanwhile; log a new one instead.' } };
-    if (!canChangeEntry(config, old, who)) return { ok: false, errors: { [ENTRY_BLOCK.value]: 'Only the person it counts for, whoever entered it, or an admin can edit this entry.' } };
-    if (!admin && isLocked(old.day)) return { ok: false, errors: { [ENTRY_BLOCK.date]: 'This entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.' } };
+    if (!old || old.deleted_at !== null)
+      return { ok: false, errors: { [ENTRY_BLOCK.value]: 'This entry was deleted meanwhile; log a new one instead.' } };
+    if (!canChangeEntry(config, old, who))
+      return {
+        ok: false,
+        errors: { [ENTRY_BLOCK.value]: 'Only the person it counts for, whoever entered it, or an admin can edit this entry.' },
+      };
+    if (!admin && isLocked(old.day))
+      return {
+        ok: false,
+        errors: {
+          [ENTRY_BLOCK.date]: 'This entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.',
+        },
+      };
     try {
       const row = await editManualEntry(store, old.id, { value: entry.value, day: entry.day, note: entry.note }, submission.userId, now);
       deps.entriesChanged?.([...new Set([old.day, row.day])]);
       return { ok: true, entry: confirmed(row, deps, submission.userId)!, created: true };
     } catch (error) {
-      return { ok: false, errors: { [ENTRY_BLOCK.value]: `Not saved: ${(error as Error).message.replace(/^manual entry \d+ /, 'the entry ')}.` } };
+      return {
+        ok: false,
+        errors: { [ENTRY_BLOCK.value]: `Not saved: ${(error as Error).message.replace(/^manual entry \d+ /, 'the entry ')}.` },
+      };
     }
   }
 
@@ -95,7 +107,18 @@ export async function submitEntry(
     now,
   );
   if (created) deps.entriesChanged?.([row.day]);
-  return { ok: true, entry: { id: row.id, metric: entry.metric, day: row.day, value: row.value, note: row.note, forUser: row.user_id !== submission.userId ? row.user_id : null }, created };
+  return {
+    ok: true,
+    entry: {
+      id: row.id,
+      metric: entry.metric,
+      day: row.day,
+      value: row.value,
+      note: row.note,
+      forUser: row.user_id !== submission.userId ? row.user_id : null,
+    },
+    created,
+  };
 }
 
 export type UndoResult =
@@ -133,7 +156,8 @@ export async function deleteEntry(deps: BotDeps, entryId: number, userId: string
   const row = Number.isInteger(entryId) ? await getManualEntry(store, entryId) : undefined;
   if (!row) return { ok: false, message: 'That entry no longer exists.' };
   const who = whoIs(deps, userId);
-  if (!canChangeEntry(config, row, who)) return { ok: false, message: 'Only the person it counts for, whoever entered it, or an admin can delete this entry.' };
+  if (!canChangeEntry(config, row, who))
+    return { ok: false, message: 'Only the person it counts for, whoever entered it, or an admin can delete this entry.' };
   const isLocked = await weekLockChecker(store, config, now);
   if (!isAdmin(config, who) && isLocked(row.day)) {
     return { ok: false, message: 'That entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.' };

@@ -38,7 +38,12 @@ function clampDay(day: LocalDay | undefined, today: LocalDay): LocalDay {
   return day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day <= today ? day : today;
 }
 
-export function entryModalFor(deps: BotDeps, userId: string, prefill: EntryPrefill = {}, mode: EntryModalMode = { kind: 'new' }): ModalView {
+export function entryModalFor(
+  deps: BotDeps,
+  userId: string,
+  prefill: EntryPrefill = {},
+  mode: EntryModalMode = { kind: 'new' },
+): ModalView {
   const { config } = deps.runtime;
   const who = whoIs(deps, userId);
   const { own, other } = manualMetricsFor(config, who);
@@ -59,7 +64,12 @@ export function entryModalFor(deps: BotDeps, userId: string, prefill: EntryPrefi
 }
 
 export function editModalFor(deps: BotDeps, userId: string, ref: EditEntryRef): ModalView {
-  return entryModalFor(deps, userId, { day: ref.day, value: String(ref.value), note: ref.note }, { kind: 'edit', entryId: ref.id, metricId: ref.metric });
+  return entryModalFor(
+    deps,
+    userId,
+    { day: ref.day, value: String(ref.value), note: ref.note },
+    { kind: 'edit', entryId: ref.id, metricId: ref.metric },
+  );
 }
 
 /** The modal re-rendered after the metric changed: same typed values, that metric's bounds. */

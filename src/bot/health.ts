@@ -12,7 +12,13 @@ import { getSourceHealth } from '../store/source-health.js';
 export interface HealthReport {
   ok: boolean;
   database: { ok: boolean; error?: string };
-  sources: { source: string; last_success_at: string | null; last_failure_at: string | null; consecutive_failures: number; last_error_class: string | null }[];
+  sources: {
+    source: string;
+    last_success_at: string | null;
+    last_failure_at: string | null;
+    consecutive_failures: number;
+    last_error_class: string | null;
+  }[];
   digests: { kind: string; period: string; channel: string; status: string; attempts: number; posted_at: string | null }[];
   checked_at: string;
 }
@@ -31,7 +37,14 @@ export async function healthReport(store: Store, now: Date): Promise<HealthRepor
         consecutive_failures: s.consecutive_failures,
         last_error_class: s.last_error_class,
       })),
-      digests: runs.map((r) => ({ kind: r.kind, period: r.period, channel: r.channel, status: r.status, attempts: r.attempts, posted_at: r.posted_at })),
+      digests: runs.map((r) => ({
+        kind: r.kind,
+        period: r.period,
+        channel: r.channel,
+        status: r.status,
+        attempts: r.attempts,
+        posted_at: r.posted_at,
+      })),
       checked_at: now.toISOString(),
     };
   } catch {

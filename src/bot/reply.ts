@@ -16,7 +16,12 @@ export interface ReplyTarget {
 
 export async function replyPrivately(target: ReplyTarget, message: BlockMessage, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
   if (target.respond) {
-    await target.respond({ response_type: 'ephemeral', replace_original: opts.replaceOriginal ?? false, text: message.text, blocks: message.blocks });
+    await target.respond({
+      response_type: 'ephemeral',
+      replace_original: opts.replaceOriginal ?? false,
+      text: message.text,
+      blocks: message.blocks,
+    });
     return;
   }
   if (target.channelId) {
@@ -27,7 +32,11 @@ export async function replyPrivately(target: ReplyTarget, message: BlockMessage,
 }
 
 /** A DM from the bot: conversations.open gives the app's DM channel with the user (im:write). */
-export async function sendDirectMessage(client: WebClient, userId: string, message: BlockMessage): Promise<{ channel: string; ts: string | undefined }> {
+export async function sendDirectMessage(
+  client: WebClient,
+  userId: string,
+  message: BlockMessage,
+): Promise<{ channel: string; ts: string | undefined }> {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error('conversations.open returned no channel');
@@ -41,6 +50,9 @@ export async function tellFailure(target: ReplyTarget, logger: Logger, what: str
   try {
     await replyPrivately(target, renderNotice(`Sorry — ${what} failed. Please try again in a minute.`));
   } catch (replyError) {
-    logger.warn({ err: replyError instanceof Error ? replyError.message : String(replyError) }, 'could not tell the user about the failure');
+    logger.warn(
+      { err: replyError instanceof Error ? replyError.message : String(replyError) },
+      'could not tell the user about the failure',
+    );
   }
 }

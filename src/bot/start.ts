@@ -58,20 +58,35 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   const address = bot.settings.mode === 'http' ? (started as { address(): AddressInfo | string | null }).address() : null;
   const port = address && typeof address === 'object' ? address.port : requestedPort;
   // Digests are not interactive: their own client, with a longer retry policy and its own rate-limit queue.
-  const digestClient = createSlackClient({ token: bot.settings.botToken, logger: runtime.logger, ...(bot.settings.apiUrl ? { apiUrl: bot.settings.apiUrl } : {}) });
-  const scheduler = opts.scheduler === false ? null : startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
+  const digestClient = createSlackClient({
+    token: bot.settings.botToken,
+    logger: runtime.logger,
+    ...(bot.settings.apiUrl ? { apiUrl: bot.settings.apiUrl } : {}),
+  });
+  const scheduler =
+    opts.scheduler === false ? null : startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
   if (scheduler) {
     // A late /log entry updates an already posted scorecard now, not at the next refresh.
     bot.deps.entriesChanged = (days) => {
-      for (const day of days) void scheduler.updatePosted(day).catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message, day }, 'updating a posted digest after an entry change failed'));
+      for (const day of days)
+        void scheduler
+          .updatePosted(day)
+          .catch((error: unknown) =>
+            runtime.logger.warn({ err: (error as Error).message, day }, 'updating a posted digest after an entry change failed'),
+          );
     };
   }
-  runtime.logger.info({ mode: bot.settings.mode, port, answers: bot.deps.answerer.where }, `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz)`);
+  runtime.logger.info(
+    { mode: bot.settings.mode, port, answers: bot.deps.answerer.where },
+    `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz)`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await bot.app.stop().catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message }, 'stopping the Slack receiver failed'));
+      await bot.app
+        .stop()
+        .catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message }, 'stopping the Slack receiver failed'));
       const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), scheduler?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
       await bot.deps.answerer.close();

@@ -25,7 +25,11 @@ export function runtimeOptions(global: GlobalOptions, extra: Partial<RuntimeOpti
   return { configPath: global.config, databaseUrl: global.database, now: parseNow(global.now), ...extra };
 }
 
-export async function withRuntime<T>(global: GlobalOptions, fn: (rt: Runtime) => Promise<T>, extra: Partial<RuntimeOptions> = {}): Promise<T> {
+export async function withRuntime<T>(
+  global: GlobalOptions,
+  fn: (rt: Runtime) => Promise<T>,
+  extra: Partial<RuntimeOptions> = {},
+): Promise<T> {
   const rt = await openRuntime(runtimeOptions(global, extra));
   try {
     return await fn(rt);

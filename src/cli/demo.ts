@@ -28,7 +28,9 @@ export async function demoCommand(global: GlobalOptions, opts: { database?: stri
     const outputs = [];
     for (const kind of ['weekly', 'cash', 'support'] as const) outputs.push(await renderDigest(rt, kind, { json: opts.json }));
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ demo: { database: file, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ demo: { database: file, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] }, null, 2)}\n`,
+      );
       return;
     }
     process.stdout.write(

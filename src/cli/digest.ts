@@ -18,7 +18,8 @@ export async function renderDigest(rt: Runtime, kind: string, opts: { period?: s
     return opts.json ? view : renderWeeklyTerminal(view, term);
   }
   if (kind === 'cash' || kind === 'support') {
-    if (opts.period && !/^\d{4}-\d{2}-\d{2}$/.test(opts.period)) throw new UsageError(`--period for the ${kind} digest is a day like 2026-11-20 — got "${opts.period}"`);
+    if (opts.period && !/^\d{4}-\d{2}-\d{2}$/.test(opts.period))
+      throw new UsageError(`--period for the ${kind} digest is a day like 2026-11-20 — got "${opts.period}"`);
     // A daily digest for a past day is the digest as it would have read that morning.
     const dayCtx = opts.period ? rt.evalContext(morningOf(opts.period, ctx.periods.timezone)) : ctx;
     const view = await dailyDigest(rt.store, dayCtx, kind);

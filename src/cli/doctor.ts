@@ -18,11 +18,19 @@ export interface DoctorLine {
 export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine>)[] = []): Promise<DoctorLine[]> {
   const lines: DoctorLine[] = [];
   const metrics = metricsOf(rt.config);
-  lines.push({ check: 'config', ok: true, detail: `${rt.configPath}: ${metrics.length} metrics in ${rt.config.groups.length} groups, timezone ${rt.config.org.timezone}` });
+  lines.push({
+    check: 'config',
+    ok: true,
+    detail: `${rt.configPath}: ${metrics.length} metrics in ${rt.config.groups.length} groups, timezone ${rt.config.org.timezone}`,
+  });
 
   try {
     const stats = databaseStats(rt.store);
-    lines.push({ check: 'database', ok: true, detail: `${rt.store.location}: ${stats.dailyValues} daily values, journal ${stats.journalMode}` });
+    lines.push({
+      check: 'database',
+      ok: true,
+      detail: `${rt.store.location}: ${stats.dailyValues} daily values, journal ${stats.journalMode}`,
+    });
   } catch (error) {
     lines.push({ check: 'database', ok: false, detail: (error as Error).message });
   }
@@ -33,7 +41,12 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     if (source.id === 'sample' && !used.has('sample')) continue;
     const label = `source ${source.id}`;
     if (!source.configured(rt.rawEnv)) {
-      lines.push({ check: label, ok: true, skipped: true, detail: `not configured (set ${credentialEnvVars(source).join(', ')}); its metrics show "not connected"` });
+      lines.push({
+        check: label,
+        ok: true,
+        skipped: true,
+        detail: `not configured (set ${credentialEnvVars(source).join(', ')}); its metrics show "not connected"`,
+      });
       continue;
     }
     const result = await source.check({
@@ -56,7 +69,8 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
 /** Slack's auth.test with the bot token: proves the token and names the bot and workspace. */
 async function slackCheck(rt: Runtime): Promise<DoctorLine> {
   const token = rt.env.SLACK_BOT_TOKEN;
-  if (!token) return { check: 'slack', ok: true, skipped: true, detail: 'not configured (set SLACK_BOT_TOKEN); digests print to the terminal' };
+  if (!token)
+    return { check: 'slack', ok: true, skipped: true, detail: 'not configured (set SLACK_BOT_TOKEN); digests print to the terminal' };
   const { createSlackClient, describeSlackError } = await import('../slack/client.js');
   try {
     const auth = await createSlackClient({ token, apiUrl: rt.env.SLACK_API_URL, retryConfig: { retries: 0 } }).auth.test();

@@ -9,7 +9,10 @@ import { UsageError } from './common.js';
 /** `scorecard import ad-spend <file.csv>`: daily spend totals into the `ad_spend` metric; re-importing a day replaces it. */
 export async function importAdSpend(rt: Runtime, file: string, opts: { metric: string }): Promise<void> {
   const metric = rt.config.metrics[opts.metric];
-  if (!metric) throw new UsageError(`no metric "${opts.metric}" in ${rt.configPath}; add one (see ad_spend in scorecard.example.yml) or pass --metric`);
+  if (!metric)
+    throw new UsageError(
+      `no metric "${opts.metric}" in ${rt.configPath}; add one (see ad_spend in scorecard.example.yml) or pass --metric`,
+    );
   if (metric.unit !== 'currency') throw new UsageError(`${opts.metric} has unit ${metric.unit}; ad spend needs a currency metric`);
   let text: string;
   try {
@@ -33,8 +36,14 @@ export async function importAdSpend(rt: Runtime, file: string, opts: { metric: s
       warnings: null,
     })),
   );
-  await appendAudit(rt.store, { actor: 'cli', action: 'import.ad_spend', subject: opts.metric, detail: { file, rows: parsed.rows, days: parsed.days.length } }, now);
+  await appendAudit(
+    rt.store,
+    { actor: 'cli', action: 'import.ad_spend', subject: opts.metric, detail: { file, rows: parsed.rows, days: parsed.days.length } },
+    now,
+  );
   const total = parsed.days.reduce((sum, d) => sum + d.spend, 0);
   const range = parsed.days.length ? `${parsed.days[0]!.day} → ${parsed.days[parsed.days.length - 1]!.day}` : 'no days';
-  process.stdout.write(`Imported ${parsed.rows} rows: ${formatValue(total, 'currency')} over ${parsed.days.length} days (${range}) into ${opts.metric}.\n`);
+  process.stdout.write(
+    `Imported ${parsed.rows} rows: ${formatValue(total, 'currency')} over ${parsed.days.length} days (${range}) into ${opts.metric}.\n`,
+  );
 }

@@ -42,7 +42,9 @@ program
   .command('demo')
   .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
   .option('--json', 'print the view models as JSON')
-  .action((opts: { json?: boolean }) => demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }));
+  .action((opts: { json?: boolean }) =>
+    demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }),
+  );
 
 program
   .command('digest')
@@ -78,7 +80,9 @@ program
   .requiredOption('--user <id>', 'Slack user id or email the entry counts for')
   .option('--date <day>', 'local day, default today')
   .option('--note <text>', 'optional note (≤ 500 characters)')
-  .action((metric: string, value: string, opts: { user: string; date?: string; note?: string }) => withRuntime(globals(), (rt) => logCommand(rt, metric, value, opts)));
+  .action((metric: string, value: string, opts: { user: string; date?: string; note?: string }) =>
+    withRuntime(globals(), (rt) => logCommand(rt, metric, value, opts)),
+  );
 
 program
   .command('refresh')

@@ -18,7 +18,8 @@ function periodFor(rt: Runtime, kind: DigestKind, period: string | undefined): s
   const ctx = rt.evalContext();
   if (kind === 'weekly') return resolveWeek(period, ctx).week.label;
   if (period === undefined) return localDayOf(ctx.now, ctx.periods.timezone);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(period)) throw new UsageError(`--period for the ${kind} digest is a day like 2026-11-20 — got "${period}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(period))
+    throw new UsageError(`--period for the ${kind} digest is a day like 2026-11-20 — got "${period}"`);
   return period;
 }
 
@@ -27,13 +28,17 @@ function periodFor(rt: Runtime, kind: DigestKind, period: string | undefined): s
  * period (never a second message). Prints the outcome and the message ts.
  */
 export async function postDigestCommand(rt: Runtime, kind: string, opts: { period?: string }, io: PostCommandIo = {}): Promise<PostResult> {
-  if (kind !== 'weekly' && kind !== 'cash' && kind !== 'support') throw new UsageError(`unknown digest "${kind}" — use weekly, cash or support`);
+  if (kind !== 'weekly' && kind !== 'cash' && kind !== 'support')
+    throw new UsageError(`unknown digest "${kind}" — use weekly, cash or support`);
   const token = rt.env.SLACK_BOT_TOKEN;
   if (!io.client && !token) {
-    throw new UsageError('--post needs SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…); without --post the digest is printed here instead');
+    throw new UsageError(
+      '--post needs SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…); without --post the digest is printed here instead',
+    );
   }
   const channel = rt.config.slack.channels[kind];
-  if (!channel) throw new UsageError(`--post needs slack.channels.${kind} in ${rt.configPath} (the channel id to post the ${kind} digest to)`);
+  if (!channel)
+    throw new UsageError(`--post needs slack.channels.${kind} in ${rt.configPath} (the channel id to post the ${kind} digest to)`);
 
   const period = periodFor(rt, kind, opts.period);
   const client = io.client ?? createSlackClient({ token: token!, apiUrl: rt.env.SLACK_API_URL, logger: rt.logger });

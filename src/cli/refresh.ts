@@ -16,15 +16,25 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** `scorecard refresh`: collect, upsert, record; a progress bar on a TTY when the range is longer than a week. */
 export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?: (text: string) => Promise<void>): Promise<RefreshSummary> {
   for (const id of opts.source ?? []) {
-    if (!REFRESH_SOURCES.some((s) => s.id === id)) throw new UsageError(`unknown source "${id}" — known: ${REFRESH_SOURCES.map((s) => s.id).join(', ')}`);
+    if (!REFRESH_SOURCES.some((s) => s.id === id))
+      throw new UsageError(`unknown source "${id}" — known: ${REFRESH_SOURCES.map((s) => s.id).join(', ')}`);
   }
-  for (const [flag, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+  for (const [flag, value] of [
+    ['--from', opts.from],
+    ['--to', opts.to],
+  ] as const) {
     if (value && !DAY.test(value)) throw new UsageError(`${flag} must be a date like 2026-11-01 — got "${value}"`);
   }
   if (opts.from && opts.to && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
 
   const days = opts.from && opts.to ? daysInRange(opts.from, addDays(opts.to, 1)).length : 0;
-  const bar = days > 7 && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{source} [{bar}] {value}/{total} days', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  const bar =
+    days > 7 && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: '{source} [{bar}] {value}/{total} days', stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   const progress = new Map<string, number>();
   bar?.start(days * Math.max(1, (opts.source ?? []).length || 1), 0, { source: '' });
 
@@ -37,7 +47,10 @@ export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?:
       onProgress: bar
         ? (p) => {
             progress.set(p.source, p.done);
-            bar.update([...progress.values()].reduce((a, b) => a + b, 0), { source: p.source });
+            bar.update(
+              [...progress.values()].reduce((a, b) => a + b, 0),
+              { source: p.source },
+            );
           }
         : undefined,
     },

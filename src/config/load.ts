@@ -94,7 +94,11 @@ export function parseConfigText(text: string, displayName: string, filePath: str
 
   if (parsed.data !== undefined) {
     if (!isRecord(data)) {
-      pending.push({ at: [], expected: 'a mapping with org, groups and metrics', found: data === null ? 'an empty file' : describeValue(data) });
+      pending.push({
+        at: [],
+        expected: 'a mapping with org, groups and metrics',
+        found: data === null ? 'an empty file' : describeValue(data),
+      });
     } else {
       const result = configSchema.safeParse(data);
       if (!result.success) pending.push(...problemsFromIssues(result.error.issues, { schema: configSchema, input: data, prefix: [] }));

@@ -50,7 +50,8 @@ export function checkSlack(slack: unknown, digests: unknown, metrics: Record<str
   allowedChannels.forEach((value, index) => channel(value, ['slack', 'sensitive_access', 'channels', index]));
   if (isRecord(slack.users)) {
     for (const [email, userId] of Object.entries(slack.users)) {
-      if (!EMAIL.test(email)) problems.push({ at: ['slack', 'users', email], atKey: true, expected: 'an email address as the key', found: describeValue(email) });
+      if (!EMAIL.test(email))
+        problems.push({ at: ['slack', 'users', email], atKey: true, expected: 'an email address as the key', found: describeValue(email) });
       if (typeof userId === 'string' && !SLACK_USER.test(userId)) {
         problems.push({ at: ['slack', 'users', email], expected: 'a Slack user id like U0123ABCD', found: describeValue(userId) });
       }

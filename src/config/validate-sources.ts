@@ -82,7 +82,10 @@ export function checkSourceSettings(sources: unknown, schemas: SourceSchemas): P
 
 /** Parsed settings and queries with each source's defaults filled in; call only once the checks above passed. */
 export function applySourceDefaults<
-  C extends { metrics: Record<string, { source: string; query: Record<string, unknown> }>; sources: Record<string, Record<string, unknown>> },
+  C extends {
+    metrics: Record<string, { source: string; query: Record<string, unknown> }>;
+    sources: Record<string, Record<string, unknown>>;
+  },
 >(config: C, schemas: SourceSchemas): void {
   const { querySchemas, settingsSchemas } = schemas;
   if (querySchemas) {
@@ -106,12 +109,23 @@ function checkDerived(id: string, metric: Record<string, unknown>, query: unknow
   const problems: PendingProblem[] = [];
   const at = ['metrics', id, 'query'];
   if (metric.aggregate !== 'ratio') {
-    problems.push({ at: ['metrics', id, 'aggregate'], expected: 'ratio for a derived metric', found: describeValue(metric.aggregate), hint: 'set aggregate: ratio' });
+    problems.push({
+      at: ['metrics', id, 'aggregate'],
+      expected: 'ratio for a derived metric',
+      found: describeValue(metric.aggregate),
+      hint: 'set aggregate: ratio',
+    });
   }
   const q = isRecord(query) ? query : {};
   for (const key of Object.keys(q)) {
     if (key !== 'numerator' && key !== 'denominator') {
-      problems.push({ at: [...at, key], atKey: true, expected: 'numerator or denominator', found: describeValue(key), message: `unknown key "${key}" — a derived metric takes numerator and denominator` });
+      problems.push({
+        at: [...at, key],
+        atKey: true,
+        expected: 'numerator or denominator',
+        found: describeValue(key),
+        message: `unknown key "${key}" — a derived metric takes numerator and denominator`,
+      });
     }
   }
   for (const part of ['numerator', 'denominator'] as const) {

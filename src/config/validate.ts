@@ -221,7 +221,12 @@ function checkSupport(support: unknown): PendingProblem[] {
     if (badTime !== undefined) {
       problems.push({ at, expected: 'opening and closing times like ["09:00", "17:00"]', found: describeValue(badTime) });
     } else if ((minutesOf(open) ?? 0) >= (minutesOf(close) ?? 0)) {
-      problems.push({ at, expected: 'an opening time before the closing time', found: `["${open}", "${close}"]`, hint: 'leave the day out when closed' });
+      problems.push({
+        at,
+        expected: 'an opening time before the closing time',
+        found: `["${open}", "${close}"]`,
+        hint: 'leave the day out when closed',
+      });
     }
   }
   if (Array.isArray(hours.holidays)) {

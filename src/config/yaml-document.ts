@@ -80,11 +80,7 @@ function isNodeLike(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && 'range' in value;
 }
 
-function duplicateKeys(
-  node: unknown,
-  at: PathSegment[],
-  position: (offset: number) => { line: number; column: number },
-): PendingProblem[] {
+function duplicateKeys(node: unknown, at: PathSegment[], position: (offset: number) => { line: number; column: number }): PendingProblem[] {
   const problems: PendingProblem[] = [];
   if (isMap(node)) {
     const firstLine = new Map<string, number>();

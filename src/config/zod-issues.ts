@@ -158,11 +158,7 @@ export function unknownKey(at: PathSegment[], key: string, validKeys: readonly s
   };
 }
 
-function outOfRange(
-  at: PathSegment[],
-  issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
-  value: unknown,
-): PendingProblem {
+function outOfRange(at: PathSegment[], issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, value: unknown): PendingProblem {
   const small = issue.code === 'too_small';
   const limit = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
   const inclusive = issue.inclusive !== false;

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { SourceError, type SourceErrorClass } from './errors.js';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RateLimit } from './http-types.js';
@@ -108,7 +108,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (outcome.status >= 200 && outcome.status < 300) {
           const parsed = schema.safeParse(outcome.data);
           if (parsed.success) return { data: parsed.data as z.output<S>, status: outcome.status, headers };
-          throw fail({ errorClass: 'bad_response', retryable: false, message: `${what}: unexpected response shape (${describeIssues(parsed.error)})` });
+          throw fail({
+            errorClass: 'bad_response',
+            retryable: false,
+            message: `${what}: unexpected response shape (${describeIssues(parsed.error)})`,
+          });
         }
         failure = classifyStatus(options, outcome.status, outcome.data, headers, what);
       }
@@ -130,7 +134,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** Header-given wait if any (failing when it is unreasonably long), else capped exponential backoff with full jitter. */
   function retryDelay(failure: Failure, attempt: number): number | undefined {
-    const fromHeaders = (failure.headers ? headerDelayMs(failure.headers, options.retryDelayFromHeaders) : undefined) ?? failure.retryAfterMs;
+    const fromHeaders =
+      (failure.headers ? headerDelayMs(failure.headers, options.retryDelayFromHeaders) : undefined) ?? failure.retryAfterMs;
     if (fromHeaders !== undefined) {
       if (fromHeaders > retry.maxRetryAfterMs) {
         failure.retryable = false;
@@ -234,10 +239,7 @@ function networkFailure(error: unknown, what: string, timeoutMs: number): Failur
 }
 
 /** `Retry-After` (seconds or HTTP date), then the source's own reset headers. */
-function headerDelayMs(
-  headers: Record<string, string>,
-  fromHeaders: HttpClientOptions['retryDelayFromHeaders'],
-): number | undefined {
+function headerDelayMs(headers: Record<string, string>, fromHeaders: HttpClientOptions['retryDelayFromHeaders']): number | undefined {
   const now = Date.now();
   const retryAfter = headers['retry-after']?.trim();
   if (retryAfter) {

@@ -180,11 +180,14 @@ export class RequestLimiter {
     this.cancelTimer();
     this.timerAt = at;
     // Timers may fire a hair early; pump re-checks and reschedules.
-    this.timer = this.clock.setTimer(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.pump();
-    }, Math.max(1, Math.ceil(at - now)));
+    this.timer = this.clock.setTimer(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
   }
 
   private cancelTimer(): void {

@@ -2,13 +2,7 @@ import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
 import { addDays, daysInRange, isValidDay, localDayOf } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
-import {
-  finishSourceRun,
-  markSourceAlerted,
-  recordSourceFailure,
-  recordSourceSuccess,
-  startSourceRun,
-} from '../store/source-health.js';
+import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
 import { upsertDailyValues } from '../store/daily-values.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
@@ -84,7 +78,10 @@ export interface RefreshSummary {
 export function refreshWindow(config: Config, now: Date, from?: LocalDay, to?: LocalDay): { from: LocalDay; to: LocalDay } {
   const end = to ?? localDayOf(now, config.org.timezone);
   const start = from ?? addDays(end, -(config.defaults.refresh_trailing_days - 1));
-  for (const [name, day] of [['from', start], ['to', end]] as const) {
+  for (const [name, day] of [
+    ['from', start],
+    ['to', end],
+  ] as const) {
     if (!isValidDay(day)) throw new Error(`refresh --${name} must be a date like 2026-11-16, got "${day}"`);
   }
   if (start > end) throw new Error(`refresh window is empty: from ${start} is after to ${end}`);
@@ -210,14 +207,8 @@ async function send(deps: RefreshDeps, logger: Logger, text: string): Promise<vo
 }
 
 /** Values for metrics the run did not ask for, or days outside the window, are a source bug: dropped, logged. */
-function acceptValue(
-  value: CollectedValue,
-  wanted: Set<string>,
-  request: { from: LocalDay; to: LocalDay },
-  logger: Logger,
-): boolean {
-  const ok =
-    wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
+function acceptValue(value: CollectedValue, wanted: Set<string>, request: { from: LocalDay; to: LocalDay }, logger: Logger): boolean {
+  const ok = wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
   if (!ok) logger.warn({ metric: value.metricId, day: value.day }, 'dropped a value outside the requested metrics or window');
   return ok;
 }
@@ -262,7 +253,13 @@ function metricNames(metrics: Metric[]): string {
   return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
 }
 
-export function alertText(source: Source<any, any>, errorClass: RefreshErrorClass, error: string, failures: number, metrics: Metric[]): string {
+export function alertText(
+  source: Source<any, any>,
+  errorClass: RefreshErrorClass,
+  error: string,
+  failures: number,
+  metrics: Metric[],
+): string {
   return [
     `:rotating_light: *${source.name}* has failed ${failures} refreshes in a row (${errorClass}): ${MEANING[errorClass]}.`,
     `Its metrics (${metricNames(metrics)}) show their last good values, marked stale, until it recovers.`,

@@ -4,7 +4,6 @@ import type { Config, Metric } from '../config/schema.js';
 import type { LocalDay } from '../metrics/types.js';
 import type { SyncState } from '../store/sync-state.js';
 
-
 /**
  * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
  * Adding a source = adding its folder and one line in `registry.ts`.

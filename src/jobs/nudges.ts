@@ -64,7 +64,10 @@ class OwnerResolver {
       try {
         id = (await this.deps.client.users.lookupByEmail({ email: owner })).user?.id ?? null;
       } catch (error) {
-        this.deps.logger.warn({ owner, error: (error as { data?: { error?: string } }).data?.error }, 'could not resolve metric owner to a Slack user');
+        this.deps.logger.warn(
+          { owner, error: (error as { data?: { error?: string } }).data?.error },
+          'could not resolve metric owner to a Slack user',
+        );
       }
     }
     this.cache.set(owner, id);
@@ -79,22 +82,29 @@ export function nudgeMessage(metrics: Metric[], week: Week): SlackMessage {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: mrkdwn(`The scorecard for *${week.label}* (${range}) goes out soon, and ${metrics.length === 1 ? 'this number is' : 'these numbers are'} not in yet:`),
+      text: mrkdwn(
+        `The scorecard for *${week.label}* (${range}) goes out soon, and ${metrics.length === 1 ? 'this number is' : 'these numbers are'} not in yet:`,
+      ),
     },
-    ...shown.map((metric): KnownBlock => ({
-      type: 'section',
-      text: mrkdwn(clip(`*${escapeMrkdwn(metric.name)}*${metric.goal ? ` · goal ${describeGoal(metric.goal, metric.unit)}` : ''}`, 3000)),
-      accessory: {
-        type: 'button',
-        action_id: logNowActionId(metric.id),
-        text: plain('Log now'),
-        style: 'primary',
-        value: JSON.stringify({ metric: metric.id, week: week.label }),
-      },
-    })),
+    ...shown.map(
+      (metric): KnownBlock => ({
+        type: 'section',
+        text: mrkdwn(clip(`*${escapeMrkdwn(metric.name)}*${metric.goal ? ` · goal ${describeGoal(metric.goal, metric.unit)}` : ''}`, 3000)),
+        accessory: {
+          type: 'button',
+          action_id: logNowActionId(metric.id),
+          text: plain('Log now'),
+          style: 'primary',
+          value: JSON.stringify({ metric: metric.id, week: week.label }),
+        },
+      }),
+    ),
   ];
   if (rest.length > 0) {
-    blocks.push({ type: 'context', elements: [mrkdwn(clip(escapeMrkdwn(`Also missing: ${rest.map((m) => m.name).join(', ')} — use /log`), 2000))] });
+    blocks.push({
+      type: 'context',
+      elements: [mrkdwn(clip(escapeMrkdwn(`Also missing: ${rest.map((m) => m.name).join(', ')} — use /log`), 2000))],
+    });
   }
   const names = metrics.map((m) => m.name).join(', ');
   return { text: clip(`Numbers missing for ${week.label}: ${names}`, 1000), blocks };
@@ -103,7 +113,13 @@ export function nudgeMessage(metrics: Metric[], week: Week): SlackMessage {
 /** Manual weekly metrics with an owner and no live entry in `week`, grouped by owner (as configured). */
 export async function missingByOwner(store: Store, config: Config, week: Week): Promise<Map<string, Metric[]>> {
   const manual = metricsOf(config).filter((m) => m.source === 'manual' && m.cadence.includes('weekly') && m.owner);
-  const entries = await manualEntriesForWeek(store, manual.map((m) => m.id), null, week.start, week.end);
+  const entries = await manualEntriesForWeek(
+    store,
+    manual.map((m) => m.id),
+    null,
+    week.start,
+    week.end,
+  );
   const logged = new Set(entries.map((e) => e.metric_id));
   const missing = new Map<string, Metric[]>();
   for (const metric of manual) {

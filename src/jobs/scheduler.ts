@@ -302,10 +302,12 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     runNow: (job) => run(job, rt.now()),
     updatePosted: (day) => track(updatePosted(rt.now(), day)),
     async stop() {
-      await Promise.all(tasks.map(async (task) => {
-        await task.stop();
-        await task.destroy?.();
-      }));
+      await Promise.all(
+        tasks.map(async (task) => {
+          await task.stop();
+          await task.destroy?.();
+        }),
+      );
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

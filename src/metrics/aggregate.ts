@@ -72,10 +72,7 @@ export function aggregate(values: DayValue[], how: Aggregate, unit: Unit): Aggre
       return { value, numerator: latest.numerator ?? null, denominator: latest.denominator ?? null, days };
     }
     case 'ratio': {
-      const value =
-        parts.numerator === null || parts.denominator === null
-          ? null
-          : ratioValue(parts.numerator, parts.denominator, unit);
+      const value = parts.numerator === null || parts.denominator === null ? null : ratioValue(parts.numerator, parts.denominator, unit);
       return { value, ...parts, days };
     }
   }

@@ -42,7 +42,10 @@ export function entryBounds(metric: Metric): EntryBounds {
 
 /** Case, accents, spaces, underscores, hyphens and punctuation do not count: "Same-day close_rate" = "samedaycloserate". */
 function normalize(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}]/gu, '');
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /** Typos forgiven for a query of this length: none for 1–2 characters, then 1, 2, 3. */
@@ -70,7 +73,10 @@ interface Keys {
 
 function keysOf(metric: Metric): Keys {
   const texts = [metric.id, metric.name, ...metric.aliases];
-  const words = texts.flatMap((t) => t.split(/[^\p{L}\p{N}]+/u)).map(normalize).filter((w) => w.length >= 3);
+  const words = texts
+    .flatMap((t) => t.split(/[^\p{L}\p{N}]+/u))
+    .map(normalize)
+    .filter((w) => w.length >= 3);
   return { whole: [...new Set(texts.map(normalize))].filter((k) => k !== ''), words: [...new Set(words)] };
 }
 
@@ -133,8 +139,6 @@ export function findMetric(config: Config, query: string): MetricSearch {
   if (first && certain && (!second || better(first.score, second.score))) return { match: first.metric, suggestions: [] };
   if (qualified.length > 0) return { suggestions: qualified.slice(0, SUGGESTIONS).map((s) => s.metric) };
 
-  const nearest = scored
-    .map((s) => ({ ...s, near: nearness(q, s.keys) }))
-    .sort((a, b) => a.near - b.near || a.order - b.order);
+  const nearest = scored.map((s) => ({ ...s, near: nearness(q, s.keys) })).sort((a, b) => a.near - b.near || a.order - b.order);
   return { suggestions: nearest.slice(0, SUGGESTIONS).map((s) => s.metric) };
 }

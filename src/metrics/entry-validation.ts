@@ -60,7 +60,8 @@ export function validateEntry(input: EntryInput, rules: EntryRules): EntryValida
   const day = input.day ?? '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) errors.date = 'Pick a date (YYYY-MM-DD).';
   else if (day > rules.today) errors.date = `That date is in the future; today is ${rules.today}.`;
-  else if (!rules.isAdmin && rules.isLocked(day)) errors.date = 'That week is locked: its scorecard went out over a week ago. Ask an admin to change it.';
+  else if (!rules.isAdmin && rules.isLocked(day))
+    errors.date = 'That week is locked: its scorecard went out over a week ago. Ask an admin to change it.';
 
   const text = typeof input.value === 'number' ? String(input.value) : (input.value ?? '').trim();
   const value = Number(text);

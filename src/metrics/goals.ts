@@ -33,11 +33,7 @@ function latest<T extends { from: LocalDay }>(entries: T[]): T | undefined {
  *    change never rewrites old weeks;
  * 3. else `metric.goal`.
  */
-export function goalFor(
-  metric: Metric,
-  week: { label: string; start: LocalDay },
-  changes: GoalChangeInput[] = [],
-): Goal | undefined {
+export function goalFor(metric: Metric, week: { label: string; start: LocalDay }, changes: GoalChangeInput[] = []): Goal | undefined {
   const configOverride = metric.goal_overrides.find((o) => o.period === week.label);
   if (configOverride) return plainGoal(configOverride);
   const changeOverride = latest(changes.filter((c) => c.period === week.label));

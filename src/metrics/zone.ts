@@ -85,8 +85,7 @@ const DATE_TIME_WITHOUT_ZONE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(:\d{2}(\.\d
  * read as UTC, never as the host's local time.
  */
 export function instantMs(instant: Date | string): number {
-  const ms =
-    instant instanceof Date ? instant.getTime() : Date.parse(instant.replace(DATE_TIME_WITHOUT_ZONE, '$1T$2Z'));
+  const ms = instant instanceof Date ? instant.getTime() : Date.parse(instant.replace(DATE_TIME_WITHOUT_ZONE, '$1T$2Z'));
   if (!Number.isFinite(ms)) throw new RangeError(`not a valid instant: ${String(instant)}`);
   return ms;
 }

@@ -104,7 +104,8 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     staleHours: stale,
   });
   const connection = connectionOf(metric, ctx);
-  const reason = primary.value === null && connection === 'not_connected' ? `not connected: ${metric.source} has no credentials` : status.reason;
+  const reason =
+    primary.value === null && connection === 'not_connected' ? `not connected: ${metric.source} has no credentials` : status.reason;
 
   return {
     id: metric.id,

@@ -9,7 +9,6 @@ import { quarterWeeks, trailingWeeks } from '../metrics/periods.js';
 import { aggregateRange, type LoadedData, type MetricData } from './metric-data.js';
 import type { EvalContext } from '../metrics/context.js';
 
-
 export const TREND_WEEKS = 13;
 
 /** A week with the weeks its row shows: the 13-week trend (ending with it) and its quarter so far. Computed once per view. */
@@ -66,7 +65,6 @@ export function displayValue(agg: Aggregated, metric: Metric): string {
   return formatValue(agg.value, metric.unit);
 }
 
-
 /** Pass a WeekFrame when evaluating many metrics for one week; a bare Week computes its frame. */
 export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame | Week, ctx: EvalContext): MetricWeek {
   const frame = 'trend' in at ? at : weekFrame(at, ctx.periods);
@@ -95,7 +93,8 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
     toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
     staleHours: stale,
   });
-  if (current.value === null && connection === 'not_connected') status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
+  if (current.value === null && connection === 'not_connected')
+    status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
 
   return {
     metric,

@@ -53,13 +53,7 @@ export function answerWindow(week: Week, ctx: EvalContext): { from: LocalDay; to
  * `explicitPeriod` false means "how are we doing": a stock (cash, open tickets) then answers with its newest snapshot
  * today, a flow with the last completed week; an explicit week always answers for that week.
  */
-export function buildMetricAnswer(
-  metric: Metric,
-  week: Week,
-  loaded: LoadedData,
-  ctx: EvalContext,
-  explicitPeriod: boolean,
-): MetricAnswer {
+export function buildMetricAnswer(metric: Metric, week: Week, loaded: LoadedData, ctx: EvalContext, explicitPeriod: boolean): MetricAnswer {
   const frame = weekFrame(week, ctx.periods);
   const trendLabels = frame.trend.map((w) => w.label);
   const evaluated = evaluateWeek(metric, loaded, frame, ctx);

@@ -28,7 +28,13 @@ export async function dailyDigest(store: Store, ctx: EvalContext, kind: DailyKin
   return buildDailyDigest(kind, loaded, ctx);
 }
 
-export async function metricAnswer(store: Store, ctx: EvalContext, metric: Metric, week: Week, explicitPeriod: boolean): Promise<MetricAnswer> {
+export async function metricAnswer(
+  store: Store,
+  ctx: EvalContext,
+  metric: Metric,
+  week: Week,
+  explicitPeriod: boolean,
+): Promise<MetricAnswer> {
   const { from, to } = answerWindow(week, ctx);
   const loaded = await loadMetricData(store, [metric], from, to);
   return buildMetricAnswer(metric, week, loaded, ctx, explicitPeriod);

@@ -74,7 +74,11 @@ export function toWeeklyRow(evaluated: MetricWeek): WeeklyRow {
 
 /** The Monday scorecard: every weekly metric, grouped, for one completed week. Pure: store data in, view model out. */
 export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalContext): WeeklyScorecard {
-  const weekly = new Set(metricsOf(ctx.config).filter((m) => m.cadence.includes('weekly')).map((m) => m.id));
+  const weekly = new Set(
+    metricsOf(ctx.config)
+      .filter((m) => m.cadence.includes('weekly'))
+      .map((m) => m.id),
+  );
   const summary = { green: 0, yellow: 0, red: 0, grey: 0 };
   const stale: WeeklyScorecard['freshness']['stale'] = [];
   const notConnected = new Set<string>();
@@ -82,32 +86,41 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
   const evaluatedById = new Map<string, WeeklyRow>();
   const frame = weekFrame(week, ctx.periods);
 
-  const groups: WeeklyGroup[] = ctx.config.groups.map((group) => ({
-    id: group.id,
-    name: group.name,
-    rows: group.metrics
-      .filter((id) => weekly.has(id))
-      .map((id) => {
-        const cached = evaluatedById.get(id);
-        if (cached) return cached;
-        const metric = { ...ctx.config.metrics[id]!, id };
-        const evaluated = evaluateWeek(metric, loaded, frame, ctx);
-        const row = toWeeklyRow(evaluated);
-        evaluatedById.set(id, row);
-        const kind = row.status;
-        if (kind === 'green' || kind === 'yellow' || kind === 'red') summary[kind]++;
-        else summary.grey++;
-        if (kind === 'stale' && row.staleHours !== null) stale.push({ id, name: metric.name, hours: row.staleHours });
-        if (row.connection === 'not_connected') notConnected.add(metric.source);
-        if (row.asOf && (oldestAsOf === null || row.asOf < oldestAsOf)) oldestAsOf = row.asOf;
-        return row;
-      }),
-  })).filter((g) => g.rows.length > 0);
+  const groups: WeeklyGroup[] = ctx.config.groups
+    .map((group) => ({
+      id: group.id,
+      name: group.name,
+      rows: group.metrics
+        .filter((id) => weekly.has(id))
+        .map((id) => {
+          const cached = evaluatedById.get(id);
+          if (cached) return cached;
+          const metric = { ...ctx.config.metrics[id]!, id };
+          const evaluated = evaluateWeek(metric, loaded, frame, ctx);
+          const row = toWeeklyRow(evaluated);
+          evaluatedById.set(id, row);
+          const kind = row.status;
+          if (kind === 'green' || kind === 'yellow' || kind === 'red') summary[kind]++;
+          else summary.grey++;
+          if (kind === 'stale' && row.staleHours !== null) stale.push({ id, name: metric.name, hours: row.staleHours });
+          if (row.connection === 'not_connected') notConnected.add(metric.source);
+          if (row.asOf && (oldestAsOf === null || row.asOf < oldestAsOf)) oldestAsOf = row.asOf;
+          return row;
+        }),
+    }))
+    .filter((g) => g.rows.length > 0);
 
   return {
     kind: 'weekly',
     org: ctx.config.org.name,
-    period: { label: week.label, start: week.start, end: lastDayOf(week), timezone: week.timezone, startAt: week.startAt, endAt: week.endAt },
+    period: {
+      label: week.label,
+      start: week.start,
+      end: lastDayOf(week),
+      timezone: week.timezone,
+      startAt: week.startAt,
+      endAt: week.endAt,
+    },
     generatedAt: ctx.now.toISOString(),
     summary,
     groups,

@@ -52,9 +52,11 @@ export class ChannelPacer {
         return send();
       });
     this.tails.set(channel, turn);
-    void turn.finally(() => {
-      if (this.tails.get(channel) === turn) this.tails.delete(channel);
-    }).catch(() => undefined);
+    void turn
+      .finally(() => {
+        if (this.tails.get(channel) === turn) this.tails.delete(channel);
+      })
+      .catch(() => undefined);
     return turn;
   }
 }

@@ -73,12 +73,17 @@ export function renderDailyMessage(view: DailyDigest, opts: DailyRenderOptions):
     {
       type: 'context',
       elements: [
-        mrkdwn(`Snapshots as of this morning, flows for ${dayLabel(view.period.yesterday)} · ${tz} · generated ${localTime(view.period.generatedAt, tz)}`),
+        mrkdwn(
+          `Snapshots as of this morning, flows for ${dayLabel(view.period.yesterday)} · ${tz} · generated ${localTime(view.period.generatedAt, tz)}`,
+        ),
       ],
     },
   ];
   if (view.items.length === 0) {
-    blocks.push({ type: 'section', text: mrkdwn(`No figures are configured for the ${view.kind} digest (digests.${view.kind} in scorecard.yml).`) });
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`No figures are configured for the ${view.kind} digest (digests.${view.kind} in scorecard.yml).`),
+    });
   }
 
   let used = blocksTextLength(blocks);

@@ -70,7 +70,9 @@ function periodText(answer: MetricAnswer): string {
 }
 
 function freshnessText(answer: MetricAnswer, now: Date): string {
-  const asOf = answer.as_of ? `as of ${localTime(answer.as_of, answer.period_range.timezone)} (${ageOf(answer.as_of, now)})` : 'no snapshot yet';
+  const asOf = answer.as_of
+    ? `as of ${localTime(answer.as_of, answer.period_range.timezone)} (${ageOf(answer.as_of, now)})`
+    : 'no snapshot yet';
   const source = answer.connection === 'not_connected' ? `${answer.source} (not connected)` : answer.source;
   const owner = answer.owner ? ` · owner ${escapeMrkdwn(answer.owner)}` : '';
   return `${asOf} · source ${escapeMrkdwn(source)}${owner}`;
@@ -84,7 +86,9 @@ function lastWeekField(answer: MetricAnswer): MrkdwnElement {
   const snapshot = answer.period_range.start === answer.period_range.end;
   const newest = answer.trend.weeks.length - 1;
   if (snapshot && newest >= 0) {
-    return mrkdwn(`*Last completed week (${answer.trend.weeks[newest]})*\n${formatValue(answer.trend.values[newest] ?? null, answer.unit)}`);
+    return mrkdwn(
+      `*Last completed week (${answer.trend.weeks[newest]})*\n${formatValue(answer.trend.values[newest] ?? null, answer.unit)}`,
+    );
   }
   return mrkdwn(`*Last week${answer.last_week.period ? ` (${answer.last_week.period})` : ''}*\n${answer.last_week.text}`);
 }
@@ -129,7 +133,9 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     blocks.push({
       type: 'actions',
       block_id: 'metric_actions',
-      elements: [{ type: 'button', action_id: SHARE_METRIC_ACTION, text: plain('Share in channel', 75), value: encodeMetricRef(opts.shareRef) }],
+      elements: [
+        { type: 'button', action_id: SHARE_METRIC_ACTION, text: plain('Share in channel', 75), value: encodeMetricRef(opts.shareRef) },
+      ],
     });
   }
   return { text: metricFallbackText(answer), blocks };
@@ -167,7 +173,9 @@ export function renderNoMetric(query: string): BlockMessage {
 export function renderMetricList(config: Config): BlockMessage {
   const listed = new Set(config.groups.flatMap((g) => g.metrics));
   const groups = config.groups.map((group) => ({ name: group.name, ids: group.metrics }));
-  const unlisted = metricsOf(config).filter((m) => !listed.has(m.id)).map((m) => m.id);
+  const unlisted = metricsOf(config)
+    .filter((m) => !listed.has(m.id))
+    .map((m) => m.id);
   if (unlisted.length) groups.push({ name: 'Other', ids: unlisted });
 
   const blocks: KnownBlock[] = [header('Metrics'), context('Ask for one with `/metric <name>`; 🔒 marks restricted figures.')];
@@ -180,10 +188,14 @@ export function renderMetricList(config: Config): BlockMessage {
     });
     const block = section(`*${clip(escapeMrkdwn(group.name), 80)}*\n${lines.join('\n')}`);
     // Past the message budget (blocks or characters) the rest is summarised instead of cut off mid-list.
-    if (left > 0 || blocks.length >= SLACK_LIMITS.messageBlocks - 2 || blocksTextLength([...blocks, block]) > LIST_BUDGET) left += group.ids.length;
+    if (left > 0 || blocks.length >= SLACK_LIMITS.messageBlocks - 2 || blocksTextLength([...blocks, block]) > LIST_BUDGET)
+      left += group.ids.length;
     else blocks.push(block);
   }
-  if (left > 0) blocks.push(context(`…and ${left} more. Ask for one by name, e.g. \`/metric ${clip(groups[groups.length - 1]?.ids[0] ?? 'cash', 40)}\`.`));
+  if (left > 0)
+    blocks.push(
+      context(`…and ${left} more. Ask for one by name, e.g. \`/metric ${clip(groups[groups.length - 1]?.ids[0] ?? 'cash', 40)}\`.`),
+    );
   return { text: `${metricsOf(config).length} metrics in ${groups.length} groups`, blocks };
 }
 
@@ -211,7 +223,12 @@ export function renderExplainPicker(config: Config, period: string | null): Bloc
         type: 'section',
         block_id: `${EXPLAIN_BLOCK_PREFIX}${period ?? ''}`,
         text: mrkdwn(text),
-        accessory: { type: 'static_select', action_id: EXPLAIN_PICK_ACTION, placeholder: plain('Choose a metric', 150), option_groups: groups },
+        accessory: {
+          type: 'static_select',
+          action_id: EXPLAIN_PICK_ACTION,
+          placeholder: plain('Choose a metric', 150),
+          option_groups: groups,
+        },
       },
     ],
   };
@@ -232,13 +249,22 @@ export function renderSensitiveRefusal(metricName: string): BlockMessage {
   const text = `${metricName} is restricted: it can only be shown to the people and channels finance has allowed.`;
   return {
     text,
-    blocks: [section(`🔒 *${escapeMrkdwn(metricName)}* is restricted. It is only shown to the people and channels allowed to see it — ask a scorecard admin if you need access.`)],
+    blocks: [
+      section(
+        `🔒 *${escapeMrkdwn(metricName)}* is restricted. It is only shown to the people and channels allowed to see it — ask a scorecard admin if you need access.`,
+      ),
+    ],
   };
 }
 
 export function renderShareRefused(metricName: string): BlockMessage {
   const text = `${metricName} can't be shared in this channel: it is restricted.`;
-  return { text, blocks: [section(`🔒 *${escapeMrkdwn(metricName)}* is restricted, so it can't be shared in this channel. It stays visible only to you.`)] };
+  return {
+    text,
+    blocks: [
+      section(`🔒 *${escapeMrkdwn(metricName)}* is restricted, so it can't be shared in this channel. It stays visible only to you.`),
+    ],
+  };
 }
 
 export function renderNotice(text: string): BlockMessage {

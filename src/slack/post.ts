@@ -118,10 +118,18 @@ class DigestPoster {
     return { event_type: DIGEST_PART_EVENT_TYPE, event_payload: { kind: this.job.kind, period: this.job.period, part } };
   }
 
-  private async post(message: SlackMessage, extra: { thread_ts?: string; metadata?: { event_type: string; event_payload: Record<string, string | number> } }): Promise<string> {
+  private async post(
+    message: SlackMessage,
+    extra: { thread_ts?: string; metadata?: { event_type: string; event_payload: Record<string, string | number> } },
+  ): Promise<string> {
     const result = await this.send(() =>
       this.deps.client.chat.postMessage({
-        channel: this.job.channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, ...extra,
+        channel: this.job.channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...extra,
       }),
     );
     if (!result.ts) throw new Error('chat.postMessage answered without a ts');
@@ -139,11 +147,18 @@ class DigestPoster {
   /** chat.update keeps the ts (and so the thread); metadata is sent again so it survives the edit. */
   async update(ts: string, message: SlackMessage, part = 1): Promise<void> {
     const metadata = part === 1 ? this.parentMetadata() : this.partMetadata(part);
-    await this.send(() => this.deps.client.chat.update({ channel: this.job.channel, ts, text: message.text, blocks: message.blocks, metadata }));
+    await this.send(() =>
+      this.deps.client.chat.update({ channel: this.job.channel, ts, text: message.text, blocks: message.blocks, metadata }),
+    );
   }
 
   /** Makes the thread hold exactly the rendered parts: updates those that exist, posts missing ones, deletes extras. */
-  async syncParts(parentTs: string, existing: (string | undefined)[], messages: SlackMessage[], updateExisting: boolean): Promise<string[]> {
+  async syncParts(
+    parentTs: string,
+    existing: (string | undefined)[],
+    messages: SlackMessage[],
+    updateExisting: boolean,
+  ): Promise<string[]> {
     const parts: string[] = [];
     for (let i = 1; i < messages.length; i++) {
       const ts = existing[i - 1];
@@ -180,7 +195,9 @@ class DigestPoster {
     const after = this.job.postedAfter ?? new Date(this.deps.now().getTime() - DEFAULT_LOOKBACK_MS);
     const oldest = (Math.floor(after.getTime() / 1000) - HISTORY_MARGIN_S).toString();
     const { channel } = this.job;
-    for await (const messages of pages((cursor) => this.deps.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 100, cursor }))) {
+    for await (const messages of pages((cursor) =>
+      this.deps.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 100, cursor }),
+    )) {
       const found = messages.find((m) => isOurs(m.metadata as Metadata, DIGEST_EVENT_TYPE, this.job));
       if (found?.ts) return found.ts;
     }
@@ -191,11 +208,14 @@ class DigestPoster {
   async findParts(parentTs: string): Promise<(string | undefined)[]> {
     const parts: (string | undefined)[] = [];
     const { channel } = this.job;
-    for await (const messages of pages((cursor) => this.deps.client.conversations.replies({ channel, ts: parentTs, include_all_metadata: true, limit: 200, cursor }))) {
+    for await (const messages of pages((cursor) =>
+      this.deps.client.conversations.replies({ channel, ts: parentTs, include_all_metadata: true, limit: 200, cursor }),
+    )) {
       for (const m of messages) {
         const metadata = m.metadata as Metadata;
         const part = Number(metadata?.event_payload?.part);
-        if (m.ts && m.ts !== parentTs && Number.isInteger(part) && part >= 2 && isOurs(metadata, DIGEST_PART_EVENT_TYPE, this.job)) parts[part - 2] = m.ts;
+        if (m.ts && m.ts !== parentTs && Number.isInteger(part) && part >= 2 && isOurs(metadata, DIGEST_PART_EVENT_TYPE, this.job))
+          parts[part - 2] = m.ts;
       }
     }
     return Array.from(parts);
@@ -261,7 +281,10 @@ async function updatePosted(deps: PostDeps, poster: DigestPoster, run: DigestRun
   const parts = await poster.syncParts(ts, ledger?.parts ?? [], rendered.messages, true);
   if (changes.length > 0) await poster.postChangeNote(ts, changes);
   await updateDigestSnapshot(deps.store, run.id, writeLedger({ figures: rendered.snapshot, parts }), deps.now());
-  deps.logger.info({ kind: run.kind, period: run.period, channel: run.channel, ts, changes: changes.length }, 'posted digest updated in place');
+  deps.logger.info(
+    { kind: run.kind, period: run.period, channel: run.channel, ts, changes: changes.length },
+    'posted digest updated in place',
+  );
   return { outcome: 'updated', ts, changes };
 }
 
@@ -280,6 +303,9 @@ async function recover(deps: PostDeps, poster: DigestPoster, run: DigestRunRow, 
   const parts = await poster.syncParts(ts, existing, rendered.messages, stale);
   if (changes.length > 0) await poster.postChangeNote(ts, changes);
   await markDigestPosted(deps.store, run.id, { messageTs: ts, snapshot: writeLedger({ figures: rendered.snapshot, parts }) }, deps.now());
-  deps.logger.warn({ kind: run.kind, period: run.period, channel: run.channel, ts, attempts: run.attempts }, 'digest found already posted; ledger recovered');
+  deps.logger.warn(
+    { kind: run.kind, period: run.period, channel: run.channel, ts, attempts: run.attempts },
+    'digest found already posted; ledger recovered',
+  );
   return { outcome: 'recovered', ts, changes };
 }

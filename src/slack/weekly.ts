@@ -62,7 +62,11 @@ function separatorCells(group: WeeklyGroup, continued: boolean): Cell[] {
   return [cell(name, MAX_NAME), ...HEADER.slice(1).map(() => cell(FILLER))];
 }
 
-const table = (rows: Cell[][]): TableBlock => ({ type: 'table', column_settings: COLUMN_SETTINGS, rows: [HEADER.map((h) => cell(h)), ...rows] });
+const table = (rows: Cell[][]): TableBlock => ({
+  type: 'table',
+  column_settings: COLUMN_SETTINGS,
+  rows: [HEADER.map((h) => cell(h)), ...rows],
+});
 
 export function weeklyFallbackText(view: WeeklyScorecard): string {
   const s = view.summary;

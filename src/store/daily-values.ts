@@ -64,7 +64,12 @@ function dayRange(store: Store, metricIds: readonly string[], from: LocalDay, to
 }
 
 /** Whole rows of the days in `[from, toExclusive)`, provenance included. */
-export async function getDailyValues(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay): Promise<DailyValueRow[]> {
+export async function getDailyValues(
+  store: Store,
+  metricIds: readonly string[],
+  from: LocalDay,
+  toExclusive: LocalDay,
+): Promise<DailyValueRow[]> {
   if (metricIds.length === 0) return [];
   return dayRange(store, metricIds, from, toExclusive).selectAll().execute();
 }
@@ -72,7 +77,12 @@ export async function getDailyValues(store: Store, metricIds: readonly string[],
 /** One day's figure as the digests read it: no provenance columns, so a 13-week read of 100 metrics stays light. */
 export type DayFigureRow = Pick<DailyValueRow, 'metric_id' | 'day' | 'value' | 'numerator' | 'denominator'>;
 
-export async function getDayFigures(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay): Promise<DayFigureRow[]> {
+export async function getDayFigures(
+  store: Store,
+  metricIds: readonly string[],
+  from: LocalDay,
+  toExclusive: LocalDay,
+): Promise<DayFigureRow[]> {
   if (metricIds.length === 0) return [];
   return dayRange(store, metricIds, from, toExclusive).select(['metric_id', 'day', 'value', 'numerator', 'denominator']).execute();
 }

@@ -64,9 +64,7 @@ export async function claimDigestRun(
       .where('kind', '=', key.kind)
       .where('period', '=', key.period)
       .where('channel', '=', key.channel)
-      .where((eb) =>
-        eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', staleBefore)])]),
-      )
+      .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'claimed'), eb('claimed_at', '<', staleBefore)])]))
       .returningAll()
       .executeTakeFirst();
     if (takenOver !== undefined) return { run: takenOver, claimed: true };

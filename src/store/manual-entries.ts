@@ -30,9 +30,7 @@ type EntryScope = Database & { e: ManualEntriesTable };
 function isLive(eb: ExpressionBuilder<EntryScope, 'e'>) {
   return eb.and([
     eb('e.deleted_at', 'is', null),
-    eb.not(
-      eb.exists(eb.selectFrom('manual_entries as successor').select('successor.id').whereRef('successor.supersedes', '=', 'e.id')),
-    ),
+    eb.not(eb.exists(eb.selectFrom('manual_entries as successor').select('successor.id').whereRef('successor.supersedes', '=', 'e.id'))),
   ]);
 }
 
@@ -65,11 +63,7 @@ export async function addManualEntry(
   const idempotencyKey = input.idempotencyKey ?? null;
   return writeTransaction(store, async (trx) => {
     if (idempotencyKey !== null) {
-      const existing = await trx
-        .selectFrom('manual_entries')
-        .selectAll()
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst();
+      const existing = await trx.selectFrom('manual_entries').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
       if (existing !== undefined) return { entry: existing, created: false };
     }
     const entry = await trx

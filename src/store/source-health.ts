@@ -16,11 +16,7 @@ export interface SourceRunResult {
   error?: string | null;
 }
 
-export async function startSourceRun(
-  store: Store,
-  run: { source: string; from: LocalDay; to: LocalDay },
-  now: Date,
-): Promise<number> {
+export async function startSourceRun(store: Store, run: { source: string; from: LocalDay; to: LocalDay }, now: Date): Promise<number> {
   const row = await store.db
     .insertInto('source_runs')
     .values({
@@ -82,9 +78,7 @@ export async function recordSourceSuccess(
         last_error: null,
         alerted_at: null,
       })
-      .onConflict((oc) =>
-        oc.column('source').doUpdateSet({ last_success_at: nowIso, consecutive_failures: 0, alerted_at: null }),
-      )
+      .onConflict((oc) => oc.column('source').doUpdateSet({ last_success_at: nowIso, consecutive_failures: 0, alerted_at: null }))
       .returningAll()
       .executeTakeFirstOrThrow();
     return { health, recovered: before?.alerted_at != null };

@@ -51,7 +51,9 @@ export function renderWeeklyTerminal(view: WeeklyScorecard, opts: TerminalOption
   const { color } = opts;
   const out: string[] = [];
   out.push(paint(`${view.org} — Weekly scorecard ${view.period.label}`, 'bold', color));
-  out.push(`${dayRange(view.period.start, view.period.end)} · ${view.period.timezone} · generated ${localTime(view.generatedAt, view.period.timezone)}`);
+  out.push(
+    `${dayRange(view.period.start, view.period.end)} · ${view.period.timezone} · generated ${localTime(view.generatedAt, view.period.timezone)}`,
+  );
   out.push(summaryLine(view.summary));
   out.push('');
   const rows: (string[] | string)[] = [];
@@ -72,11 +74,16 @@ export function renderWeeklyTerminal(view: WeeklyScorecard, opts: TerminalOption
     }
   }
   out.push(
-    ...table(
-      ['Metric', 'Owner', 'Goal', 'This week', 'Last week', 'QTD avg', '13-week trend', 'Status'],
-      rows,
-      ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
-    ),
+    ...table(['Metric', 'Owner', 'Goal', 'This week', 'Last week', 'QTD avg', '13-week trend', 'Status'], rows, [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+      'left',
+    ]),
   );
   out.push('');
   out.push(freshnessLine(view, opts.now));
@@ -109,11 +116,16 @@ export function renderDailyTerminal(view: DailyDigest, opts: TerminalOptions): s
     `${paint(statusLabel(item.status, null), item.status, color)} ${STATUS_WORD[item.status]}`,
   ]);
   out.push(
-    ...table(
-      ['Figure', 'For', 'Value', 'vs yesterday', 'vs 7 d / 7-day', 'Goal', 'As of', 'Status'],
-      rows,
-      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
-    ),
+    ...table(['Figure', 'For', 'Value', 'vs yesterday', 'vs 7 d / 7-day', 'Goal', 'As of', 'Status'], rows, [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+    ]),
   );
   const notes = view.items.flatMap((item) => [
     ...(item.status === 'stale' || item.connection === 'not_connected' ? [`${item.name}: ${item.reason}`] : []),

@@ -11,7 +11,16 @@ const config: Config = configSchema.parse({
   },
   groups: [{ id: 'g', name: 'G', metrics: ['cash'] }],
   metrics: {
-    cash: { name: 'Cash', unit: 'currency', aggregate: 'last', source: 'manual', sensitive: true, definition: 'd', why: 'w', calculation: 'c' },
+    cash: {
+      name: 'Cash',
+      unit: 'currency',
+      aggregate: 'last',
+      source: 'manual',
+      sensitive: true,
+      definition: 'd',
+      why: 'w',
+      calculation: 'c',
+    },
   },
 });
 const cash = { sensitive: true };
@@ -20,7 +29,10 @@ const open = { sensitive: false };
 describe('who is who', () => {
   it('is a user id plus the emails the config maps to it, plus one learnt from users.info', () => {
     expect(identityOf(config, 'W111')).toEqual({ userId: 'W111', emails: ['rep@example.com'] });
-    expect(identityOf(config, 'W111', 'Rep.Other@Example.com')).toEqual({ userId: 'W111', emails: ['rep@example.com', 'rep.other@example.com'] });
+    expect(identityOf(config, 'W111', 'Rep.Other@Example.com')).toEqual({
+      userId: 'W111',
+      emails: ['rep@example.com', 'rep.other@example.com'],
+    });
     expect(identityOf(config, 'U0NOBODY01')).toEqual({ userId: 'U0NOBODY01', emails: [] });
   });
 

@@ -27,7 +27,13 @@ beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   fake = await startFakeSlack();
   dbPath = tempDbPath();
-  runtime = await openRuntime({ configPath: CONFIG_PATH, databaseUrl: `sqlite:${dbPath}`, env: { LOG_LEVEL: 'silent' }, now: NOW, logger: pino({ level: 'silent' }) });
+  runtime = await openRuntime({
+    configPath: CONFIG_PATH,
+    databaseUrl: `sqlite:${dbPath}`,
+    env: { LOG_LEVEL: 'silent' },
+    now: NOW,
+    logger: pino({ level: 'silent' }),
+  });
   // A second connection to the same file, as the answer thread has.
   reader = await openStore(`sqlite:${dbPath}`);
 });
@@ -44,7 +50,11 @@ afterAll(async () => {
 });
 
 const logCoi = (value: number, key: string) =>
-  addManualEntry(runtime.store, { metricId: 'coi_meetings', day: '2026-11-17', value, userId: 'W111', enteredBy: 'W111', idempotencyKey: key }, NOW);
+  addManualEntry(
+    runtime.store,
+    { metricId: 'coi_meetings', day: '2026-11-17', value, userId: 'W111', enteredBy: 'W111', idempotencyKey: key },
+    NOW,
+  );
 
 describe('AnswerCache (the answer thread’s memo)', () => {
   const stub = (n: number) => Promise.resolve({ value: n } as unknown as MetricAnswer);
@@ -91,7 +101,13 @@ describe.runIf(existsSync(compiledWorker))('the /metric answer thread (compiled)
       };
       const expected = async () => {
         const ctx = runtime.evalContext(NOW);
-        return metricAnswer(runtime.store, ctx, metricById(runtime.config, 'coi_meetings')!, parseWeekLabel('2026-W47', ctx.periods)!, true);
+        return metricAnswer(
+          runtime.store,
+          ctx,
+          metricById(runtime.config, 'coi_meetings')!,
+          parseWeekLabel('2026-W47', ctx.periods)!,
+          true,
+        );
       };
       const before = await expected();
       expect(await ask()).toContain(`*${before.value_text}*`);

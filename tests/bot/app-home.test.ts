@@ -14,7 +14,11 @@ beforeAll(async () => {
   h = await startHarness();
   await recordSourceSuccess(h.runtime.store, 'sample', new Date('2026-11-18T12:00:00Z'));
   await recordSourceFailure(h.runtime.store, 'hubspot', 'rate_limited', 'HTTP 429 from api.hubapi.com', new Date('2026-11-18T12:00:00Z'));
-  const { run } = await claimDigestRun(h.runtime.store, { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' }, new Date('2026-11-02T14:00:00Z'));
+  const { run } = await claimDigestRun(
+    h.runtime.store,
+    { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
+    new Date('2026-11-02T14:00:00Z'),
+  );
   await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
 });
 beforeEach(() => {
@@ -31,7 +35,11 @@ afterAll(async () => {
 });
 
 async function logEntry(fields: { metric: string; day: string; value: number; note?: string }, userId: string = USERS.rep) {
-  const { entry } = await addManualEntry(h.runtime.store, { metricId: fields.metric, day: fields.day, value: fields.value, userId, enteredBy: userId, note: fields.note ?? null }, NOW);
+  const { entry } = await addManualEntry(
+    h.runtime.store,
+    { metricId: fields.metric, day: fields.day, value: fields.value, userId, enteredBy: userId, note: fields.note ?? null },
+    NOW,
+  );
   return entry;
 }
 
@@ -91,7 +99,9 @@ describe('App Home', () => {
     const entry = await logEntry({ metric: 'coi_meetings', day: '2026-11-16', value: 1, note: 'first try' });
     const home = await openHome(USERS.rep);
     const edit = findElement(home, `edit_entry:${entry.id}`)!;
-    await h.interact(blockActionsPayload([{ action_id: `edit_entry:${entry.id}`, value: edit.value as string }], { type: 'view', view: home }, USERS.rep));
+    await h.interact(
+      blockActionsPayload([{ action_id: `edit_entry:${entry.id}`, value: edit.value as string }], { type: 'view', view: home }, USERS.rep),
+    );
 
     const modal = h.fake.callsTo('views.open')[0]!.response.view as Payload;
     expect(modal.title).toMatchObject({ text: 'Edit entry' });
@@ -134,7 +144,11 @@ describe('App Home', () => {
     const entry = await logEntry({ metric: 'coi_meetings', day: '2026-10-28', value: 1 });
     const home = await openHome(USERS.rep);
     await h.interact(
-      blockActionsPayload([{ action_id: `edit_entry:${entry.id}`, value: findElement(home, `edit_entry:${entry.id}`)!.value as string }], { type: 'view', view: home }, USERS.rep),
+      blockActionsPayload(
+        [{ action_id: `edit_entry:${entry.id}`, value: findElement(home, `edit_entry:${entry.id}`)!.value as string }],
+        { type: 'view', view: home },
+        USERS.rep,
+      ),
     );
     const modal = h.fake.callsTo('views.open')[0]!.response.view as Payload;
     const submitWith = (day: string, value: string) =>
@@ -145,11 +159,20 @@ describe('App Home', () => {
           userId: USERS.rep,
           viewId: modal.id,
           blocks: modal.blocks,
-          values: { date: { entry_date: { type: 'datepicker', selected_date: day } }, value: { entry_value: { type: 'number_input', value } } },
+          values: {
+            date: { entry_date: { type: 'datepicker', selected_date: day } },
+            value: { entry_value: { type: 'number_input', value } },
+          },
         }),
       );
-    expect((await submitWith('2026-11-17', '99')).json).toMatchObject({ response_action: 'errors', errors: { value: expect.stringContaining('between 0 and 20') } });
-    expect((await submitWith('2026-11-17', '2')).json).toMatchObject({ response_action: 'errors', errors: { date: expect.stringContaining('locked week') } });
+    expect((await submitWith('2026-11-17', '99')).json).toMatchObject({
+      response_action: 'errors',
+      errors: { value: expect.stringContaining('between 0 and 20') },
+    });
+    expect((await submitWith('2026-11-17', '2')).json).toMatchObject({
+      response_action: 'errors',
+      errors: { date: expect.stringContaining('locked week') },
+    });
     expect(await entryHistory(h.runtime.store, entry.id)).toHaveLength(1);
   });
 
@@ -157,7 +180,9 @@ describe('App Home', () => {
     const entry = await logEntry({ metric: 'volunteer_hours', day: '2026-11-17', value: 1.5 });
     const home = await openHome(USERS.rep);
     h.fake.reset();
-    await h.interact(blockActionsPayload([{ action_id: `delete_entry:${entry.id}`, value: String(entry.id) }], { type: 'view', view: home }, USERS.rep));
+    await h.interact(
+      blockActionsPayload([{ action_id: `delete_entry:${entry.id}`, value: String(entry.id) }], { type: 'view', view: home }, USERS.rep),
+    );
 
     expect((await getManualEntry(h.runtime.store, entry.id))!).toMatchObject({ deleted_by: USERS.rep });
     expect((await getManualEntry(h.runtime.store, entry.id))!.deleted_at).not.toBeNull();
@@ -167,7 +192,13 @@ describe('App Home', () => {
 
   it('refuses to delete someone else’s entry, saying why on the Home tab', async () => {
     const entry = await logEntry({ metric: 'volunteer_hours', day: '2026-11-17', value: 3 });
-    await h.interact(blockActionsPayload([{ action_id: `delete_entry:${entry.id}`, value: String(entry.id) }], { type: 'view', view: { id: 'V0HOME', type: 'home' } }, USERS.dana));
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: `delete_entry:${entry.id}`, value: String(entry.id) }],
+        { type: 'view', view: { id: 'V0HOME', type: 'home' } },
+        USERS.dana,
+      ),
+    );
     expect((await getManualEntry(h.runtime.store, entry.id))!.deleted_at).toBeNull();
     expect(blockText(h.fake.homeView(USERS.dana)!)).toContain('Only the person it counts for');
   });

@@ -16,7 +16,11 @@ beforeAll(async () => {
   nock.enableNetConnect('127.0.0.1');
   h = await startHarness();
   // The scorecard for 2026-W44 went out on 2 Nov, more than lock_after_days (7) ago: that week is locked.
-  const { run } = await claimDigestRun(h.runtime.store, { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' }, new Date('2026-11-02T14:00:00Z'));
+  const { run } = await claimDigestRun(
+    h.runtime.store,
+    { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
+    new Date('2026-11-02T14:00:00Z'),
+  );
   await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
 });
 beforeEach(() => {
@@ -55,7 +59,10 @@ interface Fields {
 
 function stateValues(fields: Fields): Record<string, Record<string, Payload>> {
   const values: Record<string, Record<string, Payload>> = {};
-  if (fields.metric !== undefined) values.metric = { entry_metric: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: fields.metric }, value: fields.metric } } };
+  if (fields.metric !== undefined)
+    values.metric = {
+      entry_metric: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: fields.metric }, value: fields.metric } },
+    };
   if (fields.date !== undefined) values.date = { entry_date: { type: 'datepicker', selected_date: fields.date } };
   if (fields.value !== undefined) values.value = { entry_value: { type: 'number_input', value: fields.value } };
   values.note = { entry_note: { type: 'plain_text_input', value: fields.note ?? null } };
@@ -85,7 +92,8 @@ async function entriesOfView(viewId: string): Promise<ManualEntryRow[]> {
 
 async function thisWeekValue(metricId: string): Promise<number | null> {
   const ctx = h.runtime.evalContext(h.clock.now);
-  return (await metricAnswer(h.runtime.store, ctx, metricById(h.runtime.config, metricId)!, parseWeekLabel('2026-W47', ctx.periods)!, true)).value;
+  return (await metricAnswer(h.runtime.store, ctx, metricById(h.runtime.config, metricId)!, parseWeekLabel('2026-W47', ctx.periods)!, true))
+    .value;
 }
 
 const valueElement = (modal: Payload) => (modal.blocks as Payload[]).find((b) => b.block_id === 'value')!.element as Payload;
@@ -122,14 +130,18 @@ describe('opening the entry modal', () => {
     expect(h.fake.callsTo('views.open')[0]!.body).toMatchObject({ trigger_id: 'trigger-shortcut' });
     expect(openedModal().callback_id).toBe('log_entry');
 
-    await h.interact(blockActionsPayload([{ action_id: 'log_activity', value: '2026-W46' }], { type: 'message', channelId: 'C0WEEKLY01' }, USERS.rep));
+    await h.interact(
+      blockActionsPayload([{ action_id: 'log_activity', value: '2026-W46' }], { type: 'message', channelId: 'C0WEEKLY01' }, USERS.rep),
+    );
     expect(h.fake.callsTo('views.open')).toHaveLength(2);
     expect(openedModal().callback_id).toBe('log_entry');
   });
 
   it('opens pre-filled from a nudge’s *Log now*: that metric, the last day of that week', async () => {
     const value = JSON.stringify({ metric: 'networking_events', week: '2026-W46' });
-    await h.interact(blockActionsPayload([{ action_id: 'log_now:networking_events', value }], { type: 'message', channelId: 'D00000001' }, USERS.rep));
+    await h.interact(
+      blockActionsPayload([{ action_id: 'log_now:networking_events', value }], { type: 'message', channelId: 'D00000001' }, USERS.rep),
+    );
     const modal = openedModal();
     expect(findElement(modal, 'entry_metric')!.initial_option).toMatchObject({ value: 'networking_events' });
     expect(findElement(modal, 'entry_date')!.initial_date).toBe('2026-11-15');
@@ -137,10 +149,20 @@ describe('opening the entry modal', () => {
 
   it('re-renders the value field with the new metric’s bounds when the metric changes (views.update with the hash)', async () => {
     const modal = await openModalAs(USERS.rep, 'coi');
-    const viewInAction = { ...modal, state: { values: stateValues({ metric: 'coi_meetings', date: '2026-11-16', value: '12.5', note: 'carried over' }) } };
+    const viewInAction = {
+      ...modal,
+      state: { values: stateValues({ metric: 'coi_meetings', date: '2026-11-16', value: '12.5', note: 'carried over' }) },
+    };
     await h.interact(
       blockActionsPayload(
-        [{ action_id: 'entry_metric', block_id: 'metric', type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Volunteer hours' }, value: 'volunteer_hours' } }],
+        [
+          {
+            action_id: 'entry_metric',
+            block_id: 'metric',
+            type: 'static_select',
+            selected_option: { text: { type: 'plain_text', text: 'Volunteer hours' }, value: 'volunteer_hours' },
+          },
+        ],
         { type: 'view', view: viewInAction },
         USERS.rep,
       ),
@@ -164,7 +186,15 @@ describe('submitting an entry', () => {
     expect(ack).toBeUndefined();
 
     const [entry] = await entriesOfView(modal.id as string);
-    expect(entry).toMatchObject({ metric_id: 'coi_meetings', day: '2026-11-17', value: 3, user_id: USERS.rep, entered_by: USERS.rep, note: 'Lunch with a CPA', deleted_at: null });
+    expect(entry).toMatchObject({
+      metric_id: 'coi_meetings',
+      day: '2026-11-17',
+      value: 3,
+      user_id: USERS.rep,
+      entered_by: USERS.rep,
+      note: 'Lunch with a CPA',
+      deleted_at: null,
+    });
     expect(await thisWeekValue('coi_meetings')).toBe(before + 3);
     const audit = await h.runtime.store.db.selectFrom('audit_log').selectAll().where('subject', '=', `manual_entry:${entry!.id}`).execute();
     expect(audit.map((a) => a.action)).toEqual(['manual_entry.add']);
@@ -190,7 +220,9 @@ describe('submitting an entry', () => {
 
   it('lets an admin log for someone else, and the entry counts for them', async () => {
     const modal = await openModalAs(USERS.admin);
-    expect(await submit(modal, USERS.admin, { metric: 'networking_events', date: '2026-11-17', value: '1', onBehalf: 'U0OMAR001' })).toBeUndefined();
+    expect(
+      await submit(modal, USERS.admin, { metric: 'networking_events', date: '2026-11-17', value: '1', onBehalf: 'U0OMAR001' }),
+    ).toBeUndefined();
     const [entry] = await entriesOfView(modal.id as string);
     expect(entry).toMatchObject({ user_id: 'U0OMAR001', entered_by: USERS.admin });
     expect(h.fake.callsTo('chat.postMessage')[0]!.body.text).toContain('Logged 1 Networking events');
@@ -206,12 +238,42 @@ describe('submitting an entry', () => {
 describe('validation answers inline, per field, and stores nothing', () => {
   const cases: { name: string; user?: string; openAs?: string; fields: Fields; block: string; says: string }[] = [
     { name: 'a future date', fields: { metric: 'coi_meetings', date: '2026-11-19', value: '1' }, block: 'date', says: 'in the future' },
-    { name: 'a date inside a locked week', fields: { metric: 'coi_meetings', date: '2026-10-28', value: '1' }, block: 'date', says: 'locked' },
-    { name: 'a value out of bounds', fields: { metric: 'coi_meetings', date: '2026-11-17', value: '25' }, block: 'value', says: 'between 0 and 20' },
-    { name: 'a decimal for a whole-number metric', fields: { metric: 'coi_meetings', date: '2026-11-17', value: '2.5' }, block: 'value', says: 'whole numbers' },
-    { name: 'a value that is not a number', fields: { metric: 'coi_meetings', date: '2026-11-17', value: 'three' }, block: 'value', says: 'Enter a number' },
-    { name: 'a metric that is not manual', fields: { metric: 'dials', date: '2026-11-17', value: '5' }, block: 'metric', says: "can't be logged by hand" },
-    { name: 'a note over 500 characters', fields: { metric: 'coi_meetings', date: '2026-11-17', value: '1', note: 'x'.repeat(501) }, block: 'note', says: 'under 500' },
+    {
+      name: 'a date inside a locked week',
+      fields: { metric: 'coi_meetings', date: '2026-10-28', value: '1' },
+      block: 'date',
+      says: 'locked',
+    },
+    {
+      name: 'a value out of bounds',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '25' },
+      block: 'value',
+      says: 'between 0 and 20',
+    },
+    {
+      name: 'a decimal for a whole-number metric',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '2.5' },
+      block: 'value',
+      says: 'whole numbers',
+    },
+    {
+      name: 'a value that is not a number',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: 'three' },
+      block: 'value',
+      says: 'Enter a number',
+    },
+    {
+      name: 'a metric that is not manual',
+      fields: { metric: 'dials', date: '2026-11-17', value: '5' },
+      block: 'metric',
+      says: "can't be logged by hand",
+    },
+    {
+      name: 'a note over 500 characters',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '1', note: 'x'.repeat(501) },
+      block: 'note',
+      says: 'under 500',
+    },
     {
       name: 'logging for someone else without being an admin',
       // A modal opened while still an admin (so it has the field), submitted by someone who is not.
@@ -255,7 +317,13 @@ describe('Undo on the confirmation', () => {
     const { entry, channel, ts, undoValue } = await logAndConfirm();
     const before = await thisWeekValue('coi_meetings');
     h.clock.now = new Date(NOW.getTime() + 9 * 60_000);
-    await h.interact(blockActionsPayload([{ action_id: 'undo_entry', value: undoValue }], { type: 'message', channelId: channel, messageTs: ts, responseUrl: h.fake.responseUrl() }, USERS.rep));
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: 'undo_entry', value: undoValue }],
+        { type: 'message', channelId: channel, messageTs: ts, responseUrl: h.fake.responseUrl() },
+        USERS.rep,
+      ),
+    );
 
     const row = await getManualEntry(h.runtime.store, entry.id);
     expect(row).toMatchObject({ id: entry.id, deleted_by: USERS.rep });
@@ -270,7 +338,13 @@ describe('Undo on the confirmation', () => {
     const { entry, channel, ts, undoValue } = await logAndConfirm();
     h.clock.now = new Date(NOW.getTime() + 11 * 60_000);
     const responseUrl = h.fake.responseUrl();
-    await h.interact(blockActionsPayload([{ action_id: 'undo_entry', value: undoValue }], { type: 'message', channelId: channel, messageTs: ts, responseUrl }, USERS.rep));
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: 'undo_entry', value: undoValue }],
+        { type: 'message', channelId: channel, messageTs: ts, responseUrl },
+        USERS.rep,
+      ),
+    );
 
     const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(reply.response_type).toBe('ephemeral');
@@ -283,7 +357,13 @@ describe('Undo on the confirmation', () => {
   it('refuses an undo by someone else', async () => {
     const { entry, channel, ts, undoValue } = await logAndConfirm();
     const responseUrl = h.fake.responseUrl();
-    await h.interact(blockActionsPayload([{ action_id: 'undo_entry', value: undoValue }], { type: 'message', channelId: channel, messageTs: ts, responseUrl }, USERS.dana));
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: 'undo_entry', value: undoValue }],
+        { type: 'message', channelId: channel, messageTs: ts, responseUrl },
+        USERS.dana,
+      ),
+    );
     expect(blockText(h.fake.responses.find((r) => r.url === responseUrl)!.body)).toContain('Only the person who logged this entry');
     expect((await getManualEntry(h.runtime.store, entry.id))!.deleted_at).toBeNull();
   });

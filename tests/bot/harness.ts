@@ -9,7 +9,14 @@ import { startBot, type RunningBot } from '../../src/bot/start.js';
 import { seedDemo } from '../../src/integrations/sample/demo.js';
 import { syncStateFor } from '../../src/store/sync-state.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackResponse } from '../helpers/fake-slack.js';
-import { postSigned, slashCommandBody, interactivityBody, eventBody, type Payload, type SignedResponse } from '../helpers/slack-requests.js';
+import {
+  postSigned,
+  slashCommandBody,
+  interactivityBody,
+  eventBody,
+  type Payload,
+  type SignedResponse,
+} from '../helpers/slack-requests.js';
 import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -37,7 +44,11 @@ export interface BotHarness {
   clock: { now: Date };
   /** POSTs a signed body to /slack/events and waits for the listener's work after the ack. */
   send(body: string, opts?: { timestamp?: number; badSignature?: boolean }): Promise<SignedResponse>;
-  command(command: string, text: string, opts?: { userId?: string; channelId?: string }): Promise<{ response: SignedResponse; replies: FakeSlackResponse[] }>;
+  command(
+    command: string,
+    text: string,
+    opts?: { userId?: string; channelId?: string },
+  ): Promise<{ response: SignedResponse; replies: FakeSlackResponse[] }>;
   interact(payload: Payload): Promise<SignedResponse>;
   event(event: Payload): Promise<SignedResponse>;
   /** Every Web API call the bot made succeeded, and every response_url post fits Block Kit's limits. */
@@ -62,7 +73,14 @@ export async function startHarness(opts: { seed?: boolean } = {}): Promise<BotHa
     await seedDemo(
       runtime.store,
       runtime.config,
-      { config: runtime.config, env: {}, logger: runtime.logger, state: syncStateFor(runtime.store, runtime.now), now: NOW, stats: { calls: 0, rateLimited: 0 } },
+      {
+        config: runtime.config,
+        env: {},
+        logger: runtime.logger,
+        state: syncStateFor(runtime.store, runtime.now),
+        now: NOW,
+        stats: { calls: 0, rateLimited: 0 },
+      },
       { weeks: 14, gapGroup: 'none', staleSource: 'none' },
     );
   }
@@ -97,9 +115,13 @@ export async function startHarness(opts: { seed?: boolean } = {}): Promise<BotHa
     },
     interact: (payload) => send(interactivityBody(payload)),
     expectValidSlackTraffic() {
-      const refused = fake.calls.filter((c) => !c.response.ok).map((c) => `${c.method}: ${String(c.response.error)} ${JSON.stringify(c.response.errors ?? c.response.response_metadata ?? '')}`);
+      const refused = fake.calls
+        .filter((c) => !c.response.ok)
+        .map((c) => `${c.method}: ${String(c.response.error)} ${JSON.stringify(c.response.errors ?? c.response.response_metadata ?? '')}`);
       expect(refused).toEqual([]);
-      const oversized = fake.responses.flatMap((r) => checkMessage(r.body as { text?: string; blocks?: unknown[] }).map((problem) => `${r.url}: ${problem}`));
+      const oversized = fake.responses.flatMap((r) =>
+        checkMessage(r.body as { text?: string; blocks?: unknown[] }).map((problem) => `${r.url}: ${problem}`),
+      );
       expect(oversized).toEqual([]);
     },
     event: (event) => send(eventBody(event)),

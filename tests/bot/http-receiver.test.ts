@@ -31,7 +31,9 @@ describe('the HTTP receiver at /slack/events', () => {
 
   it('rejects a request signed with the wrong secret: 401, and no listener runs', async () => {
     const responseUrl = h.fake.responseUrl();
-    const response = await h.send(slashCommandBody({ command: '/metric', text: 'help', response_url: responseUrl }), { badSignature: true });
+    const response = await h.send(slashCommandBody({ command: '/metric', text: 'help', response_url: responseUrl }), {
+      badSignature: true,
+    });
     expect(response.status).toBe(401);
     expect(h.fake.responses).toEqual([]);
   });
@@ -67,7 +69,11 @@ describe('GET /healthz', () => {
   it('reports the database, each source’s last refresh and the last digest runs as JSON, without error text', async () => {
     await recordSourceSuccess(h.runtime.store, 'hubspot', new Date('2026-11-18T12:00:00Z'));
     await recordSourceFailure(h.runtime.store, 'simplefin', 'auth', 'token xyz rejected by upstream', new Date('2026-11-18T12:05:00Z'));
-    const { run } = await claimDigestRun(h.runtime.store, { kind: 'weekly', period: '2026-W46', channel: 'C0WEEKLY01' }, new Date('2026-11-16T14:00:00Z'));
+    const { run } = await claimDigestRun(
+      h.runtime.store,
+      { kind: 'weekly', period: '2026-W46', channel: 'C0WEEKLY01' },
+      new Date('2026-11-16T14:00:00Z'),
+    );
     await markDigestPosted(h.runtime.store, run.id, { messageTs: '1763000000.000100', snapshot: null }, new Date('2026-11-16T14:00:01Z'));
 
     const response = await fetch(healthUrl());

@@ -78,7 +78,10 @@ describe('manifest.yml', () => {
   });
 
   it('is checked by a validator that does reject broken manifests', () => {
-    const broken = structuredClone(document) as { features: { shortcuts: { name: string }[] }; display_information: Record<string, unknown> };
+    const broken = structuredClone(document) as {
+      features: { shortcuts: { name: string }[] };
+      display_information: Record<string, unknown>;
+    };
     broken.features.shortcuts[0]!.name = 'A shortcut name far longer than 24';
     broken.display_information.background_color = 'navy';
     expect(validate(broken)).toBe(false);
@@ -102,7 +105,11 @@ describe('manifest.yml', () => {
 const botSourcePresent = existsSync(botDir) && sourceFiles(botDir).length > 0;
 
 describe.runIf(botSourcePresent)('manifest scopes are used by src/', () => {
-  const source = botSourcePresent ? sourceFiles(srcDir).map((file) => readFileSync(file, 'utf8')).join('\n') : '';
+  const source = botSourcePresent
+    ? sourceFiles(srcDir)
+        .map((file) => readFileSync(file, 'utf8'))
+        .join('\n')
+    : '';
   const manifest = loadManifestDocument() as unknown as Manifest;
 
   it.each(Object.entries(SCOPE_EVIDENCE))('%s is used (one of %j appears in src/)', (_scope, evidence) => {

@@ -90,7 +90,11 @@ describe('/metric <query>', () => {
     const button = findElement(suggestions, firstId)!;
     const responseUrl = h.fake.responseUrl();
     await h.interact(
-      blockActionsPayload([{ action_id: firstId, value: button.value as string }], { type: 'message', responseUrl, isEphemeral: true, channelId: CHANNELS.cash }, USERS.rep),
+      blockActionsPayload(
+        [{ action_id: firstId, value: button.value as string }],
+        { type: 'message', responseUrl, isEphemeral: true, channelId: CHANNELS.cash },
+        USERS.rep,
+      ),
     );
     const answer = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(answer.replace_original).toBe(true);
@@ -123,7 +127,11 @@ describe('sensitive metrics', () => {
   it('refuses a suggestion click on a sensitive metric just like the command', async () => {
     const responseUrl = h.fake.responseUrl();
     await h.interact(
-      blockActionsPayload([{ action_id: 'pick_metric:cash', value: JSON.stringify({ m: 'cash', p: null }) }], { type: 'message', responseUrl, channelId: CHANNELS.general }, USERS.rep),
+      blockActionsPayload(
+        [{ action_id: 'pick_metric:cash', value: JSON.stringify({ m: 'cash', p: null }) }],
+        { type: 'message', responseUrl, channelId: CHANNELS.general },
+        USERS.rep,
+      ),
     );
     const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(blockText(reply)).toContain('restricted');
@@ -137,7 +145,11 @@ describe('Share in channel', () => {
     const share = findElement(replies[0]!.body, 'share_metric')!;
     const responseUrl = h.fake.responseUrl();
     await h.interact(
-      blockActionsPayload([{ action_id: 'share_metric', value: share.value as string }], { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true }, USERS.rep),
+      blockActionsPayload(
+        [{ action_id: 'share_metric', value: share.value as string }],
+        { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true },
+        USERS.rep,
+      ),
     );
     const shared = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(shared.response_type).toBe('in_channel');
@@ -152,7 +164,11 @@ describe('Share in channel', () => {
     const share = findElement(replies[0]!.body, 'share_metric')!;
     const responseUrl = h.fake.responseUrl();
     await h.interact(
-      blockActionsPayload([{ action_id: 'share_metric', value: share.value as string }], { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true }, USERS.cfo),
+      blockActionsPayload(
+        [{ action_id: 'share_metric', value: share.value as string }],
+        { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true },
+        USERS.cfo,
+      ),
     );
     const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(reply.response_type).toBe('ephemeral');
@@ -163,7 +179,11 @@ describe('Share in channel', () => {
   it('shares a sensitive metric inside an allowed channel', async () => {
     const responseUrl = h.fake.responseUrl();
     await h.interact(
-      blockActionsPayload([{ action_id: 'share_metric', value: JSON.stringify({ m: 'cash', p: null }) }], { type: 'message', responseUrl, channelId: CHANNELS.cash, isEphemeral: true }, USERS.cfo),
+      blockActionsPayload(
+        [{ action_id: 'share_metric', value: JSON.stringify({ m: 'cash', p: null }) }],
+        { type: 'message', responseUrl, channelId: CHANNELS.cash, isEphemeral: true },
+        USERS.cfo,
+      ),
     );
     const shared = h.fake.responses.find((r) => r.url === responseUrl)!.body;
     expect(shared.response_type).toBe('in_channel');

@@ -13,7 +13,13 @@ import {
   renderSensitiveRefusal,
   renderShareRefused,
 } from '../../src/slack/metric.js';
-import { parseEntryMode, readEntryState, renderEntryConfirmation, renderEntryModal, renderEntryUndone } from '../../src/bot/views/entry-modal.js';
+import {
+  parseEntryMode,
+  readEntryState,
+  renderEntryConfirmation,
+  renderEntryModal,
+  renderEntryUndone,
+} from '../../src/bot/views/entry-modal.js';
 import { decodeEditRef, encodeEditRef, renderHomeView } from '../../src/bot/views/home.js';
 
 // Worst cases: long names, long texts, more of everything than a real catalog has. Each renderer must still fit.
@@ -22,9 +28,23 @@ const NOW = new Date('2026-11-18T15:00:00Z');
 
 function metric(id: string, extra: Partial<Metric> = {}): Metric {
   return {
-    id, name: `${LONG} ${id}`, aliases: [], unit: 'count', cadence: ['weekly'], aggregate: 'sum', goal_history: [], goal_overrides: [],
-    source: 'manual', query: {}, manual: false, sensitive: false, definition: 'x'.repeat(4000), why: 'y'.repeat(4000), calculation: 'z'.repeat(4000),
-    entry: { min: 0, max: 100, decimal: false }, ...extra,
+    id,
+    name: `${LONG} ${id}`,
+    aliases: [],
+    unit: 'count',
+    cadence: ['weekly'],
+    aggregate: 'sum',
+    goal_history: [],
+    goal_overrides: [],
+    source: 'manual',
+    query: {},
+    manual: false,
+    sensitive: false,
+    definition: 'x'.repeat(4000),
+    why: 'y'.repeat(4000),
+    calculation: 'z'.repeat(4000),
+    entry: { min: 0, max: 100, decimal: false },
+    ...extra,
   };
 }
 
@@ -36,7 +56,16 @@ function bigConfig(groups: number, perGroup: number): Config {
     for (let m = 0; m < perGroup; m++) {
       const id = `metric_${g}_${m}`;
       ids.push(id);
-      metrics[id] = { name: `${LONG} ${id}`, unit: 'count', aggregate: 'sum', source: 'manual', sensitive: m === 0, definition: 'd', why: 'w', calculation: 'c' };
+      metrics[id] = {
+        name: `${LONG} ${id}`,
+        unit: 'count',
+        aggregate: 'sum',
+        source: 'manual',
+        sensitive: m === 0,
+        definition: 'd',
+        why: 'w',
+        calculation: 'c',
+      };
     }
     groupList.push({ id: `group_${g}`, name: `${LONG} group ${g}`, metrics: ids });
   }
@@ -44,14 +73,30 @@ function bigConfig(groups: number, perGroup: number): Config {
 }
 
 const answer: MetricAnswer = {
-  metric: 'cash', name: LONG, unit: 'currency', period: '2026-W46',
+  metric: 'cash',
+  name: LONG,
+  unit: 'currency',
+  period: '2026-W46',
   period_range: { start: '2026-11-09', end: '2026-11-15', timezone: 'America/Chicago' },
-  value: 512345.67, value_text: '$512.3K', goal: '≥ $500K', status: 'green', reason: 'r'.repeat(5000),
-  last_week: { period: '2026-W45', value: 1, text: '$1' }, week_to_date: { period: '2026-W47', value: 2, text: '$2' },
-  qtd_avg: { value: 3, text: '$3' }, trend: { weeks: ['2026-W46'], values: [1], sparkline: '▁▂▃▄▅▆▇█▁▂▃▄▅' },
-  as_of: '2026-11-18T12:00:00Z', source: 'simplefin', connection: 'connected', owner: 'finance@example.com',
-  definition: 'd'.repeat(5000), why: 'w'.repeat(5000), calculation: 'c'.repeat(5000), edge_cases: 'e'.repeat(5000),
-  caveat: 'a'.repeat(5000), warnings: Array.from({ length: 20 }, (_, i) => `warning ${i} ${'w'.repeat(3000)}`),
+  value: 512345.67,
+  value_text: '$512.3K',
+  goal: '≥ $500K',
+  status: 'green',
+  reason: 'r'.repeat(5000),
+  last_week: { period: '2026-W45', value: 1, text: '$1' },
+  week_to_date: { period: '2026-W47', value: 2, text: '$2' },
+  qtd_avg: { value: 3, text: '$3' },
+  trend: { weeks: ['2026-W46'], values: [1], sparkline: '▁▂▃▄▅▆▇█▁▂▃▄▅' },
+  as_of: '2026-11-18T12:00:00Z',
+  source: 'simplefin',
+  connection: 'connected',
+  owner: 'finance@example.com',
+  definition: 'd'.repeat(5000),
+  why: 'w'.repeat(5000),
+  calculation: 'c'.repeat(5000),
+  edge_cases: 'e'.repeat(5000),
+  caveat: 'a'.repeat(5000),
+  warnings: Array.from({ length: 20 }, (_, i) => `warning ${i} ${'w'.repeat(3000)}`),
 };
 
 describe('/metric blocks stay within Block Kit limits', () => {
@@ -62,7 +107,15 @@ describe('/metric blocks stay within Block Kit limits', () => {
 
   it('suggestions, list, help, refusals and the explain menu, for a catalog of 150 metrics', () => {
     const config = bigConfig(15, 10);
-    assertSlackLimits(renderMetricSuggestions('q'.repeat(500), Object.values(config.metrics).slice(0, 5).map((m, i) => ({ id: `metric_0_${i}`, name: m.name })), '2026-W46'));
+    assertSlackLimits(
+      renderMetricSuggestions(
+        'q'.repeat(500),
+        Object.values(config.metrics)
+          .slice(0, 5)
+          .map((m, i) => ({ id: `metric_0_${i}`, name: m.name })),
+        '2026-W46',
+      ),
+    );
     assertSlackLimits(renderMetricList(config));
     assertSlackLimits(renderMetricHelp());
     assertSlackLimits(renderSensitiveRefusal(LONG));
@@ -84,20 +137,43 @@ describe('the entry modal and its confirmation stay within limits', () => {
 
   it('with 150 manual metrics, long names, a long note and every field', () => {
     const view = renderEntryModal({
-      mode: { kind: 'new' }, ownMetrics: many.slice(0, 120), otherMetrics: many.slice(120), selected: many[1], day: '2026-11-17',
-      value: '2.5', note: 'n'.repeat(900), onBehalfOf: 'U0OMAR001', showOnBehalf: true,
+      mode: { kind: 'new' },
+      ownMetrics: many.slice(0, 120),
+      otherMetrics: many.slice(120),
+      selected: many[1],
+      day: '2026-11-17',
+      value: '2.5',
+      note: 'n'.repeat(900),
+      onBehalfOf: 'U0OMAR001',
+      showOnBehalf: true,
     });
     assertViewLimits(view);
     expect(JSON.stringify(view).match(/"value":"m\d+"/g)!.length).toBeLessThanOrEqual(101);
   });
 
   it('drops a carried value that does not fit the new metric', () => {
-    const view = renderEntryModal({ mode: { kind: 'new' }, ownMetrics: [], otherMetrics: many, selected: many[0], day: '2026-11-17', value: '2.5', showOnBehalf: false });
+    const view = renderEntryModal({
+      mode: { kind: 'new' },
+      ownMetrics: [],
+      otherMetrics: many,
+      selected: many[0],
+      day: '2026-11-17',
+      value: '2.5',
+      showOnBehalf: false,
+    });
     expect(JSON.stringify(view)).not.toContain('initial_value":"2.5"');
   });
 
   it('in edit mode, remembering which entry it edits', () => {
-    const view = renderEntryModal({ mode: { kind: 'edit', entryId: 42, metricId: 'm1' }, ownMetrics: many, otherMetrics: [], selected: many[1], day: '2026-11-17', value: '3', showOnBehalf: true });
+    const view = renderEntryModal({
+      mode: { kind: 'edit', entryId: 42, metricId: 'm1' },
+      ownMetrics: many,
+      otherMetrics: [],
+      selected: many[1],
+      day: '2026-11-17',
+      value: '3',
+      showOnBehalf: true,
+    });
     assertViewLimits(view);
     expect(parseEntryMode(view.private_metadata)).toEqual({ kind: 'edit', entryId: 42, metricId: 'm1' });
     expect(parseEntryMode('garbage')).toEqual({ kind: 'new' });
@@ -111,8 +187,17 @@ describe('the entry modal and its confirmation stay within limits', () => {
   });
 
   it('reads the inputs back from view state', () => {
-    expect(readEntryState({ metric: { entry_metric: { selected_option: { text: { type: 'plain_text', text: 'X' }, value: 'm1' } } }, value: { entry_value: { value: '3' } } })).toEqual({
-      metricId: 'm1', day: undefined, value: '3', note: undefined, onBehalfOf: undefined,
+    expect(
+      readEntryState({
+        metric: { entry_metric: { selected_option: { text: { type: 'plain_text', text: 'X' }, value: 'm1' } } },
+        value: { entry_value: { value: '3' } },
+      }),
+    ).toEqual({
+      metricId: 'm1',
+      day: undefined,
+      value: '3',
+      note: undefined,
+      onBehalfOf: undefined,
     });
   });
 
@@ -126,11 +211,37 @@ describe('the entry modal and its confirmation stay within limits', () => {
 describe('the Home tab stays within limits', () => {
   it('with 40 metrics, 15 entries with long notes and 30 sources', () => {
     const view = renderHomeView({
-      userId: 'W111', now: NOW, notice: 'n'.repeat(4000),
+      userId: 'W111',
+      now: NOW,
+      notice: 'n'.repeat(4000),
       week: { label: '2026-W47', start: '2026-11-16', lastDay: '2026-11-22', timezone: 'America/Chicago' },
-      metrics: Array.from({ length: 40 }, (_, i) => ({ id: `m${i}`, name: LONG, thisWeek: '1', lastWeek: '2', goal: '≥ 3', status: 'red' as const, reason: 'r'.repeat(4000), restricted: i === 3 })),
-      entries: Array.from({ length: 15 }, (_, i) => ({ id: i + 1, metricId: `m${i}`, metricName: LONG, unit: 'count' as const, day: '2026-11-17', value: i, note: 'n'.repeat(500), createdAt: NOW.toISOString(), enteredBy: i % 2 ? 'U0ADMIN001' : null })),
-      health: Array.from({ length: 30 }, (_, i) => ({ source: `source_${i}_${'s'.repeat(100)}`, lastSuccessAt: null, consecutiveFailures: i, lastErrorClass: 'network' })),
+      metrics: Array.from({ length: 40 }, (_, i) => ({
+        id: `m${i}`,
+        name: LONG,
+        thisWeek: '1',
+        lastWeek: '2',
+        goal: '≥ 3',
+        status: 'red' as const,
+        reason: 'r'.repeat(4000),
+        restricted: i === 3,
+      })),
+      entries: Array.from({ length: 15 }, (_, i) => ({
+        id: i + 1,
+        metricId: `m${i}`,
+        metricName: LONG,
+        unit: 'count' as const,
+        day: '2026-11-17',
+        value: i,
+        note: 'n'.repeat(500),
+        createdAt: NOW.toISOString(),
+        enteredBy: i % 2 ? 'U0ADMIN001' : null,
+      })),
+      health: Array.from({ length: 30 }, (_, i) => ({
+        source: `source_${i}_${'s'.repeat(100)}`,
+        lastSuccessAt: null,
+        consecutiveFailures: i,
+        lastErrorClass: 'network',
+      })),
     });
     assertViewLimits(view);
     expect(view.blocks.length).toBeLessThanOrEqual(100);

@@ -24,7 +24,8 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 
-const tableOf = (body: { blocks?: unknown }) => (body.blocks as { type: string; rows?: { text: string }[][] }[]).find((b) => b.type === 'table');
+const tableOf = (body: { blocks?: unknown }) =>
+  (body.blocks as { type: string; rows?: { text: string }[][] }[]).find((b) => b.type === 'table');
 const firstColumn = (body: { blocks?: unknown }) => (tableOf(body)?.rows ?? []).map((row) => row[0]?.text);
 
 describe('/scorecard [period]', () => {
@@ -41,7 +42,11 @@ describe('/scorecard [period]', () => {
   });
 
   it('accepts a week label, last-week and this-week', async () => {
-    for (const [text, label] of [['2026-W44', '2026-W44'], ['last-week', '2026-W46'], ['this-week', '2026-W47']] as const) {
+    for (const [text, label] of [
+      ['2026-W44', '2026-W44'],
+      ['last-week', '2026-W46'],
+      ['this-week', '2026-W47'],
+    ] as const) {
       const { replies } = await h.command('/scorecard', text, { userId: USERS.cfo });
       expect(replies[0]!.body.text).toContain(label);
     }
@@ -83,7 +88,13 @@ describe('/scorecard [period]', () => {
     expect(explain.value).toBe('2026-W45');
 
     const menuUrl = h.fake.responseUrl();
-    await h.interact(blockActionsPayload([{ action_id: 'explain_metric', value: explain.value as string }], { type: 'message', responseUrl: menuUrl }, USERS.rep));
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: 'explain_metric', value: explain.value as string }],
+        { type: 'message', responseUrl: menuUrl },
+        USERS.rep,
+      ),
+    );
     const menu = h.fake.responses.find((r) => r.url === menuUrl)!.body;
     const select = findElement(menu, 'explain_pick')!;
     const blockId = (menu.blocks as { block_id?: string }[])[0]!.block_id!;
@@ -93,7 +104,14 @@ describe('/scorecard [period]', () => {
     const answerUrl = h.fake.responseUrl();
     await h.interact(
       blockActionsPayload(
-        [{ action_id: 'explain_pick', block_id: blockId, type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Dials' }, value: 'dials' } }],
+        [
+          {
+            action_id: 'explain_pick',
+            block_id: blockId,
+            type: 'static_select',
+            selected_option: { text: { type: 'plain_text', text: 'Dials' }, value: 'dials' },
+          },
+        ],
         { type: 'message', responseUrl: answerUrl },
         USERS.rep,
       ),

@@ -35,7 +35,13 @@ afterAll(async () => {
 
 async function runtimeFor(env: Record<string, string>): Promise<Runtime> {
   const path = tempDbPath();
-  const runtime = await openRuntime({ configPath: CONFIG_PATH, databaseUrl: `sqlite:${path}`, env: { LOG_LEVEL: 'silent', ...env }, now: NOW, logger: pino({ level: 'silent' }) });
+  const runtime = await openRuntime({
+    configPath: CONFIG_PATH,
+    databaseUrl: `sqlite:${path}`,
+    env: { LOG_LEVEL: 'silent', ...env },
+    now: NOW,
+    logger: pino({ level: 'silent' }),
+  });
   cleanups.push(async () => {
     await runtime.close();
     removeTempDb(path);
@@ -47,10 +53,18 @@ const httpEnv = () => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNI
 
 describe('slackSettings: which mode, and what each mode needs', () => {
   it('runs HTTP with a signing secret, Socket Mode with an app token, and normalises SLACK_API_URL', () => {
-    expect(slackSettings(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' }))).toEqual({
-      mode: 'http', botToken: 'xoxb-1', signingSecret: 's', apiUrl: 'http://127.0.0.1:9/api/',
+    expect(
+      slackSettings(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' })),
+    ).toEqual({
+      mode: 'http',
+      botToken: 'xoxb-1',
+      signingSecret: 's',
+      apiUrl: 'http://127.0.0.1:9/api/',
     });
-    expect(slackSettings(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toMatchObject({ mode: 'socket', appToken: 'xapp-1' });
+    expect(slackSettings(loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toMatchObject({
+      mode: 'socket',
+      appToken: 'xapp-1',
+    });
   });
 
   it('names every missing variable, without echoing any secret', () => {
@@ -79,7 +93,11 @@ describe('startBot', () => {
   it('fails fast when Slack rejects the token (auth.test at start), before listening', async () => {
     const strict = await startFakeSlack({ token: 'xoxb-the-right-one' });
     cleanups.push(() => strict.close());
-    const runtime = await runtimeFor({ SLACK_BOT_TOKEN: 'xoxb-the-wrong-one', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: strict.url });
+    const runtime = await runtimeFor({
+      SLACK_BOT_TOKEN: 'xoxb-the-wrong-one',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: strict.url,
+    });
     await expect(startBot({ runtime, port: 0, scheduler: false })).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
   });
 
@@ -115,7 +133,11 @@ describe('startBot', () => {
 
     const runtime = await runtimeFor(httpEnv());
     const bot = await startBot({ runtime, port: 0, scheduler: false });
-    const acked = await postSigned(`http://127.0.0.1:${bot.port}/slack/events`, slashCommandBody({ command: '/metric', text: 'help', response_url: responseUrl }), { secret: SIGNING_SECRET });
+    const acked = await postSigned(
+      `http://127.0.0.1:${bot.port}/slack/events`,
+      slashCommandBody({ command: '/metric', text: 'help', response_url: responseUrl }),
+      { secret: SIGNING_SECRET },
+    );
     expect(acked.status).toBe(200);
     expect(delivered).toBe(false);
     await bot.stop();
@@ -127,7 +149,13 @@ describe('runBot', () => {
   it('runs until SIGTERM, then stops, closes the database and removes its signal handlers', async () => {
     const path = tempDbPath();
     cleanups.push(() => removeTempDb(path));
-    const runtime = await openRuntime({ configPath: CONFIG_PATH, databaseUrl: `sqlite:${path}`, env: { LOG_LEVEL: 'silent', ...httpEnv() }, now: NOW, logger: pino({ level: 'silent' }) });
+    const runtime = await openRuntime({
+      configPath: CONFIG_PATH,
+      databaseUrl: `sqlite:${path}`,
+      env: { LOG_LEVEL: 'silent', ...httpEnv() },
+      now: NOW,
+      logger: pino({ level: 'silent' }),
+    });
     const signals = new EventEmitter();
     const running = runBot({ runtime, port: 0, scheduler: false, signals });
     // The handlers go on once the bot is up; until then a signal has nobody to hear it.

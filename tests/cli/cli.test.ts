@@ -18,7 +18,13 @@ function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', DATABASE_URL: `sqlite:${demoDb}`, SCORECARD_CONFIG: join(root, 'scorecard.example.yml'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: `sqlite:${demoDb}`,
+      SCORECARD_CONFIG: join(root, 'scorecard.example.yml'),
+      ...env,
+    },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -40,7 +46,8 @@ describe('scorecard demo', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Weekly scorecard 2026-W46');
     expect(stdout).toContain('Mon 9 Nov – Sun 15 Nov 2026 · America/Chicago');
-    for (const group of ['Inside Sales', 'Outside Sales', 'Warm 250', 'Reactive Operations', 'Finance', 'Support']) expect(stdout).toContain(`── ${group} ──`);
+    for (const group of ['Inside Sales', 'Outside Sales', 'Warm 250', 'Reactive Operations', 'Finance', 'Support'])
+      expect(stdout).toContain(`── ${group} ──`);
     const metricRows = stdout.split('\n').filter((l) => /[🟢🟡🔴⚪🕒▫]/u.test(l) && !l.startsWith('🟢 '));
     expect(metricRows.length).toBeGreaterThanOrEqual(25);
     expect(stdout).toContain('Cash digest, Monday 16 Nov 2026');
@@ -153,7 +160,10 @@ describe('scorecard import ad-spend', () => {
     expect(after.value).toBeCloseTo((before.value ?? 0) + 500, 2);
     // Importing the same file again replaces the day instead of adding to it.
     run(['--now', NOW, 'import', 'ad-spend', csv]);
-    expect(JSON.parse(run(['--now', NOW, 'metric', 'ad_spend', '--json', '--period', '2026-W47']).stdout).value).toBeCloseTo(after.value, 2);
+    expect(JSON.parse(run(['--now', NOW, 'metric', 'ad_spend', '--json', '--period', '2026-W47']).stdout).value).toBeCloseTo(
+      after.value,
+      2,
+    );
   });
 
   it('refuses a file with bad lines and stores nothing', () => {

@@ -64,7 +64,9 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 /** Opens the /log modal as a rep and returns a function that submits it for hybrid networking events. */
 async function openLogModal(): Promise<(value: string, day: string) => ReturnType<typeof postSigned>> {
   const before = fake.callsTo('views.open').length;
-  await postSigned(events(), slashCommandBody({ command: '/log', text: '', user_id: 'U0REP00001', trigger_id: '123.456.abc' }), { secret: SECRET });
+  await postSigned(events(), slashCommandBody({ command: '/log', text: '', user_id: 'U0REP00001', trigger_id: '123.456.abc' }), {
+    secret: SECRET,
+  });
   const opened = await waitFor('views.open', () => fake.callsTo('views.open')[before]);
   const modal = opened.response.view as Payload;
   return (value, day) => {
@@ -75,7 +77,12 @@ async function openLogModal(): Promise<(value: string, day: string) => ReturnTyp
       userId: 'U0REP00001',
       blocks: modal.blocks,
       values: {
-        metric: { entry_metric: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'hybrid_networking_events' } } },
+        metric: {
+          entry_metric: {
+            type: 'static_select',
+            selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'hybrid_networking_events' },
+          },
+        },
         date: { entry_date: { type: 'datepicker', selected_date: day } },
         value: { entry_value: { type: 'number_input', value } },
         note: { entry_note: { type: 'plain_text_input', value: null } },
@@ -127,7 +134,11 @@ describe('scorecard start (HTTP mode)', () => {
   it('answers a signed /metric cash within 3 s with the figure', async () => {
     const responseUrl = fake.responseUrl();
     const started = Date.now();
-    const ack = await postSigned(events(), slashCommandBody({ command: '/metric', text: 'cash', user_id: CFO, channel_id: 'C0CASH0001', response_url: responseUrl }), { secret: SECRET });
+    const ack = await postSigned(
+      events(),
+      slashCommandBody({ command: '/metric', text: 'cash', user_id: CFO, channel_id: 'C0CASH0001', response_url: responseUrl }),
+      { secret: SECRET },
+    );
     expect(ack.status).toBe(200);
     const answer = await waitFor('the /metric answer', () => fake.responses.find((r) => JSON.stringify(r).includes('Cash position')));
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -178,7 +189,14 @@ describe('scorecard digest weekly --post', () => {
     const update = await waitFor('chat.update of the posted scorecard', () => fake.callsTo('chat.update').find((c) => c.body.ts === ts));
     expect(JSON.stringify(update.body)).toContain('Networking events (hybrid)');
     const note = await waitFor('the change note', () =>
-      fake.callsTo('chat.postMessage').find((c) => c.body.thread_ts === ts && JSON.stringify(c.body).includes('Networking events (hybrid)') && JSON.stringify(c.body).includes('→')),
+      fake
+        .callsTo('chat.postMessage')
+        .find(
+          (c) =>
+            c.body.thread_ts === ts &&
+            JSON.stringify(c.body).includes('Networking events (hybrid)') &&
+            JSON.stringify(c.body).includes('→'),
+        ),
     );
     expect(note.body.channel).toBe('C0WEEKLY01');
   });

@@ -83,11 +83,14 @@ describe('YAML problems', () => {
     const text = broken('[dials, mrr_closed]', '[dials, mrr_closed');
     const error = loadError(temp, text);
     expect(error.message).toContain('scorecard.yml has');
-    expect(error.message).toContain('line 10:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    expect(error.message).toContain(
+      'line 10:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('reports a duplicate metric id with both lines', () => {
-    const duplicate = '  dials:\n    name: Dials again\n    unit: count\n    aggregate: sum\n    source: manual\n' +
+    const duplicate =
+      '  dials:\n    name: Dials again\n    unit: count\n    aggregate: sum\n    source: manual\n' +
       '    definition: d\n    why: w\n    calculation: c\n';
     const text = BASE_CONFIG + duplicate;
     const message = loadError(temp, text).message;
@@ -165,17 +168,17 @@ describe('cross-field problems', () => {
   });
 
   it('checks goal history dates and digest ids', () => {
-    const text = broken(
-      '    source: manual\n',
-      '    source: manual\n    goal_history:\n      - { from: "2026-02-30", op: ">=", value: 100 }\n',
-    ) + 'digests:\n  cash: [dial]\n';
+    const text =
+      broken('    source: manual\n', '    source: manual\n    goal_history:\n      - { from: "2026-02-30", op: ">=", value: 100 }\n') +
+      'digests:\n  cash: [dial]\n';
     const message = loadError(temp, text).message;
     expect(message).toContain('metrics.dials.goal_history[0].from (line 18:17): expected a real calendar date — found "2026-02-30"');
     expect(message).toContain(`digests.cash[0] (${positionOf(text, 'dial]')}): unknown metric "dial" — did you mean "dials"?`);
   });
 
   it('refuses to post sensitive metrics to a channel not allowed to see them', () => {
-    const text = broken('    source: manual\n', '    source: manual\n    sensitive: true\n    cadence: [daily]\n') +
+    const text =
+      broken('    source: manual\n', '    source: manual\n    sensitive: true\n    cadence: [daily]\n') +
       'slack:\n  channels: { cash: C0CASH0001 }\ndigests:\n  cash: [dials]\n';
     const message = loadError(temp, text).message;
     expect(message).toContain(
@@ -185,13 +188,16 @@ describe('cross-field problems', () => {
   });
 
   it('rejects closed-before-open business hours and a week that does not exist', () => {
-    const text = broken(
-      '    source: manual\n',
-      '    source: manual\n    goal_overrides:\n      - { period: 2027-W53, op: ">=", value: 50 }\n',
-    ) + 'support:\n  business_hours:\n    week:\n      monday: ["17:00", "09:00"]\n';
+    const text =
+      broken('    source: manual\n', '    source: manual\n    goal_overrides:\n      - { period: 2027-W53, op: ">=", value: 50 }\n') +
+      'support:\n  business_hours:\n    week:\n      monday: ["17:00", "09:00"]\n';
     const message = loadError(temp, text).message;
-    expect(message).toContain(`metrics.dials.goal_overrides[0].period (${positionOf(text, '2027-W53')}): expected a week between 2027-W01 and 2027-W52 — found "2027-W53"`);
-    expect(message).toContain(`support.business_hours.week.monday (${positionOf(text, '["17:00"')}): expected an opening time before the closing time — found ["17:00", "09:00"]`);
+    expect(message).toContain(
+      `metrics.dials.goal_overrides[0].period (${positionOf(text, '2027-W53')}): expected a week between 2027-W01 and 2027-W52 — found "2027-W53"`,
+    );
+    expect(message).toContain(
+      `support.business_hours.week.monday (${positionOf(text, '["17:00"')}): expected an opening time before the closing time — found ["17:00", "09:00"]`,
+    );
     expect(message).toContain('fix: leave the day out when closed');
   });
 
@@ -210,7 +216,9 @@ describe('cross-field problems', () => {
   });
 
   it('lists all three problems of a config at once, in file order', () => {
-    const text = broken('America/Chicago', 'Europe/Londn').replace('"0 8 * * 1"', '"8 * * 1"').replace('op: ">=", value: 125', 'op: "=>", value: 125');
+    const text = broken('America/Chicago', 'Europe/Londn')
+      .replace('"0 8 * * 1"', '"8 * * 1"')
+      .replace('op: ">=", value: 125', 'op: "=>", value: 125');
     const error = loadError(temp, text);
     expect(error.problems.map((problem) => problem.path)).toEqual(['org.timezone', 'schedule.weekly', 'metrics.dials.goal.op']);
     expect(error.message).toBe(

@@ -48,22 +48,44 @@ describe('scorecard.example.yml catalog', () => {
     expect(metrics.map((metric) => metric.id).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const metric of metrics) {
       const expected = EXPECTED[metric.id];
-      expect({ id: metric.id, source: metric.source, aggregate: metric.aggregate, goal: metric.goal }).toEqual({ id: metric.id, ...expected });
+      expect({ id: metric.id, source: metric.source, aggregate: metric.aggregate, goal: metric.goal }).toEqual({
+        id: metric.id,
+        ...expected,
+      });
     }
   });
 
   it('orders the groups as DESIGN §5 does', () => {
     expect(config.groups.map((group) => group.id)).toEqual([
-      'inside_sales', 'outside_sales', 'hybrid_sales', 'warm_250', 'reactive_ops',
-      'marketing', 'finance', 'supply', 'support', 'centralized_services',
+      'inside_sales',
+      'outside_sales',
+      'hybrid_sales',
+      'warm_250',
+      'reactive_ops',
+      'marketing',
+      'finance',
+      'supply',
+      'support',
+      'centralized_services',
     ]);
     expect(config.groups.find((group) => group.id === 'warm_250')?.metrics).toEqual(['w250_dials', 'w250_conversations', 'w250_ftas_set']);
   });
 
   it('lists the daily digests and makes them daily', () => {
-    expect(config.digests.cash).toEqual(['cash', 'bills_pending_approval', 'bills_pending_amount', 'vendors_not_onboarded', 'bills_missing_w9']);
+    expect(config.digests.cash).toEqual([
+      'cash',
+      'bills_pending_approval',
+      'bills_pending_amount',
+      'vendors_not_onboarded',
+      'bills_missing_w9',
+    ]);
     expect(config.digests.support).toEqual([
-      'open_tickets', 'first_response_time', 'tickets_opened', 'tickets_closed', 'same_day_close_rate', 'support_sla_breaches',
+      'open_tickets',
+      'first_response_time',
+      'tickets_opened',
+      'tickets_closed',
+      'same_day_close_rate',
+      'support_sla_breaches',
     ]);
     for (const id of [...config.digests.cash, ...config.digests.support]) expect(config.metrics[id]?.cadence).toContain('daily');
   });
@@ -91,9 +113,17 @@ describe('scorecard.example.yml catalog', () => {
   it('uses the units DESIGN implies', () => {
     const units = Object.fromEntries(metrics.map((metric) => [metric.id, metric.unit]));
     expect(units).toMatchObject({
-      cash: 'currency', bills_pending_amount: 'currency', mrr_closed: 'currency', cost_per_mql: 'currency', ad_spend: 'currency',
-      same_day_close_rate: 'percent', utilization: 'percent', profit_margin: 'percent',
-      first_response_time: 'hours', lead_queue_runway: 'days', dials: 'count',
+      cash: 'currency',
+      bills_pending_amount: 'currency',
+      mrr_closed: 'currency',
+      cost_per_mql: 'currency',
+      ad_spend: 'currency',
+      same_day_close_rate: 'percent',
+      utilization: 'percent',
+      profit_margin: 'percent',
+      first_response_time: 'hours',
+      lead_queue_runway: 'days',
+      dials: 'count',
     });
   });
 });

@@ -52,10 +52,11 @@ describe('the shipped example', () => {
   });
 
   it('accepts YAML anchors and merge keys for shared goals', () => {
-    const text = replaceOnce(BASE_CONFIG, '    goal: { op: ">=", value: 125 }\n', '    goal: &weekly_min { op: ">=", value: 125 }\n').replace(
-      '    goal:\n      op: ">="\n      value: 500\n',
-      '    goal: { <<: *weekly_min, value: 500 }\n',
-    );
+    const text = replaceOnce(
+      BASE_CONFIG,
+      '    goal: { op: ">=", value: 125 }\n',
+      '    goal: &weekly_min { op: ">=", value: 125 }\n',
+    ).replace('    goal:\n      op: ">="\n      value: 500\n', '    goal: { <<: *weekly_min, value: 500 }\n');
     const file = temp.write('anchors.yml', text);
     expect(loadConfig({ path: file, env: {} }).config.metrics.mrr_closed?.goal).toEqual({ op: '>=', value: 500 });
   });

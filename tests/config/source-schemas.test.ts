@@ -76,7 +76,9 @@ describe('source schemas', () => {
 
     const wrongObject = replaceOnce(BASE_CONFIG, '{ object: deals }', '{ object: deal }');
     const first = loadError(temp, wrongObject, schemas).message;
-    expect(first).toContain(`metrics.mrr_closed.query.object (${positionOf(wrongObject, 'deal }')}): expected one of calls, deals — found "deal"`);
+    expect(first).toContain(
+      `metrics.mrr_closed.query.object (${positionOf(wrongObject, 'deal }')}): expected one of calls, deals — found "deal"`,
+    );
     expect(first).toContain('fix: did you mean "deals"?');
 
     const wrongBranchField = replaceOnce(BASE_CONFIG, '{ object: deals }', '{ object: calls, direction: sideways }');
@@ -84,7 +86,11 @@ describe('source schemas', () => {
       `metrics.mrr_closed.query.direction (${positionOf(wrongBranchField, 'sideways')}): expected one of inbound, outbound — found "sideways"`,
     );
 
-    const closestBranch = replaceOnce(BASE_CONFIG, 'source: hubspot\n    query: { object: deals }', 'source: manualish\n    query: { measure: first_reply_time, tyme: business }');
+    const closestBranch = replaceOnce(
+      BASE_CONFIG,
+      'source: hubspot\n    query: { object: deals }',
+      'source: manualish\n    query: { measure: first_reply_time, tyme: business }',
+    );
     const message = loadError(temp, closestBranch, schemas).message;
     expect(message).toContain('unknown key "tyme" — did you mean "time"?');
     expect(message).not.toContain('required key "time" is missing');
@@ -92,7 +98,12 @@ describe('source schemas', () => {
 
   it('shows a source refinement message as written, with what was found', () => {
     const autotask = z
-      .object({ queue: z.object({ id: z.number().optional(), name: z.string().optional() }).strict().refine((q) => q.id !== undefined || q.name !== undefined, 'give the queue id or name') })
+      .object({
+        queue: z
+          .object({ id: z.number().optional(), name: z.string().optional() })
+          .strict()
+          .refine((q) => q.id !== undefined || q.name !== undefined, 'give the queue id or name'),
+      })
       .strict();
     const text = `${BASE_CONFIG}sources:\n  autotask:\n    queue: {}\n`;
     expect(loadError(temp, text, { settingsSchemas: { autotask } }).message).toContain(
@@ -119,7 +130,16 @@ describe('source schemas', () => {
     const registered = Object.fromEntries(
       [...new Set(metrics.map((metric) => metric.source))].filter((id) => id !== 'manual' && id !== 'derived').map((id) => [id, anyQuery]),
     );
-    expect(Object.keys(registered).sort()).toEqual(['autotask', 'bill', 'datto', 'hubspot', 'quickbooks', 'simplefin', 'smartlead', 'zendesk']);
+    expect(Object.keys(registered).sort()).toEqual([
+      'autotask',
+      'bill',
+      'datto',
+      'hubspot',
+      'quickbooks',
+      'simplefin',
+      'smartlead',
+      'zendesk',
+    ]);
     expect(() => loadConfig({ path: example, env: {}, querySchemas: registered })).not.toThrow();
   });
 });

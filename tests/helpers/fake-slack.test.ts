@@ -47,7 +47,10 @@ describe('fake Slack Web API with the real WebClient', () => {
 
   it('records postMessage with form-encoded blocks and metadata decoded, token removed', async () => {
     const result = await client(fake).chat.postMessage({
-      channel: 'C0DIGEST', text: 'Scorecard for 2026-W47', blocks: digestBlocks, metadata: digestMetadata,
+      channel: 'C0DIGEST',
+      text: 'Scorecard for 2026-W47',
+      blocks: digestBlocks,
+      metadata: digestMetadata,
     });
     expect(result).toMatchObject({ ok: true, channel: 'C0DIGEST', ts: '1763000000.000100' });
     const [call] = fake.callsTo('chat.postMessage');
@@ -117,7 +120,10 @@ describe('fake Slack Web API with the real WebClient', () => {
     const result = await web.chat.postMessage({ channel: 'C1', text: 'after the wait' });
     expect(result.ok).toBe(true);
     expect(rateLimited).toEqual([0]);
-    expect(fake.callsTo('chat.postMessage').map((c) => [c.status, c.response.error])).toEqual([[429, 'ratelimited'], [200, undefined]]);
+    expect(fake.callsTo('chat.postMessage').map((c) => [c.status, c.response.error])).toEqual([
+      [429, 'ratelimited'],
+      [200, undefined],
+    ]);
     expect(fake.messages('C1')).toHaveLength(1);
   });
 
@@ -126,7 +132,8 @@ describe('fake Slack Web API with the real WebClient', () => {
     try {
       const web = client(limited, { rejectRateLimitedCalls: true });
       await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
-        code: ErrorCode.RateLimitedError, retryAfter: 1,
+        code: ErrorCode.RateLimitedError,
+        retryAfter: 1,
       });
       await expect(web.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
     } finally {
@@ -164,7 +171,9 @@ describe('fake Slack Web API with the real WebClient', () => {
   it('opens, updates (with hash check) and publishes views', async () => {
     const web = client(fake);
     const modal = {
-      type: 'modal' as const, callback_id: 'log_entry', title: { type: 'plain_text' as const, text: 'Log activity' },
+      type: 'modal' as const,
+      callback_id: 'log_entry',
+      title: { type: 'plain_text' as const, text: 'Log activity' },
       blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'Loading…' } }],
     };
     const opened = await web.views.open({ trigger_id: '111.222.valid', view: modal });
@@ -202,7 +211,8 @@ describe('fake Slack Web API with the real WebClient', () => {
     const url = fake.responseUrl();
     expect(url.startsWith(fake.origin)).toBe(true);
     const response = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', text: 'Logged 3 dials' }),
     });
     expect(response.status).toBe(200);

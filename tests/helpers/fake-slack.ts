@@ -10,7 +10,13 @@ type Body = Record<string, unknown>;
 type Reply = Record<string, unknown> & { ok: boolean };
 
 export interface FakeSlackUser {
-  id: string; name: string; real_name: string; email?: string; tz?: string; is_bot?: boolean; deleted?: boolean;
+  id: string;
+  name: string;
+  real_name: string;
+  email?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -36,16 +42,32 @@ export interface FakeSlackCall {
 }
 
 export interface FakeSlackMessage {
-  type: 'message'; channel: string; ts: string; user: string; bot_id: string; app_id: string; team: string;
+  type: 'message';
+  channel: string;
+  ts: string;
+  user: string;
+  bot_id: string;
+  app_id: string;
+  team: string;
   text?: string;
   blocks?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
-  thread_ts?: string; reply_broadcast?: boolean; edited?: { user: string; ts: string };
+  thread_ts?: string;
+  reply_broadcast?: boolean;
+  edited?: { user: string; ts: string };
 }
 
-export interface FakeSlackView extends Body { id: string; hash: string; type: string }
+export interface FakeSlackView extends Body {
+  id: string;
+  hash: string;
+  type: string;
+}
 
-export interface FakeSlackResponse { url: string; body: Body; at: number }
+export interface FakeSlackResponse {
+  url: string;
+  body: Body;
+  at: number;
+}
 
 export interface FakeSlack {
   /** Web API base ending in `/api/`, for WebClient's `slackApiUrl` / SLACK_API_URL. */
@@ -133,8 +155,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   };
   const userPayload = (u: FakeSlackUser) => ({
-    id: u.id, team_id: TEAM_ID, name: u.name, real_name: u.real_name, deleted: u.deleted ?? false,
-    is_bot: u.is_bot ?? false, tz: u.tz ?? 'America/New_York',
+    id: u.id,
+    team_id: TEAM_ID,
+    name: u.name,
+    real_name: u.real_name,
+    deleted: u.deleted ?? false,
+    is_bot: u.is_bot ?? false,
+    tz: u.tz ?? 'America/New_York',
     profile: { real_name: u.real_name, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
   });
   const findMessage = (channel: unknown, ts: unknown) => messages.find((m) => m.channel === channel && m.ts === ts);
@@ -152,8 +179,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     viewSeq += 1;
     const id = existing?.id ?? `V${String(viewSeq).padStart(8, '0')}`;
     const stored: FakeSlackView = {
-      ...(view as unknown as Body), id, type: view.type, team_id: TEAM_ID, app_id: BOT.appId, bot_id: BOT.botId,
-      hash: `${1_763_000_000 + viewSeq}.fakehash`, state: { values: {} }, root_view_id: existing?.root_view_id ?? id,
+      ...(view as unknown as Body),
+      id,
+      type: view.type,
+      team_id: TEAM_ID,
+      app_id: BOT.appId,
+      bot_id: BOT.botId,
+      hash: `${1_763_000_000 + viewSeq}.fakehash`,
+      state: { values: {} },
+      root_view_id: existing?.root_view_id ?? id,
       previous_view_id: null,
     };
     views.set(id, stored);
@@ -162,8 +196,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   const handlers: Record<string, (body: Body) => Reply> = {
     'auth.test': () => ({
-      ok: true, url: 'https://fake-workspace.slack.com/', team: 'Fake Workspace', user: 'scorecard',
-      team_id: TEAM_ID, user_id: BOT.userId, bot_id: BOT.botId, is_enterprise_install: false,
+      ok: true,
+      url: 'https://fake-workspace.slack.com/',
+      team: 'Fake Workspace',
+      user: 'scorecard',
+      team_id: TEAM_ID,
+      user_id: BOT.userId,
+      bot_id: BOT.botId,
+      is_enterprise_install: false,
     }),
     'chat.postMessage': (body) => {
       const channel = str(body.channel);
@@ -175,7 +215,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const thread = str(body.thread_ts);
       if (thread && !findMessage(channel, thread)) return fail('thread_not_found');
       const message: FakeSlackMessage = {
-        type: 'message', channel, ts: nextTs(), user: BOT.userId, bot_id: BOT.botId, app_id: BOT.appId, team: TEAM_ID,
+        type: 'message',
+        channel,
+        ts: nextTs(),
+        user: BOT.userId,
+        bot_id: BOT.botId,
+        app_id: BOT.appId,
+        team: TEAM_ID,
         ...(content.text !== undefined ? { text: content.text } : {}),
         ...(content.blocks ? { blocks: content.blocks } : {}),
         ...(body.metadata ? { metadata: body.metadata as FakeSlackMessage['metadata'] } : {}),

@@ -56,7 +56,12 @@ describe('request bodies built from Slack examples', () => {
   it('slashCommandBody keeps the example fields and overrides the given ones', () => {
     const form = new URLSearchParams(slashCommandBody({ command: '/log', text: 'dials 40', user_id: 'U0DANA001' }));
     expect(Object.fromEntries(form)).toMatchObject({
-      command: '/log', text: 'dials 40', user_id: 'U0DANA001', team_id: 'T111', channel_id: 'C111', trigger_id: '111.111.xxx',
+      command: '/log',
+      text: 'dials 40',
+      user_id: 'U0DANA001',
+      team_id: 'T111',
+      channel_id: 'C111',
+      trigger_id: '111.111.xxx',
       response_url: 'https://hooks.slack.com/commands/T111/111/xxxxx',
     });
   });
@@ -75,9 +80,15 @@ describe('request bodies built from Slack examples', () => {
   });
 
   it('blockActionsPayload supports message and view sources', () => {
-    const fromMessage = blockActionsPayload([{ action_id: 'undo_entry', value: '42' }], { type: 'message', channelId: 'D1', messageTs: '1.2' });
+    const fromMessage = blockActionsPayload([{ action_id: 'undo_entry', value: '42' }], {
+      type: 'message',
+      channelId: 'D1',
+      messageTs: '1.2',
+    });
     expect(fromMessage).toMatchObject({
-      type: 'block_actions', container: { type: 'message', channel_id: 'D1', message_ts: '1.2' }, channel: { id: 'D1' },
+      type: 'block_actions',
+      container: { type: 'message', channel_id: 'D1', message_ts: '1.2' },
+      channel: { id: 'D1' },
       actions: [{ action_id: 'undo_entry', value: '42', type: 'button', block_id: 'actions' }],
     });
     const fromHome = blockActionsPayload([{ action_id: 'log_activity' }], { type: 'view', view: { id: 'V9', type: 'home' } });
@@ -167,7 +178,10 @@ describe('signed requests against a real Bolt HTTPReceiver and the fake Slack', 
   });
 
   it('delivers an app_home_opened event_callback sent as JSON', async () => {
-    const reply = await postSigned(endpoint, eventBody(appHomeOpenedEvent('U0DANA001')), { secret: SECRET, contentType: JSON_CONTENT_TYPE });
+    const reply = await postSigned(endpoint, eventBody(appHomeOpenedEvent('U0DANA001')), {
+      secret: SECRET,
+      contentType: JSON_CONTENT_TYPE,
+    });
     expect(reply.status).toBe(200);
     await expect.poll(() => fake.homeView('U0DANA001')).toMatchObject({ type: 'home' });
   });

@@ -123,7 +123,10 @@ export function blockActionsPayload(actions: BlockAction[], source: ActionSource
   const payload = loadExample('block_actions');
   if (userId) payload.user.id = userId;
   payload.actions = actions.map((action) => ({
-    block_id: 'actions', type: 'button', action_ts: String(nowSeconds()), ...action,
+    block_id: 'actions',
+    type: 'button',
+    action_ts: String(nowSeconds()),
+    ...action,
   }));
   if (source.type === 'view') {
     payload.container = { type: 'view', view_id: source.view.id };
@@ -134,7 +137,9 @@ export function blockActionsPayload(actions: BlockAction[], source: ActionSource
   }
   const channelId = source.channelId ?? payload.container.channel_id;
   payload.container = {
-    type: 'message', channel_id: channelId, message_ts: source.messageTs ?? payload.container.message_ts,
+    type: 'message',
+    channel_id: channelId,
+    message_ts: source.messageTs ?? payload.container.message_ts,
     is_ephemeral: source.isEphemeral ?? false,
   };
   payload.channel = { ...payload.channel, id: channelId };

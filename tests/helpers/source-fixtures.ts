@@ -114,6 +114,11 @@ export function fakeApi(base: string, handler: (call: ApiCall) => ApiReply): Api
     calls.push(call);
     return handler(call);
   };
-  nock(base).persist().get(() => true).reply(record('GET')).post(() => true).reply(record('POST'));
+  nock(base)
+    .persist()
+    .get(() => true)
+    .reply(record('GET'))
+    .post(() => true)
+    .reply(record('POST'));
   return calls;
 }

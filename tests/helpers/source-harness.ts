@@ -23,7 +23,12 @@ export interface HarnessOptions {
   /** Metric id → its query kind (or whole `query`, as written in scorecard.yml), unit and aggregate; every metric's source is `source`. */
   metrics: Record<
     string,
-    { kind?: string; query?: Record<string, unknown>; unit?: 'count' | 'currency' | 'percent' | 'hours' | 'days'; aggregate?: 'sum' | 'last' | 'ratio' }
+    {
+      kind?: string;
+      query?: Record<string, unknown>;
+      unit?: 'count' | 'currency' | 'percent' | 'hours' | 'days';
+      aggregate?: 'sum' | 'last' | 'ratio';
+    }
   >;
   source: string;
   now: Date;
@@ -80,7 +85,13 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-export async function collectAll(source: Source, harness: Harness, from: string, to: string, metrics = harness.metrics): Promise<CollectedValue[]> {
+export async function collectAll(
+  source: Source,
+  harness: Harness,
+  from: string,
+  to: string,
+  metrics = harness.metrics,
+): Promise<CollectedValue[]> {
   const values: CollectedValue[] = [];
   for await (const batch of source.collect(harness.ctx, { from, to, metrics })) values.push(...batch);
   return values;

@@ -31,10 +31,7 @@ export function buildConfig(
     org: { name: 'Acme', timezone: 'America/Chicago' },
     groups: [{ id: 'support', name: 'Support', metrics: Object.keys(metrics) }],
     metrics: Object.fromEntries(
-      Object.entries(metrics).map(([id, spec]) => [
-        id,
-        { name: id, ...spec, source, definition: 'd', why: 'w', calculation: 'c' },
-      ]),
+      Object.entries(metrics).map(([id, spec]) => [id, { name: id, ...spec, source, definition: 'd', why: 'w', calculation: 'c' }]),
     ),
     support: { source, ...extra.support },
     sources: extra.settings ? { [source]: extra.settings } : {},

@@ -116,11 +116,7 @@ describe('RequestLimiter (fake clock)', () => {
 
   it('makes a request naming a bucket pass both that bucket and the default one', async () => {
     const clock = new FakeClock();
-    const limiter = new RequestLimiter(
-      { default: { max: 5, perMs: 1000 }, search: { max: 2, perMs: 1000 } },
-      undefined,
-      clock,
-    );
+    const limiter = new RequestLimiter({ default: { max: 5, perMs: 1000 }, search: { max: 2, perMs: 1000 } }, undefined, clock);
     const searchGrants = startMany(limiter, clock, 3, 'search');
     const plainGrants = startMany(limiter, clock, 4);
     await clock.advanceTo(0);
@@ -224,9 +220,7 @@ describe('createHttpClient against a loopback server', () => {
       res.end('{"ok":true}');
     });
     const client = createHttpClient({ source: 'test', baseURL, limits: { default: { max: 5, perMs: 200 } } });
-    const results = await Promise.all(
-      Array.from({ length: 16 }, () => client.request({ url: '/ping' }, z.object({ ok: z.boolean() }))),
-    );
+    const results = await Promise.all(Array.from({ length: 16 }, () => client.request({ url: '/ping' }, z.object({ ok: z.boolean() }))));
     expect(results).toHaveLength(16);
     expect(client.stats.calls).toBe(16);
     expect(arrivals).toHaveLength(16);

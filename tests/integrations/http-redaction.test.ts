@@ -63,7 +63,12 @@ describe('redact', () => {
 
   it('removes configured secrets in raw, URL-encoded and base64 forms', () => {
     const secret = 'p@ss word/with+chars';
-    const text = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url')].join(' | ');
+    const text = [
+      secret,
+      encodeURIComponent(secret),
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+    ].join(' | ');
     const out = redact(text, [secret]);
     expect(out).toBe([REDACTED, REDACTED, REDACTED, REDACTED].join(' | '));
   });

@@ -66,11 +66,7 @@ describe('retries', () => {
   });
 
   it('uses the source reset headers when there is no Retry-After', async () => {
-    nock(BASE)
-      .get('/items')
-      .reply(429, {}, { 'X-RateLimit-Reset': '1700000007' })
-      .get('/items')
-      .reply(200, okBody);
+    nock(BASE).get('/items').reply(429, {}, { 'X-RateLimit-Reset': '1700000007' }).get('/items').reply(200, okBody);
     const http = client({
       retryDelayFromHeaders: (headers) => (Number(headers['x-ratelimit-reset']) - 1_700_000_000) * 1000,
     });
@@ -176,11 +172,11 @@ describe('validation', () => {
   });
 
   it('returns status and lower-cased headers with requestWithMeta, and sends params and body', async () => {
-    nock(BASE)
-      .post('/search', { q: 'x' })
-      .query({ limit: '10' })
-      .reply(201, okBody, { 'X-Request-Id': 'r-1' });
-    const response = await client().requestWithMeta({ method: 'POST', url: '/search', params: { limit: 10 }, data: { q: 'x' } }, itemsSchema);
+    nock(BASE).post('/search', { q: 'x' }).query({ limit: '10' }).reply(201, okBody, { 'X-Request-Id': 'r-1' });
+    const response = await client().requestWithMeta(
+      { method: 'POST', url: '/search', params: { limit: 10 }, data: { q: 'x' } },
+      itemsSchema,
+    );
     expect(response.status).toBe(201);
     expect(response.headers['x-request-id']).toBe('r-1');
     expect(response.data).toEqual(okBody);

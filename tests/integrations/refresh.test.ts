@@ -148,7 +148,15 @@ describe('refresh', () => {
     ]);
 
     const dials = await getDailyValues(store, ['dials'], '2026-11-01', '2026-12-01');
-    expect(dials.map((row) => row.day)).toEqual(['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-14', TODAY]);
+    expect(dials.map((row) => row.day)).toEqual([
+      '2026-11-09',
+      '2026-11-10',
+      '2026-11-11',
+      '2026-11-12',
+      '2026-11-13',
+      '2026-11-14',
+      TODAY,
+    ]);
     expect(dials[0]).toMatchObject({ value: 10, source: 'alpha', fetched_at: NOW.toISOString(), warnings: null });
 
     const runs = await lastSourceRuns(store, 10);
@@ -258,15 +266,17 @@ describe('refresh', () => {
       errorClass: 'internal',
       error: 'TypeError: cannot read properties of undefined',
     });
-    expect((await getDailyValues(store, ['dials', 'tickets'], '2000-01-01', '2030-01-01')).map((r) => [r.metric_id, r.day, r.value])).toEqual([
-      ['dials', TODAY, 7],
-    ]);
+    expect(
+      (await getDailyValues(store, ['dials', 'tickets'], '2000-01-01', '2030-01-01')).map((r) => [r.metric_id, r.day, r.value]),
+    ).toEqual([['dials', TODAY, 7]]);
     expect(logLines.some((line) => line.includes('dropped a value outside the requested metrics or window'))).toBe(true);
   });
 
   it('skips a source no metric uses', async () => {
     const summary = await refresh(deps({ config: { ...config, metrics: { coi: config.metrics.coi! } } }), { sourceIds: ['alpha'] });
-    expect(summary.results).toEqual([expect.objectContaining({ source: 'alpha', status: 'skipped', detail: 'no metric uses this source' })]);
+    expect(summary.results).toEqual([
+      expect.objectContaining({ source: 'alpha', status: 'skipped', detail: 'no metric uses this source' }),
+    ]);
     expect(summary.ok).toBe(true);
     expect(await lastSourceRuns(store, 5)).toEqual([]);
   });
@@ -285,7 +295,9 @@ describe('refresh', () => {
     }).split('\n');
     expect(table[0]).toBe('source  status          calls  429s  values  time  error');
     expect(table[1]).toBe('alpha   ok                  2     0      14  1.2s');
-    expect(table[2]).toMatch(/^beta    failed              1     1       0  0\.1s  unavailable: GET https:\/\/desk\.example\/api\?token=\[REDACTED\]/);
+    expect(table[2]).toMatch(
+      /^beta {4}failed {14}1 {5}1 {7}0 {2}0\.1s {2}unavailable: GET https:\/\/desk\.example\/api\?token=\[REDACTED\]/,
+    );
     expect(table[3]).toBe('gamma   not configured      0     0       0        set GAMMA_KEY');
     expect(table[4]).toBe('2026-11-09 → 2026-11-15: 2 of 3 sources without failure');
   });

@@ -19,7 +19,15 @@ import { periodSettings } from '../../src/metrics/context.js';
 const TZ = 'America/Chicago';
 const silent = pino({ level: 'silent' });
 const explain = { definition: 'What it counts.', why: 'Why it matters.', calculation: 'How it is computed.' };
-const manual = (name: string, owner: string) => ({ name, unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 1 }, source: 'manual', owner, ...explain });
+const manual = (name: string, owner: string) => ({
+  name,
+  unit: 'count',
+  aggregate: 'sum',
+  goal: { op: '>=', value: 1 },
+  source: 'manual',
+  owner,
+  ...explain,
+});
 
 const config = configSchema.parse({
   org: { name: 'Test Co', timezone: TZ },
@@ -95,8 +103,16 @@ describe('nudges before the weekly post', () => {
     // Emails resolve through users.lookupByEmail, or slack.users first (no lookup for owner@, whose numbers are in anyway).
     expect(dmsTo('U0OMAR001').map((m) => buttonsOf(m).map((b) => b.action_id))).toEqual([['log_now:referrals']]);
     expect(dmsTo('W111')).toEqual([]);
-    expect(fake.callsTo('users.lookupByEmail').map((c) => c.body.email).sort()).toEqual(['nobody@example.com', 'omar@example.com']);
-    expect(JSON.parse((await getSyncState(store, nudgeKey(MONDAY_SLOT, 'U0DANA001')))!)).toMatchObject({ state: 'sent', metrics: ['coi_meetings', 'events'] });
+    expect(
+      fake
+        .callsTo('users.lookupByEmail')
+        .map((c) => c.body.email)
+        .sort(),
+    ).toEqual(['nobody@example.com', 'omar@example.com']);
+    expect(JSON.parse((await getSyncState(store, nudgeKey(MONDAY_SLOT, 'U0DANA001')))!)).toMatchObject({
+      state: 'sent',
+      metrics: ['coi_meetings', 'events'],
+    });
   });
 
   it('sends at most one nudge per owner per slot; a later slot nudges only those still missing numbers', async () => {
@@ -126,7 +142,13 @@ describe('nudges before the weekly post', () => {
   it('the Friday slot of the scheduler chases the current week', async () => {
     now = new Date('2025-11-21T21:00:00Z'); // Friday 15:00
     const runtime: Runtime = {
-      config, configPath: 'scorecard.yml', env: loadEnv({}), rawEnv: {}, store, logger: silent, now: () => now,
+      config,
+      configPath: 'scorecard.yml',
+      env: loadEnv({}),
+      rawEnv: {},
+      store,
+      logger: silent,
+      now: () => now,
       evalContext: (when) => ({ config, now: when ?? now, periods, isConnected: () => true }),
       close: async () => undefined,
     };

@@ -66,7 +66,15 @@ describe('scheduler', () => {
     slack: { channels: CHANNELS },
     groups: [{ id: 'sales', name: 'Inside Sales', metrics: ['dials', 'cash', 'tickets'] }],
     metrics: {
-      dials: { name: 'Dials', unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 125 }, source: 'manual', owner: 'U0DANA001', ...explain },
+      dials: {
+        name: 'Dials',
+        unit: 'count',
+        aggregate: 'sum',
+        goal: { op: '>=', value: 125 },
+        source: 'manual',
+        owner: 'U0DANA001',
+        ...explain,
+      },
       cash: { name: 'Cash position', unit: 'currency', aggregate: 'last', cadence: ['daily'], source: 'manual', ...explain },
       tickets: { name: 'Open tickets', unit: 'count', aggregate: 'last', cadence: ['daily'], source: 'manual', ...explain },
     },
@@ -74,7 +82,13 @@ describe('scheduler', () => {
   });
 
   const runtime = (): Runtime => ({
-    config, configPath: 'scorecard.yml', env: loadEnv({}), rawEnv: {}, store, logger: silent, now: () => now,
+    config,
+    configPath: 'scorecard.yml',
+    env: loadEnv({}),
+    rawEnv: {},
+    store,
+    logger: silent,
+    now: () => now,
     evalContext: (when) => ({ config, now: when ?? now, periods: periodSettings(config), isConnected: () => true }),
     close: async () => undefined,
   });
@@ -102,7 +116,11 @@ describe('scheduler', () => {
   beforeEach(async () => {
     ({ store, cleanup } = await openTempStore());
     stops = [];
-    await addManualEntry(store, { metricId: 'dials', day: '2025-11-12', value: 118, userId: 'U0DANA001', enteredBy: 'U0DANA001' }, at('2025-11-12T20:00:00Z'));
+    await addManualEntry(
+      store,
+      { metricId: 'dials', day: '2025-11-12', value: 118, userId: 'U0DANA001', enteredBy: 'U0DANA001' },
+      at('2025-11-12T20:00:00Z'),
+    );
   });
   afterEach(async () => {
     for (const stop of stops) await stop();
@@ -213,9 +231,12 @@ describe('scheduler', () => {
     await addManualEntry(store, { metricId: 'dials', day: '2025-11-13', value: 10, userId: 'U0DANA001', enteredBy: 'U0DANA001' }, now);
     await scheduler.updatePosted('2025-11-13');
     expect(fake.callsTo('chat.update').map((c) => c.body.ts)).toEqual([w46!.ts]);
-    expect(fake.messages(CHANNELS.weekly).filter((m) => m.thread_ts === w46!.ts).map((m) => m.text)).toEqual([
-      expect.stringContaining('Dials 118 → 128, 🟡 → 🟢'),
-    ]);
+    expect(
+      fake
+        .messages(CHANNELS.weekly)
+        .filter((m) => m.thread_ts === w46!.ts)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining('Dials 118 → 128, 🟡 → 🟢')]);
     expect(w47!.ts).not.toBe(w46!.ts);
   });
 

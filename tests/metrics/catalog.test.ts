@@ -34,7 +34,13 @@ const config: Config = configSchema.parse({
     coi_created: metric('COI meetings created', { source: 'manual', entry: { max: 20 } }),
     coi_attended: metric('COI meetings attended', { source: 'manual', entry: { min: 0, max: 50, decimal: true } }),
     cash_position: metric('Cash position', { unit: 'currency', aggregate: 'last', source: 'simplefin', aliases: ['cash', 'bank balance'] }),
-    first_response: metric('Average first response', { unit: 'hours', aggregate: 'ratio', source: 'zendesk', aliases: ['frt'], manual: true }),
+    first_response: metric('Average first response', {
+      unit: 'hours',
+      aggregate: 'ratio',
+      source: 'zendesk',
+      aliases: ['frt'],
+      manual: true,
+    }),
   },
 });
 
@@ -43,8 +49,17 @@ const ids = (metrics: { id: string }[]) => metrics.map((m) => m.id);
 describe('metricsOf and metricById', () => {
   it('lists metrics in group order, each once, then the ones no group lists', () => {
     expect(ids(metricsOf(config))).toEqual([
-      'dials', 'dm_conversations', 'w250_dials', 'tickets_opened', 'tickets_closed', 'open_tickets',
-      'coi_created', 'coi_attended', 'cash_position', 'first_response', 'mqls',
+      'dials',
+      'dm_conversations',
+      'w250_dials',
+      'tickets_opened',
+      'tickets_closed',
+      'open_tickets',
+      'coi_created',
+      'coi_attended',
+      'cash_position',
+      'first_response',
+      'mqls',
     ]);
     expect(metricsOf(config)[0]).toMatchObject({ id: 'dials', name: 'Dials', aliases: ['calls', 'outbound calls'] });
   });

@@ -33,7 +33,10 @@ describe('on a Europe/London host', () => {
 
   it('builds the same weeks as anywhere else', () => {
     const settings = { timezone: 'America/Chicago', weekStart: 'monday' } as const;
-    expect(weekContaining('2026-10-25', settings)).toMatchObject({ startAt: '2026-10-19T05:00:00.000Z', endAt: '2026-10-26T05:00:00.000Z' });
+    expect(weekContaining('2026-10-25', settings)).toMatchObject({
+      startAt: '2026-10-19T05:00:00.000Z',
+      endAt: '2026-10-26T05:00:00.000Z',
+    });
     expect(lastCompletedWeek(new Date('2026-11-09T06:00:00Z'), settings).start).toBe('2026-11-02');
     expect(dayStart('2026-03-29', 'Asia/Kolkata').toISOString()).toBe('2026-03-28T18:30:00.000Z');
   });

@@ -131,7 +131,12 @@ describe('weeks', () => {
 
   it('makes the fall-back week 169 h long in London', () => {
     const week = weekContaining('2026-10-25', london);
-    expect(week).toMatchObject({ start: '2026-10-19', end: '2026-10-26', startAt: '2026-10-18T23:00:00.000Z', endAt: '2026-10-26T00:00:00.000Z' });
+    expect(week).toMatchObject({
+      start: '2026-10-19',
+      end: '2026-10-26',
+      startAt: '2026-10-18T23:00:00.000Z',
+      endAt: '2026-10-26T00:00:00.000Z',
+    });
     expect((Date.parse(week.endAt) - Date.parse(week.startAt)) / HOUR).toBe(169);
   });
 
@@ -165,13 +170,20 @@ describe('weeks', () => {
 
 describe('lastCompletedWeek', () => {
   it('on Monday 08:00 is the week that ended at midnight, never the current one', () => {
-    expect(lastCompletedWeek(new Date('2026-11-16T14:00:00Z'), chicago)).toMatchObject({ label: '2026-W46', start: '2026-11-09', end: '2026-11-16' });
+    expect(lastCompletedWeek(new Date('2026-11-16T14:00:00Z'), chicago)).toMatchObject({
+      label: '2026-W46',
+      start: '2026-11-09',
+      end: '2026-11-16',
+    });
   });
 
   it('flips exactly at the boundary instant (after fall-back in Chicago)', () => {
     const boundary = new Date('2026-11-09T06:00:00.000Z');
     expect(lastCompletedWeek(boundary, chicago)).toMatchObject({ start: '2026-11-02', endAt: '2026-11-09T06:00:00.000Z' });
-    expect(lastCompletedWeek(new Date(boundary.getTime() - 1), chicago)).toMatchObject({ start: '2026-10-26', endAt: '2026-11-02T06:00:00.000Z' });
+    expect(lastCompletedWeek(new Date(boundary.getTime() - 1), chicago)).toMatchObject({
+      start: '2026-10-26',
+      endAt: '2026-11-02T06:00:00.000Z',
+    });
   });
 
   it('flips exactly at the boundary instant (after spring-forward in London, Sunday and Monday starts)', () => {
@@ -242,10 +254,22 @@ describe('trailing weeks and quarters', () => {
   it('lists the weeks of a quarter by start day, up to the given week', () => {
     // 2026-10-01 is a Thursday: the week of Sep 28 belongs to Q3.
     expect(quarterWeeks(parseWeekLabel('2026-W47', chicago)!, chicago).map((w) => w.start)).toEqual([
-      '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16',
+      '2026-10-05',
+      '2026-10-12',
+      '2026-10-19',
+      '2026-10-26',
+      '2026-11-02',
+      '2026-11-09',
+      '2026-11-16',
     ]);
     expect(quarterWeeks(weekContaining('2026-11-16', chicagoSunday), chicagoSunday).map((w) => w.start)).toEqual([
-      '2026-10-04', '2026-10-11', '2026-10-18', '2026-10-25', '2026-11-01', '2026-11-08', '2026-11-15',
+      '2026-10-04',
+      '2026-10-11',
+      '2026-10-18',
+      '2026-10-25',
+      '2026-11-01',
+      '2026-11-08',
+      '2026-11-15',
     ]);
     // The week of Dec 28 starts in Q4 even though most of it is in January.
     expect(quarterWeeks(parseWeekLabel('2026-W53', chicago)!, chicago)).toHaveLength(13);

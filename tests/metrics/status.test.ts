@@ -77,7 +77,9 @@ describe('evaluateStatus details', () => {
     expect(judge(118, { op: '>=', value: 125 }).reason).toBe('118 vs goal ≥ 125: missed by 7, within 10 % (12.5) → yellow');
     expect(judge(100, { op: '>=', value: 125 }).reason).toBe('100 vs goal ≥ 125: missed by 25, beyond 10 % (12.5) → red');
     expect(judge(68, { op: '>=', value: 70 }, 'percent').reason).toBe('68 % vs goal ≥ 70 %: missed by 2 pts, within 10 % (7 pts) → yellow');
-    expect(judge(18.5, { op: '<=', value: 16 }, 'hours').reason).toBe('18.5 h vs goal ≤ 16.0 h: missed by 2.5 h, beyond 10 % (1.6 h) → red');
+    expect(judge(18.5, { op: '<=', value: 16 }, 'hours').reason).toBe(
+      '18.5 h vs goal ≤ 16.0 h: missed by 2.5 h, beyond 10 % (1.6 h) → red',
+    );
     expect(judge(1, { op: '=', value: 0 }).reason).toBe('1 vs goal = 0: missed by 1, within 1 → yellow');
     expect(judge(470_000, { op: '>=', value: 500_000, tolerance_abs: 50_000 }, 'currency').reason).toBe(
       '$470K vs goal ≥ $500K: missed by $30K, within $50K → yellow',
@@ -91,7 +93,11 @@ describe('evaluateStatus details', () => {
     expect(green.reason).toBe('131 vs goal ≥ 125 → green; stale: last data 3 d ago');
     expect(judge(100, { op: '>=', value: 125 }, 'count', 40)).toMatchObject({ kind: 'stale', basis: 'red' });
     expect(judge(100, { op: '>=', value: 125 }, 'count', 40).reason).toContain('stale: last data 40 h ago');
-    expect(judge(131, undefined, 'count', 50)).toMatchObject({ kind: 'stale', basis: 'no_goal', reason: '131 (no goal); stale: last data 2 d ago' });
+    expect(judge(131, undefined, 'count', 50)).toMatchObject({
+      kind: 'stale',
+      basis: 'no_goal',
+      reason: '131 (no goal); stale: last data 2 d ago',
+    });
   });
 
   it('says no data for a missing value, even when stale or without a goal', () => {
@@ -108,7 +114,14 @@ describe('evaluateStatus details', () => {
   });
 
   it('has no colour without a goal, or with a goal that has no number', () => {
-    expect(judge(131, undefined)).toEqual({ kind: 'no_goal', basis: 'no_goal', miss: null, tolerance: null, staleHours: null, reason: '131 (no goal)' });
+    expect(judge(131, undefined)).toEqual({
+      kind: 'no_goal',
+      basis: 'no_goal',
+      miss: null,
+      tolerance: null,
+      staleHours: null,
+      reason: '131 (no goal)',
+    });
     expect(judge(131, { op: '>=' }).kind).toBe('no_goal');
     expect(judge(131, { op: 'between' }).kind).toBe('no_goal');
   });

@@ -50,7 +50,14 @@ const W9_CAVEAT = config.metrics.bills_missing_w9!.caveat!;
 function accountsBody(balances: { checking: string; savings: string }) {
   const [sample] = simplefinV2.accounts;
   const dated = Math.floor(NOW.getTime() / 1000) - 3600;
-  const account = (id: string, name: string, balance: string) => ({ ...sample, id, name, balance, 'available-balance': balance, 'balance-date': dated });
+  const account = (id: string, name: string, balance: string) => ({
+    ...sample,
+    id,
+    name,
+    balance,
+    'available-balance': balance,
+    'balance-date': dated,
+  });
   return {
     ...simplefinV2,
     accounts: [
@@ -71,7 +78,12 @@ function simplefinAccounts(host = SFIN_BASE) {
 /** Monday's successful day, as a refresh would have stored it: the BILL figures of tests/integrations/bill/fixtures.ts. */
 async function storeMondaysGoodDay(store: Store): Promise<void> {
   const row = (metric_id: string, day: string, value: number, source: string, warnings: string[] = []) => ({
-    metric_id, day, value, source, fetched_at: MONDAY_FETCH.toISOString(), warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
+    metric_id,
+    day,
+    value,
+    source,
+    fetched_at: MONDAY_FETCH.toISOString(),
+    warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
   });
   await upsertDailyValues(store, [
     row('cash', '2026-11-11', 530_000, 'simplefin'),
@@ -90,7 +102,9 @@ let log: ReturnType<typeof memoryLogger>;
 
 /** The registry's sources, with BILL's retry backoff made instant (it would otherwise wait seconds between logins). */
 function deps(env: Env, now = NOW): RefreshDeps {
-  const sources = SOURCES.map((source) => (source.id === 'bill' ? createBillSource({ sleep: retrySleep.sleep, random: () => 0.5 }) : source));
+  const sources = SOURCES.map((source) =>
+    source.id === 'bill' ? createBillSource({ sleep: retrySleep.sleep, random: () => 0.5 }) : source,
+  );
   return { store, config, env, logger: log.logger, now, sources };
 }
 
@@ -119,8 +133,22 @@ afterEach(async () => {
 
 describe('the cash digest renders with any mix of sources connected, failed or missing', () => {
   it.each([
-    { balances: { checking: '412345.67', savings: '150000.10' }, cash: 562_345.77, text: '$562.3K', status: 'green', vsYesterday: '+$14.3K', vs7Days: '+$32.3K' },
-    { balances: { checking: '312345.67', savings: '100000.00' }, cash: 412_345.67, text: '$412.3K', status: 'red', vsYesterday: '−$135.7K', vs7Days: '−$117.7K' },
+    {
+      balances: { checking: '412345.67', savings: '150000.10' },
+      cash: 562_345.77,
+      text: '$562.3K',
+      status: 'green',
+      vsYesterday: '+$14.3K',
+      vs7Days: '+$32.3K',
+    },
+    {
+      balances: { checking: '312345.67', savings: '100000.00' },
+      cash: 412_345.67,
+      text: '$412.3K',
+      status: 'red',
+      vsYesterday: '−$135.7K',
+      vs7Days: '−$117.7K',
+    },
   ] as const)('SimpleFIN fresh ($text, $status) while BILL fails: BILL shows its last good figures, stale with their age', async (c) => {
     await storeMondaysGoodDay(store);
     const sfin = simplefinAccounts().reply(200, accountsBody(c.balances));
@@ -137,12 +165,22 @@ describe('the cash digest renders with any mix of sources connected, failed or m
 
     const { items, message } = await cashDigest({ ...SIMPLEFIN_ENV, ...BILL_ENV });
     expect(items.cash).toMatchObject({
-      value: c.cash, text: c.text, status: c.status, connection: 'connected', asOf: NOW.toISOString(),
-      vsYesterday: c.vsYesterday, vs7Days: c.vs7Days,
+      value: c.cash,
+      text: c.text,
+      status: c.status,
+      connection: 'connected',
+      asOf: NOW.toISOString(),
+      vsYesterday: c.vsYesterday,
+      vs7Days: c.vs7Days,
     });
     expect(items.cash!.warnings).toContain('summed all non-negative USD accounts; set sources.simplefin.accounts');
 
-    const lastGood = { bills_pending_approval: [3, '3'], bills_pending_amount: [1729.19, '$1.7K'], vendors_not_onboarded: [1, '1'], bills_missing_w9: [4, '4'] };
+    const lastGood = {
+      bills_pending_approval: [3, '3'],
+      bills_pending_amount: [1729.19, '$1.7K'],
+      vendors_not_onboarded: [1, '1'],
+      bills_missing_w9: [4, '4'],
+    };
     for (const [id, [value, text]] of Object.entries(lastGood)) {
       expect(items[id]).toMatchObject({ value, text, status: 'stale', connection: 'connected', asOf: MONDAY_FETCH.toISOString() });
       expect(items[id]!.reason).toContain('stale: last data 2 d ago');
@@ -186,7 +224,13 @@ describe('the cash digest renders with any mix of sources connected, failed or m
     expect(summary.results[0]!.error).toContain('claim a new setup token');
 
     const { items, message } = await cashDigest(SIMPLEFIN_ACCESS_ONLY);
-    expect(items.cash).toMatchObject({ value: 548_000, text: '$548K', status: 'stale', connection: 'connected', asOf: MONDAY_FETCH.toISOString() });
+    expect(items.cash).toMatchObject({
+      value: 548_000,
+      text: '$548K',
+      status: 'stale',
+      connection: 'connected',
+      asOf: MONDAY_FETCH.toISOString(),
+    });
     expect(items.cash!.reason).toContain('stale: last data 2 d ago');
     expect(items.bills_pending_approval).toMatchObject({ text: 'not connected', connection: 'not_connected' });
     expect(message.allText).toContain('(2 d ago), stale');
@@ -195,7 +239,7 @@ describe('the cash digest renders with any mix of sources connected, failed or m
     expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
   });
 
-  it("BUG (src/digests/daily.ts:73-76): a stale stock's \"vs yesterday\" compares its last snapshot with itself and reads 0 instead of —", async () => {
+  it('BUG (src/digests/daily.ts:73-76): a stale stock\'s "vs yesterday" compares its last snapshot with itself and reads 0 instead of —', async () => {
     // No BILL snapshot since Monday: today's figure and yesterday's figure are both Monday's, so there is no change to show.
     await storeMondaysGoodDay(store);
     const { items } = await cashDigest(BILL_ENV);

@@ -9,7 +9,12 @@ const config = configSchema.parse({
   metrics: { x: { name: 'X', unit: 'count', aggregate: 'sum', source: 'manual', definition: 'd', why: 'w', calculation: 'c' } },
 });
 // Monday 16 Nov 2026, 00:30 in Chicago: week 2026-W47 has just begun, 2026-W46 is the last completed one.
-const ctx: EvalContext = { config, now: new Date('2026-11-16T06:30:00Z'), periods: { timezone: 'America/Chicago', weekStart: 'monday' }, isConnected: () => true };
+const ctx: EvalContext = {
+  config,
+  now: new Date('2026-11-16T06:30:00Z'),
+  periods: { timezone: 'America/Chicago', weekStart: 'monday' },
+  isConnected: () => true,
+};
 
 describe('chooseWeek', () => {
   it('defaults to the last completed week, not explicitly chosen', () => {
@@ -27,7 +32,10 @@ describe('chooseWeek', () => {
     for (const bad of ['yesterday', '2026-W60', '2026-13-01']) {
       const choice = chooseWeek(bad, ctx);
       expect(choice.ok).toBe(false);
-      if (!choice.ok) expect(choice.message).toBe(`"${bad}" isn't a period I know. Use a week like 2026-W47, a day like 2026-11-20, last-week or this-week.`);
+      if (!choice.ok)
+        expect(choice.message).toBe(
+          `"${bad}" isn't a period I know. Use a week like 2026-W47, a day like 2026-11-20, last-week or this-week.`,
+        );
     }
   });
 });

@@ -21,7 +21,14 @@ function testConfig(): Config {
     groups: [{ id: 'ops', name: 'Ops', metrics: ['widgets', 'balance', 'meetings'] }],
     metrics: {
       widgets: { ...text('Widgets'), unit: 'count', aggregate: 'sum', source: 'flaky', goal: { op: '>=', value: 10 } },
-      balance: { ...text('Balance'), unit: 'currency', aggregate: 'last', cadence: ['daily', 'weekly'], source: 'flaky', goal: { op: '>=', value: 1000 } },
+      balance: {
+        ...text('Balance'),
+        unit: 'currency',
+        aggregate: 'last',
+        cadence: ['daily', 'weekly'],
+        source: 'flaky',
+        goal: { op: '>=', value: 1000 },
+      },
       meetings: { ...text('Meetings'), unit: 'count', aggregate: 'sum', source: 'manual', goal: { op: '>=', value: 1 } },
     },
     digests: { cash: ['balance'] },
@@ -92,8 +99,20 @@ describe('a source that stops answering', () => {
   it('answers /metric and the daily digest with the last good figure, marked stale', async () => {
     const monday = new Date('2026-11-16T14:00:00Z');
     await refresh(deps(monday));
-    const answer = await metricAnswer(store, ctx(monday), { ...config.metrics.balance!, id: 'balance' }, parseWeekLabel('2026-W46', periodSettings(config))!, false);
-    expect(answer).toMatchObject({ metric: 'balance', period: '2026-11-16', value: 1200, status: 'stale', as_of: '2026-11-10T14:00:00.000Z' });
+    const answer = await metricAnswer(
+      store,
+      ctx(monday),
+      { ...config.metrics.balance!, id: 'balance' },
+      parseWeekLabel('2026-W46', periodSettings(config))!,
+      false,
+    );
+    expect(answer).toMatchObject({
+      metric: 'balance',
+      period: '2026-11-16',
+      value: 1200,
+      status: 'stale',
+      as_of: '2026-11-10T14:00:00.000Z',
+    });
 
     const cash = await dailyDigest(store, ctx(monday), 'cash');
     expect(cash.items[0]).toMatchObject({ id: 'balance', value: 1200, text: '$1.2K', status: 'stale', asOf: '2026-11-10T14:00:00.000Z' });

@@ -49,11 +49,30 @@ const at = (iso: string) => Date.parse(iso) / 1000;
  */
 const ZENDESK = 'https://acme.zendesk.test';
 function zendeskTicket(id: number, createdAt: string) {
-  return { url: `${ZENDESK}/api/v2/tickets/${id}.json`, id, created_at: createdAt, updated_at: createdAt, type: 'question', subject: `Ticket ${id}`, status: 'open', assignee_id: 501, group_id: 1, result_type: 'ticket' };
+  return {
+    url: `${ZENDESK}/api/v2/tickets/${id}.json`,
+    id,
+    created_at: createdAt,
+    updated_at: createdAt,
+    type: 'question',
+    subject: `Ticket ${id}`,
+    status: 'open',
+    assignee_id: 501,
+    group_id: 1,
+    result_type: 'ticket',
+  };
 }
 function zendeskMetricSet(ticketId: number, createdAt: string, replies: number, seconds: number) {
   const minutes = Math.round(seconds / 60);
-  return { ...zdMetrics.ticket_metrics[0], id: 3000 + ticketId, ticket_id: ticketId, created_at: createdAt, replies, reply_time_in_minutes: { business: minutes, calendar: minutes }, reply_time_in_seconds: { calendar: seconds } };
+  return {
+    ...zdMetrics.ticket_metrics[0],
+    id: 3000 + ticketId,
+    ticket_id: ticketId,
+    created_at: createdAt,
+    replies,
+    reply_time_in_minutes: { business: minutes, calendar: minutes },
+    reply_time_in_seconds: { calendar: seconds },
+  };
 }
 const ZD_TICKETS = [
   [301, '2026-11-17T22:00:00Z', 1, 59_400],
@@ -62,7 +81,16 @@ const ZD_TICKETS = [
   [304, '2026-11-16T16:00:00Z', 1, 3_600],
 ] as const;
 function zendeskEvent(id: number, ticketId: number, time: string, type: string, deleted?: boolean) {
-  return { ...zdEvents.ticket_metric_events[0], id, ticket_id: ticketId, metric: 'reply_time', instance_id: 1, time, type, ...(deleted ? { deleted } : {}) };
+  return {
+    ...zdEvents.ticket_metric_events[0],
+    id,
+    ticket_id: ticketId,
+    metric: 'reply_time',
+    instance_id: 1,
+    time,
+    type,
+    ...(deleted ? { deleted } : {}),
+  };
 }
 function serveZendesk(call: Call): Reply {
   const query = call.query.get('query') ?? '';
@@ -70,26 +98,39 @@ function serveZendesk(call: Call): Reply {
     case '/api/v2/search/count':
       return query.startsWith('type:ticket status<solved') ? [200, { ...zdCount, count: 14 }] : [400, { error: 'unexpected count' }];
     case '/api/v2/search/export':
-      return [200, { ...zdExport, results: ZD_TICKETS.map(([id, created]) => zendeskTicket(id, created)), links: { next: null, prev: null }, meta: { after_cursor: null, before_cursor: null, has_more: false } }];
+      return [
+        200,
+        {
+          ...zdExport,
+          results: ZD_TICKETS.map(([id, created]) => zendeskTicket(id, created)),
+          links: { next: null, prev: null },
+          meta: { after_cursor: null, before_cursor: null, has_more: false },
+        },
+      ];
     case '/api/v2/tickets/show_many': {
       const ids = new Set((call.query.get('ids') ?? '').split(',').map(Number));
-      const sets = ZD_TICKETS.filter(([id]) => ids.has(id)).map(([id, created, replies, seconds]) => zendeskMetricSet(id, created, replies, seconds));
+      const sets = ZD_TICKETS.filter(([id]) => ids.has(id)).map(([id, created, replies, seconds]) =>
+        zendeskMetricSet(id, created, replies, seconds),
+      );
       return [200, { tickets: sets.map((set) => ({ id: set.ticket_id })), metric_sets: sets }];
     }
     case '/api/v2/incremental/ticket_metric_events':
-      return [200, {
-        ...zdEvents,
-        count: 4,
-        next_page: null,
-        end_time: at('2026-11-18T14:55:00Z'),
-        end_of_stream: true,
-        ticket_metric_events: [
-          zendeskEvent(9001, 304, '2026-11-16T23:00:00Z', 'breach'),
-          zendeskEvent(9002, 302, '2026-11-17T20:00:00Z', 'breach', true),
-          zendeskEvent(9003, 301, '2026-11-18T02:00:00Z', 'measure'),
-          zendeskEvent(9004, 301, '2026-11-18T02:00:00Z', 'breach'),
-        ],
-      }];
+      return [
+        200,
+        {
+          ...zdEvents,
+          count: 4,
+          next_page: null,
+          end_time: at('2026-11-18T14:55:00Z'),
+          end_of_stream: true,
+          ticket_metric_events: [
+            zendeskEvent(9001, 304, '2026-11-16T23:00:00Z', 'breach'),
+            zendeskEvent(9002, 302, '2026-11-17T20:00:00Z', 'breach', true),
+            zendeskEvent(9003, 301, '2026-11-18T02:00:00Z', 'measure'),
+            zendeskEvent(9004, 301, '2026-11-18T02:00:00Z', 'breach'),
+          ],
+        },
+      ];
   }
   return [404, { error: 'InvalidEndpoint' }];
 }
@@ -105,8 +146,24 @@ const MANAGER_ADMIN_ID = '991267501';
 function conversation(id: string, createdIso: string, reply?: { contactDelay?: number; adminDelay: number }, assignee = 991267715) {
   const created = at(createdIso);
   const contactAt = created + (reply?.contactDelay ?? 0);
-  const statistics = reply ? { ...icStatistics, first_contact_reply_at: contactAt, first_admin_reply_at: contactAt + reply.adminDelay, time_to_admin_reply: reply.adminDelay } : null;
-  return { ...icSearch.conversations[0], id, created_at: created, updated_at: created, admin_assignee_id: assignee, open: true, state: 'open', statistics };
+  const statistics = reply
+    ? {
+        ...icStatistics,
+        first_contact_reply_at: contactAt,
+        first_admin_reply_at: contactAt + reply.adminDelay,
+        time_to_admin_reply: reply.adminDelay,
+      }
+    : null;
+  return {
+    ...icSearch.conversations[0],
+    id,
+    created_at: created,
+    updated_at: created,
+    admin_assignee_id: assignee,
+    open: true,
+    state: 'open',
+    statistics,
+  };
 }
 const IC_CONVERSATIONS = [
   conversation('c1', '2026-11-17T22:00:00Z', { adminDelay: 59_400 }),
@@ -120,13 +177,22 @@ function serveIntercom(call: Call): Reply {
     const manager = { ...icAdmins.admins[0], id: MANAGER_ADMIN_ID, email: MANAGER, name: 'Support Manager' };
     return [200, { ...icAdmins, admins: [...icAdmins.admins, manager] }];
   }
-  if (call.path !== '/conversations/search') return [404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] }];
+  if (call.path !== '/conversations/search')
+    return [404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] }];
   const filters: { field: string; value: unknown }[] = call.body.query.value;
   if (filters.some((filter) => filter.field === 'state')) {
     const byManager = filters.some((filter) => filter.field === 'admin_assignee_id' && String(filter.value) === MANAGER_ADMIN_ID);
     return [200, { ...icSearch, total_count: byManager ? 3 : 11 }];
   }
-  return [200, { ...icSearch, total_count: IC_CONVERSATIONS.length, conversations: IC_CONVERSATIONS, pages: { type: 'pages', page: 1, per_page: 150, total_pages: 1 } }];
+  return [
+    200,
+    {
+      ...icSearch,
+      total_count: IC_CONVERSATIONS.length,
+      conversations: IC_CONVERSATIONS,
+      pages: { type: 'pages', page: 1, per_page: 150, total_pages: 1 },
+    },
+  ];
 }
 
 // ─── LiveChat ───────────────────────────────────────────────────────────────────────────────────────────
@@ -142,7 +208,11 @@ const CUSTOMER = lcChats.chats_summary[0]!.users[0]!.id;
 const SMITH = 'smith@example.com';
 function chat(id: string, active: boolean, threadUsers: string[]) {
   const example = lcChats.chats_summary[0]!;
-  const users = [...example.users, { id: BOT, name: 'ChatBot', type: 'agent', present: true }, { id: MANAGER, name: 'Manager', type: 'agent', present: true }];
+  const users = [
+    ...example.users,
+    { id: BOT, name: 'ChatBot', type: 'agent', present: true },
+    { id: MANAGER, name: 'Manager', type: 'agent', present: true },
+  ];
   return { ...example, id, users, last_thread_summary: { ...example.last_thread_summary, id: `${id}_T`, active, user_ids: threadUsers } };
 }
 function serveLivechat(call: Call): Reply {
@@ -150,15 +220,39 @@ function serveLivechat(call: Call): Reply {
     case '/v3.5/configuration/action/list_bots':
       return [200, [{ id: BOT, name: 'ChatBot', avatar: 'example.com/avatar.jpg' }]];
     case '/v3.5/reports/chats/first_response_time':
-      return [200, { ...lcFrt, total: 12, records: {
-        '2026-11-12': { count: 5, first_response_time: 40 }, '2026-11-13': {}, '2026-11-14': {}, '2026-11-15': {},
-        '2026-11-16': { count: 3, first_response_time: 90 }, '2026-11-17': { count: 4, first_response_time: 61_200 }, '2026-11-18': {},
-      } }];
+      return [
+        200,
+        {
+          ...lcFrt,
+          total: 12,
+          records: {
+            '2026-11-12': { count: 5, first_response_time: 40 },
+            '2026-11-13': {},
+            '2026-11-14': {},
+            '2026-11-15': {},
+            '2026-11-16': { count: 3, first_response_time: 90 },
+            '2026-11-17': { count: 4, first_response_time: 61_200 },
+            '2026-11-18': {},
+          },
+        },
+      ];
     case '/v3.5/agent/action/list_chats':
-      return [200, { ...lcChats, next_page_id: null, found_chats: 6, chats_summary: [
-        chat('C1', true, [CUSTOMER, SMITH]), chat('C2', true, [CUSTOMER, BOT]), chat('C3', true, [CUSTOMER]),
-        chat('C4', true, [CUSTOMER, MANAGER]), chat('C5', false, [CUSTOMER, SMITH]), chat('C6', true, [CUSTOMER, BOT, SMITH]),
-      ] }];
+      return [
+        200,
+        {
+          ...lcChats,
+          next_page_id: null,
+          found_chats: 6,
+          chats_summary: [
+            chat('C1', true, [CUSTOMER, SMITH]),
+            chat('C2', true, [CUSTOMER, BOT]),
+            chat('C3', true, [CUSTOMER]),
+            chat('C4', true, [CUSTOMER, MANAGER]),
+            chat('C5', false, [CUSTOMER, SMITH]),
+            chat('C6', true, [CUSTOMER, BOT, SMITH]),
+          ],
+        },
+      ];
   }
   return [400, { error: { type: 'validation', message: `unexpected ${call.path}` } }];
 }
@@ -178,14 +272,21 @@ const CASES: SupportCase[] = [
   {
     source: 'zendesk',
     queries: zendeskQueries,
-    env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'agent@acme.test', ZENDESK_API_TOKEN: 'zd-Tok3n-9f8e7d6c5b4a', ZENDESK_BASE_URL: ZENDESK },
+    env: {
+      ZENDESK_SUBDOMAIN: 'acme',
+      ZENDESK_EMAIL: 'agent@acme.test',
+      ZENDESK_API_TOKEN: 'zd-Tok3n-9f8e7d6c5b4a',
+      ZENDESK_BASE_URL: ZENDESK,
+    },
     secrets: ['zd-Tok3n-9f8e7d6c5b4a', Buffer.from('agent@acme.test/token:zd-Tok3n-9f8e7d6c5b4a').toString('base64')],
     serve: () => fakeApi(ZENDESK, serveZendesk),
     open: 14,
     firstResponse: { value: 2.5, text: '2.5 h', status: 'green' },
     checkCalls: (calls) => {
       const exported = calls.find((call) => call.path === '/api/v2/search/export')!;
-      expect(exported.query.get('query')).toBe(`type:ticket created>=2026-11-12T06:00:00Z created<2026-11-19T06:00:00Z -assignee:${MANAGER}`);
+      expect(exported.query.get('query')).toBe(
+        `type:ticket created>=2026-11-12T06:00:00Z created<2026-11-19T06:00:00Z -assignee:${MANAGER}`,
+      );
     },
   },
   {
@@ -207,8 +308,15 @@ const CASES: SupportCase[] = [
   {
     source: 'livechat',
     queries: livechatQueries,
-    env: { LIVECHAT_ACCOUNT_ID: 'd24fa41e-bc16-41b8-a15b-9ca45ff7e0cf', LIVECHAT_PAT: 'dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=', LIVECHAT_BASE_URL: LIVECHAT },
-    secrets: ['dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=', Buffer.from('d24fa41e-bc16-41b8-a15b-9ca45ff7e0cf:dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=').toString('base64')],
+    env: {
+      LIVECHAT_ACCOUNT_ID: 'd24fa41e-bc16-41b8-a15b-9ca45ff7e0cf',
+      LIVECHAT_PAT: 'dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=',
+      LIVECHAT_BASE_URL: LIVECHAT,
+    },
+    secrets: [
+      'dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=',
+      Buffer.from('d24fa41e-bc16-41b8-a15b-9ca45ff7e0cf:dal:c2VjcmV0LXBhdC1mb3ItdGVzdHM=').toString('base64'),
+    ],
     serve: () => fakeApi(LIVECHAT, serveLivechat),
     open: 3,
     firstResponse: { value: 17, text: '17.0 h', status: 'yellow' },
@@ -254,10 +362,20 @@ describe('a support digest built from each support source in turn', () => {
       const items = itemsById(view);
       expect(view.period).toMatchObject({ today: '2026-11-18', yesterday: '2026-11-17', timezone: 'America/Chicago' });
       expect(items.open_tickets).toMatchObject({
-        value: c.open, text: String(c.open), window: 'now', status: 'no_goal', connection: 'connected', asOf: NOW.toISOString(), warnings: [],
+        value: c.open,
+        text: String(c.open),
+        window: 'now',
+        status: 'no_goal',
+        connection: 'connected',
+        asOf: NOW.toISOString(),
+        warnings: [],
       });
       expect(items.first_response_time).toMatchObject({
-        text: c.firstResponse.text, window: 'yesterday', status: c.firstResponse.status, connection: 'connected', asOf: NOW.toISOString(),
+        text: c.firstResponse.text,
+        window: 'yesterday',
+        status: c.firstResponse.status,
+        connection: 'connected',
+        asOf: NOW.toISOString(),
       });
       expect(items.first_response_time!.value).toBeCloseTo(c.firstResponse.value, 9);
       expect(items.first_response_time!.reason).toContain(`→ ${c.firstResponse.status}`);
@@ -283,7 +401,11 @@ describe('a support digest built from each support source in turn', () => {
       const items = itemsById(view);
       for (const id of ['open_tickets', 'first_response_time']) {
         expect(items[id]).toMatchObject({
-          value: null, text: 'not connected', status: 'no_data', connection: 'not_connected', asOf: null,
+          value: null,
+          text: 'not connected',
+          status: 'no_data',
+          connection: 'not_connected',
+          asOf: null,
           reason: `not connected: ${c.source} has no credentials`,
         });
       }
@@ -292,12 +414,21 @@ describe('a support digest built from each support source in turn', () => {
     });
   });
 
-  it('zendesk also feeds SLA breaches: yesterday\'s one, judged on the week\'s two against a goal of none', async () => {
+  it("zendesk also feeds SLA breaches: yesterday's one, judged on the week's two against a goal of none", async () => {
     const zendesk = CASES[0]!;
     zendesk.serve();
     const config = exampleConfig(supportSourceEdits('zendesk', zendesk.queries));
-    await refresh({ store, config, env: zendesk.env, logger: memoryLogger().logger, now: NOW, sources: SOURCES }, { sourceIds: ['zendesk'] });
+    await refresh(
+      { store, config, env: zendesk.env, logger: memoryLogger().logger, now: NOW, sources: SOURCES },
+      { sourceIds: ['zendesk'] },
+    );
     const view = await dailyDigest(store, evalContextFor(config, zendesk.env, NOW), 'support');
-    expect(itemsById(view).support_sla_breaches).toMatchObject({ value: 1, text: '1', last7Days: '2', status: 'red', connection: 'connected' });
+    expect(itemsById(view).support_sla_breaches).toMatchObject({
+      value: 1,
+      text: '1',
+      last7Days: '2',
+      status: 'red',
+      connection: 'connected',
+    });
   });
 });

@@ -15,7 +15,12 @@ const path = tempDbPath();
 
 beforeAll(async () => {
   rt = await openRuntime({ databaseUrl: `sqlite:${path}`, now: NOW, env: {}, logger: pino({ level: 'silent' }), allConnected: true });
-  await seedDemo(rt.store, rt.config, { config: rt.config, env: {}, logger: rt.logger, state: syncStateFor(rt.store, rt.now), now: NOW, stats: { calls: 0, rateLimited: 0 } }, { weeks: 14 });
+  await seedDemo(
+    rt.store,
+    rt.config,
+    { config: rt.config, env: {}, logger: rt.logger, state: syncStateFor(rt.store, rt.now), now: NOW, stats: { calls: 0, rateLimited: 0 } },
+    { weeks: 14 },
+  );
 });
 afterAll(async () => {
   await rt.close();

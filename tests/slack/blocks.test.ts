@@ -33,7 +33,11 @@ const UNITS = [
 ] as const;
 
 /** `groups × perGroup` sample-fed weekly metrics with mixed units, goals and owners. */
-function catalog(groups: number, perGroup: number, nameOf = (n: number, g: number) => `Metric ${String(n).padStart(3, '0')} of group ${g}`): Config {
+function catalog(
+  groups: number,
+  perGroup: number,
+  nameOf = (n: number, g: number) => `Metric ${String(n).padStart(3, '0')} of group ${g}`,
+): Config {
   const metrics: Record<string, unknown> = {};
   const groupList = [];
   let n = 0;
@@ -42,20 +46,40 @@ function catalog(groups: number, perGroup: number, nameOf = (n: number, g: numbe
     for (let i = 0; i < perGroup; i++, n++) {
       const id = `m${String(n).padStart(3, '0')}`;
       ids.push(id);
-      metrics[id] = { name: nameOf(n, g), ...UNITS[n % UNITS.length], source: 'sample', owner: n % 2 ? `owner${g}@example.com` : 'U0DANA001', ...explain };
+      metrics[id] = {
+        name: nameOf(n, g),
+        ...UNITS[n % UNITS.length],
+        source: 'sample',
+        owner: n % 2 ? `owner${g}@example.com` : 'U0DANA001',
+        ...explain,
+      };
     }
     groupList.push({ id: `group_${g}`, name: `Group ${g}`, metrics: ids });
   }
   return configSchema.parse({ org: { name: 'Test Co', timezone: 'America/Chicago' }, groups: groupList, metrics });
 }
 
-const ctxOf = (config: Config, now = NOW): EvalContext => ({ config, now, periods: periodSettings(config), isConnected: (m) => m.source !== 'bill' });
+const ctxOf = (config: Config, now = NOW): EvalContext => ({
+  config,
+  now,
+  periods: periodSettings(config),
+  isConnected: (m) => m.source !== 'bill',
+});
 
 async function seedSample(store: Store, config: Config, from: string, to: string, fetchedAt = FETCHED): Promise<void> {
   const rows: NewDailyValue[] = [];
   for (const metric of metricsOf(config).filter((m) => m.source === 'sample')) {
     for (const v of sampleSeries(PLAN, metric, from, to)) {
-      rows.push({ metric_id: metric.id, day: v.day, value: v.value, numerator: v.numerator, denominator: v.denominator, source: 'sample', fetched_at: fetchedAt, warnings: null });
+      rows.push({
+        metric_id: metric.id,
+        day: v.day,
+        value: v.value,
+        numerator: v.numerator,
+        denominator: v.denominator,
+        source: 'sample',
+        fetched_at: fetchedAt,
+        warnings: null,
+      });
     }
   }
   await upsertDailyValues(store, rows);
@@ -132,7 +156,11 @@ describe('weekly scorecard Block Kit', () => {
     const names = metricRows(messages).map((r) => cellText(r[0]));
     expect(names).toHaveLength(150);
     expect(new Set(names).size).toBe(150);
-    expect(names.sort()).toEqual(metricsOf(config).map((m) => m.name).sort());
+    expect(names.sort()).toEqual(
+      metricsOf(config)
+        .map((m) => m.name)
+        .sort(),
+    );
     messages.slice(1).forEach((m, i) => {
       expect(m.text).toBe(`Weekly scorecard 2025-W46 (continued ${i + 2}/${messages.length})`);
       expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
@@ -173,7 +201,14 @@ describe('weekly scorecard Block Kit', () => {
       groups: [{ id: 'ops', name: 'Ops', metrics: ['backlog', 'vendors'] }],
       metrics: {
         backlog: { name: 'Backlog', unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 10 }, source: 'sample', ...explain },
-        vendors: { name: 'Vendors not onboarded', unit: 'count', aggregate: 'last', goal: { op: '<=', value: 0 }, source: 'bill', ...explain },
+        vendors: {
+          name: 'Vendors not onboarded',
+          unit: 'count',
+          aggregate: 'last',
+          goal: { op: '<=', value: 0 },
+          source: 'bill',
+          ...explain,
+        },
       },
     });
     await seedSample(store, config, '2025-08-01', '2025-11-16', '2025-11-14T12:00:00.000Z');
@@ -201,11 +236,25 @@ describe('daily digests Block Kit', () => {
       org: { name: 'Test Co', timezone: 'America/Chicago' },
       groups: [{ id: 'finance', name: 'Finance', metrics: ['cash', 'bills_pending', 'missing_w9', 'tickets_opened'] }],
       metrics: {
-        cash: { name: 'Cash position', unit: 'currency', aggregate: 'last', cadence: ['daily'], goal: { op: '>=', value: 500000 }, source: 'sample', ...explain },
+        cash: {
+          name: 'Cash position',
+          unit: 'currency',
+          aggregate: 'last',
+          cadence: ['daily'],
+          goal: { op: '>=', value: 500000 },
+          source: 'sample',
+          ...explain,
+        },
         bills_pending: { name: 'Bills pending approval', unit: 'count', aggregate: 'last', cadence: ['daily'], source: 'bill', ...explain },
         missing_w9: {
-          name: 'Bills missing W-9', unit: 'count', aggregate: 'last', cadence: ['daily'], goal: { op: '<=', value: 0 }, source: 'sample',
-          caveat: 'Approximated from vendors flagged for 1099 without a tax id.', ...explain,
+          name: 'Bills missing W-9',
+          unit: 'count',
+          aggregate: 'last',
+          cadence: ['daily'],
+          goal: { op: '<=', value: 0 },
+          source: 'sample',
+          caveat: 'Approximated from vendors flagged for 1099 without a tax id.',
+          ...explain,
         },
         tickets_opened: { name: 'Tickets opened', unit: 'count', aggregate: 'sum', cadence: ['daily'], source: 'sample', ...explain },
         ...extraMetrics,
@@ -237,7 +286,10 @@ describe('daily digests Block Kit', () => {
 
   it('support: flows read "yesterday" with the trailing 7 days; a digest too long for one message names the rest', async () => {
     const many = Object.fromEntries(
-      Array.from({ length: 60 }, (_, i) => [`queue_${i}`, { name: `Queue ${i} tickets opened`, unit: 'count', aggregate: 'sum', cadence: ['daily'], source: 'sample', ...explain }]),
+      Array.from({ length: 60 }, (_, i) => [
+        `queue_${i}`,
+        { name: `Queue ${i} tickets opened`, unit: 'count', aggregate: 'sum', cadence: ['daily'], source: 'sample', ...explain },
+      ]),
     );
     const config = dailyConfig(Object.keys(many), many);
     await seedSample(store, config, '2025-11-01', '2025-11-17');
@@ -254,18 +306,23 @@ describe('what changed between two renders', () => {
   it('lists figure and status changes in the snapshot order', () => {
     const before = { dials: { text: '118', status: 'yellow' as const, name: 'Dials' }, mrr: { text: '$500', status: 'green' as const } };
     const after = { dials: { text: '126', status: 'green' as const, name: 'Dials' }, mrr: { text: '$500', status: 'stale' as const } };
-    expect(describeChanges(before, after, { dials: 'Dials', mrr: 'MRR closed' })).toEqual(['Dials 118 → 126, 🟡 → 🟢', 'MRR closed $500, 🟢 → 🕒']);
+    expect(describeChanges(before, after, { dials: 'Dials', mrr: 'MRR closed' })).toEqual([
+      'Dials 118 → 126, 🟡 → 🟢',
+      'MRR closed $500, 🟢 → 🕒',
+    ]);
     expect(describeChanges(before, before)).toEqual([]);
     expect(describeChanges({ ...before, gone: { text: '1', status: 'green' } }, before)).toEqual(['gone removed']);
   });
 
-  it('snapshots a weekly view by this week\'s figure and status', async () => {
+  it("snapshots a weekly view by this week's figure and status", async () => {
     const { store, cleanup } = await openTempStore();
     try {
       const config = configSchema.parse({
         org: { name: 'Test Co', timezone: 'America/Chicago' },
         groups: [{ id: 'sales', name: 'Sales', metrics: ['dials'] }],
-        metrics: { dials: { name: 'Dials', unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 125 }, source: 'manual', ...explain } },
+        metrics: {
+          dials: { name: 'Dials', unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 125 }, source: 'manual', ...explain },
+        },
       });
       await addManualEntry(store, { metricId: 'dials', day: '2025-11-12', value: 118, userId: 'U0DANA001', enteredBy: 'U0DANA001' }, NOW);
       const ctx = ctxOf(config);

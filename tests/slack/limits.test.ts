@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SLACK_LIMITS,
-  assertSlackLimits,
-  assertViewLimits,
-  blocksTextLength,
-  checkMessage,
-  checkView,
-} from '../../src/slack/limits.js';
+import { SLACK_LIMITS, assertSlackLimits, assertViewLimits, blocksTextLength, checkMessage, checkView } from '../../src/slack/limits.js';
 
 const chars = (n: number, c = 'x') => c.repeat(n);
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -71,8 +64,11 @@ describe('checkMessage', () => {
   });
 
   it('limits section text to 1–3000 characters, naming the block', () => {
-    atAndPast((n) => checkMessage(message([divider, divider, divider, section(chars(n))])), 3000,
-      /^blocks\[3\] section: text has 3001 characters \(max 3000\)$/);
+    atAndPast(
+      (n) => checkMessage(message([divider, divider, divider, section(chars(n))])),
+      3000,
+      /^blocks\[3\] section: text has 3001 characters \(max 3000\)$/,
+    );
     expect(checkMessage(message([section('')]))).toEqual(['blocks[0] section: text has 0 characters (min 1)']);
     expect(checkMessage(message([{ type: 'section' }]))).toEqual(['blocks[0] section: needs text or fields']);
   });
@@ -84,48 +80,70 @@ describe('checkMessage', () => {
   });
 
   it('limits header text to 150 plain_text characters', () => {
-    atAndPast((n) => checkMessage(message([{ type: 'header', text: plain(chars(n)) }])), 150,
-      /^blocks\[0\] header: text has 151 characters \(max 150\)$/);
+    atAndPast(
+      (n) => checkMessage(message([{ type: 'header', text: plain(chars(n)) }])),
+      150,
+      /^blocks\[0\] header: text has 151 characters \(max 150\)$/,
+    );
     expect(checkMessage(message([{ type: 'header', text: mrkdwn('*bold*') }]))).toEqual([
       'blocks[0] header: text must be a plain_text object',
     ]);
   });
 
   it('limits context elements to 10 and actions elements to 25', () => {
-    atAndPast((n) => checkMessage(message([{ type: 'context', elements: Array.from({ length: n }, () => mrkdwn('c')) }])), 10,
-      /^blocks\[0\] context: elements has 11 items/);
-    atAndPast((n) => checkMessage(message([{ type: 'actions', elements: Array.from({ length: n }, (_, i) => button(`b${i}`)) }])),
-      25, /^blocks\[0\] actions: elements has 26 items/);
+    atAndPast(
+      (n) => checkMessage(message([{ type: 'context', elements: Array.from({ length: n }, () => mrkdwn('c')) }])),
+      10,
+      /^blocks\[0\] context: elements has 11 items/,
+    );
+    atAndPast(
+      (n) => checkMessage(message([{ type: 'actions', elements: Array.from({ length: n }, (_, i) => button(`b${i}`)) }])),
+      25,
+      /^blocks\[0\] actions: elements has 26 items/,
+    );
   });
 
   it('limits button text, value and action_id', () => {
     const withButton = (b: unknown) => message([{ type: 'actions', elements: [b] }]);
-    atAndPast((n) => checkMessage(withButton(button('a', { text: plain(chars(n)) }))), 75,
-      /^blocks\[0\] actions: elements\[0\] button: text has 76 characters \(max 75\)$/);
+    atAndPast(
+      (n) => checkMessage(withButton(button('a', { text: plain(chars(n)) }))),
+      75,
+      /^blocks\[0\] actions: elements\[0\] button: text has 76 characters \(max 75\)$/,
+    );
     atAndPast((n) => checkMessage(withButton(button('a', { value: chars(n) }))), 2000, /button: value has 2001 characters/);
     atAndPast((n) => checkMessage(withButton(button(chars(n)))), 255, /button: action_id has 256 characters \(max 255\)/);
   });
 
   it('requires action_id unique across the whole message, including accessories', () => {
-    const problems = checkMessage(message([
-      section('a', { accessory: button('log_activity') }),
-      { type: 'actions', elements: [button('explain'), button('log_activity')] },
-    ]));
+    const problems = checkMessage(
+      message([
+        section('a', { accessory: button('log_activity') }),
+        { type: 'actions', elements: [button('explain'), button('log_activity')] },
+      ]),
+    );
     expect(problems).toEqual(['blocks[1] actions: elements[1] button: action_id "log_activity" is not unique']);
   });
 
   it('limits block_id to 255 characters and requires it unique', () => {
     atAndPast((n) => checkMessage(message([{ ...divider, block_id: chars(n) }])), 255, /^blocks\[0\] divider: block_id has 256/);
-    expect(checkMessage(message([{ ...divider, block_id: 'x' }, { ...divider, block_id: 'x' }]))).toEqual([
-      'blocks[1] divider: block_id "x" is not unique',
-    ]);
+    expect(
+      checkMessage(
+        message([
+          { ...divider, block_id: 'x' },
+          { ...divider, block_id: 'x' },
+        ]),
+      ),
+    ).toEqual(['blocks[1] divider: block_id "x" is not unique']);
   });
 
   it('limits static_select options (100, text 75, value 75) including option groups', () => {
     const select = (extra: Record<string, unknown>) =>
       message([section('Pick', { accessory: { type: 'static_select', action_id: 's', ...extra } })]);
-    atAndPast((n) => checkMessage(select({ options: Array.from({ length: n }, (_, i) => option(i)) })), 100,
-      /static_select: options has 101 items \(max 100\)/);
+    atAndPast(
+      (n) => checkMessage(select({ options: Array.from({ length: n }, (_, i) => option(i)) })),
+      100,
+      /static_select: options has 101 items \(max 100\)/,
+    );
     atAndPast((n) => checkMessage(select({ options: [option(1, chars(n))] })), 75, /options\[0\] text has 76 characters/);
     atAndPast((n) => checkMessage(select({ options: [option(1, 'ok', chars(n))] })), 75, /options\[0\] value has 76 characters/);
     const groups = [{ label: plain('G'), options: [option(1, chars(76))] }];
@@ -136,7 +154,9 @@ describe('checkMessage', () => {
 
   it('limits overflow (5), checkboxes (10) and radio buttons (10) options', () => {
     const withElement = (type: string, n: number) =>
-      checkMessage(message([{ type: 'actions', elements: [{ type, action_id: 'e', options: Array.from({ length: n }, (_, i) => option(i)) }] }]));
+      checkMessage(
+        message([{ type: 'actions', elements: [{ type, action_id: 'e', options: Array.from({ length: n }, (_, i) => option(i)) }] }]),
+      );
     atAndPast((n) => withElement('overflow', n), 5, /overflow: options has 6 items/);
     atAndPast((n) => withElement('checkboxes', n), 10, /checkboxes: options has 11 items/);
     atAndPast((n) => withElement('radio_buttons', n), 10, /radio_buttons: options has 11 items/);
@@ -174,7 +194,12 @@ describe('checkView', () => {
   });
 
   it('requires submit when a modal has input blocks', () => {
-    const input = { type: 'input', block_id: 'value', label: plain('Value'), element: { type: 'number_input', action_id: 'v', is_decimal_allowed: true } };
+    const input = {
+      type: 'input',
+      block_id: 'value',
+      label: plain('Value'),
+      element: { type: 'number_input', action_id: 'v', is_decimal_allowed: true },
+    };
     expect(checkView(modal([input]))).toEqual([]);
     expect(checkView({ type: 'modal', title: plain('Log'), blocks: [input] })).toEqual([
       'view submit: is required when the modal has input blocks',

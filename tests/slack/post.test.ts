@@ -43,10 +43,14 @@ class FakeClock implements PacerClock {
 
 const section = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
 const figures = (entries: Record<string, [string, StatusKind]>): DigestSnapshot =>
-  Object.fromEntries(Object.entries(entries).map(([id, [text, status]]) => [id, { text, status, name: id[0]!.toUpperCase() + id.slice(1) }]));
+  Object.fromEntries(
+    Object.entries(entries).map(([id, [text, status]]) => [id, { text, status, name: id[0]!.toUpperCase() + id.slice(1) }]),
+  );
 
 function job(parts: number, snapshot: DigestSnapshot, key: DigestKey = KEY): DigestJob {
-  const messages = Array.from({ length: parts }, (_, i) => section(i === 0 ? `Scorecard ${key.period}` : `Scorecard ${key.period} (continued ${i + 1}/${parts})`));
+  const messages = Array.from({ length: parts }, (_, i) =>
+    section(i === 0 ? `Scorecard ${key.period}` : `Scorecard ${key.period} (continued ${i + 1}/${parts})`),
+  );
   return { ...key, render: async () => ({ messages, snapshot }) };
 }
 
@@ -107,7 +111,9 @@ describe('postDigest: exactly once per period and channel', () => {
     // The crashed process: it claimed, posted (with metadata) and died before writing anything else.
     await claimDigestRun(store, KEY, NOW);
     await deps.client.chat.postMessage({
-      channel: CHANNEL, text: 'Scorecard 2025-W46', blocks: section('Scorecard 2025-W46').blocks,
+      channel: CHANNEL,
+      text: 'Scorecard 2025-W46',
+      blocks: section('Scorecard 2025-W46').blocks,
       metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { kind: 'weekly', period: '2025-W46' } },
     });
     fake.calls.length = 0;
@@ -216,13 +222,26 @@ describe('postDigest: update in place', () => {
       groups: [{ id: 'sales', name: 'Inside Sales', metrics: ['dials'] }],
       metrics: {
         dials: {
-          name: 'Dials', unit: 'count', aggregate: 'sum', goal: { op: '>=', value: 125 }, source: 'manual', owner: 'U0DANA001',
-          definition: 'Outbound calls.', why: 'Activity.', calculation: 'Count.',
+          name: 'Dials',
+          unit: 'count',
+          aggregate: 'sum',
+          goal: { op: '>=', value: 125 },
+          source: 'manual',
+          owner: 'U0DANA001',
+          definition: 'Outbound calls.',
+          why: 'Activity.',
+          calculation: 'Count.',
         },
       },
     });
     const rt: Runtime = {
-      config, configPath: 'scorecard.yml', env: loadEnv({}), rawEnv: {}, store, logger: silent, now: () => now,
+      config,
+      configPath: 'scorecard.yml',
+      env: loadEnv({}),
+      rawEnv: {},
+      store,
+      logger: silent,
+      now: () => now,
       evalContext: (at) => ({ config, now: at ?? now, periods: periodSettings(config), isConnected: () => true }),
       close: async () => undefined,
     };
@@ -257,7 +276,10 @@ metrics:
     const configPath = join(dirname(dbPath), 'scorecard.yml');
     writeFileSync(configPath, YAML);
     rt = await openRuntime({
-      configPath, databaseUrl: `sqlite:${dbPath}`, now: NOW, logger: silent,
+      configPath,
+      databaseUrl: `sqlite:${dbPath}`,
+      now: NOW,
+      logger: silent,
       env: { SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: fake.url },
     });
   });

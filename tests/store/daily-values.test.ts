@@ -33,10 +33,7 @@ describe('daily values', () => {
   it('a second upsert of the same days replaces the values, never adds', async () => {
     await upsertDailyValues(store, [row('dials', '2026-11-16', 20), row('dials', '2026-11-17', 30)]);
     // The trailing-window refresh re-collects both days; late-logged calls raised the 16th.
-    const written = await upsertDailyValues(store, [
-      row('dials', '2026-11-16', 25, FETCH_2),
-      row('dials', '2026-11-17', 30, FETCH_2),
-    ]);
+    const written = await upsertDailyValues(store, [row('dials', '2026-11-16', 25, FETCH_2), row('dials', '2026-11-17', 30, FETCH_2)]);
 
     expect(written).toBe(2);
     expect(await countDailyValues(store)).toBe(2);

@@ -130,9 +130,7 @@ describe('openStore', () => {
       .orderBy('metric_id')
       .orderBy('day')
       .compile();
-    const plan = store.sqlite
-      .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-      .all(...(query.parameters as unknown[])) as { detail: string }[];
+    const plan = store.sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[];
     const details = plan.map((step) => step.detail).join('\n');
     expect(details).toMatch(/SEARCH daily_values USING PRIMARY KEY \(metric_id=\? AND day>\? AND day<\?\)/);
     expect(details).not.toMatch(/SCAN daily_values/);

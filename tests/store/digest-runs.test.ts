@@ -101,7 +101,17 @@ describe('digest run ledger', () => {
     await expect(
       store.db
         .insertInto('digest_runs')
-        .values({ ...WEEK_47, status: 'claimed', attempts: 1, claimed_at: 'x', updated_at: 'x', message_ts: null, error: null, snapshot: null, posted_at: null })
+        .values({
+          ...WEEK_47,
+          status: 'claimed',
+          attempts: 1,
+          claimed_at: 'x',
+          updated_at: 'x',
+          message_ts: null,
+          error: null,
+          snapshot: null,
+          posted_at: null,
+        })
         .execute(),
     ).rejects.toThrow(/UNIQUE constraint failed/);
   });

@@ -154,11 +154,7 @@ describe('manual entries', () => {
 
     const metrics = ['coi_meetings', 'networking_events'];
     expect((await manualEntriesForWeek(store, metrics, 'U_ANA', ...WEEK)).map((e) => e.id)).toEqual([bEdited.id, a.id]);
-    expect((await manualEntriesForWeek(store, metrics, undefined, ...WEEK)).map((e) => e.id)).toEqual([
-      bEdited.id,
-      c.id,
-      a.id,
-    ]);
+    expect((await manualEntriesForWeek(store, metrics, undefined, ...WEEK)).map((e) => e.id)).toEqual([bEdited.id, c.id, a.id]);
     expect(await manualEntriesForWeek(store, metrics, 'U_ANA', '2026-11-23', '2026-11-30')).toEqual([]);
   });
 

@@ -82,7 +82,15 @@ describe('source health', () => {
       { status: 'ok', calls: 42, rateLimited: 1, valuesWritten: 160, durationMs: 8123 },
       at(8),
     );
-    expect(finished).toMatchObject({ status: 'ok', calls: 42, rate_limited: 1, values_written: 160, duration_ms: 8123, error: null, finished_at: at(8).toISOString() });
+    expect(finished).toMatchObject({
+      status: 'ok',
+      calls: 42,
+      rate_limited: 1,
+      values_written: 160,
+      duration_ms: 8123,
+      error: null,
+      finished_at: at(8).toISOString(),
+    });
     const longError = 'x'.repeat(5000);
     const failed = await finishSourceRun(
       store,

@@ -34,8 +34,16 @@ describe('sync state, goal changes and audit', () => {
 
   it('goal changes round-trip with their period, ordered by metric and date', async () => {
     await addGoalChange(store, { metricId: 'dials', goal: { op: '>=', value: 150 }, effectiveFrom: '2026-12-01', changedBy: 'U_CEO' }, T0);
-    await addGoalChange(store, { metricId: 'dials', goal: { op: '>=', value: 100 }, effectiveFrom: '2026-11-23', period: '2026-W48', changedBy: 'U_CEO' }, T1);
-    await addGoalChange(store, { metricId: 'cash', goal: { op: 'between', min: 1, max: 2, tolerance_pct: 5 }, effectiveFrom: '2026-01-01', changedBy: 'U_CFO' }, T1);
+    await addGoalChange(
+      store,
+      { metricId: 'dials', goal: { op: '>=', value: 100 }, effectiveFrom: '2026-11-23', period: '2026-W48', changedBy: 'U_CEO' },
+      T1,
+    );
+    await addGoalChange(
+      store,
+      { metricId: 'cash', goal: { op: 'between', min: 1, max: 2, tolerance_pct: 5 }, effectiveFrom: '2026-01-01', changedBy: 'U_CFO' },
+      T1,
+    );
     await addGoalChange(store, { metricId: 'other', goal: { op: '=', value: 0 }, effectiveFrom: '2026-01-01', changedBy: 'U_CFO' }, T1);
 
     expect(await listGoalChanges(store, ['dials', 'cash'])).toEqual([
@@ -53,7 +61,12 @@ describe('sync state, goal changes and audit', () => {
     await appendAudit(store, { actor: 'cli', action: 'refresh', subject: 'source:hubspot', detail: { days: 7 } }, T0);
     await appendAudit(
       store,
-      { actor: 'U_ADMIN', action: 'config.reload', subject: 'config', detail: { headers: { Authorization: 'Bearer abc' }, api_key: 'k', ok: true } },
+      {
+        actor: 'U_ADMIN',
+        action: 'config.reload',
+        subject: 'config',
+        detail: { headers: { Authorization: 'Bearer abc' }, api_key: 'k', ok: true },
+      },
       T1,
     );
     await appendAudit(store, { actor: 'cli', action: 'backup', subject: 'config' }, T1);
@@ -63,7 +76,9 @@ describe('sync state, goal changes and audit', () => {
     expect(all[0]?.detail).toBeNull();
     expect(JSON.parse(all[1]?.detail ?? 'null')).toEqual({ headers: { Authorization: '[redacted]' }, api_key: '[redacted]', ok: true });
     expect(all[1]?.detail).not.toContain('abc');
-    expect((await listAudit(store, { subject: 'source:hubspot', limit: 10 })).map((a) => [a.at, a.actor])).toEqual([[T0.toISOString(), 'cli']]);
+    expect((await listAudit(store, { subject: 'source:hubspot', limit: 10 })).map((a) => [a.at, a.actor])).toEqual([
+      [T0.toISOString(), 'cli'],
+    ]);
     expect(await listAudit(store, { subject: 'config', limit: 1 })).toHaveLength(1);
   });
 });

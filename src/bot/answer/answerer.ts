@@ -41,7 +41,12 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
   const location = runtime.store.location;
   if (opts.worker === false || !file || location === ':memory:') return inlineAnswerer(deps);
 
-  const data: AnswerWorkerData = { configPath: runtime.configPath, databaseUrl: `sqlite:${location}`, env: { ...runtime.rawEnv }, nice: ANSWER_THREAD_NICE };
+  const data: AnswerWorkerData = {
+    configPath: runtime.configPath,
+    databaseUrl: `sqlite:${location}`,
+    env: { ...runtime.rawEnv },
+    nice: ANSWER_THREAD_NICE,
+  };
   const worker = new Worker(file, { workerData: data });
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;

@@ -39,6 +39,9 @@ export async function answerAndRespond(deps: BotDeps, request: AnswerRequest): P
   try {
     await postToResponseUrl(request.responseUrl, message);
   } catch (error) {
-    deps.runtime.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'a /metric answer could not be delivered to its response_url');
+    deps.runtime.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'a /metric answer could not be delivered to its response_url',
+    );
   }
 }

@@ -43,7 +43,8 @@ async function main(data: AnswerWorkerData): Promise<void> {
     if (request.email) deps.learntEmails.set(request.userId, request.email);
     answerAndRespond(deps, request).then(
       () => port.postMessage({ id, ok: true } satisfies AnswerWorkerReply),
-      (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies AnswerWorkerReply),
+      (error: unknown) =>
+        port.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies AnswerWorkerReply),
     );
   });
   port.postMessage({ ready: true } satisfies AnswerWorkerReply);

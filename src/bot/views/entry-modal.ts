@@ -13,7 +13,13 @@ import { clip, escapeMrkdwn } from '../../slack/blocks.js';
  */
 
 export const ENTRY_CALLBACK_ID = 'log_entry';
-export const ENTRY_BLOCK: Record<EntryField, string> = { metric: 'metric', date: 'date', value: 'value', note: 'note', on_behalf: 'on_behalf' };
+export const ENTRY_BLOCK: Record<EntryField, string> = {
+  metric: 'metric',
+  date: 'date',
+  value: 'value',
+  note: 'note',
+  on_behalf: 'on_behalf',
+};
 export const ENTRY_ACTION: Record<EntryField, string> = {
   metric: 'entry_metric',
   date: 'entry_date',
@@ -81,7 +87,9 @@ function fittingValue(value: string | undefined, metric: Metric | undefined): st
 
 function metricBlock(model: EntryModalModel): KnownBlock {
   if (model.mode.kind === 'edit') {
-    return section(`*${escapeMrkdwn(model.selected?.name ?? model.mode.metricId)}*\nEditing entry #${model.mode.entryId}: saving keeps the old version in the history.`);
+    return section(
+      `*${escapeMrkdwn(model.selected?.name ?? model.mode.metricId)}*\nEditing entry #${model.mode.entryId}: saving keeps the old version in the history.`,
+    );
   }
   const own = model.ownMetrics.slice(0, 100).map(optionOf);
   const other = model.otherMetrics.slice(0, 100 - own.length).map(optionOf);
@@ -98,7 +106,12 @@ function metricBlock(model: EntryModalModel): KnownBlock {
       action_id: ENTRY_ACTION.metric,
       placeholder: plain('Choose a metric', 150),
       ...(grouped
-        ? { option_groups: [{ label: plain('Your metrics', 75), options: own }, { label: plain('Other metrics', 75), options: other }] }
+        ? {
+            option_groups: [
+              { label: plain('Your metrics', 75), options: own },
+              { label: plain('Other metrics', 75), options: other },
+            ],
+          }
         : { options: [...own, ...other] }),
       ...(initial ? { initial_option: initial } : {}),
     },
@@ -113,7 +126,9 @@ export function renderEntryModal(model: EntryModalModel): ModalView {
       callback_id: ENTRY_CALLBACK_ID,
       title: plain('Log activity', 24),
       close: plain('Close', 24),
-      blocks: [section('No metric in the scorecard takes manual entries yet. An admin can mark one with `source: manual` or `manual: true`.')],
+      blocks: [
+        section('No metric in the scorecard takes manual entries yet. An admin can mark one with `source: manual` or `manual: true`.'),
+      ],
     };
   }
   const metric = model.selected;
@@ -244,6 +259,9 @@ export function renderEntryConfirmation(entry: ConfirmedEntry, undoMinutes: numb
 export function renderEntryUndone(entry: ConfirmedEntry): BlockMessage {
   return {
     text: `Undone: ${entry.metric.name} on ${entry.day} no longer counts.`,
-    blocks: [section(`↩️ Undone: ${entrySentence(entry)} no longer counts.`), context(`Entry #${entry.id} is kept in the history as deleted.`)],
+    blocks: [
+      section(`↩️ Undone: ${entrySentence(entry)} no longer counts.`),
+      context(`Entry #${entry.id} is kept in the history as deleted.`),
+    ],
   };
 }

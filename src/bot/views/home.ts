@@ -94,7 +94,9 @@ function metricLine(row: HomeMetricRow): string {
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 function entryBlocks(entry: HomeEntryRow): KnownBlock[] {
-  const by = entry.enteredBy ? ` · entered by ${SLACK_USER_ID.test(entry.enteredBy) ? `<@${entry.enteredBy}>` : escapeMrkdwn(entry.enteredBy)}` : '';
+  const by = entry.enteredBy
+    ? ` · entered by ${SLACK_USER_ID.test(entry.enteredBy) ? `<@${entry.enteredBy}>` : escapeMrkdwn(entry.enteredBy)}`
+    : '';
   const note = entry.note ? `\n_${escapeMrkdwn(clip(entry.note, 200))}_` : '';
   return [
     section(`*${formatValue(entry.value, entry.unit)}* ${escapeMrkdwn(entry.metricName)} · ${dayLabel(entry.day)}${by}${note}`),
@@ -116,7 +118,10 @@ function entryBlocks(entry: HomeEntryRow): KnownBlock[] {
           value: String(entry.id),
           confirm: {
             title: plain('Delete this entry?', 100),
-            text: plain(`${formatValue(entry.value, entry.unit)} ${entry.metricName} on ${entry.day} will stop counting. The history keeps it.`, 300),
+            text: plain(
+              `${formatValue(entry.value, entry.unit)} ${entry.metricName} on ${entry.day} will stop counting. The history keeps it.`,
+              300,
+            ),
             confirm: plain('Delete', 30),
             deny: plain('Keep it', 30),
             style: 'danger',
@@ -129,7 +134,9 @@ function entryBlocks(entry: HomeEntryRow): KnownBlock[] {
 
 function healthLine(row: HomeHealthRow, now: Date): string {
   const ok = row.consecutiveFailures === 0;
-  const failing = ok ? '' : ` · ${row.consecutiveFailures} failure${row.consecutiveFailures === 1 ? '' : 's'} in a row (${escapeMrkdwn(row.lastErrorClass ?? 'unknown')})`;
+  const failing = ok
+    ? ''
+    : ` · ${row.consecutiveFailures} failure${row.consecutiveFailures === 1 ? '' : 's'} in a row (${escapeMrkdwn(row.lastErrorClass ?? 'unknown')})`;
   return `${ok ? '🟢' : '🔴'} *${escapeMrkdwn(row.source)}* · last success ${ageOf(row.lastSuccessAt, now)}${failing}`;
 }
 
@@ -146,7 +153,8 @@ export function renderHomeView(model: HomeModel): HomeView {
   ];
   if (model.metrics.length === 0) blocks.push(context('No metric in the scorecard lists you as its owner yet.'));
   for (const row of model.metrics.slice(0, MAX_METRIC_ROWS)) blocks.push(section(metricLine(row)));
-  if (model.metrics.length > MAX_METRIC_ROWS) blocks.push(context(`…and ${model.metrics.length - MAX_METRIC_ROWS} more; see \`/scorecard\`.`));
+  if (model.metrics.length > MAX_METRIC_ROWS)
+    blocks.push(context(`…and ${model.metrics.length - MAX_METRIC_ROWS} more; see \`/scorecard\`.`));
 
   blocks.push({ type: 'divider' }, section('*Your recent entries*'));
   if (model.entries.length === 0) blocks.push(context('Nothing logged yet. *Log activity* above, `/log`, or the ⚡ shortcut.'));
@@ -157,6 +165,10 @@ export function renderHomeView(model: HomeModel): HomeView {
     if (model.health.length === 0) blocks.push(context('No source has run yet.'));
     else blocks.push(section(model.health.map((row) => healthLine(row, model.now)).join('\n')));
   }
-  blocks.push(context(`Updated ${localTime(model.now.toISOString(), model.week.timezone)} · ${STATUS_EMOJI.green} ${STATUS_WORD.green} · ${STATUS_EMOJI.yellow} ${STATUS_WORD.yellow} · ${STATUS_EMOJI.red} ${STATUS_WORD.red}`));
+  blocks.push(
+    context(
+      `Updated ${localTime(model.now.toISOString(), model.week.timezone)} · ${STATUS_EMOJI.green} ${STATUS_WORD.green} · ${STATUS_EMOJI.yellow} ${STATUS_WORD.yellow} · ${STATUS_EMOJI.red} ${STATUS_WORD.red}`,
+    ),
+  );
   return { type: 'home', blocks };
 }

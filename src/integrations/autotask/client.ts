@@ -65,7 +65,10 @@ function baseOptions(ctx: SourceContext, credentials: AutotaskCredentials, setti
 
 /** `https://webservices5.autotask.net/ATServicesRest/` or `…/v1.0` → `https://webservices5.autotask.net/ATServicesRest/`. */
 export function normaliseApiBase(url: string): string {
-  return `${url.trim().replace(/\/+$/, '').replace(/\/v1\.0$/i, '')}/`;
+  return `${url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/v1\.0$/i, '')}/`;
 }
 
 function userKey(username: string): string {
@@ -183,7 +186,10 @@ export async function resolveQueueId(ctx: SourceContext, api: AutotaskApi, queue
   const match = values.find((value) => value.label.trim().toLowerCase() === name.toLowerCase());
   const id = match ? Number(match.value) : NaN;
   if (!Number.isInteger(id)) {
-    const known = values.map((value) => value.label).slice(0, 10).join(', ');
+    const known = values
+      .map((value) => value.label)
+      .slice(0, 10)
+      .join(', ');
     throw new SourceError('config', SOURCE_ID, `no ticket queue named "${name}"${known ? ` (queues: ${known})` : ''}`);
   }
   await ctx.state.set(key, JSON.stringify({ id, fetchedAt: ctx.now.toISOString() }));

@@ -33,12 +33,7 @@ export function tallyOpened(into: Map<LocalDay, number>, tickets: readonly Ticke
 }
 
 /** Buckets by the local day of `completedDate`; tickets not (or no longer) in the Complete status are skipped. */
-export function tallyClosed(
-  into: Map<LocalDay, ClosedTally>,
-  tickets: readonly Ticket[],
-  timezone: string,
-  completeStatus: number,
-): void {
+export function tallyClosed(into: Map<LocalDay, ClosedTally>, tickets: readonly Ticket[], timezone: string, completeStatus: number): void {
   for (const ticket of tickets) {
     if (!ticket.completedDate) continue;
     if (ticket.status !== undefined && ticket.status !== completeStatus) continue;

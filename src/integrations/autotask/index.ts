@@ -107,7 +107,8 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source<AutotaskSe
 
     async *collect(ctx, { from, to, metrics }) {
       const credentials = credentialsFrom(ctx.env);
-      if (!credentials) throw new SourceError('config', SOURCE_ID, 'not configured: set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE');
+      if (!credentials)
+        throw new SourceError('config', SOURCE_ID, 'not configured: set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE');
       const settings = settingsFor(ctx);
       const wanted = metrics.map((metric) => ({
         id: metric.id,
@@ -119,7 +120,8 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source<AutotaskSe
       const api = await connect(ctx, credentials, settings, deps);
       let queueId: number | undefined;
       if (TICKET_KINDS.some((kind) => kinds.has(kind))) {
-        if (!settings.queue) throw new SourceError('config', SOURCE_ID, 'sources.autotask.queue: set the queue id or name the ticket metrics count');
+        if (!settings.queue)
+          throw new SourceError('config', SOURCE_ID, 'sources.autotask.queue: set the queue id or name the ticket metrics count');
         queueId = await resolveQueueId(ctx, api, settings.queue);
       }
       const resourceIds = kinds.has('utilization') ? await resolveResourceIds(api, settings.resources) : [];
@@ -133,7 +135,8 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source<AutotaskSe
 
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);
-      if (!credentials) return { ok: false, detail: 'not configured: set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE' };
+      if (!credentials)
+        return { ok: false, detail: 'not configured: set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE' };
       try {
         const api = await connect(ctx, credentials, settingsFor(ctx), deps);
         const active = await api.count('Resources', [{ op: 'eq', field: 'isActive', value: true }]);

@@ -98,7 +98,8 @@ export function tallyBills(tally: BillTally, bills: readonly Bill[], vendorsLack
 
 function approvalWarnings(tally: BillTally): string[] {
   return [...tally.unrecognisedStatuses].map(
-    ([status, count]) => `approvalStatus "${status}" on ${count} open bill${count === 1 ? '' : 's'} is not recognised; not counted as pending`,
+    ([status, count]) =>
+      `approvalStatus "${status}" on ${count} open bill${count === 1 ? '' : 's'} is not recognised; not counted as pending`,
   );
 }
 

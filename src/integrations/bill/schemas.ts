@@ -3,7 +3,13 @@ import { rateLimitSettingsSchema } from '../http.js';
 
 /** BILL v3 responses (field names as in the developer.bill.com samples; list envelope per the v3 list docs). */
 
-const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const money = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 export const loginResponseSchema = z.object({
   sessionId: z.string().min(1),

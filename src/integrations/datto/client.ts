@@ -179,8 +179,7 @@ export class RmmApi {
 
   /** A GET with the bearer token; a 401 (token revoked or expired early) renews the token once and repeats. */
   private async get<S extends z.ZodTypeAny>(url: string, schema: S, params?: Record<string, number>): Promise<z.output<S>> {
-    const send = async (token: string) =>
-      this.http.request({ url, params, headers: { Authorization: `Bearer ${token}` } }, schema);
+    const send = async (token: string) => this.http.request({ url, params, headers: { Authorization: `Bearer ${token}` } }, schema);
     // Outside the try: a token request the server refuses is bad credentials, never a reason to ask again.
     const token = await this.accessToken(false);
     try {

@@ -41,7 +41,8 @@ function parseDeviceCache(text: string | undefined): { account: string; fetchedA
   try {
     const value = JSON.parse(text) as { account?: unknown; fetchedAt?: unknown; serials?: unknown };
     const fetchedAt = typeof value.fetchedAt === 'string' ? Date.parse(value.fetchedAt) : NaN;
-    const serials = Array.isArray(value.serials) && value.serials.every((serial) => typeof serial === 'string') ? (value.serials as string[]) : undefined;
+    const serials =
+      Array.isArray(value.serials) && value.serials.every((serial) => typeof serial === 'string') ? (value.serials as string[]) : undefined;
     if (typeof value.account !== 'string' || Number.isNaN(fetchedAt) || !serials) return undefined;
     return { account: value.account, fetchedAt, serials };
   } catch {
@@ -67,7 +68,12 @@ async function forEachLimited<T>(items: readonly T[], limit: number, task: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function failedBackupValues(ctx: SourceContext, api: BcdrApi, metrics: Wanted<'failed_backups'>[], today: LocalDay): Promise<CollectedValue[]> {
+async function failedBackupValues(
+  ctx: SourceContext,
+  api: BcdrApi,
+  metrics: Wanted<'failed_backups'>[],
+  today: LocalDay,
+): Promise<CollectedValue[]> {
   const serials = await deviceSerials(ctx, api);
   const counts = new ThresholdCounts(metrics.map((metric) => metric.query.older_than_hours));
   const gone: string[] = [];
@@ -110,7 +116,14 @@ export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, D
   return {
     id: SOURCE_ID,
     name: 'Datto',
-    envVars: ['DATTO_BCDR_PUBLIC_KEY', 'DATTO_BCDR_SECRET_KEY', 'DATTO_RMM_API_KEY', 'DATTO_RMM_API_SECRET', 'DATTO_BCDR_BASE_URL', 'DATTO_RMM_BASE_URL'],
+    envVars: [
+      'DATTO_BCDR_PUBLIC_KEY',
+      'DATTO_BCDR_SECRET_KEY',
+      'DATTO_RMM_API_KEY',
+      'DATTO_RMM_API_SECRET',
+      'DATTO_BCDR_BASE_URL',
+      'DATTO_RMM_BASE_URL',
+    ],
     settingsSchema: dattoSettingsSchema,
     querySchema: dattoQuerySchema,
     configured: (env) => {
@@ -137,10 +150,13 @@ export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, D
       if (today < from || today > to) return;
 
       const backups = wanted.filter((metric): metric is Wanted<'failed_backups'> => metric.query.kind === 'failed_backups');
-      const patches = wanted.filter((metric): metric is Wanted<'devices_missing_patches'> => metric.query.kind === 'devices_missing_patches');
+      const patches = wanted.filter(
+        (metric): metric is Wanted<'devices_missing_patches'> => metric.query.kind === 'devices_missing_patches',
+      );
       // Half a setup is a choice, not an outage: the metric gets no value and a warning, the other API still runs.
       const skip = (list: { id: string }[], api: string, env: string) => {
-        for (const metric of list) ctx.logger.warn({ metric: metric.id }, `metrics.${metric.id}: no value, Datto ${api} is not configured (set ${env})`);
+        for (const metric of list)
+          ctx.logger.warn({ metric: metric.id }, `metrics.${metric.id}: no value, Datto ${api} is not configured (set ${env})`);
       };
       if (!credentials.bcdr) skip(backups, 'BCDR', BCDR_ENV);
       if (!credentials.rmm) skip(patches, 'RMM', RMM_ENV);
@@ -186,7 +202,10 @@ export function createDattoSource(deps: DattoDeps = {}): Source<DattoSettings, D
         try {
           const account = await createRmmApi(ctx, credentials.rmm, settings, deps, tokens).account();
           const devices = account.devicesStatus?.numberOfDevices;
-          parts.push({ ok: true, detail: `RMM: authenticated${account.name ? ` as ${account.name}` : ''}${typeof devices === 'number' ? `; ${devices} device(s)` : ''}` });
+          parts.push({
+            ok: true,
+            detail: `RMM: authenticated${account.name ? ` as ${account.name}` : ''}${typeof devices === 'number' ? `; ${devices} device(s)` : ''}`,
+          });
         } catch (error) {
           parts.push({ ok: false, detail: `RMM: ${describeFailure(error, RMM_ENV)}` });
         }

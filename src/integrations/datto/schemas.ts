@@ -132,7 +132,11 @@ export const dattoQuerySchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('failed_backups'),
       /** A protected asset counts when its last snapshot is older than this many hours. */
-      older_than_hours: z.number().positive().max(24 * 365).default(48),
+      older_than_hours: z
+        .number()
+        .positive()
+        .max(24 * 365)
+        .default(48),
     })
     .strict(),
   z

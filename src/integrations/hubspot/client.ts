@@ -105,7 +105,12 @@ const classifyRateLimit: NonNullable<HttpClientOptions['classify']> = ({ status,
     return { errorClass: 'rate_limited', retryable: true, message: 'ten-secondly limit reached', retryAfterMs };
   }
   if (/secondly limit/i.test(message)) {
-    return { errorClass: 'rate_limited', retryable: true, message: 'search per-second limit reached', retryAfterMs: SEARCH_SECONDLY_RETRY_MS };
+    return {
+      errorClass: 'rate_limited',
+      retryable: true,
+      message: 'search per-second limit reached',
+      retryAfterMs: SEARCH_SECONDLY_RETRY_MS,
+    };
   }
   return undefined;
 };

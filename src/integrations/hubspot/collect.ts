@@ -22,7 +22,11 @@ interface Window {
   boundaries: number[];
 }
 
-export async function* collectHubspot(ctx: SourceContext, request: CollectRequest, deps: HubspotDeps = {}): AsyncGenerator<CollectedValue[]> {
+export async function* collectHubspot(
+  ctx: SourceContext,
+  request: CollectRequest,
+  deps: HubspotDeps = {},
+): AsyncGenerator<CollectedValue[]> {
   const settings = settingsSchema.parse(ctx.config.sources.hubspot ?? {});
   const tz = ctx.config.org.timezone;
   const today = localDayOf(ctx.now, tz);

@@ -47,10 +47,7 @@ export async function ownerDirectory(
   const wanted = [...wantedEmails];
   if (cached && wanted.every((email) => cached.has(email))) return cached;
   const byEmail = await fetchOwners(client);
-  await ctx.state.set(
-    OWNERS_CACHE_KEY,
-    JSON.stringify({ fetchedAt: ctx.now.toISOString(), byEmail: Object.fromEntries(byEmail) }),
-  );
+  await ctx.state.set(OWNERS_CACHE_KEY, JSON.stringify({ fetchedAt: ctx.now.toISOString(), byEmail: Object.fromEntries(byEmail) }));
   return byEmail;
 }
 

@@ -31,9 +31,7 @@ export function closedWonStages(pipelines: Pipeline[]): StageSelection {
   const stageIds: string[] = [];
   const warnings: string[] = [];
   for (const pipeline of pipelines) {
-    const won = pipeline.stages.filter(
-      (stage) => String(stage.metadata.isClosed) === 'true' && Number(stage.metadata.probability) === 1,
-    );
+    const won = pipeline.stages.filter((stage) => String(stage.metadata.isClosed) === 'true' && Number(stage.metadata.probability) === 1);
     if (won.length === 0 && !pipeline.archived) {
       warnings.push(`deal pipeline "${pipeline.label}" has no closed-won stage (closed, probability 1.0); none of its deals count`);
     }

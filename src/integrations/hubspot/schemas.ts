@@ -39,7 +39,10 @@ export const settingsSchema = z
     warm250: z
       .object({
         list_id: z.string().min(1).optional(),
-        property: z.object({ name: z.string().min(1), value: z.string() }).strict().optional(),
+        property: z
+          .object({ name: z.string().min(1), value: z.string() })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((w) => w.list_id !== undefined || w.property !== undefined, 'set list_id or property')
@@ -64,9 +67,7 @@ const owners = z.array(ownerRef).min(1).optional();
 export const querySchema = z.discriminatedUnion('object', [
   z.object({ object: z.literal('calls'), owners, outbound_only: z.boolean().optional(), warm250: z.boolean().default(false) }).strict(),
   z.object({ object: z.literal('conversations'), owners, warm250: z.boolean().default(false) }).strict(),
-  z
-    .object({ object: z.literal('meetings'), by: z.enum(['created', 'attended']), owners, warm250: z.boolean().default(false) })
-    .strict(),
+  z.object({ object: z.literal('meetings'), by: z.enum(['created', 'attended']), owners, warm250: z.boolean().default(false) }).strict(),
   z.object({ object: z.literal('deals'), owners, property: z.string().min(1).optional() }).strict(),
   z.object({ object: z.literal('mqls') }).strict(),
   z.object({ object: z.literal('open_tickets'), pipelines: z.array(z.string().min(1)).min(1).optional() }).strict(),

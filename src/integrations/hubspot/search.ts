@@ -33,9 +33,7 @@ export interface StopSignal {
 }
 
 export function searchBody(spec: SearchSpec, low: number, high: number, after: string): SearchBody {
-  const filters: SearchFilter[] = [
-    { propertyName: spec.dateProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) },
-  ];
+  const filters: SearchFilter[] = [{ propertyName: spec.dateProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) }];
   if (spec.owners !== 'all') filters.push({ propertyName: 'hubspot_owner_id', operator: 'IN', values: [...spec.owners].sort() });
   filters.push(...spec.extraFilters);
   // The owner is always read: a search without an owner filter may still feed metrics that count some owners.
@@ -63,11 +61,18 @@ export async function searchWindow(
 ): Promise<void> {
   const seen = new Set<string>();
   for (const part of ownerChunks(spec)) {
-    await searchRange(client, part, startMs, endMs - 1, (record) => {
-      if (seen.has(record.id)) return;
-      seen.add(record.id);
-      onRecord(record);
-    }, stop);
+    await searchRange(
+      client,
+      part,
+      startMs,
+      endMs - 1,
+      (record) => {
+        if (seen.has(record.id)) return;
+        seen.add(record.id);
+        onRecord(record);
+      },
+      stop,
+    );
   }
 }
 

@@ -42,7 +42,13 @@ export function parseAdSpendCsv(text: string): SpendParse {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((column) => !header.includes(column));
-  if (missing.length) return { ok: false, errors: [`line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected a header like date,channel,spend_usd)`] };
+  if (missing.length)
+    return {
+      ok: false,
+      errors: [
+        `line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected a header like date,channel,spend_usd)`,
+      ],
+    };
   const at = Object.fromEntries(REQUIRED.map((c) => [c, header.indexOf(c)])) as Record<(typeof REQUIRED)[number], number>;
 
   const errors: string[] = [];
@@ -56,8 +62,10 @@ export function parseAdSpendCsv(text: string): SpendParse {
     const channel = cells[at.channel] ?? '';
     const spendText = (cells[at.spend_usd] ?? '').replace(/[$,\s]/g, '');
     const spend = Number(spendText);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) errors.push(`line ${n}: date must be YYYY-MM-DD — found "${day}"`);
-    else if (spendText === '' || !Number.isFinite(spend) || spend < 0) errors.push(`line ${n}: spend_usd must be a number ≥ 0 — found "${cells[at.spend_usd] ?? ''}"`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+      errors.push(`line ${n}: date must be YYYY-MM-DD — found "${day}"`);
+    else if (spendText === '' || !Number.isFinite(spend) || spend < 0)
+      errors.push(`line ${n}: spend_usd must be a number ≥ 0 — found "${cells[at.spend_usd] ?? ''}"`);
     else {
       rows++;
       const total = byDay.get(day) ?? { cents: 0, channels: new Set<string>() };

@@ -97,7 +97,11 @@ async function* collectIntercom(ctx: SourceContext, request: CollectRequest, hoo
   // One search scan per week of days feeds every conversation-based metric.
   for (let i = 0; i < days.length; i += CHUNK_DAYS) {
     const chunk = days.slice(i, i + CHUNK_DAYS);
-    const sums = await scanChunk(plan, chunk, scanned.map(({ query }) => responseOptions(plan, query)));
+    const sums = await scanChunk(
+      plan,
+      chunk,
+      scanned.map(({ query }) => responseOptions(plan, query)),
+    );
     const values = scanned.flatMap(({ metric, query }, index) => {
       const metricSums = sums[index] ?? emptySums();
       return query.kind === 'conversations'
@@ -142,7 +146,10 @@ async function checkIntercom(ctx: SourceContext, hooks: ClientHooks): Promise<Ch
     return { ok: true, detail: `authenticated as ${admin.email ?? admin.name ?? `admin ${admin.id}`}${workspace}` };
   } catch (error) {
     if (isSourceError(error) && error.errorClass === 'auth') {
-      return { ok: false, detail: `authentication failed: check INTERCOM_ACCESS_TOKEN (and the region / INTERCOM_BASE_URL) — ${error.message}` };
+      return {
+        ok: false,
+        detail: `authentication failed: check INTERCOM_ACCESS_TOKEN (and the region / INTERCOM_BASE_URL) — ${error.message}`,
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, detail: redact(message, [ctx.env.INTERCOM_ACCESS_TOKEN]) };

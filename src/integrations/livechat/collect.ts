@@ -3,14 +3,7 @@ import type { CollectedValue } from '../source.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { localDayOf } from '../../metrics/periods.js';
 import { offsetMinutes, wallClock } from '../../metrics/zone.js';
-import type {
-  ArchivedChat,
-  ChatSummary,
-  ChatUser,
-  firstResponseReportSchema,
-  ResponseUnit,
-  totalChatsReportSchema,
-} from './schemas.js';
+import type { ArchivedChat, ChatSummary, ChatUser, firstResponseReportSchema, ResponseUnit, totalChatsReportSchema } from './schemas.js';
 
 /**
  * Pure mapping from LiveChat reports and chats to daily values: report request bodies, bot detection,

@@ -138,7 +138,10 @@ async function collectChunk(
   for await (const page of plan.api.listArchives(timeRange(start, end, plan.timezone))) {
     addBotTransfers(counts, page, daySet, bots.ids, plan.timezone);
   }
-  const warnings = bots.ids.size === 0 ? [...bots.warnings, 'no bot agents known (set sources.livechat.bot_agents): no transfers can be seen'] : bots.warnings;
+  const warnings =
+    bots.ids.size === 0
+      ? [...bots.warnings, 'no bot agents known (set sources.livechat.bot_agents): no transfers can be seen']
+      : bots.warnings;
   return withWarnings(countValues(metric.id, days, counts), warnings);
 }
 
@@ -152,7 +155,10 @@ async function openChats(plan: Plan, metric: Metric, today: LocalDay): Promise<C
     truncated = page.more;
   }
   const warnings = truncated
-    ? [...bots.warnings, `counted the newest ${plan.settings.open_chats_max_pages * 100} chats only (sources.livechat.open_chats_max_pages)`]
+    ? [
+        ...bots.warnings,
+        `counted the newest ${plan.settings.open_chats_max_pages * 100} chats only (sources.livechat.open_chats_max_pages)`,
+      ]
     : bots.warnings;
   const [value] = withWarnings([{ metricId: metric.id, day: today, value: open }], warnings);
   return value!;
@@ -164,7 +170,10 @@ async function checkLivechat(ctx: SourceContext, hooks: ClientHooks): Promise<Ch
     return { ok: true, detail: `authenticated to LiveChat account ${ctx.env.LIVECHAT_ACCOUNT_ID?.trim()}, ${agents.length} agents` };
   } catch (error) {
     if (isSourceError(error) && error.errorClass === 'auth') {
-      return { ok: false, detail: `authentication failed: check LIVECHAT_ACCOUNT_ID and LIVECHAT_PAT (scopes reports_read, chats--all:ro, agents--all:ro) — ${error.message}` };
+      return {
+        ok: false,
+        detail: `authentication failed: check LIVECHAT_ACCOUNT_ID and LIVECHAT_PAT (scopes reports_read, chats--all:ro, agents--all:ro) — ${error.message}`,
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, detail: redact(message, [ctx.env.LIVECHAT_PAT]) };

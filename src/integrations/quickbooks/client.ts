@@ -113,7 +113,8 @@ export class QuickBooksApi {
     const fault = faultSchema.safeParse(data);
     const first = fault.success ? fault.data.Fault.Error[0] : undefined;
     const message = first ? [first.Message, first.Detail].filter(Boolean).join(': ') || undefined : undefined;
-    if (status === 429) return { errorClass: 'rate_limited', retryable: true, message: message ?? 'throttled', retryAfterMs: THROTTLE_WAIT_MS };
+    if (status === 429)
+      return { errorClass: 'rate_limited', retryable: true, message: message ?? 'throttled', retryAfterMs: THROTTLE_WAIT_MS };
     return message ? { ...defaultClass(status), message } : undefined;
   };
 
@@ -152,7 +153,10 @@ export class QuickBooksApi {
 
   async companyName(): Promise<string> {
     const realm = encodeURIComponent(this.credentials.realmId);
-    const info = await this.request({ url: this.companyPath(`companyinfo/${realm}`), params: { minorversion: MINOR_VERSION } }, companyInfoSchema);
+    const info = await this.request(
+      { url: this.companyPath(`companyinfo/${realm}`), params: { minorversion: MINOR_VERSION } },
+      companyInfoSchema,
+    );
     return info.CompanyInfo.CompanyName;
   }
 }

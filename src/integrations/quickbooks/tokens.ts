@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Env, type SourceContext } from '../source.js';
+import type { Env, SourceContext } from '../source.js';
 import { createHttpClient } from '../http.js';
 import type { HttpClientOptions } from '../http-types.js';
 import { oauthErrorSchema, tokenResponseSchema, type TokenResponse } from './schemas.js';
@@ -75,9 +75,14 @@ const RECONNECT = 'reconnect the app in QuickBooks and set QBO_REFRESH_TOKEN to 
 const classifyTokenError: NonNullable<HttpClientOptions['classify']> = ({ status, data }) => {
   const parsed = oauthErrorSchema.safeParse(data);
   const code = parsed.success ? parsed.data.error : undefined;
-  if (code === 'invalid_grant') return { errorClass: 'auth', retryable: false, message: `refresh token rejected (invalid_grant): ${RECONNECT}` };
+  if (code === 'invalid_grant')
+    return { errorClass: 'auth', retryable: false, message: `refresh token rejected (invalid_grant): ${RECONNECT}` };
   if (code === 'invalid_client' || status === 401) {
-    return { errorClass: 'auth', retryable: false, message: `client rejected (${code ?? 'unauthorized'}): check QBO_CLIENT_ID and QBO_CLIENT_SECRET` };
+    return {
+      errorClass: 'auth',
+      retryable: false,
+      message: `client rejected (${code ?? 'unauthorized'}): check QBO_CLIENT_ID and QBO_CLIENT_SECRET`,
+    };
   }
   return undefined;
 };

@@ -83,7 +83,15 @@ export async function seedDemo(store: Store, config: Config, ctx: SourceContext,
     values += await upsertDailyValues(store, rows);
   }
 
-  const entries = await seedManualEntries(store, plan, metrics.filter((m) => m.source === 'manual'), from, today, tz, now);
+  const entries = await seedManualEntries(
+    store,
+    plan,
+    metrics.filter((m) => m.source === 'manual'),
+    from,
+    today,
+    tz,
+    now,
+  );
   return { from, to: today, values, entries, gapWeek: gapWeek?.label ?? null, staleSource, staleDays };
 }
 
@@ -96,7 +104,15 @@ async function seedManualEntries(store: Store, plan: SamplePlan, metrics: Metric
       const at = new Date(dayStart(v.day, tz).getTime() + 17 * 3_600_000);
       const { created } = await addManualEntry(
         store,
-        { metricId: metric.id, day: v.day, value: v.value, userId: user, enteredBy: user, note: 'sample entry', idempotencyKey: `demo:${metric.id}:${v.day}` },
+        {
+          metricId: metric.id,
+          day: v.day,
+          value: v.value,
+          userId: user,
+          enteredBy: user,
+          note: 'sample entry',
+          idempotencyKey: `demo:${metric.id}:${v.day}`,
+        },
         at < now ? at : now,
       );
       if (created) entries++;

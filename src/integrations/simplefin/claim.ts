@@ -34,10 +34,7 @@ export async function claimSetupToken(token: string, opts: ClaimOptions = {}): P
         : undefined,
     logger: opts.logger,
   });
-  const body = await http.request(
-    { method: 'POST', url: target.href, data: '', headers: { 'Content-Length': '0' } },
-    z.string(),
-  );
+  const body = await http.request({ method: 'POST', url: target.href, data: '', headers: { 'Content-Length': '0' } }, z.string());
   const accessUrl = body.trim();
   if (!isAccessUrl(accessUrl)) {
     throw new SourceError('bad_response', SOURCE_ID, 'the claim did not return an access URL (https://user:pass@host/path)');

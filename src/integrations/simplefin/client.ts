@@ -76,7 +76,6 @@ export function createSimplefinClient(
   });
   return {
     http,
-    fetchAccounts: () =>
-      http.request({ url: '/accounts', params: { 'balances-only': 1, version: 2 } }, accountsResponseSchema),
+    fetchAccounts: () => http.request({ url: '/accounts', params: { 'balances-only': 1, version: 2 } }, accountsResponseSchema),
   };
 }

@@ -14,7 +14,11 @@ export function bodyWarnings(body: AccountsResponse): string[] {
   const connections = new Map((body.connections ?? []).map((c) => [c.conn_id, c.name ?? c.org_name ?? c.conn_id]));
   const fromV1 = (body.errors ?? []).map((text) => `SimpleFIN: ${text}`);
   const fromV2 = (body.errlist ?? []).map((item) => {
-    const where = item.conn_id ? `${connections.get(item.conn_id) ?? item.conn_id}: ` : item.account_id ? `account ${item.account_id}: ` : '';
+    const where = item.conn_id
+      ? `${connections.get(item.conn_id) ?? item.conn_id}: `
+      : item.account_id
+        ? `account ${item.account_id}: `
+        : '';
     return `SimpleFIN ${where}${item.msg ?? item.message ?? 'error'} (${item.code})`;
   });
   return [...fromV1, ...fromV2];

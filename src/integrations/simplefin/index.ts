@@ -134,7 +134,12 @@ async function latestBalances(
 }
 
 /** One fetch (plus at most `maxRetries` retries), every attempt counted against today's quota, cached on success. */
-async function fetchBalances(ctx: SourceContext, today: LocalDay, maxRetries: number, hooks: SimplefinSourceHooks): Promise<CachedBalances> {
+async function fetchBalances(
+  ctx: SourceContext,
+  today: LocalDay,
+  maxRetries: number,
+  hooks: SimplefinSourceHooks,
+): Promise<CachedBalances> {
   const client = createSimplefinClient(credentialsFromEnv(ctx.env), {
     logger: ctx.logger,
     stats: ctx.stats,

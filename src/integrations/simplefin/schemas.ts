@@ -5,7 +5,10 @@ import { z } from 'zod';
  * Unknown fields are dropped (the protocol adds fields over time); balances are decimal strings.
  */
 
-const decimalString = z.string().trim().regex(/^[-+]?\d+(\.\d+)?$/, 'a decimal number as a string');
+const decimalString = z
+  .string()
+  .trim()
+  .regex(/^[-+]?\d+(\.\d+)?$/, 'a decimal number as a string');
 const balance = z.union([decimalString, z.number().finite().transform(String)]);
 
 export const accountSchema = z.object({

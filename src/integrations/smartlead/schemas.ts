@@ -17,7 +17,15 @@ export function smartleadBody<T extends z.ZodTypeAny>(schema: T) {
 }
 
 /** Counts sometimes arrive as strings ("480"). */
-const count = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().nonnegative());
+const count = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().nonnegative());
 
 /** Smartlead timestamps are UTC; a value without a zone designator still means UTC. */
 export function parseSmartleadInstant(text: string): Date {
@@ -52,10 +60,7 @@ export type CampaignLead = z.output<typeof campaignLeadSchema>;
 /** `GET /campaigns/{id}/leads`: `{ total_leads, data: [...], offset, limit }`, or the list itself inside `{ ok, data }`. */
 export const campaignLeadsPageSchema = smartleadBody(
   z
-    .union([
-      z.array(campaignLeadSchema),
-      z.object({ data: z.array(campaignLeadSchema), total_leads: count.optional() }),
-    ])
+    .union([z.array(campaignLeadSchema), z.object({ data: z.array(campaignLeadSchema), total_leads: count.optional() })])
     .transform((page) => (Array.isArray(page) ? { leads: page, total: undefined } : { leads: page.data, total: page.total_leads })),
 );
 

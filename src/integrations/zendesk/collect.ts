@@ -155,6 +155,10 @@ export function addSlaBreaches(
 }
 
 /** A count for every day, 0 when none: a day without breaches is a clean day, not a missing one. */
-export function breachCountValues(metricId: string, days: readonly LocalDay[], breaches: ReadonlyMap<LocalDay, ReadonlySet<string>>): CollectedValue[] {
+export function breachCountValues(
+  metricId: string,
+  days: readonly LocalDay[],
+  breaches: ReadonlyMap<LocalDay, ReadonlySet<string>>,
+): CollectedValue[] {
   return days.map((day) => ({ metricId, day, value: breaches.get(day)?.size ?? 0 }));
 }

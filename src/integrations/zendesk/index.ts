@@ -165,7 +165,12 @@ async function firstReplyTimes(
  * Breaches in the chunk's days, from the ticket metric events export. The events carry no group or assignee,
  * so the support exclusions cannot apply here: breaches on every ticket count.
  */
-async function slaBreaches(plan: Plan, metric: Metric, days: readonly LocalDay[], slaMetrics: ReadonlySet<string>): Promise<CollectedValue[]> {
+async function slaBreaches(
+  plan: Plan,
+  metric: Metric,
+  days: readonly LocalDay[],
+  slaMetrics: ReadonlySet<string>,
+): Promise<CollectedValue[]> {
   const first = days[0];
   const last = days[days.length - 1];
   if (first === undefined || last === undefined) return [];
@@ -188,12 +193,19 @@ async function checkZendesk(ctx: SourceContext, hooks: ClientHooks): Promise<Che
     const { user } = await planFor(ctx, hooks).api.currentUser();
     // Zendesk answers /users/me without credentials too, as an anonymous end user with a null id.
     if (user.id === null) {
-      return { ok: false, detail: 'not authenticated: Zendesk answered as an anonymous user; check ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)' };
+      return {
+        ok: false,
+        detail:
+          'not authenticated: Zendesk answered as an anonymous user; check ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN)',
+      };
     }
     return { ok: true, detail: `authenticated as ${user.email ?? user.name ?? `user ${user.id}`} (${user.role ?? 'unknown role'})` };
   } catch (error) {
     if (isSourceError(error) && error.errorClass === 'auth') {
-      return { ok: false, detail: `authentication failed: check ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) — ${error.message}` };
+      return {
+        ok: false,
+        detail: `authentication failed: check ZENDESK_EMAIL and ZENDESK_API_TOKEN (or ZENDESK_OAUTH_TOKEN) — ${error.message}`,
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, detail: redact(message, [ctx.env.ZENDESK_API_TOKEN, ctx.env.ZENDESK_OAUTH_TOKEN]) };

@@ -112,16 +112,7 @@ const statements = [
   `CREATE INDEX audit_log_subject ON audit_log (subject, id)`,
 ];
 
-const tables = [
-  'audit_log',
-  'goal_changes',
-  'sync_state',
-  'source_health',
-  'source_runs',
-  'digest_runs',
-  'manual_entries',
-  'daily_values',
-];
+const tables = ['audit_log', 'goal_changes', 'sync_state', 'source_health', 'source_runs', 'digest_runs', 'manual_entries', 'daily_values'];
 
 export const initial: Migration = {
   async up(db: Kysely<any>) {

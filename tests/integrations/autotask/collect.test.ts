@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { tallyClosed, tallyHours, tallyOpened, valuesFor, workDayOf, type ClosedTally, type HoursTally } from '../../../src/integrations/autotask/collect.js';
+import {
+  tallyClosed,
+  tallyHours,
+  tallyOpened,
+  valuesFor,
+  workDayOf,
+  type ClosedTally,
+  type HoursTally,
+} from '../../../src/integrations/autotask/collect.js';
 import {
   autotaskQuerySchema,
   autotaskSettingsSchema,
@@ -85,9 +93,9 @@ describe('day bucketing', () => {
 
 describe('schemas', () => {
   it('accept the swagger PascalCase and the live camelCase spellings alike', () => {
-    expect(zoneInformationSchema.parse({ ZoneName: 'Z', Url: 'https://webservices5.autotask.net/ATServicesRest/', WebUrl: 'w', CI: 1 }).url).toBe(
-      'https://webservices5.autotask.net/ATServicesRest/',
-    );
+    expect(
+      zoneInformationSchema.parse({ ZoneName: 'Z', Url: 'https://webservices5.autotask.net/ATServicesRest/', WebUrl: 'w', CI: 1 }).url,
+    ).toBe('https://webservices5.autotask.net/ATServicesRest/');
     expect(zoneInformationSchema.parse({ zoneName: 'Z', url: 'https://webservices5.autotask.net/ATServicesRest/' }).url).toBe(
       'https://webservices5.autotask.net/ATServicesRest/',
     );

@@ -34,7 +34,15 @@ export const ticketFields = {
       IsPickList: true,
       PicklistValues: [
         { Value: '8', Label: 'Client Portal', IsDefaultValue: false, SortOrder: 0, parentValue: '', IsActive: true, IsSystem: true },
-        { Value: String(QUEUE_ID), Label: 'Level I Support', IsDefaultValue: false, SortOrder: 1, parentValue: '', IsActive: true, IsSystem: false },
+        {
+          Value: String(QUEUE_ID),
+          Label: 'Level I Support',
+          IsDefaultValue: false,
+          SortOrder: 1,
+          parentValue: '',
+          IsActive: true,
+          IsSystem: false,
+        },
       ],
       PicklistParentValueField: '',
     },

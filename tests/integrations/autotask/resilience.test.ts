@@ -27,7 +27,6 @@ async function harness(withZoneLookup = false) {
   return created;
 }
 
-
 describe('Autotask failures', () => {
   it('waits out a 429 (Retry-After) and then succeeds', async () => {
     const api = nock(API_HOST)
@@ -74,7 +73,9 @@ describe('Autotask failures', () => {
   });
 
   it('says which credentials to check when doctor fails to authenticate', async () => {
-    nock(API_HOST).post(`${API_ROOT}/v1.0/Resources/query/count`).reply(401, { errors: ['Unauthorized'] });
+    nock(API_HOST)
+      .post(`${API_ROOT}/v1.0/Resources/query/count`)
+      .reply(401, { errors: ['Unauthorized'] });
     const h = await harness();
     const result = await source().check(h.ctx);
     expect(result.ok).toBe(false);

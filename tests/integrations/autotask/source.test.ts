@@ -57,7 +57,6 @@ function mockZoneLookup() {
     .reply(200, zoneInformation);
 }
 
-
 describe('Autotask collect', () => {
   it('computes the DST fixture week exactly, following every nextPageUrl to the end', async () => {
     const bodies: Record<string, QueryBody> = {};
@@ -87,10 +86,22 @@ describe('Autotask collect', () => {
     api.done();
 
     expect(byDay(values, 'tickets_opened')).toEqual({
-      '2026-10-29': 1, '2026-10-30': 1, '2026-10-31': 0, '2026-11-01': 4, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2,
+      '2026-10-29': 1,
+      '2026-10-30': 1,
+      '2026-10-31': 0,
+      '2026-11-01': 4,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 2,
     });
     expect(byDay(values, 'tickets_closed')).toEqual({
-      '2026-10-29': 2, '2026-10-30': 1, '2026-10-31': 0, '2026-11-01': 2, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2,
+      '2026-10-29': 2,
+      '2026-10-30': 1,
+      '2026-10-31': 0,
+      '2026-11-01': 2,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 2,
     });
     expect(byDay(values, 'same_day_close_rate', (v) => [v.value, v.numerator, v.denominator])).toEqual({
       '2026-10-29': [100, 2, 2],

@@ -39,7 +39,14 @@ describe('vendor onboarding', () => {
 
   it('skips archived vendors', () => {
     const tally: VendorTally = { notOnboarded: 0, lackingTaxId: new Set() };
-    tallyVendors(tally, [{ ...bare, archived: true, additionalInfo: { track1099: true } }, { ...bare, id: 'v1' }], ['bank_account']);
+    tallyVendors(
+      tally,
+      [
+        { ...bare, archived: true, additionalInfo: { track1099: true } },
+        { ...bare, id: 'v1' },
+      ],
+      ['bank_account'],
+    );
     expect(tally.notOnboarded).toBe(1);
     expect([...tally.lackingTaxId]).toEqual([]);
   });

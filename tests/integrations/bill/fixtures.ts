@@ -22,14 +22,18 @@ export const loginResponse = (sessionId: string) => ({
   mfaTrusted: true,
 });
 
-function vendor(id: string, name: string, overrides: {
-  networkStatus?: string;
-  payByType?: string;
-  bankAccount?: Record<string, unknown>;
-  virtualCard?: string;
-  taxId?: string | null;
-  track1099?: boolean;
-}) {
+function vendor(
+  id: string,
+  name: string,
+  overrides: {
+    networkStatus?: string;
+    payByType?: string;
+    bankAccount?: Record<string, unknown>;
+    virtualCard?: string;
+    taxId?: string | null;
+    track1099?: boolean;
+  },
+) {
   const additionalInfo: Record<string, unknown> = {
     taxIdType: 'EIN',
     track1099: overrides.track1099 ?? false,
@@ -94,7 +98,9 @@ function bill(id: string, vendorId: string, amount: number, paymentStatus: strin
     approvalStatus,
     createdTime: '2026-10-30T23:15:23.127+00:00',
     updatedTime: '2026-10-30T23:15:23.127+00:00',
-    approvers: [{ userId: '00602NNWYXSZQYLTa41g', status: 'WAITING', approverOrder: 0, statusChangedTime: '2026-10-30T23:15:23.127+00:00' }],
+    approvers: [
+      { userId: '00602NNWYXSZQYLTa41g', status: 'WAITING', approverOrder: 0, statusChangedTime: '2026-10-30T23:15:23.127+00:00' },
+    ],
   };
 }
 

@@ -79,7 +79,13 @@ describe('BILL failures', () => {
 
   it('recovers from a 5xx with backoff', async () => {
     mockLogins(FIRST_SESSION);
-    const api = session(FIRST_SESSION).get(VENDORS).query(ACTIVE).reply(502, 'Bad Gateway').get(VENDORS).query(ACTIVE).reply(200, listPage(vendorsPage2));
+    const api = session(FIRST_SESSION)
+      .get(VENDORS)
+      .query(ACTIVE)
+      .reply(502, 'Bad Gateway')
+      .get(VENDORS)
+      .query(ACTIVE)
+      .reply(200, listPage(vendorsPage2));
     const h = await harness();
     await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).resolves.toEqual(ONE_VENDOR_OK);
     api.done();
@@ -136,7 +142,10 @@ describe('BILL failures', () => {
     await collectAll(shared, await harness(), '2026-11-01', '2026-11-01');
 
     // Later the cached session has expired on BILL's side.
-    const expired = session(FIRST_SESSION).get(VENDORS).query(ACTIVE).reply(401, billError('BDC_1109', 'Session is invalid.  Please log in.'));
+    const expired = session(FIRST_SESSION)
+      .get(VENDORS)
+      .query(ACTIVE)
+      .reply(401, billError('BDC_1109', 'Session is invalid.  Please log in.'));
     const renewed = session(SECOND_SESSION).get(VENDORS).query(ACTIVE).reply(200, listPage(vendorsPage2));
     await expect(collectAll(shared, await harness(), '2026-11-01', '2026-11-01')).resolves.toEqual(ONE_VENDOR_OK);
     expired.done();

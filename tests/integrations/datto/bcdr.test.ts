@@ -45,7 +45,6 @@ function listAssets(scope: nock.Scope) {
   return scope;
 }
 
-
 describe('Datto BCDR failed backups', () => {
   it('pages the device list to the end, reads every device’s assets and counts exactly', async () => {
     const api = listAssets(listDevices(bcdr()));
@@ -135,7 +134,14 @@ describe('Datto BCDR failed backups', () => {
     const scope = bcdr()
       .get(DEVICES)
       .query(true)
-      .reply(200, devicePage(1, 1, serials.map((serial, i) => device(serial, `siris-${i}`))));
+      .reply(
+        200,
+        devicePage(
+          1,
+          1,
+          serials.map((serial, i) => device(serial, `siris-${i}`)),
+        ),
+      );
     for (const serial of serials) {
       scope.get(assetsOf(serial)).reply((_uri, _body, callback) => {
         inFlight++;
@@ -229,7 +235,10 @@ describe('Datto BCDR failed backups', () => {
   });
 
   it('calls a device list without pagination bad_response', async () => {
-    const api = bcdr().get(DEVICES).query(true).reply(200, { items: [device(SERIALS[0], 'siris-hq')] });
+    const api = bcdr()
+      .get(DEVICES)
+      .query(true)
+      .reply(200, { items: [device(SERIALS[0], 'siris-hq')] });
     const h = await harness();
     const { error } = await collectUntilFailure(source(), h, '2026-11-05', '2026-11-05');
     api.done();

@@ -52,7 +52,14 @@ describe('failed backup rule', () => {
 
   it('knows failure spellings from success and in-between states', () => {
     expect(['failure', 'Failed', 'error', 'FAILED_VSS'].map(isFailureStatus)).toEqual([true, true, true, true]);
-    expect(['success', 'in progress', 'queued', '', null, undefined].map(isFailureStatus)).toEqual([false, false, false, false, false, false]);
+    expect(['success', 'in progress', 'queued', '', null, undefined].map(isFailureStatus)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 

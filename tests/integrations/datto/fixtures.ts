@@ -126,7 +126,13 @@ export const RMM_HOST = 'https://pinotage-api.centrastage.net';
 export const DEVICES_PATH = '/api/v2/account/devices';
 
 export function token(accessToken: string) {
-  return { access_token: accessToken, token_type: 'bearer', expires_in: 359_999, scope: 'default', jti: 'f3b1c2d4-0000-4a5b-8c9d-0e1f2a3b4c5d' };
+  return {
+    access_token: accessToken,
+    token_type: 'bearer',
+    expires_in: 359_999,
+    scope: 'default',
+    jti: 'f3b1c2d4-0000-4a5b-8c9d-0e1f2a3b4c5d',
+  };
 }
 
 type PatchManagement = { patchStatus?: string; patchesApprovedPending?: number; patchesNotApproved?: number; patchesInstalled?: number };
@@ -183,7 +189,12 @@ export const rmmPage1 = [
   rmmDevice(3, 'd3', { patchStatus: 'ApprovedPending', patchesApprovedPending: 5, patchesNotApproved: 1, patchesInstalled: 97 }),
   rmmDevice(4, 'd4', { patchStatus: 'InstallError', patchesApprovedPending: 0, patchesNotApproved: 0, patchesInstalled: 80 }),
   rmmDevice(5, 'd5', { patchStatus: 'RebootRequired', patchesApprovedPending: 0, patchesNotApproved: 0, patchesInstalled: 110 }),
-  rmmDevice(6, 'd6', { patchStatus: 'InstallError', patchesApprovedPending: 9, patchesNotApproved: 0, patchesInstalled: 10 }, { deleted: true }),
+  rmmDevice(
+    6,
+    'd6',
+    { patchStatus: 'InstallError', patchesApprovedPending: 9, patchesNotApproved: 0, patchesInstalled: 10 },
+    { deleted: true },
+  ),
 ];
 export const rmmPage2 = [
   rmmDevice(7, 'd7', { patchStatus: 'NoPolicy' }),

@@ -18,7 +18,9 @@ const FIRST_PAGE = { page: '0', max: '250' };
 const { sleeps, track } = sourceTestLifecycle();
 const source = () => createDattoSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
-async function harness(options: { metrics?: Record<string, Record<string, unknown>>; env?: Record<string, string>; settings?: Record<string, unknown> } = {}) {
+async function harness(
+  options: { metrics?: Record<string, Record<string, unknown>>; env?: Record<string, string>; settings?: Record<string, unknown> } = {},
+) {
   const created = await createHarness({
     env: { DATTO_RMM_API_KEY: API_KEY, DATTO_RMM_API_SECRET: API_SECRET, ...options.env },
     now: NOW,
@@ -39,7 +41,6 @@ function grant(scope: nock.Scope, accessToken = ACCESS_TOKEN) {
 }
 
 const bearer = (accessToken = ACCESS_TOKEN) => ({ reqheaders: { authorization: `Bearer ${accessToken}` } });
-
 
 describe('Datto RMM devices missing patches', () => {
   it('authenticates, follows nextPageUrl to the end and counts exactly per threshold', async () => {
@@ -72,7 +73,10 @@ describe('Datto RMM devices missing patches', () => {
   it('reaches the configured platform, or DATTO_RMM_BASE_URL with or without /api', async () => {
     const merlot = 'https://merlot-api.centrastage.net';
     const onMerlot = grant(nock(merlot));
-    nock(merlot, bearer()).get(DEVICES_PATH).query(FIRST_PAGE).reply(200, devicesPage([rmmPage1[1]], null));
+    nock(merlot, bearer())
+      .get(DEVICES_PATH)
+      .query(FIRST_PAGE)
+      .reply(200, devicesPage([rmmPage1[1]], null));
     const h = await harness({ settings: { platform: 'merlot' } });
     await expect(collectAll(source(), h, '2026-11-05', '2026-11-05')).resolves.toEqual([
       { metricId: 'devices_missing_patches', day: '2026-11-05', value: 1 },
@@ -108,7 +112,10 @@ describe('Datto RMM devices missing patches', () => {
 
   it('renews the token once on a 401 and carries on', async () => {
     const auth = grant(grant(nock(RMM_HOST)), RENEWED_TOKEN);
-    const stale = nock(RMM_HOST, bearer()).get(DEVICES_PATH).query(FIRST_PAGE).reply(401, { error: 'invalid_token', error_description: 'Access token expired' });
+    const stale = nock(RMM_HOST, bearer())
+      .get(DEVICES_PATH)
+      .query(FIRST_PAGE)
+      .reply(401, { error: 'invalid_token', error_description: 'Access token expired' });
     const renewed = nock(RMM_HOST, bearer(RENEWED_TOKEN))
       .get(DEVICES_PATH)
       .query(FIRST_PAGE)
@@ -218,7 +225,10 @@ describe('Datto RMM devices missing patches', () => {
 
   it('never sends the token to a next page on another host', async () => {
     grant(nock(RMM_HOST));
-    nock(RMM_HOST, bearer()).get(DEVICES_PATH).query(FIRST_PAGE).reply(200, devicesPage(rmmPage1, `https://attacker.example.test${DEVICES_PATH}?page=1`));
+    nock(RMM_HOST, bearer())
+      .get(DEVICES_PATH)
+      .query(FIRST_PAGE)
+      .reply(200, devicesPage(rmmPage1, `https://attacker.example.test${DEVICES_PATH}?page=1`));
     const h = await harness();
     const { error } = await collectUntilFailure(source(), h, '2026-11-05', '2026-11-05');
     expect(error).toMatchObject({ errorClass: 'bad_response' });

@@ -6,18 +6,7 @@ import { createDattoSource, dattoSource } from '../../../src/integrations/datto/
 import { BCDR_LIMITS, RMM_LIMITS } from '../../../src/integrations/datto/client.js';
 import { dattoQuerySchema, dattoSettingsSchema } from '../../../src/integrations/datto/schemas.js';
 import { collectAll, collectUntilFailure, createHarness, type Harness } from './harness.js';
-import {
-  assetsBySerial,
-  BCDR_HOST,
-  BCDR_ROOT,
-  device,
-  devicePage,
-  DEVICES_PATH,
-  NOW,
-  RMM_HOST,
-  SERIALS,
-  token,
-} from './fixtures.js';
+import { assetsBySerial, BCDR_HOST, BCDR_ROOT, device, devicePage, DEVICES_PATH, NOW, RMM_HOST, SERIALS, token } from './fixtures.js';
 
 const BCDR_ENV = { DATTO_BCDR_PUBLIC_KEY: 'pk_7f3a9c2e51d04b8e', DATTO_BCDR_SECRET_KEY: 'sk_Q9w/E+r7T!y2U$i5O0p3' };
 const RMM_ENV = { DATTO_RMM_API_KEY: 'RMMKEY3B7T9Q2W5E8R1Y', DATTO_RMM_API_SECRET: 'RMMSECRET+x7/k2Q9w!m4Z0p' };
@@ -63,7 +52,12 @@ describe('Datto source contract', () => {
     expect(dattoSource.configured({ ...BCDR_ENV, ...RMM_ENV })).toBe(true);
     expect(dattoSource.configured({})).toBe(false);
     expect(dattoSource.configured({ DATTO_BCDR_PUBLIC_KEY: 'pk', DATTO_RMM_API_SECRET: 'secret', DATTO_RMM_API_KEY: '  ' })).toBe(false);
-    expect(dattoSource.envVars.slice(0, 4)).toEqual(['DATTO_BCDR_PUBLIC_KEY', 'DATTO_BCDR_SECRET_KEY', 'DATTO_RMM_API_KEY', 'DATTO_RMM_API_SECRET']);
+    expect(dattoSource.envVars.slice(0, 4)).toEqual([
+      'DATTO_BCDR_PUBLIC_KEY',
+      'DATTO_BCDR_SECRET_KEY',
+      'DATTO_RMM_API_KEY',
+      'DATTO_RMM_API_SECRET',
+    ]);
   });
 
   it('accepts the catalog queries as written in scorecard.example.yml', () => {
@@ -142,7 +136,13 @@ describe('Datto source contract', () => {
         descriptor: { bilingEmail: 'billing@example.com', deviceLimit: 500, timeZone: 'America/Chicago' },
         uid: '1a2b3c4d-0000-4e5f-8a9b-0c1d2e3f4a5b',
         currency: 'USD',
-        devicesStatus: { numberOfDevices: 212, numberOfOnlineDevices: 190, numberOfOfflineDevices: 22, numberOfOnDemandDevices: 0, numberOfManagedDevices: 212 },
+        devicesStatus: {
+          numberOfDevices: 212,
+          numberOfOnlineDevices: 190,
+          numberOfOfflineDevices: 22,
+          numberOfOnDemandDevices: 0,
+          numberOfManagedDevices: 212,
+        },
       });
     const both = await harness({ ...BCDR_ENV, ...RMM_ENV });
     await expect(source().check(both.ctx)).resolves.toEqual({
@@ -158,7 +158,9 @@ describe('Datto source contract', () => {
     const onlyBcdr = await harness(BCDR_ENV);
     const result = await source().check(onlyBcdr.ctx);
     expect(result.ok).toBe(false);
-    expect(result.detail).toMatch(/^BCDR: credentials rejected: check DATTO_BCDR_PUBLIC_KEY and DATTO_BCDR_SECRET_KEY \(.*401.*\); RMM: not configured/);
+    expect(result.detail).toMatch(
+      /^BCDR: credentials rejected: check DATTO_BCDR_PUBLIC_KEY and DATTO_BCDR_SECRET_KEY \(.*401.*\); RMM: not configured/,
+    );
     expect(result.detail).not.toContain(BCDR_ENV.DATTO_BCDR_SECRET_KEY);
 
     nock(RMM_HOST).post('/auth/oauth/token').reply(200, token('eyJhbGciOiJSUzI1NiJ9.e30.c2ln'));

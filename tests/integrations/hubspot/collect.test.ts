@@ -27,8 +27,18 @@ describe('HubSpot collect: calls', () => {
   it('pages through three pages of one search and counts every record', async () => {
     ownersOnce();
     const bodies = searchOn('calls', (body) => {
-      if (body.after === '0') return searchPage(5, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.ava.id, '2026-11-16T16:00:00Z')], 'NTI1Cg%3D%3D');
-      if (body.after === 'NTI1Cg%3D%3D') return searchPage(5, [call('3', OWNERS.ava.id, '2026-11-17T15:00:00Z'), call('4', OWNERS.ava.id, '2026-11-17T16:00:00Z')], 'NzI1Cg%3D%3D');
+      if (body.after === '0')
+        return searchPage(
+          5,
+          [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.ava.id, '2026-11-16T16:00:00Z')],
+          'NTI1Cg%3D%3D',
+        );
+      if (body.after === 'NTI1Cg%3D%3D')
+        return searchPage(
+          5,
+          [call('3', OWNERS.ava.id, '2026-11-17T15:00:00Z'), call('4', OWNERS.ava.id, '2026-11-17T16:00:00Z')],
+          'NzI1Cg%3D%3D',
+        );
       return searchPage(5, [call('5', OWNERS.ava.id, '2026-11-18T15:00:00Z')]);
     });
     const ctx = makeContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
@@ -121,7 +131,8 @@ describe('HubSpot collect: calls', () => {
       if (range.value === String(start) && range.highValue === String(end)) {
         return searchPage(12_000, [call('1', OWNERS.ava.id, '2026-11-02T15:00:00Z')], 'MjAw');
       }
-      if (range.highValue === String(mid)) return searchPage(2, [call('1', OWNERS.ava.id, '2026-11-02T15:00:00Z'), call('2', OWNERS.ava.id, '2026-11-04T15:00:00Z')]);
+      if (range.highValue === String(mid))
+        return searchPage(2, [call('1', OWNERS.ava.id, '2026-11-02T15:00:00Z'), call('2', OWNERS.ava.id, '2026-11-04T15:00:00Z')]);
       return searchPage(1, [call('3', OWNERS.ava.id, '2026-11-07T15:00:00Z')]);
     });
     const ctx = makeContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
@@ -164,7 +175,11 @@ describe('HubSpot collect: calls', () => {
   it('drops the owner filter when one metric counts every owner, and still counts the others by owner', async () => {
     ownersOnce();
     const bodies = searchOn('calls', () =>
-      searchPage(3, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.ben.id, '2026-11-16T16:00:00Z'), call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z')]),
+      searchPage(3, [
+        call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'),
+        call('2', OWNERS.ben.id, '2026-11-16T16:00:00Z'),
+        call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z'),
+      ]),
     );
     const ctx = makeContext(
       makeConfig({
@@ -187,7 +202,9 @@ describe('HubSpot collect: calls', () => {
         record('103', { hs_v2_date_entered_marketingqualifiedlead: '1794906000000' }), // epoch ms: 2026-11-17T09:00Z
       ]),
     );
-    const ctx = makeContext(makeConfig({ mqls: { query: { object: 'mqls' } } }, { mql_date_property: 'hs_v2_date_entered_marketingqualifiedlead' }));
+    const ctx = makeContext(
+      makeConfig({ mqls: { query: { object: 'mqls' } } }, { mql_date_property: 'hs_v2_date_entered_marketingqualifiedlead' }),
+    );
     const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
     expect(filterOf(bodies[0]!, 'hs_v2_date_entered_marketingqualifiedlead')!.operator).toBe('BETWEEN');
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
@@ -197,7 +214,11 @@ describe('HubSpot collect: calls', () => {
   it('reads a metric owner that is not a HubSpot owner (a team address) as the team, and says so', async () => {
     ownersOnce();
     const bodies = searchOn('calls', () =>
-      searchPage(3, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.ben.id, '2026-11-16T16:00:00Z'), call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z')]),
+      searchPage(3, [
+        call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'),
+        call('2', OWNERS.ben.id, '2026-11-16T16:00:00Z'),
+        call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z'),
+      ]),
     );
     const ctx = makeContext(
       makeConfig(
@@ -217,7 +238,9 @@ describe('HubSpot collect: calls', () => {
 
   it('without sources.hubspot.owners, a team-address metric owner counts every owner', async () => {
     ownersOnce();
-    const bodies = searchOn('calls', () => searchPage(2, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.cleo.id, '2026-11-16T16:00:00Z')]));
+    const bodies = searchOn('calls', () =>
+      searchPage(2, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.cleo.id, '2026-11-16T16:00:00Z')]),
+    );
     const ctx = makeContext(makeConfig({ team_dials: { owner: 'inside-sales@example.com', query: { object: 'calls' } } }));
     const [team] = (await collectAll(ctx, '2026-11-16', '2026-11-16')).flat();
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
@@ -251,13 +274,26 @@ describe('HubSpot collect: conversations with a decision maker', () => {
     ownersOnce();
     searchOn('calls', () =>
       searchPage(4, [
-        call('11', OWNERS.ava.id, '2026-11-16T15:00:00Z', { hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', hs_call_body: 'Spoke with the DM' }),
-        call('12', OWNERS.ava.id, '2026-11-16T16:00:00Z', { hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20', hs_call_body: '<p>Decision   Maker confirmed</p>' }),
-        call('13', OWNERS.ava.id, '2026-11-16T17:00:00Z', { hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20', hs_call_body: 'left voicemail' }),
-        call('14', OWNERS.ava.id, '2026-11-17T17:00:00Z', { hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7', hs_call_body: null }),
+        call('11', OWNERS.ava.id, '2026-11-16T15:00:00Z', {
+          hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+          hs_call_body: 'Spoke with the DM',
+        }),
+        call('12', OWNERS.ava.id, '2026-11-16T16:00:00Z', {
+          hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20',
+          hs_call_body: '<p>Decision   Maker confirmed</p>',
+        }),
+        call('13', OWNERS.ava.id, '2026-11-16T17:00:00Z', {
+          hs_call_disposition: '73a0d17f-1163-4015-bdd5-ec830791da20',
+          hs_call_body: 'left voicemail',
+        }),
+        call('14', OWNERS.ava.id, '2026-11-17T17:00:00Z', {
+          hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+          hs_call_body: null,
+        }),
       ]),
     );
-    const note = (id: string, body: string) => record(id, { hs_timestamp: '2026-11-16T18:00:00Z', hubspot_owner_id: OWNERS.ava.id, hs_note_body: body });
+    const note = (id: string, body: string) =>
+      record(id, { hs_timestamp: '2026-11-16T18:00:00Z', hubspot_owner_id: OWNERS.ava.id, hs_note_body: body });
     searchOn('notes', (body) =>
       body.after === '0'
         ? searchPage(3, [note('21', '<div>Met the <b>decision maker</b></div>'), note('22', 'admin follow-up')], 'Mg')

@@ -1,7 +1,19 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stageLabels } from '../../../src/integrations/hubspot/index.js';
-import { BASE, OWNERS, collectAll, filterOf, makeConfig, makeContext, nonZero, ownersPage, record, searchOn, searchPage } from './helpers.js';
+import {
+  BASE,
+  OWNERS,
+  collectAll,
+  filterOf,
+  makeConfig,
+  makeContext,
+  nonZero,
+  ownersPage,
+  record,
+  searchOn,
+  searchPage,
+} from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -101,8 +113,12 @@ describe('MRR closed', () => {
   });
 
   it('reads a per-metric property instead of settings.mrr_property', async () => {
-    nock(BASE).get('/crm/v3/pipelines/deals').reply(200, { results: dealPipelines.results.slice(0, 1) });
-    searchOn('deals', () => searchPage(1, [record('1', { closedate: '2026-11-16T15:00:00Z', hubspot_owner_id: OWNERS.ava.id, arr: '12000', amount: '5' })]));
+    nock(BASE)
+      .get('/crm/v3/pipelines/deals')
+      .reply(200, { results: dealPipelines.results.slice(0, 1) });
+    searchOn('deals', () =>
+      searchPage(1, [record('1', { closedate: '2026-11-16T15:00:00Z', hubspot_owner_id: OWNERS.ava.id, arr: '12000', amount: '5' })]),
+    );
     const ctx = makeContext(makeConfig({ arr_closed: { query: { object: 'deals', property: 'arr' } } }));
     expect(nonZero(await collectAll(ctx, '2026-11-16', '2026-11-16'))).toEqual({ arr_closed: { '2026-11-16': 12000 } });
   });
@@ -116,7 +132,9 @@ describe('MRR closed', () => {
 });
 
 describe('open tickets', () => {
-  const ticketPipelines = { results: [pipelineExample, pipeline('900', 'Billing', [stage('77', 'Waiting on us', { ticketState: 'OPEN' })])] };
+  const ticketPipelines = {
+    results: [pipelineExample, pipeline('900', 'Billing', [stage('77', 'Waiting on us', { ticketState: 'OPEN' })])],
+  };
 
   it('is a stock: today only, the search total of tickets in OPEN stages', async () => {
     nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
@@ -124,14 +142,20 @@ describe('open tickets', () => {
     const ctx = makeContext(makeConfig({ open_tickets: { aggregate: 'last', query: { object: 'open_tickets' } } }));
     const batches = await collectAll(ctx, '2026-11-14', '2026-11-20');
     expect(batches.flat()).toEqual([{ metricId: 'open_tickets', day: '2026-11-20', value: 37 }]);
-    expect(filterOf(bodies[0]!, 'hs_pipeline_stage')).toEqual({ propertyName: 'hs_pipeline_stage', operator: 'IN', values: ['1234912', '77'] });
+    expect(filterOf(bodies[0]!, 'hs_pipeline_stage')).toEqual({
+      propertyName: 'hs_pipeline_stage',
+      operator: 'IN',
+      values: ['1234912', '77'],
+    });
     expect(bodies[0]!.limit).toBe(1);
   });
 
   it('restricts to named pipelines and warns, by label, about unknown ones', async () => {
     nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
     const bodies = searchOn('tickets', () => searchPage(4, []));
-    const ctx = makeContext(makeConfig({ open: { aggregate: 'last', query: { object: 'open_tickets', pipelines: ['my ticket pipeline', 'Escalations'] } } }));
+    const ctx = makeContext(
+      makeConfig({ open: { aggregate: 'last', query: { object: 'open_tickets', pipelines: ['my ticket pipeline', 'Escalations'] } } }),
+    );
     const [value] = (await collectAll(ctx, '2026-11-20', '2026-11-20')).flat();
     expect(filterOf(bodies[0]!, 'hs_pipeline_stage')!.values).toEqual(['1234912']);
     expect(value).toEqual({
@@ -154,7 +178,11 @@ describe('first response', () => {
     searchPage(5, [
       record('1', { createdate: '2026-11-16T15:00:00Z', first_agent_reply_date: '2026-11-16T17:30:00Z', hubspot_owner_id: OWNERS.ava.id }),
       record('2', { createdate: '2026-11-16T20:00:00Z', first_agent_reply_date: '2026-11-17T14:00:00Z', hubspot_owner_id: OWNERS.ben.id }),
-      record('3', { createdate: '2026-11-16T21:00:00Z', first_agent_reply_date: '2026-11-16T22:00:00Z', hubspot_owner_id: OWNERS.support.id }),
+      record('3', {
+        createdate: '2026-11-16T21:00:00Z',
+        first_agent_reply_date: '2026-11-16T22:00:00Z',
+        hubspot_owner_id: OWNERS.support.id,
+      }),
       // An epoch-ms reply (date-typed property): 1 h.
       record('4', { createdate: '2026-11-17T15:00:00Z', first_agent_reply_date: '1794931200000', hubspot_owner_id: null }),
       // A reply stamped before creation is bad data, not a negative time.
@@ -187,7 +215,13 @@ describe('first response', () => {
       {
         support: {
           business_hours: {
-            week: { monday: ['09:00', '17:00'], tuesday: ['09:00', '17:00'], wednesday: ['09:00', '17:00'], thursday: ['09:00', '17:00'], friday: ['09:00', '17:00'] },
+            week: {
+              monday: ['09:00', '17:00'],
+              tuesday: ['09:00', '17:00'],
+              wednesday: ['09:00', '17:00'],
+              thursday: ['09:00', '17:00'],
+              friday: ['09:00', '17:00'],
+            },
           },
         },
       },

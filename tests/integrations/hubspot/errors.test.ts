@@ -19,7 +19,13 @@ const DAILY = {
   requestId: '3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd',
 };
 const TEN_SECONDLY = { ...DAILY, message: 'You have reached your ten_secondly_rolling limit.', policyName: 'TEN_SECONDLY_ROLLING' };
-const SECONDLY_SEARCH = { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: DAILY.correlationId, requestId: DAILY.requestId };
+const SECONDLY_SEARCH = {
+  status: 'error',
+  message: 'You have reached your secondly limit.',
+  errorType: 'RATE_LIMIT',
+  correlationId: DAILY.correlationId,
+  requestId: DAILY.requestId,
+};
 
 const dialsConfig = () => makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } });
 const oneCall = () => searchPage(1, [record('1', { hs_timestamp: '2026-11-16T15:00:00Z', hubspot_owner_id: OWNERS.ava.id })]);
@@ -140,7 +146,10 @@ describe('HubSpot errors and retries', () => {
 
 describe('HubSpot check', () => {
   it('counts visible owners and names configured owners it cannot find', async () => {
-    nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, { ...ownersPage(), paging: { next: { after: '4', link: '?after=4' } } });
+    nock(BASE)
+      .get('/crm/v3/owners')
+      .query({ limit: '100' })
+      .reply(200, { ...ownersPage(), paging: { next: { after: '4', link: '?after=4' } } });
     nock(BASE).get('/crm/v3/owners').query({ limit: '100', after: '4' }).reply(200, { results: [] });
     const { source } = testSource();
     const ctx = makeContext(makeConfig({ d: { query: { object: 'calls' } } }, { owners: [OWNERS.ava.email, 'gone@example.com'] }));
@@ -148,7 +157,10 @@ describe('HubSpot check', () => {
   });
 
   it('returns the redacted failure instead of throwing', async () => {
-    nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(401, { status: 'error', message: `bad token ${TOKEN}`, category: 'INVALID_AUTHENTICATION' });
+    nock(BASE)
+      .get('/crm/v3/owners')
+      .query({ limit: '100' })
+      .reply(401, { status: 'error', message: `bad token ${TOKEN}`, category: 'INVALID_AUTHENTICATION' });
     const { source } = testSource();
     const result = await source.check(makeContext(dialsConfig()));
     expect(result.ok).toBe(false);

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { pino, type Logger } from 'pino';
 import { configSchema, type Config, type Metric } from '../../../src/config/schema.js';
 import { createHubspotSource } from '../../../src/integrations/hubspot/index.js';
-import { type CollectedValue, type SourceContext } from '../../../src/integrations/source.js';
+import type { CollectedValue, SourceContext } from '../../../src/integrations/source.js';
 import type { SyncState } from '../../../src/store/sync-state.js';
 
 export const BASE = 'https://api.hubapi.com';
@@ -57,7 +57,11 @@ export function filterOf(body: SearchBody, propertyName: string) {
 
 type MetricInput = Partial<Metric> & { query: Record<string, unknown> };
 
-export function makeConfig(metrics: Record<string, MetricInput>, hubspot: Record<string, unknown> = {}, extra: Partial<Record<string, unknown>> = {}): Config {
+export function makeConfig(
+  metrics: Record<string, MetricInput>,
+  hubspot: Record<string, unknown> = {},
+  extra: Partial<Record<string, unknown>> = {},
+): Config {
   return configSchema.parse({
     org: { name: 'Acme', timezone: 'America/Chicago' },
     groups: [{ id: 'sales', name: 'Sales', metrics: Object.keys(metrics) }],

@@ -16,7 +16,15 @@ const TOKEN = 'pat-na1-loopback-0000-1111-2222-333344445555';
 const TZ = 'America/New_York';
 const FROM = '2026-03-02';
 const TO = '2026-03-08'; // DST starts 2026-03-08 in New York
-const data = generateDataset({ seed: 7, from: FROM, to: TO, timezone: TZ, callsPerOwnerDay: 450, meetingsPerOwnerDay: 6, dealsPerOwnerDay: 4 });
+const data = generateDataset({
+  seed: 7,
+  from: FROM,
+  to: TO,
+  timezone: TZ,
+  callsPerOwnerDay: 450,
+  meetingsPerOwnerDay: 6,
+  dealsPerOwnerDay: 4,
+});
 const team = data.owners.filter((o) => o.email !== 'outsider@example.com');
 let server: FakeHubspot;
 
@@ -37,10 +45,19 @@ describe('HubSpot collect against the loopback server', () => {
       mrr_closed: { object: 'deals' },
     };
     const metrics = Object.fromEntries(
-      team.flatMap((owner) => (Object.keys(queries) as Measure[]).map((m) => [`${m}_${owner.id}`, { owner: owner.email, query: queries[m] }])),
+      team.flatMap((owner) =>
+        (Object.keys(queries) as Measure[]).map((m) => [`${m}_${owner.id}`, { owner: owner.email, query: queries[m] }]),
+      ),
     );
-    const config = makeConfig(metrics, { rate_limit: { per_10s: 100_000, search_per_s: 100_000 } }, { org: { name: 'Acme', timezone: TZ } });
-    const ctx = makeContext(config, { env: { HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_BASE_URL: server.url }, now: new Date('2026-03-10T12:00:00Z') });
+    const config = makeConfig(
+      metrics,
+      { rate_limit: { per_10s: 100_000, search_per_s: 100_000 } },
+      { org: { name: 'Acme', timezone: TZ } },
+    );
+    const ctx = makeContext(config, {
+      env: { HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_BASE_URL: server.url },
+      now: new Date('2026-03-10T12:00:00Z'),
+    });
 
     const values = (await collectAll(ctx, FROM, TO)).flat();
 

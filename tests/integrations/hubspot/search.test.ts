@@ -32,7 +32,12 @@ describe('searching for more owners than one IN filter takes', () => {
     const client = {
       search: async (_type: string, body: SearchBody) => {
         bodies.push(body);
-        return { total: 1, results: [{ id: '7', properties: { hs_timestamp: '500', hubspot_owner_id: '1000' }, createdAt: '', updatedAt: '', archived: false }] };
+        return {
+          total: 1,
+          results: [
+            { id: '7', properties: { hs_timestamp: '500', hubspot_owner_id: '1000' }, createdAt: '', updatedAt: '', archived: false },
+          ],
+        };
       },
     } as unknown as HubspotClient;
     const seen: string[] = [];

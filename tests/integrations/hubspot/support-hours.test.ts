@@ -3,7 +3,13 @@ import { businessHoursBetween, type BusinessHours } from '../../../src/integrati
 
 const TZ = 'America/Chicago';
 const weekdays: BusinessHours = {
-  week: { monday: ['09:00', '17:00'], tuesday: ['09:00', '17:00'], wednesday: ['09:00', '17:00'], thursday: ['09:00', '17:00'], friday: ['09:00', '17:00'] },
+  week: {
+    monday: ['09:00', '17:00'],
+    tuesday: ['09:00', '17:00'],
+    wednesday: ['09:00', '17:00'],
+    thursday: ['09:00', '17:00'],
+    friday: ['09:00', '17:00'],
+  },
   holidays: ['2026-11-26'],
 };
 

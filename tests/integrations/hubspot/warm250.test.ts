@@ -1,6 +1,19 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, OWNERS, call, collectAll, filterOf, makeConfig, makeContext, nonZero, ownersOnce, record, searchOn, searchPage } from './helpers.js';
+import {
+  BASE,
+  OWNERS,
+  call,
+  collectAll,
+  filterOf,
+  makeConfig,
+  makeContext,
+  nonZero,
+  ownersOnce,
+  record,
+  searchOn,
+  searchPage,
+} from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -26,7 +39,12 @@ describe('HubSpot collect: Warm 250', () => {
     nock(BASE)
       .get('/crm/v3/lists/812/memberships')
       .query({ limit: '250' })
-      .reply(200, { results: [{ recordId: '501', membershipTimestamp: '2026-01-05T10:00:00Z' }, { recordId: '502', membershipTimestamp: '2026-01-05T10:00:00Z' }] });
+      .reply(200, {
+        results: [
+          { recordId: '501', membershipTimestamp: '2026-01-05T10:00:00Z' },
+          { recordId: '502', membershipTimestamp: '2026-01-05T10:00:00Z' },
+        ],
+      });
     let associationBody: unknown;
     nock(BASE)
       .post('/crm/v4/associations/contacts/calls/batch/read')
@@ -37,13 +55,23 @@ describe('HubSpot collect: Warm 250', () => {
           startedAt: '2026-11-20T18:00:00Z',
           completedAt: '2026-11-20T18:00:01Z',
           results: [
-            { from: { id: '501' }, to: [{ toObjectId: 9001, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] }] },
-            { from: { id: '502' }, to: [{ toObjectId: 9003, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] }] },
+            {
+              from: { id: '501' },
+              to: [{ toObjectId: 9001, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] }],
+            },
+            {
+              from: { id: '502' },
+              to: [{ toObjectId: 9003, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 194, label: null }] }],
+            },
           ],
         };
       });
     const bodies = searchOn('calls', () =>
-      searchPage(3, [call('9001', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('9002', OWNERS.ava.id, '2026-11-16T16:00:00Z'), call('9003', OWNERS.ava.id, '2026-11-17T16:00:00Z')]),
+      searchPage(3, [
+        call('9001', OWNERS.ava.id, '2026-11-16T15:00:00Z'),
+        call('9002', OWNERS.ava.id, '2026-11-16T16:00:00Z'),
+        call('9003', OWNERS.ava.id, '2026-11-17T16:00:00Z'),
+      ]),
     );
     const ctx = makeContext(
       makeConfig(
@@ -74,7 +102,9 @@ describe('HubSpot collect: Warm 250 by contact property', () => {
   it('finds the contacts with a search, follows association paging, and counts calls, notes and meetings', async () => {
     ownersOnce();
     const contactSearches = searchOn('contacts', (body) =>
-      body.after === '0' ? searchPage(3, [record('501', { hs_object_id: '501' }), record('502', { hs_object_id: '502' })], 'Mg') : searchPage(3, [record('503', { hs_object_id: '503' })]),
+      body.after === '0'
+        ? searchPage(3, [record('501', { hs_object_id: '501' }), record('502', { hs_object_id: '502' })], 'Mg')
+        : searchPage(3, [record('503', { hs_object_id: '503' })]),
     );
     const callInputs: unknown[] = [];
     nock(BASE)
@@ -89,8 +119,12 @@ describe('HubSpot collect: Warm 250 by contact property', () => {
         return batch([association('501', [9003])]);
       });
     // A contact without notes is reported in a 207's errors, not in results.
-    nock(BASE).post('/crm/v4/associations/contacts/notes/batch/read').reply(207, { ...batch([association('502', [8001])]), numErrors: 2, errors: [] });
-    nock(BASE).post('/crm/v4/associations/contacts/meetings/batch/read').reply(200, batch([association('503', [7001])]));
+    nock(BASE)
+      .post('/crm/v4/associations/contacts/notes/batch/read')
+      .reply(207, { ...batch([association('502', [8001])]), numErrors: 2, errors: [] });
+    nock(BASE)
+      .post('/crm/v4/associations/contacts/meetings/batch/read')
+      .reply(200, batch([association('503', [7001])]));
     searchOn('calls', () =>
       searchPage(4, [
         call('9001', OWNERS.ava.id, '2026-11-16T15:00:00Z', { hs_call_disposition: 'f240bbac-87c9-4f6e-bf70-924b57d47db7' }),

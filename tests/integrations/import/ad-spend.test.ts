@@ -3,7 +3,13 @@ import { parseAdSpendCsv } from '../../../src/integrations/import/ad-spend.js';
 
 describe('parseAdSpendCsv', () => {
   it('sums channels per day in exact cents, in any column order, with quoted fields', () => {
-    const csv = ['channel,spend_usd,date,campaign', 'google,0.10,2026-11-16,x', '"Meta, paid social",0.20,2026-11-16,y', 'google,"1,250.55",2026-11-17,z', ''].join('\n');
+    const csv = [
+      'channel,spend_usd,date,campaign',
+      'google,0.10,2026-11-16,x',
+      '"Meta, paid social",0.20,2026-11-16,y',
+      'google,"1,250.55",2026-11-17,z',
+      '',
+    ].join('\n');
     const result = parseAdSpendCsv(csv);
     expect(result).toEqual({
       ok: true,
@@ -23,7 +29,9 @@ describe('parseAdSpendCsv', () => {
   });
 
   it('lists every bad line and keeps nothing', () => {
-    const result = parseAdSpendCsv('date,channel,spend_usd\n2026-11-16,google,12\n16/11/2026,meta,3\n2026-11-17,meta,-4\n2026-11-18,meta,\n');
+    const result = parseAdSpendCsv(
+      'date,channel,spend_usd\n2026-11-16,google,12\n16/11/2026,meta,3\n2026-11-17,meta,-4\n2026-11-18,meta,\n',
+    );
     expect(result).toEqual({
       ok: false,
       errors: [

@@ -18,7 +18,12 @@ import adminsExample from './fixtures/get-admins.json' with { type: 'json' };
 const TZ = 'America/Chicago';
 
 /** The spec's example conversation, re-valued, with the spec's statistics object re-timed. */
-function conversation(id: string, createdAt: number, reply?: { contactAt?: number; adminAt: number; officeSeconds?: number }, extra: Partial<Conversation> = {}) {
+function conversation(
+  id: string,
+  createdAt: number,
+  reply?: { contactAt?: number; adminAt: number; officeSeconds?: number },
+  extra: Partial<Conversation> = {},
+) {
   const [example] = searchExample.conversations;
   return conversationSchema.parse({
     ...example,
@@ -80,7 +85,9 @@ describe('first response hours', () => {
   });
 
   it('has no value without a teammate reply (the spec example has statistics null)', () => {
-    expect(firstResponseHours(conversationSchema.parse(searchExample.conversations[0]), { mode: 'calendar', timezone: TZ })).toBeUndefined();
+    expect(
+      firstResponseHours(conversationSchema.parse(searchExample.conversations[0]), { mode: 'calendar', timezone: TZ }),
+    ).toBeUndefined();
   });
 
   it('counts every conversation per local day, ratios only replied ones, and honours the exclusions', () => {

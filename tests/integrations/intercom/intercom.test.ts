@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { isSourceError, SourceError } from '../../../src/integrations/errors.js';
+import { isSourceError, type SourceError } from '../../../src/integrations/errors.js';
 import { createIntercomSource, intercomSource, supportDigestQueries } from '../../../src/integrations/intercom/index.js';
 import { intercomQuerySchema } from '../../../src/integrations/intercom/schemas.js';
 import searchExample from './fixtures/post-conversations-search.json' with { type: 'json' };
@@ -44,7 +44,12 @@ function conversation(id: string, createdIso: string, reply?: { contactDelay?: n
     open: true,
     state: 'open',
     statistics: reply
-      ? { ...statisticsExample, first_contact_reply_at: contactAt, first_admin_reply_at: contactAt + reply.adminDelay, time_to_admin_reply: reply.adminDelay }
+      ? {
+          ...statisticsExample,
+          first_contact_reply_at: contactAt,
+          first_admin_reply_at: contactAt + reply.adminDelay,
+          time_to_admin_reply: reply.adminDelay,
+        }
       : null,
   };
 }
@@ -91,24 +96,47 @@ function fakeIntercom(handler: (call: Call) => Reply) {
       calls.push(call);
       return handler(call);
     };
-  nock(BASE).persist().get(() => true).reply(record('GET')).post(() => true).reply(record('POST'));
+  nock(BASE)
+    .persist()
+    .get(() => true)
+    .reply(record('GET'))
+    .post(() => true)
+    .reply(record('POST'));
   return calls;
 }
 
 function happyIntercom(call: Call): Reply {
   if (call.path === '/admins') return [200, adminsExample];
   if (call.path === '/me') return [200, meExample];
-  if (call.path !== '/conversations/search') return [404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] }];
+  if (call.path !== '/conversations/search')
+    return [404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] }];
   const filters: { field: string; value: unknown }[] = call.body.query.value;
   if (filters.some((f) => f.field === 'state')) {
     const byAdmin = filters.find((f) => f.field === 'admin_assignee_id');
     return [200, { ...searchExample, total_count: byAdmin ? 3 : 12, pages: { type: 'pages', page: 1, per_page: 1, total_pages: 12 } }];
   }
   if (call.body.pagination.starting_after === undefined) {
-    return [200, { ...searchExample, total_count: 8, conversations: PAGE_1, pages: { type: 'pages', page: 1, per_page: 150, total_pages: 2, next: { page: 2, starting_after: 'WzE3OTM1OTc0MDAwMDAsImM0IiwyXQ==' } } }];
+    return [
+      200,
+      {
+        ...searchExample,
+        total_count: 8,
+        conversations: PAGE_1,
+        pages: {
+          type: 'pages',
+          page: 1,
+          per_page: 150,
+          total_pages: 2,
+          next: { page: 2, starting_after: 'WzE3OTM1OTc0MDAwMDAsImM0IiwyXQ==' },
+        },
+      },
+    ];
   }
   if (call.body.pagination.starting_after === 'WzE3OTM1OTc0MDAwMDAsImM0IiwyXQ==') {
-    return [200, { ...searchExample, total_count: 8, conversations: PAGE_2, pages: { type: 'pages', page: 2, per_page: 150, total_pages: 2 } }];
+    return [
+      200,
+      { ...searchExample, total_count: 8, conversations: PAGE_2, pages: { type: 'pages', page: 2, per_page: 150, total_pages: 2 } },
+    ];
   }
   return [400, { type: 'error.list', errors: [{ code: 'parameter_invalid', message: 'bad cursor' }] }];
 }
@@ -134,7 +162,13 @@ describe('intercom source over the DST week', () => {
     const values = await collectAll(intercomSource, ctx, FROM, TO, metricsOf(config));
 
     expect(Object.fromEntries(Object.entries(byDay(values, 'conversations')).map(([d, v]) => [d, v.value]))).toEqual({
-      '2026-10-29': 2, '2026-10-30': 0, '2026-10-31': 1, '2026-11-01': 2, '2026-11-02': 0, '2026-11-03': 0, '2026-11-04': 1,
+      '2026-10-29': 2,
+      '2026-10-30': 0,
+      '2026-10-31': 1,
+      '2026-11-01': 2,
+      '2026-11-02': 0,
+      '2026-11-03': 0,
+      '2026-11-04': 1,
     });
     expect(byDay(values, 'first_response_time')).toEqual({
       '2026-10-29': { metricId: 'first_response_time', day: '2026-10-29', value: 1, numerator: 2, denominator: 2 },
@@ -162,8 +196,14 @@ describe('intercom source over the DST week', () => {
   });
 
   it('uses the regional host chosen in settings', async () => {
-    const eu = buildConfig('intercom', { open: { unit: 'count', aggregate: 'last', query: { kind: 'open_conversations' } } }, { settings: { region: 'eu' } });
-    const scope = nock('https://api.eu.intercom.io').post('/conversations/search').reply(200, { ...searchExample, total_count: 4 });
+    const eu = buildConfig(
+      'intercom',
+      { open: { unit: 'count', aggregate: 'last', query: { kind: 'open_conversations' } } },
+      { settings: { region: 'eu' } },
+    );
+    const scope = nock('https://api.eu.intercom.io')
+      .post('/conversations/search')
+      .reply(200, { ...searchExample, total_count: 4 });
     const { ctx } = makeContext(ENV, eu, NOW);
     expect(await collectAll(intercomSource, ctx, FROM, TO, metricsOf(eu))).toEqual([{ metricId: 'open', day: '2026-11-04', value: 4 }]);
     scope.done();

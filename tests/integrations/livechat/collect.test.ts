@@ -87,7 +87,12 @@ describe('livechat chats', () => {
     users: [...archived!.users, { id: BOT, type: 'agent' }, { id: 'cust-1', type: 'customer' }],
     thread: {
       ...archived!.thread,
-      events: events.map((e, i) => ({ id: `E_${i}`, created_at: `2020-05-28T11:45:${String(30 + i)}.000000Z`, type: e.type ?? 'message', author_id: e.author })),
+      events: events.map((e, i) => ({
+        id: `E_${i}`,
+        created_at: `2020-05-28T11:45:${String(30 + i)}.000000Z`,
+        type: e.type ?? 'message',
+        author_id: e.author,
+      })),
     },
   });
 
@@ -102,7 +107,11 @@ describe('livechat chats', () => {
 
   it('counts active chats served by a human or waiting, not those only a bot serves', () => {
     const [chat] = listChatsSchema.parse(chatsExample).chats_summary;
-    const botOnly = { ...chat!, users: [chat!.users[0]!, { id: BOT, type: 'agent' }], last_thread_summary: { ...chat!.last_thread_summary!, user_ids: [chat!.users[0]!.id, BOT] } };
+    const botOnly = {
+      ...chat!,
+      users: [chat!.users[0]!, { id: BOT, type: 'agent' }],
+      last_thread_summary: { ...chat!.last_thread_summary!, user_ids: [chat!.users[0]!.id, BOT] },
+    };
     const queued = { ...chat!, last_thread_summary: { ...chat!.last_thread_summary!, user_ids: [chat!.users[0]!.id] } };
     const inactive = { ...chat!, last_thread_summary: { ...chat!.last_thread_summary!, active: false } };
     const ignored = new Set([BOT]);
@@ -110,7 +119,15 @@ describe('livechat chats', () => {
   });
 
   it('knows bots by configured id, by discovery and by role', () => {
-    const ids = botAgentIds([' cfg-bot '], [{ id: BOT }], [{ id: 'smith@example.com', role: 'owner' }, { id: 'relay@acme.test', role: 'Bot' }], ['bot']);
+    const ids = botAgentIds(
+      [' cfg-bot '],
+      [{ id: BOT }],
+      [
+        { id: 'smith@example.com', role: 'owner' },
+        { id: 'relay@acme.test', role: 'Bot' },
+      ],
+      ['bot'],
+    );
     expect([...ids]).toEqual(['cfg-bot', BOT, 'relay@acme.test']);
   });
 

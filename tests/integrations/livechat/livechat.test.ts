@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { isSourceError, SourceError } from '../../../src/integrations/errors.js';
+import { isSourceError, type SourceError } from '../../../src/integrations/errors.js';
 import { createLivechatSource, livechatSource, supportDigestQueries } from '../../../src/integrations/livechat/index.js';
 import { livechatQuerySchema } from '../../../src/integrations/livechat/schemas.js';
 import frtExample from './fixtures/reports-v3.5-chats-firstResponseTime.json' with { type: 'json' };
@@ -36,7 +36,13 @@ const config = buildConfig(
 const RANGE = { from: '2026-10-29T00:00:00.000000-05:00', to: '2026-11-04T23:59:59.999999-06:00' };
 
 const [exampleChat] = archivesExample.chats;
-const CUSTOMER = { id: 'b7eff798-f8df-4364-8059-649c35c9ed0c', name: 'Thomas Anderson', email: 't.anderson@example.com', type: 'customer', present: true };
+const CUSTOMER = {
+  id: 'b7eff798-f8df-4364-8059-649c35c9ed0c',
+  name: 'Thomas Anderson',
+  email: 't.anderson@example.com',
+  type: 'customer',
+  present: true,
+};
 const BOT_USER = { id: BOT, name: 'Bot Name', type: 'agent', present: true };
 
 /** The official archive example, re-valued: a thread started at `createdAt` with messages by `authors` in order. */
@@ -51,7 +57,13 @@ function archived(threadId: string, createdAt: string, authors: string[]) {
       id: threadId,
       created_at: createdAt,
       user_ids: [CUSTOMER.id, BOT, SMITH],
-      events: authors.map((author, i) => ({ ...exampleChat!.thread.events[0], id: `${threadId}_${i + 1}`, created_at: new Date(start + (i + 1) * 30_000).toISOString(), author_id: author, text: `message ${i + 1}` })),
+      events: authors.map((author, i) => ({
+        ...exampleChat!.thread.events[0],
+        id: `${threadId}_${i + 1}`,
+        created_at: new Date(start + (i + 1) * 30_000).toISOString(),
+        author_id: author,
+        text: `message ${i + 1}`,
+      })),
     },
   };
 }
@@ -145,12 +157,18 @@ function happyLivechat(call: Call): Reply {
     case '/v3.5/configuration/action/list_agents':
       return [200, agentsExample];
     case '/v3.5/agent/action/list_archives':
-      if (call.body.page_id === undefined) return [200, { ...archivesExample, chats: ARCHIVE_PAGE_1, found_chats: 6, next_page_id: 'QVJDSElWRVNfUDI=', previous_page_id: undefined }];
-      if (call.body.page_id === 'QVJDSElWRVNfUDI=') return [200, { ...archivesExample, chats: ARCHIVE_PAGE_2, found_chats: 6, next_page_id: undefined }];
+      if (call.body.page_id === undefined)
+        return [
+          200,
+          { ...archivesExample, chats: ARCHIVE_PAGE_1, found_chats: 6, next_page_id: 'QVJDSElWRVNfUDI=', previous_page_id: undefined },
+        ];
+      if (call.body.page_id === 'QVJDSElWRVNfUDI=')
+        return [200, { ...archivesExample, chats: ARCHIVE_PAGE_2, found_chats: 6, next_page_id: undefined }];
       break;
     case '/v3.5/agent/action/list_chats':
       if (call.body.page_id === undefined) return [200, { ...chatsExample, chats_summary: CHATS_PAGE_1, next_page_id: 'Q0hBVFNfUDI=' }];
-      if (call.body.page_id === 'Q0hBVFNfUDI=') return [200, { chats_summary: CHATS_PAGE_2, found_chats: 5, previous_page_id: 'Q0hBVFNfUDE=' }];
+      if (call.body.page_id === 'Q0hBVFNfUDI=')
+        return [200, { chats_summary: CHATS_PAGE_2, found_chats: 5, previous_page_id: 'Q0hBVFNfUDE=' }];
       break;
   }
   return [400, { error: { type: 'validation', message: `unexpected ${call.path}` } }];
@@ -177,12 +195,22 @@ describe('livechat source over the DST week', () => {
     const values = await collectAll(livechatSource, ctx, FROM, TO, metricsOf(config));
 
     expect(Object.values(byDay(values, 'chats')).map((v) => [v.day, v.value])).toEqual([
-      ['2026-10-29', 37], ['2026-10-30', 48], ['2026-10-31', 0], ['2026-11-01', 21], ['2026-11-02', 33], ['2026-11-03', 0], ['2026-11-04', 12],
+      ['2026-10-29', 37],
+      ['2026-10-30', 48],
+      ['2026-10-31', 0],
+      ['2026-11-01', 21],
+      ['2026-11-02', 33],
+      ['2026-11-03', 0],
+      ['2026-11-04', 12],
     ]);
     const frt = byDay(values, 'first_response_time');
     expect(Object.keys(frt)).toEqual(['2026-10-29', '2026-10-30', '2026-11-01', '2026-11-02', '2026-11-04']);
     const expected: Record<string, [number, number]> = {
-      '2026-10-29': [42.66, 3], '2026-10-30': [165.4, 4], '2026-11-01': [30.06, 9], '2026-11-02': [42.5, 5], '2026-11-04': [193.8, 6],
+      '2026-10-29': [42.66, 3],
+      '2026-10-30': [165.4, 4],
+      '2026-11-01': [30.06, 9],
+      '2026-11-02': [42.5, 5],
+      '2026-11-04': [193.8, 6],
     };
     for (const [day, [seconds, count]] of Object.entries(expected)) {
       expect(frt[day]!.denominator).toBe(count);
@@ -198,7 +226,11 @@ describe('livechat source over the DST week', () => {
       {
         distribution: 'day',
         timezone: 'America/Chicago',
-        filters: { ...RANGE, agents: { exclude_values: ['boss@acme.test'] }, agent_response: { first: true, agents: { exclude_values: ['cfg-bot', BOT] } } },
+        filters: {
+          ...RANGE,
+          agents: { exclude_values: ['boss@acme.test'] },
+          agent_response: { first: true, agents: { exclude_values: ['cfg-bot', BOT] } },
+        },
       },
     ]);
     // Pagination to the end; later pages send only page_id.
@@ -217,7 +249,9 @@ describe('livechat source over the DST week', () => {
 
   it('warns instead of failing when the token may not list bots', async () => {
     fakeLivechat((call) =>
-      call.path === '/v3.5/configuration/action/list_bots' ? [403, { error: { type: 'authorization', message: 'Insufficient scopes' } }] : happyLivechat(call),
+      call.path === '/v3.5/configuration/action/list_bots'
+        ? [403, { error: { type: 'authorization', message: 'Insufficient scopes' } }]
+        : happyLivechat(call),
     );
     const { ctx } = makeContext(ENV, config, NOW);
     const transfers = metricsOf(config).filter((m) => m.id === 'bot_transfers');
@@ -233,7 +267,9 @@ describe('livechat failures', () => {
 
   it('backs off after a 429 and succeeds', async () => {
     let attempts = 0;
-    fakeLivechat((call) => (attempts++ === 0 ? [429, { error: { type: 'too_many_requests', message: 'Requests limit reached' } }] : happyLivechat(call)));
+    fakeLivechat((call) =>
+      attempts++ === 0 ? [429, { error: { type: 'too_many_requests', message: 'Requests limit reached' } }] : happyLivechat(call),
+    );
     const { sleep, waits } = fakeSleep();
     const { ctx, lines } = makeContext(ENV, config, NOW);
     expect(await collectAll(createLivechatSource({ sleep }), ctx, FROM, TO, chatsOnly)).toHaveLength(7);
@@ -244,7 +280,9 @@ describe('livechat failures', () => {
 
   it('retries a 500 and recovers', async () => {
     let attempts = 0;
-    fakeLivechat((call) => (attempts++ === 0 ? [500, { error: { type: 'internal', message: 'Internal server error' } }] : happyLivechat(call)));
+    fakeLivechat((call) =>
+      attempts++ === 0 ? [500, { error: { type: 'internal', message: 'Internal server error' } }] : happyLivechat(call),
+    );
     const { sleep, waits } = fakeSleep();
     const { ctx } = makeContext(ENV, config, NOW);
     expect(await collectAll(createLivechatSource({ sleep }), ctx, FROM, TO, chatsOnly)).toHaveLength(7);
@@ -279,7 +317,10 @@ describe('livechat setup', () => {
   it('needs the account id and the PAT; LIVECHAT_BASE_URL reaches another host', async () => {
     expect(livechatSource.configured(ENV)).toBe(true);
     expect(livechatSource.configured({ LIVECHAT_PAT: PAT })).toBe(false);
-    const scope = nock('http://livechat.sandbox.test').post('/v3.5/configuration/action/list_agents', {}).basicAuth({ user: ACCOUNT, pass: PAT }).reply(200, agentsExample);
+    const scope = nock('http://livechat.sandbox.test')
+      .post('/v3.5/configuration/action/list_agents', {})
+      .basicAuth({ user: ACCOUNT, pass: PAT })
+      .reply(200, agentsExample);
     const { ctx } = makeContext({ ...ENV, LIVECHAT_BASE_URL: 'http://livechat.sandbox.test' }, config, NOW);
     expect(await livechatSource.check(ctx)).toEqual({ ok: true, detail: `authenticated to LiveChat account ${ACCOUNT}, 2 agents` });
     scope.done();

@@ -12,12 +12,22 @@ describe('QuickBooks profit and loss mapping', () => {
     const figures = dailyFigures(parse(dstWeekReport()), WEEK);
 
     expect(byDay(valuesFor('revenue', 'revenue', WEEK, figures), (v: { value: number }) => v.value)).toEqual({
-      '2026-10-29': 1200, '2026-10-30': 850.5, '2026-10-31': 0, '2026-11-01': 310.25,
-      '2026-11-02': 2400, '2026-11-03': 1975.1, '2026-11-04': 640.15,
+      '2026-10-29': 1200,
+      '2026-10-30': 850.5,
+      '2026-10-31': 0,
+      '2026-11-01': 310.25,
+      '2026-11-02': 2400,
+      '2026-11-03': 1975.1,
+      '2026-11-04': 640.15,
     });
     expect(byDay(valuesFor('expenses', 'expenses', WEEK, figures), (v: { value: number }) => v.value)).toEqual({
-      '2026-10-29': 750.25, '2026-10-30': 330, '2026-10-31': 75, '2026-11-01': 40,
-      '2026-11-02': 1992.9, '2026-11-03': 790, '2026-11-04': 255.15,
+      '2026-10-29': 750.25,
+      '2026-10-30': 330,
+      '2026-10-31': 75,
+      '2026-11-01': 40,
+      '2026-11-02': 1992.9,
+      '2026-11-03': 790,
+      '2026-11-04': 255.15,
     });
     const margin = valuesFor('profit_margin', 'profit_margin', WEEK, figures);
     expect(byDay(margin, (v: { value: number; numerator: number; denominator: number }) => [v.value, v.numerator, v.denominator])).toEqual({
@@ -52,7 +62,14 @@ describe('QuickBooks profit and loss mapping', () => {
     const netIncome = rows.find((row) => row.group === 'NetIncome')!;
     const reshaped = {
       ...body,
-      Rows: { Row: [{ type: 'Section', Rows: { Row: [netIncome] } }, ...without('COGS').filter((row) => row !== netIncome).reverse()] },
+      Rows: {
+        Row: [
+          { type: 'Section', Rows: { Row: [netIncome] } },
+          ...without('COGS')
+            .filter((row) => row !== netIncome)
+            .reverse(),
+        ],
+      },
     };
     const figures = dailyFigures(parse(reshaped), WEEK);
     expect(figures.get('2026-11-02')).toEqual({ incomeCents: 240_000, expenseCents: 139_290, netIncomeCents: 40_710 });
@@ -71,7 +88,9 @@ describe('QuickBooks profit and loss mapping', () => {
   it('rejects a report without a column for a requested day (Intuit reference example, summarised by Total)', () => {
     const report = parse(referenceExampleTotal());
     expect(findSection(report.Rows?.Row, 'Income')?.Summary?.ColData[1]?.value).toBe('325.00');
-    expect(() => dailyFigures(report, ['2015-06-01'])).toThrow(/bad_response: ProfitAndLoss report: no column for 2015-06-01 \(Total columns, 0 dated\)/);
+    expect(() => dailyFigures(report, ['2015-06-01'])).toThrow(
+      /bad_response: ProfitAndLoss report: no column for 2015-06-01 \(Total columns, 0 dated\)/,
+    );
   });
 
   it('rejects a report with no NetIncome section', () => {

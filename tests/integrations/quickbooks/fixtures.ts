@@ -51,7 +51,12 @@ export function noDataReport(days: readonly string[]): Record<string, unknown> {
   const blank = (label: string, perDay: string, total: string) => ({
     ColData: [{ value: label }, ...days.map(() => ({ value: perDay })), { value: total }],
   });
-  const section = (group: string, label: string) => ({ Header: blank(label, '', ''), Summary: blank(`Total ${label}`, '', '0.00'), type: 'Section', group });
+  const section = (group: string, label: string) => ({
+    Header: blank(label, '', ''),
+    Summary: blank(`Total ${label}`, '', '0.00'),
+    type: 'Section',
+    group,
+  });
   const computed = (group: string, label: string) => ({ Summary: blank(label, '0.00', '0.00'), type: 'Section', group });
   return {
     Header: {

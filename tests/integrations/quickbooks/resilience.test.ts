@@ -34,16 +34,21 @@ async function harness() {
 }
 
 function mockRefresh(spent: string, access: string, refresh: string) {
-  return nock(TOKEN_HOST).post(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: spent }).reply(200, tokenResponse(access, refresh));
+  return nock(TOKEN_HOST)
+    .post(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: spent })
+    .reply(200, tokenResponse(access, refresh));
 }
 
 const report = () => nock(API_HOST).get(REPORT_PATH).query(true);
 
-
 describe('QuickBooks Online failures', () => {
   it('waits 60 s after a 429 without Retry-After, as Intuit asks, then succeeds', async () => {
     mockRefresh(ENV_REFRESH, ACCESS, ROTATED);
-    const api = report().reply(429, THROTTLED).get(REPORT_PATH).query(true).reply(200, noDataReport([DAY]));
+    const api = report()
+      .reply(429, THROTTLED)
+      .get(REPORT_PATH)
+      .query(true)
+      .reply(200, noDataReport([DAY]));
     const h = await harness();
     const values = await collectAll(source(), h, DAY, DAY);
     api.done();
@@ -54,7 +59,11 @@ describe('QuickBooks Online failures', () => {
 
   it('honours a Retry-After on a 429', async () => {
     mockRefresh(ENV_REFRESH, ACCESS, ROTATED);
-    report().reply(429, THROTTLED, { 'Retry-After': '7' }).get(REPORT_PATH).query(true).reply(200, noDataReport([DAY]));
+    report()
+      .reply(429, THROTTLED, { 'Retry-After': '7' })
+      .get(REPORT_PATH)
+      .query(true)
+      .reply(200, noDataReport([DAY]));
     const h = await harness();
     await expect(collectAll(source(), h, DAY, DAY)).resolves.toEqual(ONE_DAY_REVENUE);
     expect(sleeps).toEqual([7000]);
@@ -103,7 +112,11 @@ describe('QuickBooks Online failures', () => {
     const h = await harness();
     const error = await failureOf(collectAll(source(), h, DAY, DAY));
     expect(error).toBeInstanceOf(SourceError);
-    expect(error).toMatchObject({ errorClass: 'auth', status: 401, message: expect.stringContaining('check QBO_CLIENT_ID and QBO_CLIENT_SECRET') });
+    expect(error).toMatchObject({
+      errorClass: 'auth',
+      status: 401,
+      message: expect.stringContaining('check QBO_CLIENT_ID and QBO_CLIENT_SECRET'),
+    });
     expect(tokenCalls).toBe(1);
     expect(reports.isDone()).toBe(false);
     expect(sleeps).toEqual([]);
@@ -114,20 +127,32 @@ describe('QuickBooks Online failures', () => {
     const h = await harness();
     const result = await source().check(h.ctx);
     expect(result.ok).toBe(false);
-    expect(result.detail).toMatch(/^authentication failed: check QBO_CLIENT_ID.*refresh token rejected \(invalid_grant\): reconnect the app/);
+    expect(result.detail).toMatch(
+      /^authentication failed: check QBO_CLIENT_ID.*refresh token rejected \(invalid_grant\): reconnect the app/,
+    );
     expect(h.ctx.stats.calls).toBe(1);
   });
 
   it('refreshes once on a 401 from the API, with the rotated refresh token, and repeats the call', async () => {
     const first = mockRefresh(ENV_REFRESH, ACCESS, ROTATED);
     const second = mockRefresh(ROTATED, ACCESS_2, ROTATED_AGAIN);
-    nock(API_HOST, { reqheaders: { authorization: `Bearer ${ACCESS}` } }).get(REPORT_PATH).query(true).reply(401, AUTH_FAULT);
-    nock(API_HOST, { reqheaders: { authorization: `Bearer ${ACCESS_2}` } }).get(REPORT_PATH).query(true).reply(200, noDataReport([DAY]));
+    nock(API_HOST, { reqheaders: { authorization: `Bearer ${ACCESS}` } })
+      .get(REPORT_PATH)
+      .query(true)
+      .reply(401, AUTH_FAULT);
+    nock(API_HOST, { reqheaders: { authorization: `Bearer ${ACCESS_2}` } })
+      .get(REPORT_PATH)
+      .query(true)
+      .reply(200, noDataReport([DAY]));
     const h = await harness();
     await expect(collectAll(source(), h, DAY, DAY)).resolves.toEqual(ONE_DAY_REVENUE);
     first.done();
     second.done();
-    const row = await h.store.db.selectFrom('sync_state').select('value').where('key', '=', 'quickbooks:refresh_token').executeTakeFirstOrThrow();
+    const row = await h.store.db
+      .selectFrom('sync_state')
+      .select('value')
+      .where('key', '=', 'quickbooks:refresh_token')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(row.value).token).toBe(ROTATED_AGAIN);
   });
 
@@ -144,7 +169,11 @@ describe('QuickBooks Online failures', () => {
 
   it('rejects a malformed body as bad_response, without retrying', async () => {
     mockRefresh(ENV_REFRESH, ACCESS, ROTATED);
-    report().reply(200, { Header: { ReportName: 'ProfitAndLoss' }, Columns: { Column: 'Total' }, Rows: { Row: [{ Summary: { ColData: [{ value: 12 }] } }] } });
+    report().reply(200, {
+      Header: { ReportName: 'ProfitAndLoss' },
+      Columns: { Column: 'Total' },
+      Rows: { Row: [{ Summary: { ColData: [{ value: 12 }] } }] },
+    });
     const h = await harness();
     await expect(collectAll(source(), h, DAY, DAY)).rejects.toMatchObject({ errorClass: 'bad_response' });
     expect(h.ctx.stats.calls).toBe(2);
@@ -191,6 +220,9 @@ describe('QuickBooks Online failures', () => {
     // The newest refresh token is the one credential kept, under its own key and nowhere else.
     const rows = await h.store.db.selectFrom('sync_state').selectAll().execute();
     expect(rows.map((row) => row.key)).toEqual(['quickbooks:refresh_token']);
-    expectNoSecrets(rows.map((row) => row.value.replace(ROTATED_AGAIN, '')), SECRETS);
+    expectNoSecrets(
+      rows.map((row) => row.value.replace(ROTATED_AGAIN, '')),
+      SECRETS,
+    );
   });
 });

@@ -60,7 +60,6 @@ async function storedRefreshToken(h: Harness): Promise<string | undefined> {
   return row ? (JSON.parse(row.value) as { token: string }).token : undefined;
 }
 
-
 describe('QuickBooks Online collect', () => {
   it('refreshes the token, keeps the rotated refresh token, and maps the DST week to exact values', async () => {
     // No timezone math anywhere: QuickBooks dates transactions by calendar date and the report has one column per
@@ -78,16 +77,31 @@ describe('QuickBooks Online collect', () => {
     api.done();
 
     expect(byDay(values, 'revenue')).toEqual({
-      '2026-10-29': 1200, '2026-10-30': 850.5, '2026-10-31': 0, '2026-11-01': 310.25,
-      '2026-11-02': 2400, '2026-11-03': 1975.1, '2026-11-04': 640.15,
+      '2026-10-29': 1200,
+      '2026-10-30': 850.5,
+      '2026-10-31': 0,
+      '2026-11-01': 310.25,
+      '2026-11-02': 2400,
+      '2026-11-03': 1975.1,
+      '2026-11-04': 640.15,
     });
     expect(byDay(values, 'expenses')).toEqual({
-      '2026-10-29': 750.25, '2026-10-30': 330, '2026-10-31': 75, '2026-11-01': 40,
-      '2026-11-02': 1992.9, '2026-11-03': 790, '2026-11-04': 255.15,
+      '2026-10-29': 750.25,
+      '2026-10-30': 330,
+      '2026-10-31': 75,
+      '2026-11-01': 40,
+      '2026-11-02': 1992.9,
+      '2026-11-03': 790,
+      '2026-11-04': 255.15,
     });
     expect(byDay(values, 'profit_margin', (v) => [v.numerator, v.denominator])).toEqual({
-      '2026-10-29': [449.75, 1200], '2026-10-30': [520.5, 850.5], '2026-10-31': [-75, 0], '2026-11-01': [270.25, 310.25],
-      '2026-11-02': [407.1, 2400], '2026-11-03': [1210.1, 1975.1], '2026-11-04': [385, 640.15],
+      '2026-10-29': [449.75, 1200],
+      '2026-10-30': [520.5, 850.5],
+      '2026-10-31': [-75, 0],
+      '2026-11-01': [270.25, 310.25],
+      '2026-11-02': [407.1, 2400],
+      '2026-11-03': [1210.1, 1975.1],
+      '2026-11-04': [385, 640.15],
     });
     expect(await storedRefreshToken(h)).toBe(ROTATED);
     expect(h.ctx.stats.calls).toBe(2);
@@ -97,7 +111,11 @@ describe('QuickBooks Online collect', () => {
   it('spends the stored refresh token on the next run, and leaves it alone when Intuit answers the same one', async () => {
     const first = mockRefresh(ENV_REFRESH, { access: ACCESS, refresh: ROTATED });
     const second = mockRefresh(ROTATED, { access: `${ACCESS}-2`, refresh: ROTATED });
-    nock(API_HOST).get(REPORT_PATH).query(true).times(2).reply(200, noDataReport(['2026-11-01']));
+    nock(API_HOST)
+      .get(REPORT_PATH)
+      .query(true)
+      .times(2)
+      .reply(200, noDataReport(['2026-11-01']));
 
     const h1 = await harness();
     await collectAll(source(), h1, '2026-11-01', '2026-11-01');
@@ -114,7 +132,11 @@ describe('QuickBooks Online collect', () => {
     const reconnected = 'AB11797999999reconnectedTokenqrs';
     mockRefresh(ENV_REFRESH, { access: ACCESS, refresh: ROTATED });
     const fresh = mockRefresh(reconnected, { access: `${ACCESS}-2`, refresh: `${reconnected}-next` });
-    nock(API_HOST).get(REPORT_PATH).query(true).times(2).reply(200, noDataReport(['2026-11-01']));
+    nock(API_HOST)
+      .get(REPORT_PATH)
+      .query(true)
+      .times(2)
+      .reply(200, noDataReport(['2026-11-01']));
 
     const h1 = await harness();
     await collectAll(source(), h1, '2026-11-01', '2026-11-01');
@@ -141,7 +163,8 @@ describe('QuickBooks Online collect', () => {
 
     const h = await harness({ metrics: { revenue: METRICS.revenue } });
     const batches: number[] = [];
-    for await (const batch of source().collect(h.ctx, { from: '2026-10-01', to: '2026-11-09', metrics: h.metrics })) batches.push(batch.length);
+    for await (const batch of source().collect(h.ctx, { from: '2026-10-01', to: '2026-11-09', metrics: h.metrics }))
+      batches.push(batch.length);
     api.done();
     expect(batches).toEqual([31, 9]);
   });

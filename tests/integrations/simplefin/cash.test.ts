@@ -27,18 +27,28 @@ describe('toCents', () => {
   });
 
   it('sums without floating drift', () => {
-    const cash = cashPosition(snapshot([['a', 'USD', '0.1'], ['b', 'USD', '0.2']]), { accounts: ['a', 'b'], currency: 'USD', staleBalanceHours: 72, now: NOW });
+    const cash = cashPosition(
+      snapshot([
+        ['a', 'USD', '0.1'],
+        ['b', 'USD', '0.2'],
+      ]),
+      { accounts: ['a', 'b'], currency: 'USD', staleBalanceHours: 72, now: NOW },
+    );
     expect(cash.value).toBe(0.3);
   });
 });
 
 describe('cashPosition', () => {
   it('fails rather than writing zero when no account can be summed', () => {
-    expect(() => cashPosition(snapshot([['e', 'EUR', '5']]), { accounts: ['e'], currency: 'USD', staleBalanceHours: 72, now: NOW })).toThrow(
-      'simplefin: config: no balance to sum: no USD account matched',
-    );
     expect(() =>
-      cashPosition(snapshot([], ['SimpleFIN My Bank: Authentication required (con.auth)']), { currency: 'USD', staleBalanceHours: 72, now: NOW }),
+      cashPosition(snapshot([['e', 'EUR', '5']]), { accounts: ['e'], currency: 'USD', staleBalanceHours: 72, now: NOW }),
+    ).toThrow('simplefin: config: no balance to sum: no USD account matched');
+    expect(() =>
+      cashPosition(snapshot([], ['SimpleFIN My Bank: Authentication required (con.auth)']), {
+        currency: 'USD',
+        staleBalanceHours: 72,
+        now: NOW,
+      }),
     ).toThrow('simplefin: unavailable: no balance to sum: SimpleFIN My Bank: Authentication required (con.auth)');
   });
 

@@ -47,7 +47,12 @@ export function metricsOf(config: Config): Metric[] {
 /** Every log line any test context wrote, to check for credentials. */
 export const logLines: string[] = [];
 
-export function makeContext(store: Store, config: Config, env: Record<string, string> = { SIMPLEFIN_ACCESS_URL: ACCESS_URL }, now = NOW): SourceContext {
+export function makeContext(
+  store: Store,
+  config: Config,
+  env: Record<string, string> = { SIMPLEFIN_ACCESS_URL: ACCESS_URL },
+  now = NOW,
+): SourceContext {
   const stream = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));

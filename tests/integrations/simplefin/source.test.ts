@@ -66,9 +66,7 @@ describe('SimpleFIN collect', () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.json'));
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
     const values = await collectAll(source, ctx, '2026-11-10', TODAY);
-    expect(values).toEqual([
-      { metricId: 'cash_position', day: TODAY, value: 100.23, warnings: ['Savings balance is dated 2001-01-01'] },
-    ]);
+    expect(values).toEqual([{ metricId: 'cash_position', day: TODAY, value: 100.23, warnings: ['Savings balance is dated 2001-01-01'] }]);
     expect(ctx.stats).toEqual({ calls: 1, rateLimited: 0 });
     scope.done();
   });
@@ -222,7 +220,10 @@ describe('SimpleFIN check and refresh', () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.with-errlist.json'));
     const config = makeConfig({ max_calls_per_day: 1 });
     const result = await source.check(makeContext(store, config));
-    expect(result).toEqual({ ok: true, detail: '1 account(s), 1 in USD; 1 warning(s): SimpleFIN My Bank - James: Authentication required (con.auth)' });
+    expect(result).toEqual({
+      ok: true,
+      detail: '1 account(s), 1 in USD; 1 warning(s): SimpleFIN My Bank - James: Authentication required (con.auth)',
+    });
     scope.done();
     const spent = await source.check(makeContext(store, config));
     expect(spent.detail).toContain("not called: today's quota of 1 calls is used");
@@ -239,14 +240,16 @@ describe('SimpleFIN check and refresh', () => {
   it('refresh writes the cash position for the local today and records the run', async () => {
     accounts().reply(200, fixture('get-accounts.v2.json'));
     const base = makeContext(store, makeConfig({ accounts: ['2930002'] }));
-    const summary = await refresh(
-      { store, config: base.config, env: base.env, logger: base.logger, now: NOW, sources: [source] },
-      {},
-    );
+    const summary = await refresh({ store, config: base.config, env: base.env, logger: base.logger, now: NOW, sources: [source] }, {});
     expect(summary.results).toEqual([expect.objectContaining({ source: 'simplefin', status: 'ok', calls: 1, valuesWritten: 1 })]);
     const rows = await getDailyValues(store, ['cash_position'], '2026-11-01', '2026-12-01');
     expect(rows).toEqual([
-      expect.objectContaining({ day: TODAY, value: 100.23, source: 'simplefin', warnings: JSON.stringify(['Savings balance is dated 2001-01-01']) }),
+      expect.objectContaining({
+        day: TODAY,
+        value: 100.23,
+        source: 'simplefin',
+        warnings: JSON.stringify(['Savings balance is dated 2001-01-01']),
+      }),
     ]);
     expect((await lastSourceRuns(store, 1))[0]).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1 });
     const stored = ['daily_values', 'source_runs', 'source_health', 'sync_state']

@@ -62,7 +62,10 @@ describe('new contacts sequenced', () => {
       leads: [{ created_at: '2026-03-08T08:00:00Z' }],
       total: 1,
     });
-    expect(campaignLeadsPageSchema.parse({ ok: true, data: rows })).toEqual({ leads: [{ created_at: '2026-03-08T08:00:00Z' }], total: undefined });
+    expect(campaignLeadsPageSchema.parse({ ok: true, data: rows })).toEqual({
+      leads: [{ created_at: '2026-03-08T08:00:00Z' }],
+      total: undefined,
+    });
     expect(unwrapEnvelope([1, 2])).toEqual([1, 2]);
     expect(unwrapEnvelope({ data: [1] })).toEqual({ data: [1] });
   });

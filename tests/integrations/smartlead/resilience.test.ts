@@ -26,7 +26,6 @@ async function harness() {
   return created;
 }
 
-
 describe('Smartlead failures', () => {
   it('defaults to one request per second', () => {
     expect(SMARTLEAD_LIMITS).toEqual({ default: { max: 1, perMs: 1000 } });
@@ -94,7 +93,10 @@ describe('Smartlead failures', () => {
   });
 
   it('rejects a malformed body as bad_response', async () => {
-    nock(BASE).get(`${ROOT}/campaigns`).query(withKey).reply(200, { ok: true, data: { campaigns: 'many' } });
+    nock(BASE)
+      .get(`${ROOT}/campaigns`)
+      .query(withKey)
+      .reply(200, { ok: true, data: { campaigns: 'many' } });
     const h = await harness();
     await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({ errorClass: 'bad_response' });
   });

@@ -98,7 +98,13 @@ describe('Smartlead collect', () => {
       { metricId: 'lead_queue_runway', day: '2026-11-01', value: 38, numerator: 1520, denominator: 40 },
     ]);
     expect(byDay(values, 'new_contacts_sequenced')).toEqual({
-      '2026-10-29': 60, '2026-10-30': 0, '2026-10-31': 0, '2026-11-01': 41, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 1,
+      '2026-10-29': 60,
+      '2026-10-30': 0,
+      '2026-10-31': 0,
+      '2026-11-01': 41,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 1,
     });
     expect(h.ctx.stats.calls).toBe(9);
   });

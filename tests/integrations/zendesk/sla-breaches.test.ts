@@ -94,11 +94,31 @@ function happyEvents(url: URL): Reply {
   if (url.pathname !== EVENTS_PATH) return [404, { error: 'InvalidEndpoint' }];
   const startTime = Number(url.searchParams.get('start_time'));
   if (startTime === seconds('2026-10-29T05:00:00Z')) {
-    return [200, { ...eventsExample, count: PAGE_1.length, end_time: PAGE_1_END, next_page: `${BASE}${EVENTS_PATH}?start_time=${PAGE_1_END}`, end_of_stream: false, ticket_metric_events: PAGE_1 }];
+    return [
+      200,
+      {
+        ...eventsExample,
+        count: PAGE_1.length,
+        end_time: PAGE_1_END,
+        next_page: `${BASE}${EVENTS_PATH}?start_time=${PAGE_1_END}`,
+        end_of_stream: false,
+        ticket_metric_events: PAGE_1,
+      },
+    ];
   }
   if (startTime === PAGE_1_END) {
     const end = seconds('2026-11-04T17:59:00Z');
-    return [200, { ...eventsExample, count: PAGE_2.length, end_time: end, next_page: `${BASE}${EVENTS_PATH}?start_time=${end}`, end_of_stream: true, ticket_metric_events: PAGE_2 }];
+    return [
+      200,
+      {
+        ...eventsExample,
+        count: PAGE_2.length,
+        end_time: end,
+        next_page: `${BASE}${EVENTS_PATH}?start_time=${end}`,
+        end_of_stream: true,
+        ticket_metric_events: PAGE_2,
+      },
+    ];
   }
   return [422, { error: 'InvalidValue', description: 'unexpected start_time' }];
 }
@@ -122,13 +142,30 @@ describe('zendesk sla_breaches over the DST week', () => {
     const values = await collectAll(zendeskSource, ctx, FROM, TO, metricsOf(config));
 
     expect(valuesByDay(values, 'sla_breaches')).toEqual({
-      '2026-10-29': 2, '2026-10-30': 0, '2026-10-31': 2, '2026-11-01': 3, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 2,
+      '2026-10-29': 2,
+      '2026-10-30': 0,
+      '2026-10-31': 2,
+      '2026-11-01': 3,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 2,
     });
     expect(valuesByDay(values, 'reply_breaches')).toEqual({
-      '2026-10-29': 1, '2026-10-30': 0, '2026-10-31': 2, '2026-11-01': 1, '2026-11-02': 1, '2026-11-03': 0, '2026-11-04': 0,
+      '2026-10-29': 1,
+      '2026-10-30': 0,
+      '2026-10-31': 2,
+      '2026-11-01': 1,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 0,
     });
     // Each metric walks the export to its end: page 1 by start_time, page 2 by next_page.
-    expect(calls.map((url) => url.searchParams.get('start_time'))).toEqual(['1793250000', String(PAGE_1_END), '1793250000', String(PAGE_1_END)]);
+    expect(calls.map((url) => url.searchParams.get('start_time'))).toEqual([
+      '1793250000',
+      String(PAGE_1_END),
+      '1793250000',
+      String(PAGE_1_END),
+    ]);
     expect(calls.every((url) => url.pathname === EVENTS_PATH)).toBe(true);
     expect(ctx.stats.calls).toBe(4);
     expect(lines.join('\n')).not.toContain(TOKEN);
@@ -172,7 +209,10 @@ describe('zendesk sla_breaches failures', () => {
 describe('zendesk sla_breaches query and settings', () => {
   it('accepts the SLA metric names only, and an incremental rate limit override', () => {
     expect(zendeskQuerySchema.parse(supportDigestQueries.support_sla_breaches.query)).toEqual({ kind: 'sla_breaches' });
-    expect(zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: ['resolution_time'] })).toEqual({ kind: 'sla_breaches', metrics: ['resolution_time'] });
+    expect(zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: ['resolution_time'] })).toEqual({
+      kind: 'sla_breaches',
+      metrics: ['resolution_time'],
+    });
     expect(() => zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: ['first_reply_time'] })).toThrow();
     expect(() => zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: [] })).toThrow();
     expect(zendeskSource.settingsSchema.parse({ rate_limit: { incremental: { max: 5, per_seconds: 60 } } }).rate_limit).toEqual({

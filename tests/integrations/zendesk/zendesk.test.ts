@@ -126,10 +126,26 @@ function happyZendesk(url: URL): Reply {
       if (after === null) {
         const next = new URL('/api/v2/search/export', BASE);
         next.search = new URLSearchParams({ 'filter[type]': 'ticket', 'page[after]': 'cursor-2', 'page[size]': '100', query }).toString();
-        return [200, { ...exportExample, results: PAGE_1, links: { next: next.toString(), prev: null }, meta: { ...exportExample.meta, after_cursor: 'cursor-2' } }];
+        return [
+          200,
+          {
+            ...exportExample,
+            results: PAGE_1,
+            links: { next: next.toString(), prev: null },
+            meta: { ...exportExample.meta, after_cursor: 'cursor-2' },
+          },
+        ];
       }
       if (after === 'cursor-2') {
-        return [200, { ...exportExample, results: PAGE_2, links: { next: null, prev: null }, meta: { after_cursor: null, before_cursor: null, has_more: false } }];
+        return [
+          200,
+          {
+            ...exportExample,
+            results: PAGE_2,
+            links: { next: null, prev: null },
+            meta: { after_cursor: null, before_cursor: null, has_more: false },
+          },
+        ];
       }
       return [404, { error: 'unknown cursor' }];
     }
@@ -179,7 +195,13 @@ describe('zendesk source over the DST week', () => {
     });
     const opened = byDay(values, 'tickets_opened');
     expect(Object.fromEntries(Object.entries(opened).map(([day, v]) => [day, v.value]))).toEqual({
-      '2026-10-29': 4, '2026-10-30': 0, '2026-10-31': 1, '2026-11-01': 3, '2026-11-02': 0, '2026-11-03': 2, '2026-11-04': 1,
+      '2026-10-29': 4,
+      '2026-10-30': 0,
+      '2026-10-31': 1,
+      '2026-11-01': 3,
+      '2026-11-02': 0,
+      '2026-11-03': 2,
+      '2026-11-04': 1,
     });
     expect(Object.values(byDay(values, 'tickets_closed')).map((v) => v.value)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     // A stock: today's value only.
@@ -188,9 +210,14 @@ describe('zendesk source over the DST week', () => {
     // Pagination went to the end, and only kept tickets were joined to their metric sets.
     const exports = calls.filter((c) => c.url.pathname === '/api/v2/search/export');
     expect(exports.map((c) => c.url.searchParams.get('page[after]'))).toEqual([null, 'cursor-2']);
-    expect(exports[0]!.url.searchParams.get('query')).toBe(`type:ticket created>=2026-10-29T05:00:00Z created<2026-11-05T06:00:00Z ${EXCLUSIONS}`);
+    expect(exports[0]!.url.searchParams.get('query')).toBe(
+      `type:ticket created>=2026-10-29T05:00:00Z created<2026-11-05T06:00:00Z ${EXCLUSIONS}`,
+    );
     expect(exports[0]!.url.searchParams.get('filter[type]')).toBe('ticket');
-    expect(calls.filter((c) => c.url.pathname === '/api/v2/tickets/show_many').map((c) => c.url.searchParams.get('ids'))).toEqual(['101,102,103', '104,105,108']);
+    expect(calls.filter((c) => c.url.pathname === '/api/v2/tickets/show_many').map((c) => c.url.searchParams.get('ids'))).toEqual([
+      '101,102,103',
+      '104,105,108',
+    ]);
 
     const counts = calls.filter((c) => c.url.pathname === '/api/v2/search/count').map((c) => c.url.searchParams.get('query'));
     expect(counts).toContain(`type:ticket created>=2026-11-01T05:00:00Z created<2026-11-02T06:00:00Z ${EXCLUSIONS}`);
@@ -217,7 +244,11 @@ describe('zendesk failures', () => {
 
   it('waits the Retry-After of a 429, then succeeds', async () => {
     let attempts = 0;
-    fakeZendesk((url) => (url.pathname === '/api/v2/search/count' && attempts++ === 0 ? [429, { error: 'TooManyRequests' }, { 'Retry-After': '7' }] : happyZendesk(url)));
+    fakeZendesk((url) =>
+      url.pathname === '/api/v2/search/count' && attempts++ === 0
+        ? [429, { error: 'TooManyRequests' }, { 'Retry-After': '7' }]
+        : happyZendesk(url),
+    );
     const { sleep, waits } = fakeSleep();
     const { ctx, lines } = makeContext(ENV, config, NOW);
     const values = await collectAll(createZendeskSource({ sleep }), ctx, FROM, TO, openOnly);
@@ -254,7 +285,9 @@ describe('zendesk failures', () => {
   });
 
   it('reports a malformed body as bad_response', async () => {
-    fakeZendesk((url) => (url.pathname === '/api/v2/search/export' ? [200, { ...exportExample, results: 'not a list' }] : happyZendesk(url)));
+    fakeZendesk((url) =>
+      url.pathname === '/api/v2/search/export' ? [200, { ...exportExample, results: 'not a list' }] : happyZendesk(url),
+    );
     const { ctx, lines } = makeContext(ENV, config, NOW);
     const frt = metricsOf(config).filter((m) => m.id === 'first_response_time');
     const failure = await collectAll(zendeskSource, ctx, FROM, TO, frt).catch((error: unknown) => error);
@@ -266,14 +299,25 @@ describe('zendesk failures', () => {
   it('never follows a next link to another host with the credentials', async () => {
     const calls = fakeZendesk((url) => {
       if (url.pathname === '/api/v2/search/export' && !url.searchParams.get('page[after]')) {
-        return [200, { ...exportExample, results: [], links: { next: 'https://evil.test/api/v2/search/export?page%5Bafter%5D=x', prev: null }, meta: { after_cursor: 'cursor-2', before_cursor: null, has_more: true } }];
+        return [
+          200,
+          {
+            ...exportExample,
+            results: [],
+            links: { next: 'https://evil.test/api/v2/search/export?page%5Bafter%5D=x', prev: null },
+            meta: { after_cursor: 'cursor-2', before_cursor: null, has_more: true },
+          },
+        ];
       }
       return happyZendesk(url);
     });
     const { ctx } = makeContext(ENV, config, NOW);
     const frt = metricsOf(config).filter((m) => m.id === 'first_response_time');
     await collectAll(zendeskSource, ctx, FROM, TO, frt);
-    expect(calls.filter((c) => c.url.pathname === '/api/v2/search/export').map((c) => c.url.searchParams.get('page[after]'))).toEqual([null, 'cursor-2']);
+    expect(calls.filter((c) => c.url.pathname === '/api/v2/search/export').map((c) => c.url.searchParams.get('page[after]'))).toEqual([
+      null,
+      'cursor-2',
+    ]);
   });
 });
 

@@ -8,7 +8,12 @@ import { modalAfterMetricChange } from '../../entry-modal.js';
  * kind. The update carries the view hash: if the modal changed meanwhile, Slack refuses and nothing is lost.
  */
 export function entryMetricChangedAction(deps: BotDeps) {
-  return async ({ ack, body, action, client }: SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const view = body.view;
     if (!view) return;

@@ -8,7 +8,13 @@ const WEEK_LABEL = /^\d{4}-W\d{2}$/;
 
 /** *Explain a metric* on the weekly scorecard (its value is the week): a private menu of the scorecard's metrics. */
 export function explainMetricAction(deps: BotDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const channelId = body.channel?.id ?? body.container?.channel_id;
@@ -19,7 +25,13 @@ export function explainMetricAction(deps: BotDeps) {
 
 /** A metric chosen in that menu: the /metric answer for the scorecard's week, in place of the menu. */
 export function explainPickAction(deps: BotDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const channelId = body.channel?.id ?? body.container?.channel_id;

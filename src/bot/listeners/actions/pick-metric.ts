@@ -6,7 +6,13 @@ import { replyPrivately, tellFailure } from '../../reply.js';
 
 /** A "did you mean" button: answers that metric in place of the suggestions. */
 export function pickMetricAction(deps: BotDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const channelId = body.channel?.id ?? body.container?.channel_id;

@@ -11,7 +11,13 @@ import { replyPrivately, tellFailure } from '../../reply.js';
  * A sensitive metric is only shared into a channel allowed to see it; elsewhere the sharer is told why not.
  */
 export function shareMetricAction(deps: BotDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const channelId = body.channel?.id ?? body.container?.channel_id;

@@ -7,7 +7,13 @@ import { replyPrivately, tellFailure } from '../../reply.js';
 
 /** *Undo* on an entry confirmation: within the window the entry is marked deleted and the DM says so. */
 export function undoEntryAction(deps: BotDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const userId = body.user.id;
     const channelId = body.container?.channel_id ?? body.channel?.id;

@@ -20,7 +20,12 @@ export function metricCommand(deps: BotDeps) {
         ...(email ? { email } : {}),
       });
     } catch (error) {
-      await tellFailure({ respond, client, userId: command.user_id, channelId: command.channel_id }, deps.runtime.logger, 'reading that metric', error);
+      await tellFailure(
+        { respond, client, userId: command.user_id, channelId: command.channel_id },
+        deps.runtime.logger,
+        'reading that metric',
+        error,
+      );
     }
   };
 }

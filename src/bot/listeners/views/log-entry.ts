@@ -20,7 +20,10 @@ export function logEntrySubmission(deps: BotDeps) {
       result = await submitEntry(deps, { userId, viewId: view.id, mode, state: readEntryState(view.state.values), inputBlockIds });
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'saving a manual entry failed');
-      await ack({ response_action: 'errors', errors: { [ENTRY_BLOCK.value]: 'Not saved: the scorecard database did not answer. Please try again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ENTRY_BLOCK.value]: 'Not saved: the scorecard database did not answer. Please try again.' },
+      });
       return;
     }
     if (!result.ok) {
@@ -30,7 +33,8 @@ export function logEntrySubmission(deps: BotDeps) {
     await ack();
     try {
       if (mode.kind === 'edit') await publishHome(deps, client, userId);
-      else if (result.created) await sendDirectMessage(client, userId, renderEntryConfirmation(result.entry, deps.runtime.config.defaults.undo_minutes));
+      else if (result.created)
+        await sendDirectMessage(client, userId, renderEntryConfirmation(result.entry, deps.runtime.config.defaults.undo_minutes));
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'entry saved, but the confirmation could not be sent');
     }
