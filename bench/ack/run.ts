@@ -72,7 +72,7 @@ function hungSourceEnv(hungUrl: string): Record<string, string> {
   for (const source of SOURCES) {
     for (const name of source.envVars) {
       if (name.endsWith('_BASE_URL')) env[name] = hungUrl;
-      else if (name.endsWith('_ACCESS_URL')) env[name] = hungUrl.replace('http://', 'http://bench:bench@') + '/simplefin';
+      else if (name.endsWith('_ACCESS_URL')) env[name] = `${hungUrl.replace('http://', 'http://bench:bench@')}/simplefin`;
       else env[name] = `bench-${name.toLowerCase()}`;
     }
   }

@@ -48,7 +48,7 @@ function compare(a: number | string, b: number | string): number {
 
 /** Comparable values are cached per record and property: every search scans tens of thousands of records. */
 const cache = new WeakMap<FakeRecord, Map<string, number | string | null>>();
-function valueOf(record: FakeRecord, property: string): number | string | null {
+function comparableValue(record: FakeRecord, property: string): number | string | null {
   let perRecord = cache.get(record);
   if (!perRecord) {
     perRecord = new Map();
@@ -64,7 +64,7 @@ function valueOf(record: FakeRecord, property: string): number | string | null {
 }
 
 function matches(record: FakeRecord, filter: Filter): boolean {
-  const actual = valueOf(record, filter.propertyName);
+  const actual = comparableValue(record, filter.propertyName);
   const op = filter.operator;
   if (op === 'HAS_PROPERTY') return actual !== null;
   if (op === 'NOT_HAS_PROPERTY') return actual === null;
@@ -106,8 +106,8 @@ function sortedBy(records: readonly FakeRecord[], property: string): FakeRecord[
   }
   let sorted = perSet.get(property);
   if (!sorted) {
-    sorted = records.filter((r) => typeof valueOf(r, property) === 'number');
-    sorted.sort((a, b) => (valueOf(a, property) as number) - (valueOf(b, property) as number));
+    sorted = records.filter((r) => typeof comparableValue(r, property) === 'number');
+    sorted.sort((a, b) => (comparableValue(a, property) as number) - (comparableValue(b, property) as number));
     perSet.set(property, sorted);
   }
   return sorted;
@@ -126,7 +126,7 @@ function narrowByRange(records: readonly FakeRecord[], filters: readonly Filter[
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const v = valueOf(sorted[mid]!, range.propertyName) as number;
+      const v = comparableValue(sorted[mid]!, range.propertyName) as number;
       if (inclusive ? v < bound : v <= bound) lo = mid + 1;
       else hi = mid;
     }
@@ -157,8 +157,8 @@ export function runSearch(records: readonly FakeRecord[], body: SearchRequestBod
   );
   hits.sort((a, b) => {
     for (const sort of sorts) {
-      const va = valueOf(a, sort.property);
-      const vb = valueOf(b, sort.property);
+      const va = comparableValue(a, sort.property);
+      const vb = comparableValue(b, sort.property);
       const c = va === null ? (vb === null ? 0 : 1) : vb === null ? -1 : compare(va, vb);
       if (c !== 0) return sort.descending ? -c : c;
     }

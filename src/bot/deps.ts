@@ -2,7 +2,7 @@ import type { Runtime } from '../runtime.js';
 import type { LocalDay } from '../metrics/types.js';
 import { identityOf, type Identity } from './access.js';
 import type { AnswerCache } from './answer/cache.js';
-import { inlineAnswerer, type MetricAnswerer } from './answer/answerer.js';
+import type { MetricAnswerer } from './answer/types.js';
 import type { EvalContext } from '../metrics/context.js';
 
 /** What every listener works with. `now` is separate from the runtime so tests can move the clock (undo window). */
@@ -20,12 +20,6 @@ export interface BotDeps {
    * an already posted scorecard of those weeks in place. Fire and forget; never delays the listener's answer.
    */
   entriesChanged?: (days: LocalDay[]) => void;
-}
-
-export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): BotDeps {
-  const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
-  deps.answerer = inlineAnswerer(deps);
-  return deps;
 }
 
 export function whoIs(deps: BotDeps, userId: string): Identity {

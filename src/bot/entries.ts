@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { weekLockChecker } from '../report/week-locks.js';
 import { ENTRY_BLOCK, type ConfirmedEntry, type EntryModalMode, type EntryState } from './views/entry-modal.js';
 import { metricById } from '../metrics/catalog.js';
@@ -88,7 +89,7 @@ export async function submitEntry(
     } catch (error) {
       return {
         ok: false,
-        errors: { [ENTRY_BLOCK.value]: `Not saved: ${(error as Error).message.replace(/^manual entry \d+ /, 'the entry ')}.` },
+        errors: { [ENTRY_BLOCK.value]: `Not saved: ${errorMessage(error).replace(/^manual entry \d+ /, 'the entry ')}.` },
       };
     }
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -101,7 +102,7 @@ export async function openEntryModal(client: WebClient, triggerId: string, view:
     const result = await client.views.open({ trigger_id: triggerId, view });
     return result.view?.id;
   } catch (error) {
-    logger.warn({ err: (error as Error).message }, 'views.open for the entry modal failed');
+    logger.warn({ err: errorMessage(error) }, 'views.open for the entry modal failed');
     return undefined;
   }
 }

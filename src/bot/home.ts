@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { WebClient } from '@slack/web-api';
 import type { Metric } from '../config/schema.js';
 import { metricById, metricsOf } from '../metrics/catalog.js';
@@ -100,7 +101,7 @@ export async function publishHome(deps: BotDeps, client: WebClient, userId: stri
       if (email) deps.learntEmails.set(userId, email);
     } catch (error) {
       // Without users:read.email (or for a guest) ids alone still work.
-      deps.runtime.logger.debug({ err: (error as Error).message }, 'users.info for the Home tab failed');
+      deps.runtime.logger.debug({ err: errorMessage(error) }, 'users.info for the Home tab failed');
     }
   }
   const model = await buildHomeModel(deps, userId);

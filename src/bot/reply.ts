@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -46,13 +47,10 @@ export async function sendDirectMessage(
 
 /** After the ack, a failure can only be told, not thrown: the user gets a short notice, the log gets the detail. */
 export async function tellFailure(target: ReplyTarget, logger: Logger, what: string, error: unknown): Promise<void> {
-  logger.error({ err: error instanceof Error ? error.message : String(error) }, `${what} failed`);
+  logger.error({ err: errorMessage(error) }, `${what} failed`);
   try {
     await replyPrivately(target, renderNotice(`Sorry — ${what} failed. Please try again in a minute.`));
   } catch (replyError) {
-    logger.warn(
-      { err: replyError instanceof Error ? replyError.message : String(replyError) },
-      'could not tell the user about the failure',
-    );
+    logger.warn({ err: errorMessage(replyError) }, 'could not tell the user about the failure');
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { AddressInfo } from 'node:net';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
@@ -72,7 +73,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
         void scheduler
           .updatePosted(day)
           .catch((error: unknown) =>
-            runtime.logger.warn({ err: (error as Error).message, day }, 'updating a posted digest after an entry change failed'),
+            runtime.logger.warn({ err: errorMessage(error), day }, 'updating a posted digest after an entry change failed'),
           );
     };
   }
@@ -86,7 +87,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     (stopping ??= (async () => {
       await bot.app
         .stop()
-        .catch((error: unknown) => runtime.logger.warn({ err: (error as Error).message }, 'stopping the Slack receiver failed'));
+        .catch((error: unknown) => runtime.logger.warn({ err: errorMessage(error) }, 'stopping the Slack receiver failed'));
       const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), scheduler?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
       await bot.deps.answerer.close();

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { SOURCES } from '../integrations/registry.js';
 import { credentialEnvVars } from '../integrations/source.js';
@@ -32,7 +33,7 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
       detail: `${rt.store.location}: ${stats.dailyValues} daily values, journal ${stats.journalMode}`,
     });
   } catch (error) {
-    lines.push({ check: 'database', ok: false, detail: (error as Error).message });
+    lines.push({ check: 'database', ok: false, detail: errorMessage(error) });
   }
 
   const health = new Map((await getSourceHealth(rt.store)).map((h) => [h.source, h]));

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import type { Runtime } from '../runtime.js';
 import { parseAdSpendCsv } from '../integrations/import/ad-spend.js';
@@ -18,7 +19,7 @@ export async function importAdSpend(rt: Runtime, file: string, opts: { metric: s
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`can't read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`can't read ${file}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
   const parsed = parseAdSpendCsv(text);
   if (!parsed.ok) throw new UsageError(`Nothing was imported from ${file}:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { errorMessage } from '../errors.js';
 import { Command, Option } from 'commander';
 import { backupTo } from '../store/db.js';
 import type { Runtime } from '../runtime.js';
@@ -156,7 +157,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`scorecard: ${message}\n`);
     if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;

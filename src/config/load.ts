@@ -1,3 +1,4 @@
+import { metricsWithIds } from './metric-ids.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +114,7 @@ export function parseConfigText(text: string, displayName: string, filePath: str
   config.org.timezone = canonicalTimeZone(config.org.timezone);
   fillManualEntryBounds(config, isRecord(data) ? data : {});
   applySourceDefaults(config, schemas);
-  const metrics = Object.entries(config.metrics).map(([id, metric]) => ({ ...metric, id }));
+  const metrics = metricsWithIds(config);
   return { config, path: filePath, metrics };
 }
 

@@ -47,7 +47,7 @@ export function checkSlack(slack: unknown, digests: unknown, metrics: Record<str
   const access = isRecord(slack.sensitive_access) ? slack.sensitive_access : {};
   people(access.users, ['slack', 'sensitive_access', 'users']);
   const allowedChannels = Array.isArray(access.channels) ? access.channels : [];
-  allowedChannels.forEach((value, index) => channel(value, ['slack', 'sensitive_access', 'channels', index]));
+  for (const [index, value] of allowedChannels.entries()) channel(value, ['slack', 'sensitive_access', 'channels', index]);
   if (isRecord(slack.users)) {
     for (const [email, userId] of Object.entries(slack.users)) {
       if (!EMAIL.test(email))

@@ -154,7 +154,8 @@ function checkSchedule(schedule: unknown): PendingProblem[] {
   if (!isRecord(schedule)) return [];
   const crons: [PathSegment[], unknown][] = [];
   for (const key of ['refresh', 'weekly', 'cash', 'support']) crons.push([['schedule', key], schedule[key]]);
-  if (Array.isArray(schedule.nudges)) schedule.nudges.forEach((cron, index) => crons.push([['schedule', 'nudges', index], cron]));
+  if (Array.isArray(schedule.nudges))
+    for (const [index, cron] of schedule.nudges.entries()) crons.push([['schedule', 'nudges', index], cron]);
 
   const problems: PendingProblem[] = [];
   for (const [at, cron] of crons) {

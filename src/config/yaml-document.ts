@@ -107,7 +107,7 @@ function duplicateKeys(node: unknown, at: PathSegment[], position: (offset: numb
       problems.push(...duplicateKeys(pair.value, [...at, key], position));
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, index) => problems.push(...duplicateKeys(item, [...at, index], position)));
+    for (const [index, item] of node.items.entries()) problems.push(...duplicateKeys(item, [...at, index], position));
   }
   return problems;
 }

@@ -1,3 +1,4 @@
+import { metricsWithIds } from '../config/metric-ids.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
@@ -93,7 +94,7 @@ export async function refresh(deps: RefreshDeps, opts: RefreshOptions = {}): Pro
   const { from, to } = refreshWindow(deps.config, deps.now, opts.from, opts.to);
   const known = new Map(deps.sources.map((source) => [source.id, source]));
   const wanted = opts.sourceIds ? [...new Set(opts.sourceIds)] : [...known.keys()];
-  const metrics = Object.entries(deps.config.metrics).map(([id, metric]): Metric => ({ ...metric, id }));
+  const metrics = metricsWithIds(deps.config);
 
   const settled = await Promise.allSettled(
     wanted.map(async (id): Promise<SourceRunSummary> => {

@@ -1,10 +1,9 @@
 import { distance } from 'fastest-levenshtein';
+import { metricWithId } from '../config/metric-ids.js';
 import type { Config, Metric } from '../config/schema.js';
 
 function withId(config: Config, id: string): Metric | undefined {
-  if (!Object.hasOwn(config.metrics, id)) return undefined;
-  const metric = config.metrics[id];
-  return metric ? { ...metric, id } : undefined;
+  return Object.hasOwn(config.metrics, id) ? metricWithId(config, id) : undefined;
 }
 
 /** Every metric, in the order the groups list them, then those no group lists (in config order). */

@@ -1,3 +1,4 @@
+import { metricsWithIds } from '../config/metric-ids.js';
 import type { Metric } from '../config/schema.js';
 import type { Aggregated, DayValue, LocalDay, StatusKind } from '../metrics/types.js';
 import { aggregate } from '../metrics/aggregate.js';
@@ -132,7 +133,7 @@ const TITLES: Record<DailyKind, string> = { cash: 'Cash', support: 'Support' };
 /** A weekday-morning digest (cash or support): the metrics listed under `digests.<kind>` in the config. */
 export function buildDailyDigest(kind: DailyKind, loaded: LoadedData, ctx: EvalContext): DailyDigest {
   const today = localDayOf(ctx.now, ctx.periods.timezone);
-  const items = ctx.config.digests[kind].map((id) => buildDailyItem({ ...ctx.config.metrics[id]!, id }, loaded, ctx));
+  const items = metricsWithIds(ctx.config, ctx.config.digests[kind]).map((metric) => buildDailyItem(metric, loaded, ctx));
   return {
     kind,
     org: ctx.config.org.name,

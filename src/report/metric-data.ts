@@ -67,16 +67,10 @@ export async function loadMetricData(store: Store, metrics: Metric[], from: Loca
 
   const sourceDays = new Map<string, DayValue[]>();
   for (const row of rows) {
-    let list = sourceDays.get(row.metric_id);
-    if (!list) sourceDays.set(row.metric_id, (list = []));
-    list.push({ day: row.day, value: row.value, numerator: row.numerator, denominator: row.denominator });
+    pushTo(sourceDays, row.metric_id, { day: row.day, value: row.value, numerator: row.numerator, denominator: row.denominator });
   }
   const manualDays = new Map<string, { day: LocalDay; value: number }[]>();
-  for (const m of manual) {
-    let list = manualDays.get(m.metric_id);
-    if (!list) manualDays.set(m.metric_id, (list = []));
-    list.push({ day: m.day, value: m.value });
-  }
+  for (const m of manual) pushTo(manualDays, m.metric_id, { day: m.day, value: m.value });
 
   const byMetric = new Map<string, MetricData>();
   for (const id of ids) {
@@ -105,11 +99,7 @@ export async function loadMetricData(store: Store, metrics: Metric[], from: Loca
   }
 
   const goalChanges = new Map<string, GoalChange[]>();
-  for (const change of changes) {
-    let list = goalChanges.get(change.metricId);
-    if (!list) goalChanges.set(change.metricId, (list = []));
-    list.push({ goal: change.goal, from: change.from, period: change.period });
-  }
+  for (const change of changes) pushTo(goalChanges, change.metricId, { goal: change.goal, from: change.from, period: change.period });
   return { byMetric, goalChanges, rowsRead: rows.length };
 }
 
@@ -139,4 +129,11 @@ export function daysWithin(days: DayValue[], from: LocalDay, toExclusive: LocalD
     return lo;
   };
   return days.slice(lower(from), lower(toExclusive));
+}
+
+/** Appends to the list under `key`, starting it if needed. */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -1,3 +1,4 @@
+import { metricsWithIds } from '../config/metric-ids.js';
 import type { Metric } from '../config/schema.js';
 import type { Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
@@ -22,7 +23,7 @@ export async function weeklyScorecard(store: Store, ctx: EvalContext, week: Week
 }
 
 export async function dailyDigest(store: Store, ctx: EvalContext, kind: DailyKind): Promise<DailyDigest> {
-  const metrics = ctx.config.digests[kind].map((id) => ({ ...ctx.config.metrics[id]!, id }));
+  const metrics = metricsWithIds(ctx.config, ctx.config.digests[kind]);
   const { from, to } = dailyWindow(ctx.now, ctx.periods.timezone);
   const loaded = await loadMetricData(store, metrics, from, to);
   return buildDailyDigest(kind, loaded, ctx);

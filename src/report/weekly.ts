@@ -1,3 +1,4 @@
+import { metricWithId } from '../config/metric-ids.js';
 import type { Metric } from '../config/schema.js';
 import type { StatusKind, Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
@@ -95,7 +96,7 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
         .map((id) => {
           const cached = evaluatedById.get(id);
           if (cached) return cached;
-          const metric = { ...ctx.config.metrics[id]!, id };
+          const metric = metricWithId(ctx.config, id);
           const evaluated = evaluateWeek(metric, loaded, frame, ctx);
           const row = toWeeklyRow(evaluated);
           evaluatedById.set(id, row);

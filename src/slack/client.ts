@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { LogLevel, WebClient, WebClientEvent, type RetryOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 
@@ -67,6 +68,6 @@ export const sharedPacer = new ChannelPacer();
 export function describeSlackError(error: unknown): string {
   const data = (error as { data?: { error?: unknown } }).data;
   if (typeof data?.error === 'string') return `slack: ${data.error}`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.replace(/\bhttps?:\/\/\S+/g, '[url]');
 }

@@ -65,7 +65,10 @@ const textOf = (value: unknown): string | undefined => {
 export function blocksTextLength(blocks: readonly unknown[]): number {
   let total = 0;
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (!isObj(node)) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'text' && typeof value === 'string') total += value.length;
@@ -97,33 +100,41 @@ class Checker {
   }
 
   blocks(blocks: readonly unknown[]): void {
-    blocks.forEach((block, index) => this.block(block, `blocks[${index}]`));
+    for (const [index, block] of blocks.entries()) this.block(block, `blocks[${index}]`);
   }
 
   private block(block: unknown, path: string): void {
-    if (!isObj(block) || typeof block.type !== 'string') return this.report(path, 'not a block object with a type');
+    if (!isObj(block) || typeof block.type !== 'string') {
+      this.report(path, 'not a block object with a type');
+      return;
+    }
     const where = `${path} ${block.type}`;
     if (block.block_id !== undefined) this.uniqueId(where, 'block_id', block.block_id, this.blockIds, SLACK_LIMITS.blockId);
     switch (block.type) {
       case 'section':
-        return this.section(block, where);
+        this.section(block, where);
+        break;
       case 'header':
-        return this.header(block, where);
+        this.header(block, where);
+        break;
       case 'context':
-        return this.maxItems(where, 'elements', asArray(block.elements), SLACK_LIMITS.contextElements);
+        this.maxItems(where, 'elements', asArray(block.elements), SLACK_LIMITS.contextElements);
+        break;
       case 'actions':
         this.maxItems(where, 'elements', asArray(block.elements), SLACK_LIMITS.actionsElements);
-        return asArray(block.elements).forEach((element, i) => this.element(element, `${where}: elements[${i}]`));
+        for (const [i, element] of asArray(block.elements).entries()) this.element(element, `${where}: elements[${i}]`);
+        break;
       case 'table':
-        return this.table(block, where);
+        this.table(block, where);
+        break;
       case 'input':
         this.maxLength(where, 'label', textOf(block.label), SLACK_LIMITS.inputLabel, 1);
         this.maxLength(where, 'hint', textOf(block.hint), SLACK_LIMITS.inputHint);
-        return this.element(block.element, `${where}: element`);
+        this.element(block.element, `${where}: element`);
+        break;
       case 'image':
-        return this.maxLength(where, 'alt_text', textOf(block.alt_text), SLACK_LIMITS.imageAltText, 1);
-      default:
-        return;
+        this.maxLength(where, 'alt_text', textOf(block.alt_text), SLACK_LIMITS.imageAltText, 1);
+        break;
     }
   }
 
@@ -133,48 +144,54 @@ class Checker {
     if (text === undefined && fields.length === 0) this.report(where, 'needs text or fields');
     this.maxLength(where, 'text', text, SLACK_LIMITS.sectionText, 1);
     this.maxItems(where, 'fields', fields, SLACK_LIMITS.sectionFields);
-    fields.forEach((field, i) => this.maxLength(where, `fields[${i}]`, textOf(field), SLACK_LIMITS.sectionFieldText, 1));
+    for (const [i, field] of fields.entries()) this.maxLength(where, `fields[${i}]`, textOf(field), SLACK_LIMITS.sectionFieldText, 1);
     if (block.accessory !== undefined) this.element(block.accessory, `${where}: accessory`);
   }
 
   private header(block: Obj, where: string): void {
     if (!isObj(block.text) || block.text.type !== 'plain_text') this.report(where, 'text must be a plain_text object');
     const text = textOf(block.text);
-    if (text === undefined) return this.report(where, 'text is missing');
-    this.maxLength(where, 'text', text, SLACK_LIMITS.headerText, 1);
+    if (text === undefined) this.report(where, 'text is missing');
+    else this.maxLength(where, 'text', text, SLACK_LIMITS.headerText, 1);
   }
 
   private table(block: Obj, where: string): void {
     const rows = asArray(block.rows);
     this.maxItems(where, 'rows', rows, SLACK_LIMITS.tableRows);
-    rows.forEach((row, i) => {
+    for (const [i, row] of rows.entries()) {
       const cells = asArray(row).length;
       if (cells > SLACK_LIMITS.tableCellsPerRow) {
         this.report(where, `rows[${i}] has ${cells} cells (max ${SLACK_LIMITS.tableCellsPerRow})`);
       }
-    });
+    }
     this.maxItems(where, 'column_settings', asArray(block.column_settings), SLACK_LIMITS.tableColumnSettings);
   }
 
   private element(element: unknown, where: string): void {
-    if (!isObj(element)) return this.report(where, 'not an element object');
+    if (!isObj(element)) {
+      this.report(where, 'not an element object');
+      return;
+    }
     const at = `${where} ${String(element.type)}`;
     if (element.action_id !== undefined) this.uniqueId(at, 'action_id', element.action_id, this.actionIds, SLACK_LIMITS.actionId);
     switch (element.type) {
       case 'button':
         this.maxLength(at, 'text', textOf(element.text), SLACK_LIMITS.buttonText, 1);
-        return this.maxLength(at, 'value', typeof element.value === 'string' ? element.value : undefined, SLACK_LIMITS.buttonValue);
+        this.maxLength(at, 'value', typeof element.value === 'string' ? element.value : undefined, SLACK_LIMITS.buttonValue);
+        break;
       case 'static_select':
       case 'multi_static_select':
-        return this.options(element, at, SLACK_LIMITS.staticSelectOptions);
+        this.options(element, at, SLACK_LIMITS.staticSelectOptions);
+        break;
       case 'overflow':
-        return this.options(element, at, SLACK_LIMITS.overflowOptions);
+        this.options(element, at, SLACK_LIMITS.overflowOptions);
+        break;
       case 'checkboxes':
-        return this.options(element, at, SLACK_LIMITS.checkboxOptions);
+        this.options(element, at, SLACK_LIMITS.checkboxOptions);
+        break;
       case 'radio_buttons':
-        return this.options(element, at, SLACK_LIMITS.radioOptions);
-      default:
-        return;
+        this.options(element, at, SLACK_LIMITS.radioOptions);
+        break;
     }
   }
 
@@ -183,15 +200,21 @@ class Checker {
     const options = [...asArray(element.options), ...groups.flatMap((group) => asArray(isObj(group) ? group.options : []))];
     if (groups.length > 0) this.maxItems(where, 'option_groups', groups, maxOptions);
     else this.maxItems(where, 'options', options, maxOptions);
-    options.forEach((option, i) => {
-      if (!isObj(option)) return this.report(where, `options[${i}] is not an option object`);
+    for (const [i, option] of options.entries()) {
+      if (!isObj(option)) {
+        this.report(where, `options[${i}] is not an option object`);
+        continue;
+      }
       this.maxLength(where, `options[${i}] text`, textOf(option.text), SLACK_LIMITS.optionText, 1);
       if (typeof option.value === 'string') this.maxLength(where, `options[${i}] value`, option.value, SLACK_LIMITS.optionValue);
-    });
+    }
   }
 
   private uniqueId(where: string, name: string, id: unknown, seen: Set<string>, max: number): void {
-    if (typeof id !== 'string') return this.report(where, `${name} must be a string`);
+    if (typeof id !== 'string') {
+      this.report(where, `${name} must be a string`);
+      return;
+    }
     this.maxLength(where, name, id, max, 1);
     if (seen.has(id)) this.report(where, `${name} "${id}" is not unique`);
     seen.add(id);

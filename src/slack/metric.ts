@@ -210,7 +210,7 @@ export function renderExplainPicker(config: Config, period: string | null): Bloc
   const groups = [];
   for (const group of config.groups) {
     const ids = group.metrics.filter((id) => config.metrics[id] && !seen.has(id));
-    ids.forEach((id) => seen.add(id));
+    for (const id of ids) seen.add(id);
     const options = ids.slice(0, budget).map((id) => ({ text: plain(config.metrics[id]!.name, 75), value: id }));
     budget -= options.length;
     if (options.length > 0) groups.push({ label: plain(group.name, 75), options });

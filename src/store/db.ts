@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -94,7 +95,7 @@ async function migrate(store: Store): Promise<void> {
     if (error === undefined) return;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(`${which} failed for ${store.location}: ${reason}`);
   });
 }

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache, dataVersionOf } from '../../src/bot/answer/cache.js';
 import { createMetricAnswerer } from '../../src/bot/answer/answerer.js';
-import { createBotDeps } from '../../src/bot/deps.js';
+import { createBotDeps } from '../../src/bot/create-deps.js';
 import { metricAnswer } from '../../src/report/queries.js';
 import type { MetricAnswer } from '../../src/report/metric-answer.js';
 import { metricById } from '../../src/metrics/catalog.js';

@@ -138,7 +138,10 @@ export async function startHarness(opts: { seed?: boolean } = {}): Promise<BotHa
 export function blockText(body: object): string {
   const parts: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'text' && typeof value === 'string') parts.push(value);
@@ -153,7 +156,10 @@ export function blockText(body: object): string {
 export function actionIds(body: object): string[] {
   const ids: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'action_id' && typeof value === 'string') ids.push(value);
@@ -169,7 +175,10 @@ export function findElement(body: object, actionId: string): Payload | undefined
   let found: Payload | undefined;
   const visit = (node: unknown): void => {
     if (found || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     const obj = node as Payload;
     if (obj.action_id === actionId) {
       found = obj;

@@ -20,6 +20,7 @@ export type ExampleName =
   | 'url_verification';
 
 // Slack payloads are loosely typed by nature; callers index into them freely.
+// biome-ignore lint/suspicious/noExplicitAny: example payloads are arbitrary JSON the tests reach into by path; typing each would copy Slack's schemas.
 export type Payload = Record<string, any>;
 
 /** A fresh parsed copy of one example payload (safe to mutate). */

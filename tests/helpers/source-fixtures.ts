@@ -102,6 +102,7 @@ export interface ApiCall {
   method: string;
   path: string;
   query: URLSearchParams;
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON request body; handlers and assertions read it by the vendor's field names.
   body: any;
 }
 

@@ -128,7 +128,11 @@ export function sourceTestLifecycle(): { sleeps: number[]; track: (harness: Harn
     nock.enableNetConnect();
     for (const created of harnesses.splice(0)) await created.cleanup();
   });
-  return { sleeps, track: (harness) => (harnesses.push(harness), harness) };
+  const track = (harness: Harness): Harness => {
+    harnesses.push(harness);
+    return harness;
+  };
+  return { sleeps, track };
 }
 
 /** Asserts that no captured text (log lines, error messages, details) contains any of the secrets. */

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { SourceError } from '../../src/integrations/errors.js';
-import { formatRefreshSummary, refresh, type RefreshDeps } from '../../src/integrations/refresh.js';
+import { formatRefreshSummary, refresh, type RefreshDeps, type RefreshSummary } from '../../src/integrations/refresh.js';
 import type { CollectRequest, Source } from '../../src/integrations/source.js';
 import { getDailyValues } from '../../src/store/daily-values.js';
 import { getSourceHealth, lastSourceRuns } from '../../src/store/source-health.js';
@@ -172,7 +172,7 @@ describe('refresh', () => {
 
   it('keeps secrets out of results, stored rows, alerts and logs', async () => {
     beta.failing = true;
-    let summary;
+    let summary: RefreshSummary | undefined;
     for (let i = 0; i < 3; i++) summary = await refresh(deps(), { sourceIds: ['beta'] });
     const health = await getSourceHealth(store);
     const runs = await lastSourceRuns(store, 10);

@@ -48,7 +48,12 @@ const WEEK = parseWeekLabel('2025-W46', periods)!;
 const MONDAY_SLOT = new Date('2025-11-17T13:00:00Z'); // Monday 07:00 in Chicago
 const noWaitClock = (): PacerClock => {
   let t = 0;
-  return { now: () => t, sleep: async (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  };
 };
 
 type Button = { action_id: string; value: string; text: { text: string } };

@@ -29,7 +29,12 @@ const at = (iso: string) => new Date(iso);
 
 const noWaitClock = (): PacerClock => {
   let t = 0;
-  return { now: () => t, sleep: async (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+  };
 };
 
 describe('cron fire times in the org timezone', () => {
@@ -96,7 +101,15 @@ describe('scheduler', () => {
   function start(extra: Partial<SchedulerDeps> = {}) {
     const tasks: { expr: string; timezone: string; name: string; fire: () => void; stopped: boolean }[] = [];
     const schedule: CronScheduler = (expr, fire, opts) => {
-      const task = { expr, ...opts, fire, stopped: false, stop: () => void (task.stopped = true) };
+      const task = {
+        expr,
+        ...opts,
+        fire,
+        stopped: false,
+        stop: () => {
+          task.stopped = true;
+        },
+      };
       tasks.push(task);
       return task;
     };

@@ -1,20 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { answerAndRespond, type AnswerRequest } from './job.js';
-import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './worker.js';
+import { answerAndRespond } from './job.js';
+import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, MetricAnswerer } from './types.js';
 import type { BotDeps } from '../deps.js';
-
-/**
- * Answers `/metric` after the ack: on a worker thread when the bot runs from compiled JavaScript with a database
- * file (production), else on the listener's own thread (tests run TypeScript; an in-memory database can't be
- * shared). Same function either way: `answerAndRespond`.
- */
-export interface MetricAnswerer {
-  readonly where: 'worker' | 'inline';
-  answer(request: AnswerRequest): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** Niceness of the answer thread on Linux: acks win when the CPU is contended, answers use what is left. */
 const ANSWER_THREAD_NICE = 10;

@@ -1,18 +1,8 @@
+import { errorMessage } from '../../errors.js';
 import type { BlockMessage } from '../../slack/metric.js';
 import type { BotDeps } from '../deps.js';
+import type { AnswerRequest } from './types.js';
 import { answerMetricText } from './metric-reply.js';
-
-/** One `/metric` to answer: what was asked, by whom, where, and where the answer goes. */
-export interface AnswerRequest {
-  text: string;
-  userId: string;
-  channelId: string;
-  responseUrl: string;
-  /** The listener's clock, so the answer is for the same "now" as the ack. */
-  nowIso: string;
-  /** The asker's email if learnt from users.info (owners and sensitive access may be emails). */
-  email?: string;
-}
 
 /** Slack answers a response_url in well under a second; this only bounds a stuck connection. */
 const RESPONSE_TIMEOUT_MS = 30_000;
@@ -39,9 +29,6 @@ export async function answerAndRespond(deps: BotDeps, request: AnswerRequest): P
   try {
     await postToResponseUrl(request.responseUrl, message);
   } catch (error) {
-    deps.runtime.logger.warn(
-      { err: error instanceof Error ? error.message : String(error) },
-      'a /metric answer could not be delivered to its response_url',
-    );
+    deps.runtime.logger.warn({ err: errorMessage(error) }, 'a /metric answer could not be delivered to its response_url');
   }
 }

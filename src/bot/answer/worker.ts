@@ -1,9 +1,11 @@
+import { errorMessage } from '../../errors.js';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRuntime } from '../../runtime.js';
-import { answerAndRespond, type AnswerRequest } from './job.js';
+import { answerAndRespond } from './job.js';
+import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './types.js';
 import { AnswerCache, dataVersionOf } from './cache.js';
-import { createBotDeps } from '../deps.js';
+import { createBotDeps } from '../create-deps.js';
 
 /**
  * The `/metric` answer thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
@@ -11,16 +13,6 @@ import { createBotDeps } from '../deps.js';
  * also yields the CPU to acks when the machine is busy (elsewhere the priority is left alone: it would apply to the
  * whole process).
  */
-
-export interface AnswerWorkerData {
-  configPath: string;
-  databaseUrl: string;
-  env: Record<string, string | undefined>;
-  nice: number;
-}
-
-export type AnswerWorkerMessage = { id: number; request: AnswerRequest };
-export type AnswerWorkerReply = { id: number; ok: true } | { id: number; ok: false; error: string } | { ready: true };
 
 async function main(data: AnswerWorkerData): Promise<void> {
   if (process.platform === 'linux' && data.nice > 0) {
@@ -43,8 +35,7 @@ async function main(data: AnswerWorkerData): Promise<void> {
     if (request.email) deps.learntEmails.set(request.userId, request.email);
     answerAndRespond(deps, request).then(
       () => port.postMessage({ id, ok: true } satisfies AnswerWorkerReply),
-      (error: unknown) =>
-        port.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies AnswerWorkerReply),
+      (error: unknown) => port.postMessage({ id, ok: false, error: errorMessage(error) } satisfies AnswerWorkerReply),
     );
   });
   port.postMessage({ ready: true } satisfies AnswerWorkerReply);

@@ -60,22 +60,37 @@ function mockZoneLookup() {
 describe('Autotask collect', () => {
   it('computes the DST fixture week exactly, following every nextPageUrl to the end', async () => {
     const bodies: Record<string, QueryBody> = {};
-    const keep = (name: string) => (_uri: string, body: QueryBody) => ((bodies[name] = body), true);
+    const keep = (name: string) => (_uri: string, body: QueryBody) => {
+      bodies[name] = body;
+      return true;
+    };
     const zone = mockZoneLookup();
     const api = nock(API_HOST, { reqheaders: { Secret: SECRET, UserName: USERNAME, ApiIntegrationCode: CODE } })
       .get(`${API_ROOT}/v1.0/Tickets/entityInformation/fields`)
       .reply(200, ticketFields)
       .post(`${API_ROOT}/v1.0/Resources/query`)
-      .reply(200, (uri, body) => (keep('resources')(uri, body as QueryBody), page(resources)))
+      .reply(200, (uri, body) => {
+        keep('resources')(uri, body as QueryBody);
+        return page(resources);
+      })
       .post(`${API_ROOT}/v1.0/Tickets/query`, hasField('createDate'))
-      .reply(200, (uri, body) => (keep('opened')(uri, body as QueryBody), page(openedPage1, OPENED_NEXT_PAGE)))
+      .reply(200, (uri, body) => {
+        keep('opened')(uri, body as QueryBody);
+        return page(openedPage1, OPENED_NEXT_PAGE);
+      })
       .get(`${API_ROOT}/V1.0/Tickets/query/next`)
       .query({ paging: 'eyJwYWdlIjoyfQ==' })
       .reply(200, page(openedPage2))
       .post(`${API_ROOT}/v1.0/Tickets/query`, hasField('completedDate'))
-      .reply(200, (uri, body) => (keep('closed')(uri, body as QueryBody), page(closed)))
+      .reply(200, (uri, body) => {
+        keep('closed')(uri, body as QueryBody);
+        return page(closed);
+      })
       .post(`${API_ROOT}/v1.0/TimeEntries/query`)
-      .reply(200, (uri, body) => (keep('time')(uri, body as QueryBody), page(timeEntries.slice(0, 6), TIME_NEXT_PAGE)))
+      .reply(200, (uri, body) => {
+        keep('time')(uri, body as QueryBody);
+        return page(timeEntries.slice(0, 6), TIME_NEXT_PAGE);
+      })
       .get(`${API_ROOT}/V1.0/TimeEntries/query/next`)
       .query({ paging: 'eyJwYWdlIjoyfQ==' })
       .reply(200, page(timeEntries.slice(6)));

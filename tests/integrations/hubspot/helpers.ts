@@ -124,7 +124,7 @@ export function nonZero(batches: CollectedValue[][]): Record<string, Record<stri
   const out: Record<string, Record<string, number>> = {};
   for (const v of batches.flat()) {
     if (v.value === 0) continue;
-    (out[v.metricId] ??= {})[v.day] = v.value;
+    out[v.metricId] = { ...out[v.metricId], [v.day]: v.value };
   }
   return out;
 }

@@ -84,6 +84,7 @@ type Reply = [number, unknown, Record<string, string>?];
 interface Call {
   method: string;
   path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON request body; handlers and assertions read it by Intercom's field names.
   body: any;
   headers: Record<string, unknown>;
 }

@@ -129,6 +129,7 @@ const CHATS_PAGE_2 = [summary('C5', true, [CUSTOMER.id, BOT, SMITH])]; // bot ha
 type Reply = [number, unknown, Record<string, string>?];
 interface Call {
   path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON request body; handlers and assertions read it by LiveChat's field names.
   body: any;
   headers: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../errors.js';
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BotDeps } from '../../deps.js';
 import { deleteEntry } from '../../entries.js';
@@ -12,7 +13,7 @@ export function deleteEntryAction(deps: BotDeps) {
       const result = await deleteEntry(deps, Number(action.value), userId);
       await publishHome(deps, client, userId, result.ok ? undefined : result.message);
     } catch (error) {
-      deps.runtime.logger.error({ err: (error as Error).message }, 'deleting an entry from App Home failed');
+      deps.runtime.logger.error({ err: errorMessage(error) }, 'deleting an entry from App Home failed');
     }
   };
 }

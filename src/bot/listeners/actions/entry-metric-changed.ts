@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../errors.js';
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, StaticSelectAction } from '@slack/bolt';
 import { parseEntryMode, readEntryState } from '../../views/entry-modal.js';
 import type { BotDeps } from '../../deps.js';
@@ -23,7 +24,7 @@ export function entryMetricChangedAction(deps: BotDeps) {
     try {
       await client.views.update({ view_id: view.id, hash: view.hash, view: next });
     } catch (error) {
-      deps.runtime.logger.info({ err: (error as Error).message }, 'entry modal not updated (it changed meanwhile or closed)');
+      deps.runtime.logger.info({ err: errorMessage(error) }, 'entry modal not updated (it changed meanwhile or closed)');
     }
   };
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../errors.js';
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { BotDeps } from '../../deps.js';
 import { publishHome } from '../../home.js';
@@ -9,7 +10,7 @@ export function appHomeOpened(deps: BotDeps) {
     try {
       await publishHome(deps, client, event.user);
     } catch (error) {
-      deps.runtime.logger.error({ err: (error as Error).message }, 'publishing the Home tab failed');
+      deps.runtime.logger.error({ err: errorMessage(error) }, 'publishing the Home tab failed');
     }
   };
 }

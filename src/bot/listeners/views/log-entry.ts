@@ -1,7 +1,8 @@
+import { errorMessage } from '../../../errors.js';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK } from '../../views/entry-modal.js';
 import type { BotDeps } from '../../deps.js';
-import { submitEntry } from '../../entries.js';
+import { submitEntry, type SubmitResult } from '../../entries.js';
 import { publishHome } from '../../home.js';
 import { sendDirectMessage } from '../../reply.js';
 
@@ -14,12 +15,12 @@ export function logEntrySubmission(deps: BotDeps) {
     const userId = body.user.id;
     const mode = parseEntryMode(view.private_metadata);
     const { logger } = deps.runtime;
-    let result;
+    let result: SubmitResult;
     try {
       const inputBlockIds = new Set(view.blocks.flatMap((block) => (block.type === 'input' && block.block_id ? [block.block_id] : [])));
       result = await submitEntry(deps, { userId, viewId: view.id, mode, state: readEntryState(view.state.values), inputBlockIds });
     } catch (error) {
-      logger.error({ err: (error as Error).message }, 'saving a manual entry failed');
+      logger.error({ err: errorMessage(error) }, 'saving a manual entry failed');
       await ack({
         response_action: 'errors',
         errors: { [ENTRY_BLOCK.value]: 'Not saved: the scorecard database did not answer. Please try again.' },
@@ -36,7 +37,7 @@ export function logEntrySubmission(deps: BotDeps) {
       else if (result.created)
         await sendDirectMessage(client, userId, renderEntryConfirmation(result.entry, deps.runtime.config.defaults.undo_minutes));
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, 'entry saved, but the confirmation could not be sent');
+      logger.warn({ err: errorMessage(error) }, 'entry saved, but the confirmation could not be sent');
     }
   };
 }

@@ -1,0 +1,14 @@
+import type { Runtime } from '../runtime.js';
+import { inlineAnswerer } from './answer/answerer.js';
+import type { BotDeps } from './deps.js';
+
+/**
+ * The listeners' deps, answering `/metric` inline until the app starts the answer thread. Apart from `deps.ts`
+ * because the answer pipeline reads `BotDeps`: `deps.ts` itself imports nothing from it but types.
+ */
+export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): BotDeps {
+  // The inline answerer reads the deps it belongs to, so it is attached once they exist.
+  const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
+  deps.answerer = inlineAnswerer(deps);
+  return deps;
+}
