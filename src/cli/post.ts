@@ -3,7 +3,8 @@ import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
 import { localDayOf } from '../metrics/periods.js';
 import { postDigest, type PostResult } from '../slack/post.js';
-import { createSlackClient, type ChannelPacer } from '../slack/client.js';
+import { createSlackClient } from '../slack/client.js';
+import type { ChannelPacer } from '../slack/pacing.js';
 import { buildDigestJob } from '../jobs/scheduler.js';
 import { resolveWeek, UsageError } from './common.js';
 

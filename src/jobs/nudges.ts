@@ -10,7 +10,8 @@ import { manualEntriesForWeek } from '../store/manual-entries.js';
 import { getSyncState, setSyncState } from '../store/sync-state.js';
 import { dayRange } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from '../slack/blocks.js';
-import { sharedPacer, type ChannelPacer, type DigestLogger } from '../slack/client.js';
+import type { DigestLogger } from '../slack/client.js';
+import { sharedPacer, type ChannelPacer } from '../slack/pacing.js';
 
 /**
  * Before the weekly post, a DM to each owner of a manual weekly metric with nothing logged for the week, with a

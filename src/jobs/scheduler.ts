@@ -1,9 +1,9 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
-import type { LocalDay, PeriodSettings, Week } from '../metrics/types.js';
-import { addDays, lastCompletedWeek, localDayOf, parseWeekLabel, weekContaining } from '../metrics/periods.js';
+import type { LocalDay, Week } from '../metrics/types.js';
+import { localDayOf, parseWeekLabel, weekContaining } from '../metrics/periods.js';
 import { dayStartMs } from '../metrics/zone.js';
 import { getDigestRun } from '../store/digest-runs.js';
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
@@ -12,8 +12,10 @@ import { renderWeeklyMessages } from '../slack/weekly.js';
 import { renderDailyMessage } from '../slack/daily.js';
 import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
 import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
-import { describeSlackError, type ChannelPacer } from '../slack/client.js';
+import { describeSlackError } from '../slack/client.js';
+import type { ChannelPacer } from '../slack/pacing.js';
 import { sendNudges } from './nudges.js';
+import { digestPeriod, nudgeWeek, previousFireTime } from './cron-timing.js';
 import { channelScorecard } from '../report/visibility.js';
 import type { SlackMessage } from '../slack/blocks.js';
 
@@ -30,61 +32,6 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** The daily digests describe "this morning"; a past day is rendered as of 08:00 that day. */
 const DAILY_RENDER_HOUR = 8;
-
-/** Fire times of `expr` in `timezone` on `day`, ascending, checked by node-cron's own matcher (DST-correct). */
-function fireTimesOn(expr: string, timezone: string, day: LocalDay, matcher: ScheduledTask): number[] {
-  const fields = cron.parse(expr);
-  const start = dayStartMs(day, timezone);
-  const times = new Set<number>();
-  for (const hour of fields.hour) {
-    for (const minute of fields.minute) {
-      for (const second of fields.second) {
-        const naive = start + hour * HOUR + minute * MINUTE + second * 1000;
-        // Across a DST change the wall time sits an hour off the naive offset from midnight.
-        for (const t of [naive, naive - HOUR, naive + HOUR]) {
-          if (localDayOf(new Date(t), timezone) === day && matcher.match(new Date(t))) times.add(t);
-        }
-      }
-    }
-  }
-  return [...times].sort((a, b) => a - b);
-}
-
-function searchFireTime(expr: string, from: Date, timezone: string, direction: 1 | -1, maxDays: number): Date | null {
-  const matcher = cron.createTask(expr, () => undefined, { timezone });
-  try {
-    const firstDay = localDayOf(from, timezone);
-    for (let i = 0; i <= maxDays; i++) {
-      const times = fireTimesOn(expr, timezone, addDays(firstDay, i * direction), matcher);
-      const candidates = direction === -1 ? times.filter((t) => t <= from.getTime()).reverse() : times.filter((t) => t > from.getTime());
-      if (candidates.length > 0) return new Date(candidates[0]!);
-    }
-    return null;
-  } finally {
-    void matcher.destroy();
-  }
-}
-
-/** The latest fire time of `expr` at or before `before`, looking back at most `maxDays` days; null if none. */
-export function previousFireTime(expr: string, before: Date, timezone: string, maxDays = 8): Date | null {
-  return searchFireTime(expr, before, timezone, -1, maxDays);
-}
-
-/** The first fire time of `expr` strictly after `after`, looking ahead at most `maxDays` days; null if none. */
-export function nextFireTime(expr: string, after: Date, timezone: string, maxDays = 35): Date | null {
-  return searchFireTime(expr, after, timezone, 1, maxDays);
-}
-
-/** The period a digest fired at `at` reports: the last completed week, or the local day. */
-export function digestPeriod(kind: DigestKind, at: Date, periods: PeriodSettings): string {
-  return kind === 'weekly' ? lastCompletedWeek(at, periods).label : localDayOf(at, periods.timezone);
-}
-
-/** The week whose numbers a nudge at `slot` chases: the one the next weekly post will report. */
-export function nudgeWeek(weeklyExpr: string, slot: Date, periods: PeriodSettings): Week {
-  const nextPost = nextFireTime(weeklyExpr, slot, periods.timezone) ?? slot;
-  return lastCompletedWeek(nextPost, periods);
-}
 
 interface RenderTarget {
   kind: DigestKind;

@@ -11,7 +11,8 @@ import {
 } from '../store/digest-runs.js';
 import { describeChanges, type DigestSnapshot } from '../report/changes.js';
 import type { SlackMessage } from './blocks.js';
-import { describeSlackError, sharedPacer, type ChannelPacer, type DigestLogger } from './client.js';
+import { describeSlackError, type DigestLogger } from './client.js';
+import { sharedPacer, type ChannelPacer } from './pacing.js';
 import { changeNoteMessage } from './change-note.js';
 
 /**

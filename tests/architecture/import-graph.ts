@@ -92,4 +92,30 @@ export function violationsIn(root: string): Violation[] {
   return violations;
 }
 
+/** Import cycles among `files` (path → its source text), each as the files around the loop, first file repeated last. */
+export function cyclesAmong(files: ReadonlyMap<string, string>): string[][] {
+  const graph = new Map([...files].map(([file, source]) => [file, importsOf(file, source).map((edge) => edge.target)]));
+  const cycles: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    const at = path.indexOf(file);
+    if (at >= 0) {
+      cycles.push([...path.slice(at), file]);
+      return;
+    }
+    if (done.has(file) || !graph.has(file)) return;
+    path.push(file);
+    for (const target of graph.get(file) ?? []) visit(target);
+    path.pop();
+    done.add(file);
+  };
+  for (const file of graph.keys()) visit(file);
+  return cycles;
+}
+
+export function cyclesIn(root: string): string[][] {
+  return cyclesAmong(new Map(sourceFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')])));
+}
+
 export const repoRoot = relative(process.cwd(), join(dirname(new URL(import.meta.url).pathname), '..', '..')) || '.';

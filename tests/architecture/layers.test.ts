@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEdge, importsOf, repoRoot, violationsIn } from './import-graph.js';
+import { checkEdge, cyclesAmong, cyclesIn, importsOf, repoRoot, violationsIn } from './import-graph.js';
 
 describe('import direction in src/', () => {
   it('no file imports from a layer above its own, or sideways between renderers', () => {
@@ -32,5 +32,21 @@ describe('import direction in src/', () => {
   it('metrics imports only config types', () => {
     const [edge] = importsOf('src/metrics/status.ts', "import type { Store } from '../store/db.js';\n");
     expect(checkEdge(edge!)?.reason).toBe('metrics (layer 1) imports upward from store (layer 2)');
+  });
+});
+
+describe('import cycles in src/', () => {
+  it('no module imports itself through others (type imports included)', () => {
+    expect(cyclesIn(repoRoot).map((cycle) => cycle.join(' → '))).toEqual([]);
+  });
+
+  it('names every file around a cycle', () => {
+    const files = new Map([
+      ['src/bot/deps.ts', "import type { X } from './answer/answerer.js';\n"],
+      ['src/bot/answer/answerer.ts', "import { y } from './job.js';\n"],
+      ['src/bot/answer/job.ts', "import type { BotDeps } from '../deps.js';\n"],
+      ['src/bot/app.ts', "import { y } from './answer/job.js';\n"],
+    ]);
+    expect(cyclesAmong(files)).toEqual([['src/bot/deps.ts', 'src/bot/answer/answerer.ts', 'src/bot/answer/job.ts', 'src/bot/deps.ts']]);
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino, { type Logger } from 'pino';
 import { parseDocument } from 'yaml';
 import nock from 'nock';
 import { expect } from 'vitest';
+
+export { fakeSleep, memoryLogger } from './source-harness.js';
 import { packageRoot, parseConfigText } from '../../src/config/index.js';
 import type { Config } from '../../src/config/schema.js';
 import type { DailyDigest } from '../../src/report/daily.js';
@@ -52,24 +52,6 @@ export function supportSourceEdits(
     );
   }
   return edits;
-}
-
-/** A logger that keeps every line it writes (debug and up), to check what reached the logs. */
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
-
-/** A retry sleep that returns at once and remembers what it was asked to wait. */
-export function fakeSleep(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
 /** The context `openRuntime` builds: a source is connected when its credentials are in `env`. */

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import nock from 'nock';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { configSchema, type Metric } from '../../src/config/schema.js';
+import { pino, type Logger } from 'pino';
+import { configSchema, type Config, type Metric } from '../../src/config/schema.js';
+import { metricsOf } from '../../src/metrics/catalog.js';
 import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
-import { syncStateFor } from '../../src/store/sync-state.js';
+import { syncStateFor, type SyncState } from '../../src/store/sync-state.js';
 import type { Store } from '../../src/store/db.js';
 import { openTempStore } from './tmp-store.js';
 
@@ -40,13 +41,7 @@ export interface HarnessOptions {
 export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const temp = options.store ? undefined : await openTempStore();
   const store = options.store ?? temp!.store;
-  const logLines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logLines.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
+  const { logger, lines: logLines } = memoryLogger();
   const metricEntries = Object.entries(options.metrics).map(([id, spec]) => [
     id,
     {
@@ -69,7 +64,7 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const ctx: SourceContext = {
     config,
     env: options.env,
-    logger: pino({ level: 'debug' }, sink),
+    logger,
     state: syncStateFor(store, () => options.now),
     now: options.now,
     stats: { calls: 0, rateLimited: 0 },
@@ -78,27 +73,43 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
     ctx,
     store,
     logLines,
-    metrics: Object.entries(config.metrics).map(([id, metric]) => ({ ...metric, id })),
+    metrics: metricsOf(config),
     cleanup: async () => {
       await temp?.cleanup();
     },
   };
 }
 
+/** Every value a source yields for `[from, to]`, from a harness (its metrics by default) or a bare context. */
 export async function collectAll(
   source: Source,
-  harness: Harness,
+  on: Harness | SourceContext,
   from: string,
   to: string,
-  metrics = harness.metrics,
+  metrics: Metric[] = 'ctx' in on ? on.metrics : metricsOf(on.config),
 ): Promise<CollectedValue[]> {
-  const values: CollectedValue[] = [];
-  for await (const batch of source.collect(harness.ctx, { from, to, metrics })) values.push(...batch);
-  return values;
+  return (await collectBatches(source, 'ctx' in on ? on.ctx : on, from, to, metrics)).flat();
 }
 
-/** `{ day: value }` for one metric, for compact exact assertions. */
-export function byDay(values: readonly CollectedValue[], metricId: string, pick: (v: CollectedValue) => unknown = (v) => v.value) {
+/** The batches a source yields for `[from, to]`, as yielded (for tests of batching and ordering). */
+export async function collectBatches(
+  source: Source,
+  ctx: SourceContext,
+  from: string,
+  to: string,
+  metrics: Metric[] = metricsOf(ctx.config),
+): Promise<CollectedValue[][]> {
+  const batches: CollectedValue[][] = [];
+  for await (const batch of source.collect(ctx, { from, to, metrics })) batches.push(batch);
+  return batches;
+}
+
+/** `{ day: value }` for one metric, for compact exact assertions (`pick` chooses what to keep of each value). */
+export function byDay<T = number>(
+  values: readonly CollectedValue[],
+  metricId: string,
+  pick: (v: CollectedValue) => T = (v) => v.value as T,
+): Record<string, T> {
   return Object.fromEntries(values.filter((v) => v.metricId === metricId).map((v) => [v.day, pick(v)]));
 }
 
@@ -138,4 +149,79 @@ export function sourceTestLifecycle(): { sleeps: number[]; track: (harness: Harn
 /** Asserts that no captured text (log lines, error messages, details) contains any of the secrets. */
 export function expectNoSecrets(texts: readonly string[], secrets: readonly string[]): void {
   for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+/** A logger that keeps every line it writes (debug and up), to check what reached the logs. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+/** A retry sleep that returns at once and remembers what it was asked to wait. */
+export function fakeSleep(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+    },
+  };
+}
+
+/** Sync state in memory, for contexts that need no database. */
+export function memoryState(initial: Record<string, string> = {}): SyncState & { values: Map<string, string> } {
+  const values = new Map(Object.entries(initial));
+  return {
+    values,
+    get: async (key) => values.get(key),
+    set: async (key, value) => {
+      values.set(key, value);
+    },
+  };
+}
+
+/** A source context over `config` with in-memory sync state and a memory logger; `lines` holds what was logged. */
+export function makeContext(
+  config: Config,
+  options: { env: Env; now: Date | string; state?: SyncState },
+): { ctx: SourceContext; lines: string[] } {
+  const { logger, lines } = memoryLogger();
+  const ctx: SourceContext = {
+    config,
+    env: options.env,
+    logger,
+    now: new Date(options.now),
+    stats: { calls: 0, rateLimited: 0 },
+    state: options.state ?? memoryState(),
+  };
+  return { ctx, lines };
+}
+
+export interface SupportMetricSpec {
+  unit: 'count' | 'hours';
+  aggregate: 'last' | 'sum' | 'ratio';
+  query: Record<string, unknown>;
+}
+
+/** A catalog for a support source (Zendesk, Intercom, LiveChat): its metrics in one group, with support settings. */
+export function supportConfig(
+  source: string,
+  metrics: Record<string, SupportMetricSpec>,
+  extra: { support?: Record<string, unknown>; settings?: Record<string, unknown> } = {},
+): Config {
+  return configSchema.parse({
+    org: { name: 'Acme', timezone: 'America/Chicago' },
+    groups: [{ id: 'support', name: 'Support', metrics: Object.keys(metrics) }],
+    metrics: Object.fromEntries(
+      Object.entries(metrics).map(([id, spec]) => [id, { name: id, ...spec, source, definition: 'd', why: 'w', calculation: 'c' }]),
+    ),
+    support: { source, ...extra.support },
+    sources: extra.settings ? { [source]: extra.settings } : {},
+  });
 }

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
+import { memoryLogger } from '../helpers/source-harness.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import pino from 'pino';
 import { z } from 'zod';
 import { createHttpClient } from '../../src/integrations/http.js';
 import { redact, REDACTED } from '../../src/integrations/redact.js';
@@ -12,17 +11,6 @@ const BEARER = 'pat-na1-9f8e7d6c-5b4a-3210-fedc-ba9876543210';
 const API_KEY = 'k3y_live_abcdef123456';
 const PASSWORD = 'hunter2-correct-horse';
 const CUSTOM = 'sfin-custom-secret-778899';
-
-function memoryLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 function assertClean(text: string) {
   for (const secret of [BEARER, API_KEY, PASSWORD, CUSTOM, Buffer.from(`bob:${PASSWORD}`).toString('base64')]) {

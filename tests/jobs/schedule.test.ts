@@ -7,15 +7,10 @@ import { loadEnv } from '../../src/config/env.js';
 import type { Store } from '../../src/store/db.js';
 import { getDigestRun } from '../../src/store/digest-runs.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
-import { ChannelPacer, createSlackClient, type PacerClock } from '../../src/slack/client.js';
-import {
-  nextFireTime,
-  nudgeWeek,
-  previousFireTime,
-  startScheduler,
-  type CronScheduler,
-  type SchedulerDeps,
-} from '../../src/jobs/scheduler.js';
+import { createSlackClient } from '../../src/slack/client.js';
+import { ChannelPacer, type PacerClock } from '../../src/slack/pacing.js';
+import { startScheduler, type CronScheduler, type SchedulerDeps } from '../../src/jobs/scheduler.js';
+import { nextFireTime, nudgeWeek, previousFireTime } from '../../src/jobs/cron-timing.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { openTempStore } from '../helpers/tmp-store.js';

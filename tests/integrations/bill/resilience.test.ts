@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createBillSource } from '../../../src/integrations/bill/index.js';
 import { SourceError } from '../../../src/integrations/errors.js';
-import { collectAll, createHarness, failureOf, type Harness } from '../../helpers/source-harness.js';
+import { collectAll, createHarness, sourceTestLifecycle, failureOf } from '../../helpers/source-harness.js';
 import { BASE, billError, listPage, loginResponse, ROOT, vendorsPage2 } from './fixtures.js';
 
 const PASSWORD = 'P@ss-w0rd!Bill#42';
@@ -21,15 +21,13 @@ const ACTIVE = { max: '100', filters: 'archived:eq:false' };
 const onlyVendors = { vendors_not_onboarded: { kind: 'vendors_not_onboarded', aggregate: 'last' as const } };
 const ONE_VENDOR_OK = [{ metricId: 'vendors_not_onboarded', day: '2026-11-01', value: 0 }];
 
-let harnesses: Harness[];
-let sleeps: number[];
 let logins: number;
+const { sleeps, track } = sourceTestLifecycle();
 const source = () => createBillSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 
 async function harness() {
   const created = await createHarness({ env, source: 'bill', now: new Date('2026-11-01T17:00:00Z'), metrics: onlyVendors });
-  harnesses.push(created);
-  return created;
+  return track(created);
 }
 
 /** Login answers with the given sessions in turn; `logins` counts the calls. */
@@ -47,17 +45,7 @@ function mockLogins(...sessions: string[]) {
 const session = (sessionId: string) => nock(BASE, { reqheaders: { sessionId, devKey: DEV_KEY } });
 
 beforeEach(() => {
-  harnesses = [];
-  sleeps = [];
   logins = 0;
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
 });
 
 describe('BILL failures', () => {

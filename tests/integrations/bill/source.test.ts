@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createBillSource } from '../../../src/integrations/bill/index.js';
 import { MISSING_W9_WARNING } from '../../../src/integrations/bill/map.js';
 import { billQuerySchema, billSettingsSchema } from '../../../src/integrations/bill/schemas.js';
-import { collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
+import { collectAll, createHarness, sourceTestLifecycle } from '../../helpers/source-harness.js';
 import { BASE, billsPage1, billsPage2, listPage, loginResponse, ROOT, vendorsPage1, vendorsPage2 } from './fixtures.js';
 
 const PASSWORD = 'P@ss-w0rd!Bill#42';
@@ -20,7 +20,7 @@ const env = {
 const NOW = new Date('2026-11-01T17:00:00Z');
 const ACTIVE = { max: '100', filters: 'archived:eq:false' };
 
-let harnesses: Harness[];
+const { track } = sourceTestLifecycle();
 const source = () => createBillSource({ sleep: async () => undefined, random: () => 0.5 });
 
 async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {}) {
@@ -36,8 +36,7 @@ async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {
     },
     ...options,
   });
-  harnesses.push(created);
-  return created;
+  return track(created);
 }
 
 function mockLogin(sessionId = SESSION) {
@@ -49,18 +48,6 @@ function mockLogin(sessionId = SESSION) {
 function withSession(sessionId = SESSION) {
   return nock(BASE, { reqheaders: { sessionId, devKey: DEV_KEY } });
 }
-
-beforeEach(() => {
-  harnesses = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('BILL collect', () => {
   it('signs in, pages vendors and bills to the end, and yields today’s figures exactly', async () => {

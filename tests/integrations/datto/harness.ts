@@ -3,7 +3,7 @@ import type { Store } from '../../../src/store/db.js';
 import { createHarness as createSourceHarness, type Harness } from '../../helpers/source-harness.js';
 
 export type { Harness };
-export { expectNoSecrets, sourceTestLifecycle } from '../../helpers/source-harness.js';
+export { collectAll, expectNoSecrets, sourceTestLifecycle } from '../../helpers/source-harness.js';
 
 /** A Datto source context: every metric is a stock (`last`) with its `query` written as in scorecard.yml. */
 export function createHarness(options: {
@@ -23,12 +23,6 @@ export function createHarness(options: {
     ...(options.timezone ? { timezone: options.timezone } : {}),
     ...(options.store ? { store: options.store } : {}),
   });
-}
-
-export async function collectAll(source: Source, harness: Harness, from: string, to: string): Promise<CollectedValue[]> {
-  const values: CollectedValue[] = [];
-  for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...batch);
-  return values;
 }
 
 /** Collects until the source throws; returns what was yielded before, and the error. */

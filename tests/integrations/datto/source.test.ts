@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { parse } from 'yaml';
 import { createDattoSource, dattoSource } from '../../../src/integrations/datto/index.js';
 import { BCDR_LIMITS, RMM_LIMITS } from '../../../src/integrations/datto/client.js';
 import { dattoQuerySchema, dattoSettingsSchema } from '../../../src/integrations/datto/schemas.js';
-import { collectAll, collectUntilFailure, createHarness, type Harness } from './harness.js';
+import { collectAll, collectUntilFailure, createHarness, sourceTestLifecycle } from './harness.js';
 import { assetsBySerial, BCDR_HOST, BCDR_ROOT, device, devicePage, DEVICES_PATH, NOW, RMM_HOST, SERIALS, token } from './fixtures.js';
 
 const BCDR_ENV = { DATTO_BCDR_PUBLIC_KEY: 'pk_7f3a9c2e51d04b8e', DATTO_BCDR_SECRET_KEY: 'sk_Q9w/E+r7T!y2U$i5O0p3' };
@@ -15,13 +15,12 @@ const BOTH_METRICS = {
   devices_missing_patches: { kind: 'devices_missing_patches', more_than: 5 },
 };
 
-let harnesses: Harness[];
+const { track } = sourceTestLifecycle();
 const source = () => createDattoSource({ sleep: async () => undefined, random: () => 0.5 });
 
 async function harness(env: Record<string, string>, metrics: Record<string, Record<string, unknown>> = BOTH_METRICS) {
   const created = await createHarness({ env, now: NOW, metrics });
-  harnesses.push(created);
-  return created;
+  return track(created);
 }
 
 function bcdrWithOneDevice() {
@@ -32,18 +31,6 @@ function bcdrWithOneDevice() {
     .get(`${BCDR_ROOT}/bcdr/device/${SERIALS[1]}/asset`)
     .reply(200, assetsBySerial[SERIALS[1]]);
 }
-
-beforeEach(() => {
-  harnesses = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Datto source contract', () => {
   it('is configured by either credential pair, not by half of one', () => {

@@ -4,10 +4,10 @@ import { OWNERS_CACHE_KEY } from '../../../src/integrations/hubspot/owners.js';
 import {
   OWNERS,
   call,
-  collectAll,
+  collectWindows,
   filterOf,
   makeConfig,
-  makeContext,
+  hubspotContext,
   memoryState,
   nonZero,
   ownersOnce,
@@ -41,8 +41,8 @@ describe('HubSpot collect: calls', () => {
         );
       return searchPage(5, [call('5', OWNERS.ava.id, '2026-11-18T15:00:00Z')]);
     });
-    const ctx = makeContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-20');
+    const ctx = hubspotContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-20');
 
     expect(bodies.map((b) => b.after)).toEqual(['0', 'NTI1Cg%3D%3D', 'NzI1Cg%3D%3D']);
     expect(bodies[0]!.limit).toBe(200);
@@ -66,13 +66,13 @@ describe('HubSpot collect: calls', () => {
         call('7', OWNERS.cleo.id, '2026-11-01T12:00:00Z'), // not a counted owner
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({
         dials_ava: { owner: OWNERS.ava.email, query: { object: 'calls' } },
         dials_ben: { query: { object: 'calls', owners: [OWNERS.ben.email] } },
       }),
     );
-    const batches = await collectAll(ctx, '2026-10-29', '2026-11-04');
+    const batches = await collectWindows(ctx, '2026-10-29', '2026-11-04');
 
     expect(nonZero(batches)).toEqual({
       dials_ava: { '2026-10-31': 1, '2026-11-01': 2 },
@@ -90,7 +90,7 @@ describe('HubSpot collect: calls', () => {
     const calls = searchOn('calls', () => searchPage(0, []));
     const notes = searchOn('notes', () => searchPage(0, []));
     const meetings = searchOn('meetings', () => searchPage(0, []));
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({
         dials_ava: { owner: OWNERS.ava.email, query: { object: 'calls' } },
         dials_ben: { owner: OWNERS.ben.email, query: { object: 'calls' } },
@@ -99,7 +99,7 @@ describe('HubSpot collect: calls', () => {
         ftas_attended_ben: { owner: OWNERS.ben.email, query: { object: 'meetings', by: 'attended' } },
       }),
     );
-    const batches = await collectAll(ctx, '2026-11-01', '2026-11-10'); // 10 days = 2 windows of 7
+    const batches = await collectWindows(ctx, '2026-11-01', '2026-11-10'); // 10 days = 2 windows of 7
 
     expect(calls).toHaveLength(2);
     expect(notes).toHaveLength(2);
@@ -135,8 +135,8 @@ describe('HubSpot collect: calls', () => {
         return searchPage(2, [call('1', OWNERS.ava.id, '2026-11-02T15:00:00Z'), call('2', OWNERS.ava.id, '2026-11-04T15:00:00Z')]);
       return searchPage(1, [call('3', OWNERS.ava.id, '2026-11-07T15:00:00Z')]);
     });
-    const ctx = makeContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
-    const batches = await collectAll(ctx, '2026-11-02', '2026-11-08');
+    const ctx = hubspotContext(makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } }));
+    const batches = await collectWindows(ctx, '2026-11-02', '2026-11-08');
 
     expect(bodies.map((b) => [filterOf(b, 'hs_timestamp')!.value, filterOf(b, 'hs_timestamp')!.highValue])).toEqual([
       [String(start), String(end)],
@@ -155,13 +155,13 @@ describe('HubSpot collect: calls', () => {
         call('3', OWNERS.ava.id, '2026-11-16T17:00:00Z', { hs_call_direction: 'OUTBOUND' }),
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({
         outbound: { query: { object: 'calls', owners: [OWNERS.ava.email], outbound_only: true } },
         ghost: { query: { object: 'calls', owners: ['ghost@example.com'] } },
       }),
     );
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-16');
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-16');
     const values = Object.fromEntries(batches.flat().map((v) => [v.metricId, v]));
     expect(values.outbound!.value).toBe(2);
     expect(values.ghost).toEqual({
@@ -181,13 +181,13 @@ describe('HubSpot collect: calls', () => {
         call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z'),
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({
         dials_all: { query: { object: 'calls' } },
         dials_ava: { owner: OWNERS.ava.email, query: { object: 'calls' } },
       }),
     );
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-16');
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-16');
     expect(bodies).toHaveLength(1);
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
     expect(bodies[0]!.properties).toContain('hubspot_owner_id');
@@ -202,10 +202,10 @@ describe('HubSpot collect: calls', () => {
         record('103', { hs_v2_date_entered_marketingqualifiedlead: '1794906000000' }), // epoch ms: 2026-11-17T09:00Z
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({ mqls: { query: { object: 'mqls' } } }, { mql_date_property: 'hs_v2_date_entered_marketingqualifiedlead' }),
     );
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-17');
     expect(filterOf(bodies[0]!, 'hs_v2_date_entered_marketingqualifiedlead')!.operator).toBe('BETWEEN');
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
     expect(nonZero(batches)).toEqual({ mqls: { '2026-11-16': 1, '2026-11-17': 2 } });
@@ -220,13 +220,13 @@ describe('HubSpot collect: calls', () => {
         call('3', OWNERS.cleo.id, '2026-11-16T17:00:00Z'),
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig(
         { team_dials: { owner: 'inside-sales@example.com', query: { object: 'calls' } } },
         { owners: [OWNERS.ava.email, OWNERS.ben.email] },
       ),
     );
-    const [team] = (await collectAll(ctx, '2026-11-16', '2026-11-16')).flat();
+    const [team] = (await collectWindows(ctx, '2026-11-16', '2026-11-16')).flat();
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')!.values).toEqual([OWNERS.ava.id, OWNERS.ben.id]);
     expect(team).toEqual({
       metricId: 'team_dials',
@@ -241,8 +241,8 @@ describe('HubSpot collect: calls', () => {
     const bodies = searchOn('calls', () =>
       searchPage(2, [call('1', OWNERS.ava.id, '2026-11-16T15:00:00Z'), call('2', OWNERS.cleo.id, '2026-11-16T16:00:00Z')]),
     );
-    const ctx = makeContext(makeConfig({ team_dials: { owner: 'inside-sales@example.com', query: { object: 'calls' } } }));
-    const [team] = (await collectAll(ctx, '2026-11-16', '2026-11-16')).flat();
+    const ctx = hubspotContext(makeConfig({ team_dials: { owner: 'inside-sales@example.com', query: { object: 'calls' } } }));
+    const [team] = (await collectWindows(ctx, '2026-11-16', '2026-11-16')).flat();
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
     expect(team!.value).toBe(2);
     expect(team!.warnings).toEqual(['metric owner inside-sales@example.com is not a HubSpot owner, so this counts every owner']);
@@ -253,18 +253,18 @@ describe('HubSpot collect: calls', () => {
     searchOn('calls', () => searchPage(0, []));
     const config = makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } });
     const owners = ownersOnce();
-    await collectAll(makeContext(config, { state }), '2026-11-16', '2026-11-16');
+    await collectWindows(hubspotContext(config, { state }), '2026-11-16', '2026-11-16');
     expect(owners.isDone()).toBe(true);
     expect(JSON.parse(state.values.get(OWNERS_CACHE_KEY)!).byEmail['ava@example.com']).toBe(OWNERS.ava.id);
 
     // Within 24 h: no owners call (nock would refuse one).
-    const ctx = makeContext(config, { state, now: new Date('2026-11-21T06:00:00Z') });
-    await collectAll(ctx, '2026-11-16', '2026-11-16');
+    const ctx = hubspotContext(config, { state, now: new Date('2026-11-21T06:00:00Z') });
+    await collectWindows(ctx, '2026-11-16', '2026-11-16');
     expect(ctx.stats.calls).toBe(1);
 
     // After 24 h: fetched again.
     const again = ownersOnce();
-    await collectAll(makeContext(config, { state, now: new Date('2026-11-21T19:00:00Z') }), '2026-11-16', '2026-11-16');
+    await collectWindows(hubspotContext(config, { state, now: new Date('2026-11-21T19:00:00Z') }), '2026-11-16', '2026-11-16');
     expect(again.isDone()).toBe(true);
   });
 });
@@ -299,8 +299,8 @@ describe('HubSpot collect: conversations with a decision maker', () => {
         ? searchPage(3, [note('21', '<div>Met the <b>decision maker</b></div>'), note('22', 'admin follow-up')], 'Mg')
         : searchPage(3, [note('21', '<div>Met the <b>decision maker</b></div>')]),
     );
-    const ctx = makeContext(makeConfig({ dm: { owner: OWNERS.ava.email, query: { object: 'conversations' } } }));
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
+    const ctx = hubspotContext(makeConfig({ dm: { owner: OWNERS.ava.email, query: { object: 'conversations' } } }));
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-17');
     // Calls 11 (both rules), 12 (keyword) and the note 21 on the 16th; call 14 (disposition) on the 17th.
     expect(nonZero(batches)).toEqual({ dm: { '2026-11-16': 3, '2026-11-17': 1 } });
   });

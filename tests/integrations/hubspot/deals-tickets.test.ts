@@ -4,10 +4,10 @@ import { stageLabels } from '../../../src/integrations/hubspot/index.js';
 import {
   BASE,
   OWNERS,
-  collectAll,
+  collectWindows,
   filterOf,
   makeConfig,
-  makeContext,
+  hubspotContext,
   nonZero,
   ownersPage,
   record,
@@ -100,8 +100,8 @@ describe('MRR closed', () => {
         deal('5', OWNERS.ava.id, '2026-11-17T18:00:00Z', '0.2', null),
       ]),
     );
-    const ctx = makeContext(makeConfig({ mrr_closed: { owner: OWNERS.ava.email, unit: 'currency', query: { object: 'deals' } } }));
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
+    const ctx = hubspotContext(makeConfig({ mrr_closed: { owner: OWNERS.ava.email, unit: 'currency', query: { object: 'deals' } } }));
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-17');
 
     expect(filterOf(bodies[0]!, 'dealstage')).toEqual({ propertyName: 'dealstage', operator: 'IN', values: ['9567449', 'closedwon'] });
     expect(filterOf(bodies[0]!, 'closedate')!.operator).toBe('BETWEEN');
@@ -119,13 +119,13 @@ describe('MRR closed', () => {
     searchOn('deals', () =>
       searchPage(1, [record('1', { closedate: '2026-11-16T15:00:00Z', hubspot_owner_id: OWNERS.ava.id, arr: '12000', amount: '5' })]),
     );
-    const ctx = makeContext(makeConfig({ arr_closed: { query: { object: 'deals', property: 'arr' } } }));
-    expect(nonZero(await collectAll(ctx, '2026-11-16', '2026-11-16'))).toEqual({ arr_closed: { '2026-11-16': 12000 } });
+    const ctx = hubspotContext(makeConfig({ arr_closed: { query: { object: 'deals', property: 'arr' } } }));
+    expect(nonZero(await collectWindows(ctx, '2026-11-16', '2026-11-16'))).toEqual({ arr_closed: { '2026-11-16': 12000 } });
   });
 
   it('labels stages by pipeline and stage name', async () => {
     nock(BASE).get('/crm/v3/pipelines/deals').reply(200, dealPipelines);
-    const labels = await stageLabels(makeContext(makeConfig({ x: { query: { object: 'deals' } } })));
+    const labels = await stageLabels(hubspotContext(makeConfig({ x: { query: { object: 'deals' } } })));
     expect(labels.get('9567449')).toBe('Renewals › Renewed');
     expect(labels.get('closedwon')).toBe('Sales Pipeline › Closed Won');
   });
@@ -139,8 +139,8 @@ describe('open tickets', () => {
   it('is a stock: today only, the search total of tickets in OPEN stages', async () => {
     nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
     const bodies = searchOn('tickets', () => searchPage(37, [record('1', { hs_pipeline_stage: '1234912' })], 'MQ'));
-    const ctx = makeContext(makeConfig({ open_tickets: { aggregate: 'last', query: { object: 'open_tickets' } } }));
-    const batches = await collectAll(ctx, '2026-11-14', '2026-11-20');
+    const ctx = hubspotContext(makeConfig({ open_tickets: { aggregate: 'last', query: { object: 'open_tickets' } } }));
+    const batches = await collectWindows(ctx, '2026-11-14', '2026-11-20');
     expect(batches.flat()).toEqual([{ metricId: 'open_tickets', day: '2026-11-20', value: 37 }]);
     expect(filterOf(bodies[0]!, 'hs_pipeline_stage')).toEqual({
       propertyName: 'hs_pipeline_stage',
@@ -153,10 +153,10 @@ describe('open tickets', () => {
   it('restricts to named pipelines and warns, by label, about unknown ones', async () => {
     nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
     const bodies = searchOn('tickets', () => searchPage(4, []));
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig({ open: { aggregate: 'last', query: { object: 'open_tickets', pipelines: ['my ticket pipeline', 'Escalations'] } } }),
     );
-    const [value] = (await collectAll(ctx, '2026-11-20', '2026-11-20')).flat();
+    const [value] = (await collectWindows(ctx, '2026-11-20', '2026-11-20')).flat();
     expect(filterOf(bodies[0]!, 'hs_pipeline_stage')!.values).toEqual(['1234912']);
     expect(value).toEqual({
       metricId: 'open',
@@ -168,8 +168,8 @@ describe('open tickets', () => {
 
   it('writes nothing for a range that ends before today', async () => {
     nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
-    const ctx = makeContext(makeConfig({ open: { aggregate: 'last', query: { object: 'open_tickets' } } }));
-    expect((await collectAll(ctx, '2026-11-01', '2026-11-07')).flat()).toEqual([]);
+    const ctx = hubspotContext(makeConfig({ open: { aggregate: 'last', query: { object: 'open_tickets' } } }));
+    expect((await collectWindows(ctx, '2026-11-01', '2026-11-07')).flat()).toEqual([]);
   });
 });
 
@@ -196,7 +196,7 @@ describe('first response', () => {
       { first_response: { unit: 'hours', aggregate: 'ratio', query: { object: 'first_response' } } },
       { tickets: { excluded_owners: [OWNERS.support.email] } },
     );
-    const values = (await collectAll(makeContext(config), '2026-11-16', '2026-11-17')).flat();
+    const values = (await collectWindows(hubspotContext(config), '2026-11-16', '2026-11-17')).flat();
     expect(filterOf(bodies[0]!, 'first_agent_reply_date')).toEqual({ propertyName: 'first_agent_reply_date', operator: 'HAS_PROPERTY' });
     expect(filterOf(bodies[0]!, 'hubspot_owner_id')).toBeUndefined();
     // 2.5 h + 18 h on the 16th (ticket 3 belongs to an excluded owner); 1 h on the 17th.
@@ -226,7 +226,7 @@ describe('first response', () => {
         },
       },
     );
-    const [day16] = (await collectAll(makeContext(config), '2026-11-16', '2026-11-16')).flat();
+    const [day16] = (await collectWindows(hubspotContext(config), '2026-11-16', '2026-11-16')).flat();
     // Ticket 1: 09:00–11:30 CST = 2.5 h. Ticket 2: Mon 14:00 → Tue 08:00 CST = Mon 14:00–17:00 = 3 h.
     expect(day16).toEqual({ metricId: 'first_response', day: '2026-11-16', value: 2.75, numerator: 5.5, denominator: 2 });
   });

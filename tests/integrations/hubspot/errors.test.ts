@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isSourceError, type SourceError } from '../../../src/integrations/errors.js';
-import { BASE, OWNERS, TOKEN, collectAll, makeConfig, makeContext, ownersPage, record, searchPage, testSource } from './helpers.js';
+import { BASE, OWNERS, TOKEN, collectWindows, makeConfig, hubspotContext, ownersPage, record, searchPage, testSource } from './helpers.js';
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -51,8 +51,8 @@ describe('HubSpot errors and retries', () => {
       .reply(200, ownersPage());
     nock(BASE).post('/crm/v3/objects/calls/search').reply(200, oneCall());
     const { source, sleeps } = testSource();
-    const ctx = makeContext(dialsConfig());
-    const values = (await collectAll(ctx, '2026-11-16', '2026-11-16', source)).flat();
+    const ctx = hubspotContext(dialsConfig());
+    const values = (await collectWindows(ctx, '2026-11-16', '2026-11-16', source)).flat();
     expect(values.map((v) => v.value)).toEqual([1]);
     expect(sleeps).toEqual([10_000]);
     expect(ctx.stats).toEqual({ calls: 3, rateLimited: 1 });
@@ -62,8 +62,8 @@ describe('HubSpot errors and retries', () => {
     nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, ownersPage());
     nock(BASE).post('/crm/v3/objects/calls/search').reply(429, SECONDLY_SEARCH).post('/crm/v3/objects/calls/search').reply(200, oneCall());
     const { source, sleeps } = testSource();
-    const ctx = makeContext(dialsConfig());
-    const values = (await collectAll(ctx, '2026-11-16', '2026-11-16', source)).flat();
+    const ctx = hubspotContext(dialsConfig());
+    const values = (await collectWindows(ctx, '2026-11-16', '2026-11-16', source)).flat();
     expect(values.map((v) => v.value)).toEqual([1]);
     expect(sleeps).toEqual([1_000]);
     expect(ctx.stats).toEqual({ calls: 3, rateLimited: 1 });
@@ -73,8 +73,8 @@ describe('HubSpot errors and retries', () => {
     nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, ownersPage());
     const search = nock(BASE).post('/crm/v3/objects/calls/search').reply(429, DAILY);
     const { source, sleeps } = testSource();
-    const ctx = makeContext(dialsConfig());
-    const error = await failureOf(collectAll(ctx, '2026-11-16', '2026-11-16', source));
+    const ctx = hubspotContext(dialsConfig());
+    const error = await failureOf(collectWindows(ctx, '2026-11-16', '2026-11-16', source));
     expect(error.errorClass).toBe('rate_limited');
     expect(error.message).toContain('daily API limit reached');
     expect(search.isDone()).toBe(true);
@@ -92,8 +92,8 @@ describe('HubSpot errors and retries', () => {
       .post('/crm/v3/objects/calls/search')
       .reply(200, oneCall());
     const { source, sleeps } = testSource();
-    const ctx = makeContext(dialsConfig());
-    const values = (await collectAll(ctx, '2026-11-16', '2026-11-16', source)).flat();
+    const ctx = hubspotContext(dialsConfig());
+    const values = (await collectWindows(ctx, '2026-11-16', '2026-11-16', source)).flat();
     expect(values.map((v) => v.value)).toEqual([1]);
     expect(sleeps).toHaveLength(2);
     expect(ctx.stats).toEqual({ calls: 4, rateLimited: 0 });
@@ -111,8 +111,8 @@ describe('HubSpot errors and retries', () => {
         category: 'INVALID_AUTHENTICATION',
       });
     const { source, sleeps } = testSource();
-    const ctx = makeContext(dialsConfig());
-    const error = await failureOf(collectAll(ctx, '2026-11-16', '2026-11-16', source));
+    const ctx = hubspotContext(dialsConfig());
+    const error = await failureOf(collectWindows(ctx, '2026-11-16', '2026-11-16', source));
     expect(error.errorClass).toBe('auth');
     expect(ctx.stats.calls).toBe(1);
     expect(sleeps).toEqual([]);
@@ -123,8 +123,8 @@ describe('HubSpot errors and retries', () => {
   it('keeps the token out of every debug log line of a successful run', async () => {
     nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, ownersPage());
     nock(BASE).post('/crm/v3/objects/calls/search').reply(200, oneCall());
-    const ctx = makeContext(dialsConfig());
-    await collectAll(ctx, '2026-11-16', '2026-11-16');
+    const ctx = hubspotContext(dialsConfig());
+    await collectWindows(ctx, '2026-11-16', '2026-11-16');
     expect(ctx.logLines.length).toBeGreaterThanOrEqual(2);
     for (const line of ctx.logLines) expect(line).not.toContain(TOKEN);
   });
@@ -132,13 +132,13 @@ describe('HubSpot errors and retries', () => {
   it('fails bad_response on a body that is not a search response', async () => {
     nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, ownersPage());
     nock(BASE).post('/crm/v3/objects/calls/search').reply(200, { total: 1, results: 'not a list' });
-    const error = await failureOf(collectAll(makeContext(dialsConfig()), '2026-11-16', '2026-11-16'));
+    const error = await failureOf(collectWindows(hubspotContext(dialsConfig()), '2026-11-16', '2026-11-16'));
     expect(error.errorClass).toBe('bad_response');
   });
 
   it('reports a malformed query as a config error naming the metric', async () => {
-    const ctx = makeContext(makeConfig({ ftas: { query: { object: 'meetings', by: 'booked' } } }));
-    const error = await failureOf(collectAll(ctx, '2026-11-16', '2026-11-16'));
+    const ctx = hubspotContext(makeConfig({ ftas: { query: { object: 'meetings', by: 'booked' } } }));
+    const error = await failureOf(collectWindows(ctx, '2026-11-16', '2026-11-16'));
     expect(error.errorClass).toBe('config');
     expect(error.message).toContain('metrics.ftas.query.by: ');
   });
@@ -152,7 +152,7 @@ describe('HubSpot check', () => {
       .reply(200, { ...ownersPage(), paging: { next: { after: '4', link: '?after=4' } } });
     nock(BASE).get('/crm/v3/owners').query({ limit: '100', after: '4' }).reply(200, { results: [] });
     const { source } = testSource();
-    const ctx = makeContext(makeConfig({ d: { query: { object: 'calls' } } }, { owners: [OWNERS.ava.email, 'gone@example.com'] }));
+    const ctx = hubspotContext(makeConfig({ d: { query: { object: 'calls' } } }, { owners: [OWNERS.ava.email, 'gone@example.com'] }));
     expect(await source.check(ctx)).toEqual({ ok: true, detail: '4 owners visible; not found: gone@example.com' });
   });
 
@@ -162,7 +162,7 @@ describe('HubSpot check', () => {
       .query({ limit: '100' })
       .reply(401, { status: 'error', message: `bad token ${TOKEN}`, category: 'INVALID_AUTHENTICATION' });
     const { source } = testSource();
-    const result = await source.check(makeContext(dialsConfig()));
+    const result = await source.check(hubspotContext(dialsConfig()));
     expect(result.ok).toBe(false);
     expect(result.detail).toContain('auth');
     expect(result.detail).not.toContain(TOKEN);

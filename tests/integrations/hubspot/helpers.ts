@@ -1,9 +1,10 @@
 import nock from 'nock';
-import { pino, type Logger } from 'pino';
 import { configSchema, type Config, type Metric } from '../../../src/config/schema.js';
 import { createHubspotSource } from '../../../src/integrations/hubspot/index.js';
 import type { CollectedValue, SourceContext } from '../../../src/integrations/source.js';
-import type { SyncState } from '../../../src/store/sync-state.js';
+import { collectBatches, makeContext } from '../../helpers/source-harness.js';
+
+export { memoryLogger, memoryState } from '../../helpers/source-harness.js';
 
 export const BASE = 'https://api.hubapi.com';
 export const TOKEN = 'pat-na1-11111111-2222-3333-4444-555566667777';
@@ -77,46 +78,11 @@ export function makeConfig(
   });
 }
 
-export function metricsOf(config: Config): Metric[] {
-  return Object.entries(config.metrics).map(([id, m]) => ({ ...m, id }));
-}
-
-export function memoryState(initial: Record<string, string> = {}): SyncState & { values: Map<string, string> } {
-  const values = new Map(Object.entries(initial));
-  return { values, get: async (key) => values.get(key), set: async (key, value) => void values.set(key, value) };
-}
-
-/** A debug-level pino logger writing into an array, to assert what reaches log lines. */
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }), lines };
-}
-
-export function makeContext(config: Config, overrides: Partial<SourceContext> = {}): SourceContext & { logLines: string[] } {
-  const { logger, lines } = memoryLogger();
-  return {
-    config,
-    env: { HUBSPOT_ACCESS_TOKEN: TOKEN },
-    logger,
-    state: memoryState(),
-    now: new Date('2026-11-20T18:00:00Z'),
-    stats: { calls: 0, rateLimited: 0 },
-    logLines: lines,
-    ...overrides,
-  };
-}
-
 /** A source whose retries never wait for real; the waits asked for are recorded. */
 export function testSource() {
   const sleeps: number[] = [];
   const source = createHubspotSource({ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
   return { source, sleeps };
-}
-
-export async function collectAll(ctx: SourceContext, from: string, to: string, source = testSource().source): Promise<CollectedValue[][]> {
-  const batches: CollectedValue[][] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) batches.push(batch);
-  return batches;
 }
 
 /** metricId → day → value (non-zero days only, to keep assertions readable). */
@@ -147,3 +113,14 @@ export const ownersOnce = () => nock(BASE).get('/crm/v3/owners').query({ limit: 
 /** A call record as a calls search returns it. */
 export const call = (id: string, owner: string, at: string, extra: Record<string, string | null> = {}) =>
   record(id, { hs_timestamp: at, hubspot_owner_id: owner, hs_createdate: at, ...extra });
+
+/** A HubSpot context (token set, Friday 20 Nov 2026) over `config`; `logLines` holds what was logged. */
+export function hubspotContext(config: Config, overrides: Partial<SourceContext> = {}): SourceContext & { logLines: string[] } {
+  const { ctx, lines } = makeContext(config, { env: { HUBSPOT_ACCESS_TOKEN: TOKEN }, now: '2026-11-20T18:00:00Z' });
+  return { ...ctx, logLines: lines, ...overrides };
+}
+
+/** The batches a run yields (one per window), with a source whose retries never wait. */
+export function collectWindows(ctx: SourceContext, from: string, to: string, source = testSource().source): Promise<CollectedValue[][]> {
+  return collectBatches(source, ctx, from, to);
+}

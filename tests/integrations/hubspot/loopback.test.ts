@@ -4,7 +4,7 @@ import { generateDataset } from '../../../bench/hubspot/dataset.js';
 import { startFakeHubspot, type FakeHubspot } from '../../../bench/hubspot/fake-hubspot.js';
 import { groundTruth, truthKey, type Measure } from '../../../bench/hubspot/truth.js';
 import { RESULT_CAP } from '../../../bench/hubspot/search-engine.js';
-import { collectAll, makeConfig, makeContext } from './helpers.js';
+import { collectWindows, makeConfig, hubspotContext } from './helpers.js';
 
 /**
  * End to end against the loopback HubSpot (real HTTP, real search semantics, the 10,000-result paging cap):
@@ -54,12 +54,12 @@ describe('HubSpot collect against the loopback server', () => {
       { rate_limit: { per_10s: 100_000, search_per_s: 100_000 } },
       { org: { name: 'Acme', timezone: TZ } },
     );
-    const ctx = makeContext(config, {
+    const ctx = hubspotContext(config, {
       env: { HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_BASE_URL: server.url },
       now: new Date('2026-03-10T12:00:00Z'),
     });
 
-    const values = (await collectAll(ctx, FROM, TO)).flat();
+    const values = (await collectWindows(ctx, FROM, TO)).flat();
 
     const truth = groundTruth(data, new Set(team.map((o) => o.id)), { from: FROM, to: TO, timezone: TZ, bucket: (day) => day });
     const collected = new Map<string, number>();
@@ -79,9 +79,9 @@ describe('HubSpot collect against the loopback server', () => {
   });
 
   it('answers 401 to a wrong token, and the run fails auth', async () => {
-    const ctx = makeContext(makeConfig({ dials: { owner: team[0]!.email, query: { object: 'calls' } } }), {
+    const ctx = hubspotContext(makeConfig({ dials: { owner: team[0]!.email, query: { object: 'calls' } } }), {
       env: { HUBSPOT_ACCESS_TOKEN: 'pat-na1-wrong-token-0000', HUBSPOT_BASE_URL: server.url },
     });
-    await expect(collectAll(ctx, FROM, FROM)).rejects.toMatchObject({ errorClass: 'auth' });
+    await expect(collectWindows(ctx, FROM, FROM)).rejects.toMatchObject({ errorClass: 'auth' });
   });
 });

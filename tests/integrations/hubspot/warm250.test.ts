@@ -4,10 +4,10 @@ import {
   BASE,
   OWNERS,
   call,
-  collectAll,
+  collectWindows,
   filterOf,
   makeConfig,
-  makeContext,
+  hubspotContext,
   nonZero,
   ownersOnce,
   record,
@@ -73,7 +73,7 @@ describe('HubSpot collect: Warm 250', () => {
         call('9003', OWNERS.ava.id, '2026-11-17T16:00:00Z'),
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig(
         {
           dials: { owner: OWNERS.ava.email, query: { object: 'calls' } },
@@ -82,7 +82,7 @@ describe('HubSpot collect: Warm 250', () => {
         { warm250: { list_id: '812' } },
       ),
     );
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-17');
     expect(associationBody).toEqual({ inputs: [{ id: '501' }, { id: '502' }] });
     expect(bodies).toHaveLength(1);
     expect(nonZero(batches)).toEqual({
@@ -93,8 +93,8 @@ describe('HubSpot collect: Warm 250', () => {
 
   it('refuses a Warm-250 metric when no target list is configured', async () => {
     ownersOnce();
-    const ctx = makeContext(makeConfig({ w250: { owner: OWNERS.ava.email, query: { object: 'calls', warm250: true } } }));
-    await expect(collectAll(ctx, '2026-11-16', '2026-11-16')).rejects.toMatchObject({ errorClass: 'config' });
+    const ctx = hubspotContext(makeConfig({ w250: { owner: OWNERS.ava.email, query: { object: 'calls', warm250: true } } }));
+    await expect(collectWindows(ctx, '2026-11-16', '2026-11-16')).rejects.toMatchObject({ errorClass: 'config' });
   });
 });
 
@@ -145,7 +145,7 @@ describe('HubSpot collect: Warm 250 by contact property', () => {
         record('7002', { hs_createdate: '2026-11-17T16:00:00Z', hubspot_owner_id: OWNERS.ava.id }),
       ]),
     );
-    const ctx = makeContext(
+    const ctx = hubspotContext(
       makeConfig(
         {
           w250_conversations: { owner: OWNERS.ava.email, query: { object: 'conversations', warm250: true } },
@@ -154,7 +154,7 @@ describe('HubSpot collect: Warm 250 by contact property', () => {
         { warm250: { property: { name: 'warm_250', value: 'true' } } },
       ),
     );
-    const batches = await collectAll(ctx, '2026-11-16', '2026-11-17');
+    const batches = await collectWindows(ctx, '2026-11-16', '2026-11-17');
 
     expect(filterOf(contactSearches[0]!, 'warm_250')).toEqual({ propertyName: 'warm_250', operator: 'EQ', value: 'true' });
     expect(callInputs).toEqual([{ inputs: [{ id: '501' }, { id: '502' }, { id: '503' }] }, { inputs: [{ id: '501', after: 'NTAw' }] }]);

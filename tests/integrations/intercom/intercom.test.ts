@@ -8,7 +8,8 @@ import statisticsExample from './fixtures/conversation_statistics.schema-example
 import adminsExample from './fixtures/get-admins.json' with { type: 'json' };
 import meExample from './fixtures/get-me.json' with { type: 'json' };
 import unauthorizedExample from './fixtures/error-unauthorized.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
+import { byDay, collectAll, fakeSleep, makeContext, supportConfig } from '../../helpers/source-harness.js';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 
 const BASE = 'https://api.intercom.io';
 const TOKEN = 'dG9rOmIxZjU4ZTMwXzQyOWFfNGZhNV84ZDIxXzA5ZDA3NjU0YjE4NToxOjA=';
@@ -18,7 +19,7 @@ const FROM = '2026-10-29';
 const TO = '2026-11-04';
 const BOSS_ID = adminsExample.admins[0]!.id; // admin7@email.com
 
-const config = buildConfig(
+const config = supportConfig(
   'intercom',
   {
     conversations: { unit: 'count', aggregate: 'sum', query: { kind: 'conversations' } },
@@ -159,10 +160,10 @@ function assertNoSecrets(texts: string[]) {
 describe('intercom source over the DST week', () => {
   it('counts conversations, first response ratios and open conversations with exact figures', async () => {
     const calls = fakeIntercom(happyIntercom);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(intercomSource, ctx, FROM, TO, metricsOf(config));
 
-    expect(Object.fromEntries(Object.entries(byDay(values, 'conversations')).map(([d, v]) => [d, v.value]))).toEqual({
+    expect(Object.fromEntries(Object.entries(byDay(values, 'conversations', (v) => v)).map(([d, v]) => [d, v.value]))).toEqual({
       '2026-10-29': 2,
       '2026-10-30': 0,
       '2026-10-31': 1,
@@ -171,7 +172,7 @@ describe('intercom source over the DST week', () => {
       '2026-11-03': 0,
       '2026-11-04': 1,
     });
-    expect(byDay(values, 'first_response_time')).toEqual({
+    expect(byDay(values, 'first_response_time', (v) => v)).toEqual({
       '2026-10-29': { metricId: 'first_response_time', day: '2026-10-29', value: 1, numerator: 2, denominator: 2 },
       '2026-10-31': { metricId: 'first_response_time', day: '2026-10-31', value: 1, numerator: 1, denominator: 1 },
       '2026-11-01': { metricId: 'first_response_time', day: '2026-11-01', value: 2, numerator: 2, denominator: 1 },
@@ -197,7 +198,7 @@ describe('intercom source over the DST week', () => {
   });
 
   it('uses the regional host chosen in settings', async () => {
-    const eu = buildConfig(
+    const eu = supportConfig(
       'intercom',
       { open: { unit: 'count', aggregate: 'last', query: { kind: 'open_conversations' } } },
       { settings: { region: 'eu' } },
@@ -205,14 +206,14 @@ describe('intercom source over the DST week', () => {
     const scope = nock('https://api.eu.intercom.io')
       .post('/conversations/search')
       .reply(200, { ...searchExample, total_count: 4 });
-    const { ctx } = makeContext(ENV, eu, NOW);
+    const { ctx } = makeContext(eu, { env: ENV, now: NOW });
     expect(await collectAll(intercomSource, ctx, FROM, TO, metricsOf(eu))).toEqual([{ metricId: 'open', day: '2026-11-04', value: 4 }]);
     scope.done();
   });
 });
 
 describe('intercom failures', () => {
-  const openOnly = buildConfig('intercom', { open: { unit: 'count', aggregate: 'last', query: { kind: 'open_conversations' } } });
+  const openOnly = supportConfig('intercom', { open: { unit: 'count', aggregate: 'last', query: { kind: 'open_conversations' } } });
 
   it('sleeps until X-RateLimit-Reset after a 429, then succeeds', async () => {
     let attempts = 0;
@@ -223,7 +224,7 @@ describe('intercom failures', () => {
       return [429, body, { 'X-RateLimit-Limit': '167', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }];
     });
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, openOnly, NOW);
+    const { ctx, lines } = makeContext(openOnly, { env: ENV, now: NOW });
     expect(await collectAll(createIntercomSource({ sleep }), ctx, FROM, TO, metricsOf(openOnly))).toEqual([
       { metricId: 'open', day: '2026-11-04', value: 12 },
     ]);
@@ -238,7 +239,7 @@ describe('intercom failures', () => {
     let attempts = 0;
     fakeIntercom((call) => (attempts++ === 0 ? [502, '<html>Bad Gateway</html>'] : happyIntercom(call)));
     const { sleep, waits } = fakeSleep();
-    const { ctx } = makeContext(ENV, openOnly, NOW);
+    const { ctx } = makeContext(openOnly, { env: ENV, now: NOW });
     expect(await collectAll(createIntercomSource({ sleep }), ctx, FROM, TO, metricsOf(openOnly))).toHaveLength(1);
     expect(waits).toHaveLength(1);
   });
@@ -246,7 +247,7 @@ describe('intercom failures', () => {
   it('does not retry a 401, and check() names the token to fix', async () => {
     const calls = fakeIntercom(() => [401, unauthorizedExample]);
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, openOnly, NOW);
+    const { ctx, lines } = makeContext(openOnly, { env: ENV, now: NOW });
     const source = createIntercomSource({ sleep });
     const failure = await collectAll(source, ctx, FROM, TO, metricsOf(openOnly)).catch((error: unknown) => error);
     expect(isSourceError(failure) && failure.errorClass).toBe('auth');
@@ -260,7 +261,7 @@ describe('intercom failures', () => {
 
   it('reports a malformed body as bad_response', async () => {
     fakeIntercom(() => [200, { type: 'conversation.list', total_count: 'many', conversations: [] }]);
-    const { ctx, lines } = makeContext(ENV, openOnly, NOW);
+    const { ctx, lines } = makeContext(openOnly, { env: ENV, now: NOW });
     const failure = await collectAll(intercomSource, ctx, FROM, TO, metricsOf(openOnly)).catch((error: unknown) => error);
     expect((failure as SourceError).errorClass).toBe('bad_response');
     assertNoSecrets([...lines, (failure as SourceError).message]);
@@ -272,7 +273,7 @@ describe('intercom setup', () => {
     expect(intercomSource.configured(ENV)).toBe(true);
     expect(intercomSource.configured({ INTERCOM_BASE_URL: BASE })).toBe(false);
     fakeIntercom(happyIntercom);
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     expect(await intercomSource.check(ctx)).toEqual({ ok: true, detail: 'authenticated as admin1@email.com in workspace MyApp 1' });
   });
 

@@ -8,7 +8,8 @@ import totalExample from './fixtures/reports-v3.5-chats-totalChats.json' with { 
 import archivesExample from './fixtures/agent-chat-v3.5-list_archives.json' with { type: 'json' };
 import chatsExample from './fixtures/agent-chat-v3.5-list_chats.json' with { type: 'json' };
 import agentsExample from './fixtures/configuration-v3.5-list_agents.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
+import { byDay, collectAll, fakeSleep, makeContext, supportConfig } from '../../helpers/source-harness.js';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 
 const BASE = 'https://api.livechatinc.com';
 const ACCOUNT = 'd24fa41e-bc16-41b8-a15b-9ca45ff7e0cf';
@@ -22,7 +23,7 @@ const TO = '2026-11-04';
 const BOT = '2c1b8da190222160e8f9e077af4c625b';
 const SMITH = 'smith@example.com';
 
-const config = buildConfig(
+const config = supportConfig(
   'livechat',
   {
     chats: { unit: 'count', aggregate: 'sum', query: { kind: 'total_chats' } },
@@ -192,10 +193,10 @@ function assertNoSecrets(texts: string[]) {
 describe('livechat source over the DST week', () => {
   it('collects chats, weighted first response, open chats and bot transfers with exact figures', async () => {
     const calls = fakeLivechat(happyLivechat);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(livechatSource, ctx, FROM, TO, metricsOf(config));
 
-    expect(Object.values(byDay(values, 'chats')).map((v) => [v.day, v.value])).toEqual([
+    expect(Object.values(byDay(values, 'chats', (v) => v)).map((v) => [v.day, v.value])).toEqual([
       ['2026-10-29', 37],
       ['2026-10-30', 48],
       ['2026-10-31', 0],
@@ -204,7 +205,7 @@ describe('livechat source over the DST week', () => {
       ['2026-11-03', 0],
       ['2026-11-04', 12],
     ]);
-    const frt = byDay(values, 'first_response_time');
+    const frt = byDay(values, 'first_response_time', (v) => v);
     expect(Object.keys(frt)).toEqual(['2026-10-29', '2026-10-30', '2026-11-01', '2026-11-02', '2026-11-04']);
     const expected: Record<string, [number, number]> = {
       '2026-10-29': [42.66, 3],
@@ -219,7 +220,7 @@ describe('livechat source over the DST week', () => {
       expect(frt[day]!.value).toBeCloseTo(seconds / 3600 / count, 12);
     }
     expect(values.filter((v) => v.metricId === 'open_tickets')).toEqual([{ metricId: 'open_tickets', day: '2026-11-04', value: 3 }]);
-    expect(Object.values(byDay(values, 'bot_transfers')).map((v) => v.value)).toEqual([1, 0, 1, 1, 0, 0, 0]);
+    expect(Object.values(byDay(values, 'bot_transfers', (v) => v)).map((v) => v.value)).toEqual([1, 0, 1, 1, 0, 0, 0]);
 
     const reports = calls.filter((c) => c.path.startsWith('/v3.5/reports/'));
     expect(reports.map((c) => c.body)).toEqual([
@@ -254,7 +255,7 @@ describe('livechat source over the DST week', () => {
         ? [403, { error: { type: 'authorization', message: 'Insufficient scopes' } }]
         : happyLivechat(call),
     );
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const transfers = metricsOf(config).filter((m) => m.id === 'bot_transfers');
     const values = await collectAll(livechatSource, ctx, FROM, TO, transfers);
     // Only the configured cfg-bot is known, and it wrote nothing: no transfer can be seen.
@@ -272,7 +273,7 @@ describe('livechat failures', () => {
       attempts++ === 0 ? [429, { error: { type: 'too_many_requests', message: 'Requests limit reached' } }] : happyLivechat(call),
     );
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     expect(await collectAll(createLivechatSource({ sleep }), ctx, FROM, TO, chatsOnly)).toHaveLength(7);
     expect(waits).toHaveLength(1);
     expect(ctx.stats).toEqual({ calls: 2, rateLimited: 1 });
@@ -285,7 +286,7 @@ describe('livechat failures', () => {
       attempts++ === 0 ? [500, { error: { type: 'internal', message: 'Internal server error' } }] : happyLivechat(call),
     );
     const { sleep, waits } = fakeSleep();
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     expect(await collectAll(createLivechatSource({ sleep }), ctx, FROM, TO, chatsOnly)).toHaveLength(7);
     expect(waits).toHaveLength(1);
   });
@@ -293,7 +294,7 @@ describe('livechat failures', () => {
   it('does not retry a 401, and check() names the credentials', async () => {
     const calls = fakeLivechat(() => [401, { error: { type: 'authentication', message: 'Invalid access token' } }]);
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const source = createLivechatSource({ sleep });
     const failure = await collectAll(source, ctx, FROM, TO, chatsOnly).catch((error: unknown) => error);
     expect(isSourceError(failure) && failure.errorClass).toBe('auth');
@@ -307,7 +308,7 @@ describe('livechat failures', () => {
 
   it('reports a malformed body as bad_response', async () => {
     fakeLivechat(() => [200, { name: 'total-chats-report', total: 3, records: [1, 2, 3] }]);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const failure = await collectAll(livechatSource, ctx, FROM, TO, chatsOnly).catch((error: unknown) => error);
     expect((failure as SourceError).errorClass).toBe('bad_response');
     assertNoSecrets([...lines, (failure as SourceError).message]);
@@ -322,7 +323,7 @@ describe('livechat setup', () => {
       .post('/v3.5/configuration/action/list_agents', {})
       .basicAuth({ user: ACCOUNT, pass: PAT })
       .reply(200, agentsExample);
-    const { ctx } = makeContext({ ...ENV, LIVECHAT_BASE_URL: 'http://livechat.sandbox.test' }, config, NOW);
+    const { ctx } = makeContext(config, { env: { ...ENV, LIVECHAT_BASE_URL: 'http://livechat.sandbox.test' }, now: NOW });
     expect(await livechatSource.check(ctx)).toEqual({ ok: true, detail: `authenticated to LiveChat account ${ACCOUNT}, 2 agents` });
     scope.done();
   });

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import type { CollectedValue, Source, SourceContext } from '../../../src/integrations/source.js';
-import type { Metric } from '../../../src/config/schema.js';
+import { collectAll } from '../../helpers/source-harness.js';
 import { syncStateFor } from '../../../src/store/sync-state.js';
 import type { Store } from '../../../src/store/db.js';
 
@@ -40,10 +40,6 @@ export function makeConfig(simplefin: Record<string, unknown> = {}, query: Recor
   });
 }
 
-export function metricsOf(config: Config): Metric[] {
-  return Object.entries(config.metrics).map(([id, m]) => ({ ...m, id }));
-}
-
 /** Every log line any test context wrote, to check for credentials. */
 export const logLines: string[] = [];
 
@@ -69,10 +65,9 @@ export function makeContext(
   };
 }
 
-export async function collectAll(source: Source, ctx: SourceContext, from = TODAY, to = TODAY): Promise<CollectedValue[]> {
-  const out: CollectedValue[] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) out.push(...batch);
-  return out;
+/** What a run for `[from, to]` (today by default) yields. */
+export function collectToday(source: Source, ctx: SourceContext, from = TODAY, to = TODAY): Promise<CollectedValue[]> {
+  return collectAll(source, ctx, from, to);
 }
 
 export async function errorOf(promise: Promise<unknown>): Promise<Error & { errorClass?: string }> {

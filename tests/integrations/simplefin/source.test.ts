@@ -14,7 +14,7 @@ import {
   TODAY,
   USER,
   account,
-  collectAll,
+  collectToday,
   errorOf,
   fixture,
   logLines,
@@ -65,7 +65,7 @@ describe('SimpleFIN collect', () => {
   it('sums the configured accounts of a v2 body for today only, with Basic auth', async () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.json'));
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
-    const values = await collectAll(source, ctx, '2026-11-10', TODAY);
+    const values = await collectToday(source, ctx, '2026-11-10', TODAY);
     expect(values).toEqual([{ metricId: 'cash_position', day: TODAY, value: 100.23, warnings: ['Savings balance is dated 2001-01-01'] }]);
     expect(ctx.stats).toEqual({ calls: 1, rateLimited: 0 });
     scope.done();
@@ -74,14 +74,14 @@ describe('SimpleFIN collect', () => {
   it('turns v1 errors into warnings on the value', async () => {
     const body = { ...fixture('get-accounts.v1.json'), errors: ['Connection to MyBank may need attention'] };
     accounts().reply(200, body);
-    const values = await collectAll(source, makeContext(store, makeConfig({ accounts: ['2930002'] })));
+    const values = await collectToday(source, makeContext(store, makeConfig({ accounts: ['2930002'] })));
     expect(values[0]!.value).toBe(100.23);
     expect(values[0]!.warnings).toContain('SimpleFIN: Connection to MyBank may need attention');
   });
 
   it('turns a v2 errlist into warnings naming the connection', async () => {
     accounts().reply(200, fixture('get-accounts.v2.with-errlist.json'));
-    const values = await collectAll(source, makeContext(store, makeConfig({ accounts: ['2930002'] })));
+    const values = await collectToday(source, makeContext(store, makeConfig({ accounts: ['2930002'] })));
     expect(values[0]!.warnings).toContain('SimpleFIN My Bank - James: Authentication required (con.auth)');
   });
 
@@ -95,7 +95,7 @@ describe('SimpleFIN collect', () => {
         account('a4', 'Berlin office', 'EUR', '9000.00'),
       ],
     });
-    const values = await collectAll(source, makeContext(store, makeConfig()));
+    const values = await collectToday(source, makeContext(store, makeConfig()));
     expect(values[0]!.value).toBe(550000.11);
     expect(values[0]!.warnings).toEqual([
       'summed all non-negative USD accounts; set sources.simplefin.accounts',
@@ -109,25 +109,25 @@ describe('SimpleFIN collect', () => {
       accounts: [account('a1', 'Operating', 'USD', '10.10'), account('a2', 'Card', 'USD', '-0.20'), account('a4', 'Euro', 'EUR', '5')],
     });
     const config = makeConfig({ accounts: ['a1'] }, { accounts: ['a1', 'a2', 'a4', 'gone'] });
-    const values = await collectAll(source, makeContext(store, config));
+    const values = await collectToday(source, makeContext(store, config));
     expect(values[0]!.value).toBe(9.9);
     expect(values[0]!.warnings).toEqual(['account gone was not returned by SimpleFIN; left out of the sum', 'skipped Euro (EUR, not USD)']);
   });
 
   it('makes no call when today is outside the window (balances are a stock)', async () => {
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
-    expect(await collectAll(source, ctx, '2026-10-01', '2026-10-31')).toEqual([]);
+    expect(await collectToday(source, ctx, '2026-10-01', '2026-10-31')).toEqual([]);
     expect(ctx.stats.calls).toBe(0);
   });
 
   it('stops calling once the daily quota is spent and reuses the balance fetched today', async () => {
     const scope = accounts().times(2).reply(200, fixture('get-accounts.v2.json'));
     const config = makeConfig({ accounts: ['2930002'], max_calls_per_day: 2 });
-    for (let run = 0; run < 2; run++) await collectAll(source, makeContext(store, config));
+    for (let run = 0; run < 2; run++) await collectToday(source, makeContext(store, config));
     scope.done();
 
     const ctx = makeContext(store, config);
-    const values = await collectAll(source, ctx);
+    const values = await collectToday(source, ctx);
     expect(ctx.stats.calls).toBe(0);
     expect(values[0]!.value).toBe(100.23);
     expect(values[0]!.warnings).toContain(`quota reached; reused balance fetched at ${NOW.toISOString()}`);
@@ -136,22 +136,22 @@ describe('SimpleFIN collect', () => {
     const tomorrow = new Date(NOW.getTime() + 24 * 3_600_000);
     const next = accounts().reply(200, fixture('get-accounts.v2.json'));
     const nextCtx = makeContext(store, config, undefined, tomorrow);
-    expect((await collectAll(source, nextCtx, '2026-11-17', '2026-11-17'))[0]!.day).toBe('2026-11-17');
+    expect((await collectToday(source, nextCtx, '2026-11-17', '2026-11-17'))[0]!.day).toBe('2026-11-17');
     next.done();
   });
 
   it('fails as rate_limited when the quota is spent and nothing was fetched today', async () => {
     const scope = accounts().reply(503, 'down');
     const config = makeConfig({ accounts: ['2930002'], max_calls_per_day: 1 });
-    expect((await failure(collectAll(source, makeContext(store, config)))).errorClass).toBe('unavailable');
+    expect((await failure(collectToday(source, makeContext(store, config)))).errorClass).toBe('unavailable');
     scope.done();
-    const error = await failure(collectAll(source, makeContext(store, config)));
+    const error = await failure(collectToday(source, makeContext(store, config)));
     expect(error.errorClass).toBe('rate_limited');
     expect(error.message).toContain('max_calls_per_day');
   });
 
   it('rejects a quota above 20 calls a day', async () => {
-    const error = await failure(collectAll(source, makeContext(store, makeConfig({ max_calls_per_day: 24 }))));
+    const error = await failure(collectToday(source, makeContext(store, makeConfig({ max_calls_per_day: 24 }))));
     expect(error.errorClass).toBe('config');
     expect(error.message).toContain('sources.simplefin.max_calls_per_day');
   });
@@ -159,7 +159,7 @@ describe('SimpleFIN collect', () => {
   it('treats 403 as auth, without retrying', async () => {
     const scope = accounts().reply(403, 'Forbidden');
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
-    const error = await failure(collectAll(source, ctx));
+    const error = await failure(collectToday(source, ctx));
     expect(error.errorClass).toBe('auth');
     expect(error.message).toContain('claim a new setup token');
     expect(ctx.stats.calls).toBe(1);
@@ -168,7 +168,7 @@ describe('SimpleFIN collect', () => {
 
   it('treats 402 as a config error: payment required', async () => {
     accounts().reply(402, 'Payment Required');
-    const error = await failure(collectAll(source, makeContext(store, makeConfig({ accounts: ['2930002'] }))));
+    const error = await failure(collectToday(source, makeContext(store, makeConfig({ accounts: ['2930002'] }))));
     expect(error.errorClass).toBe('config');
     expect(error.message).toContain('SimpleFIN subscription payment required');
   });
@@ -177,21 +177,21 @@ describe('SimpleFIN collect', () => {
     const scope = accounts().reply(502).get('/simplefin/accounts').query(true).reply(200, fixture('get-accounts.v2.json'));
     const config = makeConfig({ accounts: ['2930002'], max_calls_per_day: 3 });
     const ctx = makeContext(store, config);
-    expect((await collectAll(source, ctx))[0]!.value).toBe(100.23);
+    expect((await collectToday(source, ctx))[0]!.value).toBe(100.23);
     expect(ctx.stats.calls).toBe(2);
     expect(sleeps).toHaveLength(1);
     scope.done();
     // One call left today: used without retries, then the quota is spent.
     accounts().reply(200, fixture('get-accounts.v2.json'));
-    await collectAll(source, makeContext(store, config));
+    await collectToday(source, makeContext(store, config));
     const last = makeContext(store, config);
-    await collectAll(source, last);
+    await collectToday(source, last);
     expect(last.stats.calls).toBe(0);
   });
 
   it('reports a malformed body as bad_response', async () => {
     accounts().reply(200, { errlist: [], accounts: [{ id: 'x', currency: 'USD', balance: 'lots' }] });
-    const error = await failure(collectAll(source, makeContext(store, makeConfig())));
+    const error = await failure(collectToday(source, makeContext(store, makeConfig())));
     expect(error.errorClass).toBe('bad_response');
     expect(error.message).toContain('accounts.0.balance');
   });
@@ -203,13 +203,13 @@ describe('SimpleFIN collect', () => {
       .basicAuth({ user: USER, pass: PASSWORD })
       .reply(200, fixture('get-accounts.v2.json'));
     const env = { SIMPLEFIN_ACCESS_URL: ACCESS_URL, SIMPLEFIN_BASE_URL: 'https://sandbox.example.test/sfin/' };
-    await collectAll(source, makeContext(store, makeConfig({ accounts: ['2930002'] }), env));
+    await collectToday(source, makeContext(store, makeConfig({ accounts: ['2930002'] }), env));
     scope.done();
   });
 
   it('never echoes a malformed access URL', async () => {
     const env = { SIMPLEFIN_ACCESS_URL: `beta-bridge.simplefin.org/${PASSWORD}` };
-    const error = await failure(collectAll(source, makeContext(store, makeConfig(), env)));
+    const error = await failure(collectToday(source, makeContext(store, makeConfig(), env)));
     expect(error.errorClass).toBe('config');
     expect(error.message).toBe('simplefin: config: SIMPLEFIN_ACCESS_URL is not a URL (expected https://user:pass@host/path)');
   });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createSmartleadSource } from '../../../src/integrations/smartlead/index.js';
 import { campaignAnalyticsSchema, smartleadQuerySchema, smartleadSettingsSchema } from '../../../src/integrations/smartlead/schemas.js';
-import { byDay, collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
+import { byDay, collectAll, createHarness, sourceTestLifecycle } from '../../helpers/source-harness.js';
 import { analytics, BASE, campaigns, leads101Page1, leads101Page2, leads102, overallStats, ROOT } from './fixtures.js';
 
 const API_KEY = 'sl_live_4f9c2b7e1d8a6035';
@@ -12,7 +12,7 @@ const NOW = new Date('2026-11-01T17:00:00Z');
 const FAST = { smartlead: { rate_limit: { default: { max: 1000, per_seconds: 1 } } } };
 const withKey = (extra: Record<string, string> = {}) => ({ ...extra, api_key: API_KEY });
 
-let harnesses: Harness[];
+const { track } = sourceTestLifecycle();
 const source = () => createSmartleadSource({ sleep: async () => undefined, random: () => 0.5 });
 
 async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {}) {
@@ -29,8 +29,7 @@ async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {
     },
     ...options,
   });
-  harnesses.push(created);
-  return created;
+  return track(created);
 }
 
 /** Campaigns top-level; 101's analytics in the `{ ok, data }` envelope, 103's top-level with a string count. */
@@ -52,18 +51,6 @@ function mockQueue(uniqueLeadCounts: { id: number; unique_lead_count: number }[]
     .query(withKey({ start_date: '2026-10-18', end_date: '2026-10-31', timezone: 'America/Chicago', campaign_ids: '101,103,104' }))
     .reply(200, overallStats(uniqueLeadCounts));
 }
-
-beforeEach(() => {
-  harnesses = [];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  for (const created of harnesses) await created.cleanup();
-});
 
 describe('Smartlead collect', () => {
   it('computes queue, average, runway and the DST week of new contacts exactly, paging leads to the end', async () => {

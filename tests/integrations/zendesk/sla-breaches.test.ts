@@ -4,7 +4,8 @@ import { SourceError } from '../../../src/integrations/errors.js';
 import { createZendeskSource, supportDigestQueries, zendeskSource } from '../../../src/integrations/zendesk/index.js';
 import { zendeskQuerySchema, zendeskSettingsSchema } from '../../../src/integrations/zendesk/schemas.js';
 import eventsExample from './fixtures/get-incremental-ticket_metric_events.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
+import { byDay, collectAll, fakeSleep, makeContext, supportConfig } from '../../helpers/source-harness.js';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 
 const BASE = 'https://acme.zendesk.com';
 const EVENTS_PATH = '/api/v2/incremental/ticket_metric_events';
@@ -15,7 +16,7 @@ const NOW = '2026-11-04T18:00:00Z';
 const FROM = '2026-10-29';
 const TO = '2026-11-06';
 
-const config = buildConfig(
+const config = supportConfig(
   'zendesk',
   {
     sla_breaches: { unit: 'count', aggregate: 'sum', query: { kind: 'sla_breaches' } },
@@ -124,7 +125,7 @@ function happyEvents(url: URL): Reply {
 }
 
 const valuesByDay = (values: Awaited<ReturnType<typeof collectAll>>, metricId: string) =>
-  Object.fromEntries(Object.entries(byDay(values, metricId)).map(([day, v]) => [day, v.value]));
+  Object.fromEntries(Object.entries(byDay(values, metricId, (v) => v)).map(([day, v]) => [day, v.value]));
 
 beforeEach(() => {
   nock.disableNetConnect();
@@ -138,7 +139,7 @@ afterEach(() => {
 describe('zendesk sla_breaches over the DST week', () => {
   it('counts distinct breaches per local day through both pages, with 0 for clean days and nothing after today', async () => {
     const calls = fakeZendesk(happyEvents);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(zendeskSource, ctx, FROM, TO, metricsOf(config));
 
     expect(valuesByDay(values, 'sla_breaches')).toEqual({
@@ -173,7 +174,7 @@ describe('zendesk sla_breaches over the DST week', () => {
 
   it('stops paging once a page reaches past the window end', async () => {
     const calls = fakeZendesk(happyEvents);
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const all = metricsOf(config).filter((m) => m.id === 'sla_breaches');
     // The window ends at Nov 1 00:00 CDT (05:00Z); page 1 already reaches 07:30Z.
     const values = await collectAll(zendeskSource, ctx, '2026-10-29', '2026-10-31', all);
@@ -189,7 +190,7 @@ describe('zendesk sla_breaches failures', () => {
     let attempts = 0;
     fakeZendesk((url) => (attempts++ === 0 ? [429, { error: 'TooManyRequests' }, { 'Retry-After': '9' }] : happyEvents(url)));
     const { sleep, waits } = fakeSleep();
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(createZendeskSource({ sleep }), ctx, FROM, TO, all);
     expect(valuesByDay(values, 'sla_breaches')['2026-11-01']).toBe(3);
     expect(waits).toEqual([9000]);
@@ -198,7 +199,7 @@ describe('zendesk sla_breaches failures', () => {
 
   it('reports a malformed body as bad_response', async () => {
     fakeZendesk(() => [200, { ...eventsExample, ticket_metric_events: [{ ...eventsExample.ticket_metric_events[0], time: 'yesterday' }] }]);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const failure = await collectAll(zendeskSource, ctx, FROM, TO, all).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SourceError);
     expect((failure as SourceError).errorClass).toBe('bad_response');

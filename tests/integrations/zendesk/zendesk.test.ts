@@ -6,7 +6,8 @@ import { zendeskQuerySchema } from '../../../src/integrations/zendesk/schemas.js
 import exportExample from './fixtures/get-search-export.json' with { type: 'json' };
 import countExample from './fixtures/get-search-count.json' with { type: 'json' };
 import metricsExample from './fixtures/get-ticket_metrics.json' with { type: 'json' };
-import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
+import { byDay, collectAll, fakeSleep, makeContext, supportConfig } from '../../helpers/source-harness.js';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 
 const BASE = 'https://acme.zendesk.com';
 const EMAIL = 'agent@acme.test';
@@ -18,7 +19,7 @@ const NOW = '2026-11-04T18:00:00Z';
 const FROM = '2026-10-29';
 const TO = '2026-11-04';
 
-const config = buildConfig(
+const config = supportConfig(
   'zendesk',
   {
     first_response_time: { unit: 'hours', aggregate: 'ratio', query: { kind: 'first_reply_time' } },
@@ -184,16 +185,16 @@ function assertNoSecrets(texts: string[]) {
 describe('zendesk source over the DST week', () => {
   it('collects first reply ratios, daily counts and open tickets with exact figures', async () => {
     const calls = fakeZendesk(happyZendesk);
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(zendeskSource, ctx, FROM, TO, metricsOf(config));
 
-    expect(byDay(values, 'first_response_time')).toEqual({
+    expect(byDay(values, 'first_response_time', (v) => v)).toEqual({
       '2026-10-29': { metricId: 'first_response_time', day: '2026-10-29', value: 1.5, numerator: 3, denominator: 2 },
       '2026-10-31': { metricId: 'first_response_time', day: '2026-10-31', value: 0.5, numerator: 0.5, denominator: 1 },
       '2026-11-01': { metricId: 'first_response_time', day: '2026-11-01', value: 1.5, numerator: 1.5, denominator: 1 },
       '2026-11-04': { metricId: 'first_response_time', day: '2026-11-04', value: 0.75, numerator: 0.75, denominator: 1 },
     });
-    const opened = byDay(values, 'tickets_opened');
+    const opened = byDay(values, 'tickets_opened', (v) => v);
     expect(Object.fromEntries(Object.entries(opened).map(([day, v]) => [day, v.value]))).toEqual({
       '2026-10-29': 4,
       '2026-10-30': 0,
@@ -203,7 +204,7 @@ describe('zendesk source over the DST week', () => {
       '2026-11-03': 2,
       '2026-11-04': 1,
     });
-    expect(Object.values(byDay(values, 'tickets_closed')).map((v) => v.value)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(Object.values(byDay(values, 'tickets_closed', (v) => v)).map((v) => v.value)).toEqual([2, 2, 2, 2, 2, 2, 2]);
     // A stock: today's value only.
     expect(values.filter((v) => v.metricId === 'open_tickets')).toEqual([{ metricId: 'open_tickets', day: '2026-11-04', value: 6 }]);
 
@@ -232,7 +233,7 @@ describe('zendesk source over the DST week', () => {
 
   it('stores no open-ticket value when the range ends before today (a stock has no history)', async () => {
     const calls = fakeZendesk(happyZendesk);
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const open = metricsOf(config).filter((m) => m.id === 'open_tickets');
     expect(await collectAll(zendeskSource, ctx, '2026-10-20', '2026-10-26', open)).toEqual([]);
     expect(calls).toHaveLength(0);
@@ -250,7 +251,7 @@ describe('zendesk failures', () => {
         : happyZendesk(url),
     );
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(createZendeskSource({ sleep }), ctx, FROM, TO, openOnly);
     expect(values).toEqual([{ metricId: 'open_tickets', day: '2026-11-04', value: 6 }]);
     expect(waits).toEqual([7000]);
@@ -262,7 +263,7 @@ describe('zendesk failures', () => {
     let attempts = 0;
     fakeZendesk((url) => (attempts++ === 0 ? [503, { error: 'Service Unavailable' }] : happyZendesk(url)));
     const { sleep, waits } = fakeSleep();
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     expect(await collectAll(createZendeskSource({ sleep, random: () => 0.5 }), ctx, FROM, TO, openOnly)).toHaveLength(1);
     expect(waits).toHaveLength(1);
     expect(attempts).toBe(2);
@@ -271,7 +272,7 @@ describe('zendesk failures', () => {
   it('does not retry a 401, and says which credentials to check', async () => {
     const calls = fakeZendesk(() => [401, { error: "Couldn't authenticate you" }]);
     const { sleep, waits } = fakeSleep();
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const source = createZendeskSource({ sleep });
     const failure = await collectAll(source, ctx, FROM, TO, openOnly).catch((error: unknown) => error);
     expect(isSourceError(failure) && failure.errorClass).toBe('auth');
@@ -288,7 +289,7 @@ describe('zendesk failures', () => {
     fakeZendesk((url) =>
       url.pathname === '/api/v2/search/export' ? [200, { ...exportExample, results: 'not a list' }] : happyZendesk(url),
     );
-    const { ctx, lines } = makeContext(ENV, config, NOW);
+    const { ctx, lines } = makeContext(config, { env: ENV, now: NOW });
     const frt = metricsOf(config).filter((m) => m.id === 'first_response_time');
     const failure = await collectAll(zendeskSource, ctx, FROM, TO, frt).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SourceError);
@@ -311,7 +312,7 @@ describe('zendesk failures', () => {
       }
       return happyZendesk(url);
     });
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const frt = metricsOf(config).filter((m) => m.id === 'first_response_time');
     await collectAll(zendeskSource, ctx, FROM, TO, frt);
     expect(calls.filter((c) => c.url.pathname === '/api/v2/search/export').map((c) => c.url.searchParams.get('page[after]'))).toEqual([
@@ -332,14 +333,17 @@ describe('zendesk setup', () => {
       .get('/api/v2/users/me')
       .matchHeader('authorization', 'Bearer oauth-tok-123456')
       .reply(200, { user: { id: 7, name: 'Ops', email: 'ops@acme.test', role: 'admin' } });
-    const { ctx } = makeContext({ ZENDESK_BASE_URL: 'https://sandbox.zendesk.test', ZENDESK_OAUTH_TOKEN: 'oauth-tok-123456' }, config, NOW);
+    const { ctx } = makeContext(config, {
+      env: { ZENDESK_BASE_URL: 'https://sandbox.zendesk.test', ZENDESK_OAUTH_TOKEN: 'oauth-tok-123456' },
+      now: NOW,
+    });
     expect(await zendeskSource.check(ctx)).toEqual({ ok: true, detail: 'authenticated as ops@acme.test (admin)' });
     scope.done();
   });
 
   it('treats the anonymous /users/me answer as not authenticated', async () => {
     fakeZendesk(() => [200, { user: { id: null, name: 'Anonymous user', email: 'invalid@example.com', role: 'end-user' } }]);
-    const { ctx } = makeContext(ENV, config, NOW);
+    const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const check = await zendeskSource.check(ctx);
     expect(check.ok).toBe(false);
     expect(check.detail).toContain('anonymous');
