@@ -252,9 +252,9 @@ describe('SimpleFIN check and refresh', () => {
       }),
     ]);
     expect((await lastSourceRuns(store, 1))[0]).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1 });
-    const stored = ['daily_values', 'source_runs', 'source_health', 'sync_state']
-      .map((table) => JSON.stringify(store.sqlite.prepare(`select * from ${table}`).all()))
-      .join('\n');
+    const tables = ['daily_values', 'source_runs', 'source_health', 'sync_state'] as const;
+    const tableRows = await Promise.all(tables.map((table) => store.db.selectFrom(table).selectAll().execute()));
+    const stored = tableRows.map((r) => JSON.stringify(r)).join('\n');
     expect(stored).toContain('100.23');
     for (const secret of [PASSWORD, USER, ACCESS_URL]) expect(stored).not.toContain(secret);
   });
