@@ -18,7 +18,7 @@ import {
 } from '../../src/jobs/scheduler.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings } from '../../src/metrics/context.js';
 
 const TZ = 'America/Chicago';
@@ -54,10 +54,10 @@ describe('cron fire times in the org timezone', () => {
   });
 });
 
-describe('scheduler', () => {
+describe.each(storeKinds())('scheduler (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let fake: FakeSlack;
   let store: Store;
-  let cleanup: () => Promise<void>;
   let now: Date;
   let stops: (() => Promise<void>)[];
 
@@ -114,7 +114,7 @@ describe('scheduler', () => {
     fake = await startFakeSlack();
   });
   beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+    store = temp.store;
     stops = [];
     await addManualEntry(
       store,
@@ -126,7 +126,6 @@ describe('scheduler', () => {
     for (const stop of stops) await stop();
     fake.reset();
     nock.cleanAll();
-    await cleanup();
   });
   afterAll(async () => {
     await fake.close();
