@@ -43,7 +43,7 @@ program
   .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
   .option('--json', 'print the view models as JSON')
   .action((opts: { json?: boolean }) =>
-    demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }),
+    demoCommand({ ...globals(), database: undefined }, { database: globals().database, json: opts.json }),
   );
 
 program
@@ -121,6 +121,16 @@ program
       process.stdout.write(`Backed up ${rt.store.location} to ${file}\n`);
     }),
   );
+
+const db = program.command('db').description('database maintenance');
+db.command('copy')
+  .description('copy every table from one database to another (e.g. SQLite to Postgres); safe to re-run; checks row counts')
+  .requiredOption('--from <url>', 'source, e.g. sqlite:./data/scorecard.db')
+  .requiredOption('--to <url>', 'target, e.g. postgres://user@host:5432/scorecard')
+  .action(async (opts: { from: string; to: string }) => {
+    const { dbCopyCommand } = await import('./db-copy.js');
+    await dbCopyCommand(opts);
+  });
 
 program
   .command('import')

@@ -144,3 +144,14 @@ export const POSTGRES_WRITE_LOCK = 0x5c0_0001;
 export async function takePostgresWriteLock(trx: QueryExecutorProvider): Promise<void> {
   await sql`select pg_advisory_xact_lock(${sql.lit(POSTGRES_WRITE_LOCK)})`.execute(trx);
 }
+
+/**
+ * After rows were inserted with explicit ids (db copy), Postgres's identity sequence still starts at 1 and the next
+ * insert would collide; this moves it past the largest id. SQLite's AUTOINCREMENT follows the largest id by itself.
+ */
+export async function afterExplicitIds(store: Store, table: string): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(
+    store.db,
+  );
+}
