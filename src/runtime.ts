@@ -32,13 +32,7 @@ export interface RuntimeOptions {
   allConnected?: boolean;
 }
 
-export function parseNow(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new Error(`--now / SCORECARD_NOW must be an ISO time like 2026-11-16T08:00:00-06:00 — got "${value}"`);
-  return date;
-}
+export { parseNow } from './config/now.js';
 
 export function loadRuntimeConfig(opts: { configPath?: string; env: Env }) {
   return loadConfig({ path: opts.configPath, env: opts.env, querySchemas: querySchemas(), settingsSchemas: settingsSchemas() });

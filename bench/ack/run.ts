@@ -49,6 +49,8 @@ export interface AckBenchOptions {
   warmup?: number;
   rounds?: number;
   weeks?: number;
+  /** The app's database (default: a fresh SQLite file). */
+  databaseUrl?: string;
 }
 
 const SIGNING_SECRET = 'ack-bench-signing-secret-0123456789';
@@ -184,7 +186,14 @@ export async function runAckBench(opts: AckBenchOptions = {}): Promise<AckBenchR
       LOG_LEVEL: 'silent',
     };
     const [app, bare] = await Promise.all([
-      startServer({ type: 'start', kind: 'app', configPath: resolve(root, 'scorecard.example.yml'), env, weeks: opts.weeks ?? 26 }),
+      startServer({
+        type: 'start',
+        kind: 'app',
+        configPath: resolve(root, 'scorecard.example.yml'),
+        env,
+        weeks: opts.weeks ?? 26,
+        ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+      }),
       startServer({ type: 'start', kind: 'bare', signingSecret: SIGNING_SECRET, slackApiUrl }),
     ]);
     children.push(app.child, bare.child);

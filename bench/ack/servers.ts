@@ -23,7 +23,7 @@ import { startFakeSlack } from '../../tests/helpers/fake-slack.js';
 
 export type ServerStart =
   | { type: 'start'; kind: 'slack' }
-  | { type: 'start'; kind: 'app'; configPath: string; env: Record<string, string>; weeks: number }
+  | { type: 'start'; kind: 'app'; configPath: string; env: Record<string, string>; weeks: number; databaseUrl?: string }
   | { type: 'start'; kind: 'bare'; signingSecret: string; slackApiUrl: string };
 
 export type ServerReply =
@@ -95,7 +95,7 @@ async function serveApp(start: Extract<ServerStart, { kind: 'app' }>): Promise<v
   const logger = pino({ level: 'silent' });
   const runtime = await openRuntime({
     configPath: start.configPath,
-    databaseUrl: `sqlite:${join(dir, 'bench.db')}`,
+    databaseUrl: start.databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`,
     env: start.env,
     logger,
   });

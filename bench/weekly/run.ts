@@ -8,6 +8,7 @@ import { configSchema, type Config, type Metric } from '../../src/config/schema.
 import { metricsOf } from '../../src/metrics/catalog.js';
 import { addDays, lastCompletedWeek, trailingWeeks } from '../../src/metrics/periods.js';
 import { openStore, type Store } from '../../src/store/db.js';
+import { benchPostgres } from '../postgres.js';
 import { upsertDailyValues } from '../../src/store/daily-values.js';
 import { sampleSeries } from '../../src/integrations/sample/generate.js';
 import { weeklyScorecard } from '../../src/report/queries.js';
@@ -21,8 +22,10 @@ import { periodSettings } from '../../src/metrics/context.js';
 export interface WeeklyBenchResult {
   metrics: number;
   runs: number;
-  years: { years: number; storedRows: number; rowsRead: number; medianMs: number; p95Ms: number }[];
+  years: { dialect: 'sqlite' | 'postgres'; years: number; storedRows: number; rowsRead: number; medianMs: number; p95Ms: number }[];
   ratio5to1: number;
+  /** Postgres ÷ SQLite median over 5 years; null when no Postgres answered. */
+  postgresToSqlite5y: number | null;
 }
 
 const NOW = new Date('2026-11-16T14:00:00Z');
@@ -84,17 +87,39 @@ export async function runWeeklyBench(runs = 40): Promise<WeeklyBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'scorecard-bench-'));
   const out: WeeklyBenchResult['years'] = [];
   const gc = (globalThis as { gc?: () => void }).gc;
+  const databases: { drop(): Promise<void> }[] = [];
   try {
     const setups = [];
     for (const years of [1, 5]) {
       const store = await openStore(`sqlite:${join(dir, `${years}y.db`)}`);
-      setups.push({ years, store, storedRows: await seed(store, config, years), rowsRead: 0, times: [] as number[] });
+      setups.push({
+        dialect: 'sqlite' as const,
+        years,
+        store,
+        storedRows: await seed(store, config, years),
+        rowsRead: 0,
+        times: [] as number[],
+      });
+    }
+    for (const years of [1, 5]) {
+      const database = await benchPostgres();
+      if (!database) break;
+      databases.push(database);
+      const store = await openStore(database.url);
+      setups.push({
+        dialect: 'postgres' as const,
+        years,
+        store,
+        storedRows: await seed(store, config, years),
+        rowsRead: 0,
+        times: [] as number[],
+      });
     }
     gc?.();
     for (const s of setups) for (let i = 0; i < 5; i++) await weeklyScorecard(s.store, ctx, week); // warm caches and JIT
-    // Interleaved, so both histories see the same machine, heap and JIT state: the ratio compares like with like.
+    // Interleaved, so every database sees the same machine, heap and JIT state: the ratios compare like with like.
     for (let i = 0; i < runs; i++) {
-      // Rotate through recent weeks so no result is cached anywhere but in SQLite's page cache.
+      // Rotate through recent weeks so no result is cached anywhere but in the database's page cache.
       const w = trailingWeeks(week, 4, ctx.periods)[i % 4]!;
       for (const s of i % 2 ? [...setups].reverse() : setups) {
         const t0 = performance.now();
@@ -104,24 +129,43 @@ export async function runWeeklyBench(runs = 40): Promise<WeeklyBenchResult> {
       }
     }
     for (const s of setups) {
-      out.push({ years: s.years, storedRows: s.storedRows, rowsRead: s.rowsRead, medianMs: median(s.times), p95Ms: p95(s.times) });
+      out.push({
+        dialect: s.dialect,
+        years: s.years,
+        storedRows: s.storedRows,
+        rowsRead: s.rowsRead,
+        medianMs: median(s.times),
+        p95Ms: p95(s.times),
+      });
       await s.store.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
   }
-  return { metrics: 100, runs, years: out, ratio5to1: out[1]!.medianMs / out[0]!.medianMs };
+  const of = (dialect: string, years: number) => out.find((y) => y.dialect === dialect && y.years === years);
+  const pg5 = of('postgres', 5);
+  return {
+    metrics: 100,
+    runs,
+    years: out,
+    ratio5to1: of('sqlite', 5)!.medianMs / of('sqlite', 1)!.medianMs,
+    postgresToSqlite5y: pg5 ? pg5.medianMs / of('sqlite', 5)!.medianMs : null,
+  };
 }
 
 export function formatWeeklyBench(r: WeeklyBenchResult): string {
   const lines = r.years.map(
     (y) =>
-      `  ${y.years} year(s): ${y.storedRows.toLocaleString('en-US')} rows stored, ${y.rowsRead.toLocaleString('en-US')} read per digest, median ${y.medianMs.toFixed(1)} ms, p95 ${y.p95Ms.toFixed(1)} ms`,
+      `  ${y.dialect.padEnd(8)} ${y.years} year(s): ${y.storedRows.toLocaleString('en-US')} rows stored, ${y.rowsRead.toLocaleString('en-US')} read per digest, median ${y.medianMs.toFixed(1)} ms, p95 ${y.p95Ms.toFixed(1)} ms`,
   );
   return [
     `Weekly digest, ${r.metrics} metrics, ${r.runs} runs each:`,
     ...lines,
-    `  5-year ÷ 1-year median: ${r.ratio5to1.toFixed(2)}× (target ≤ 1.5×; target < 50 ms)`,
+    `  SQLite 5-year ÷ 1-year median: ${r.ratio5to1.toFixed(2)}× (target ≤ 1.5×; target < 50 ms on both)`,
+    r.postgresToSqlite5y === null
+      ? '  Postgres: no server answered (BENCH_DATABASE_URL), not measured'
+      : `  Postgres ÷ SQLite median, 5 years: ${r.postgresToSqlite5y.toFixed(2)}× (target ≤ 2×)`,
   ].join('\n');
 }
 

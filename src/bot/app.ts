@@ -5,7 +5,8 @@ import { boltLogger } from './bolt-logger.js';
 import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps } from './create-deps.js';
 import type { BotDeps } from './deps.js';
-import { healthRoute } from './health.js';
+import { opsRoutes } from './health.js';
+import { BotMetrics } from './metrics.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -57,6 +58,8 @@ export interface BotApp {
   deps: BotDeps;
   inFlight: InFlight;
   settings: SlackSettings;
+  /** startBot points this at the scheduler's leadership, for /healthz and /metrics. */
+  leader: { isLeader(): boolean };
 }
 
 export interface CreateBotOptions {
@@ -75,11 +78,14 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   const { runtime } = opts;
   const settings = opts.settings ?? slackSettings(runtime.env);
   const deps = createBotDeps(runtime, opts.now);
+  // Leadership is decided after the app starts (startBot); until then this replica reports itself a follower.
+  const leader = { isLeader: () => false };
+  deps.metrics = new BotMetrics(runtime.store, () => leader.isLeader(), deps.now);
   const common: AppOptions = {
     token: settings.botToken,
     logger: boltLogger(runtime.logger),
     clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
-    customRoutes: [healthRoute(runtime.store, deps.now)],
+    customRoutes: opsRoutes({ store: runtime.store, now: deps.now, isLeader: () => leader.isLeader(), metrics: deps.metrics }),
     port: opts.port,
     deferInitialization: true,
   };
@@ -102,5 +108,5 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   app.error(async (error) => {
     runtime.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'a Slack listener failed');
   });
-  return { app, deps, inFlight, settings };
+  return { app, deps, inFlight, settings, leader };
 }

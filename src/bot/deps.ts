@@ -6,6 +6,8 @@ import type { MetricAnswerer } from './answer/types.js';
 import type { EvalContext } from '../metrics/context.js';
 
 /** What every listener works with. `now` is separate from the runtime so tests can move the clock (undo window). */
+import type { BotMetrics } from './metrics.js';
+
 export interface BotDeps {
   runtime: Runtime;
   now(): Date;
@@ -20,6 +22,8 @@ export interface BotDeps {
    * an already posted scorecard of those weeks in place. Fire and forget; never delays the listener's answer.
    */
   entriesChanged?: (days: LocalDay[]) => void;
+  /** Latency histograms for /metrics (the main thread only). */
+  metrics?: BotMetrics;
 }
 
 export function whoIs(deps: BotDeps, userId: string): Identity {

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import { createSlackClient } from '../slack/client.js';
-import { startScheduler } from '../jobs/scheduler.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { startLeadership } from '../jobs/leader.js';
+import { openLeaderLock } from '../store/leader-lock.js';
 import { refresh } from '../integrations/refresh.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
 import { opsNotifier } from '../jobs/ops-alerts.js';
@@ -20,6 +22,8 @@ export interface StartBotOptions {
   scheduler?: boolean;
   /** The clock listeners use (defaults to the runtime's). */
   now?: () => Date;
+  /** How often a follower tries the scheduler lock (default 5 s; SCORECARD_LEADER_POLL_MS). */
+  leaderPollMs?: number;
 }
 
 export interface RunningBot {
@@ -30,6 +34,8 @@ export interface RunningBot {
   mode: BotMode;
   /** Resolves once no listener work is running (true), or false after `timeoutMs`. */
   idle(timeoutMs?: number): Promise<boolean>;
+  /** Whether this replica holds the scheduler lock (see jobs/leader.ts). */
+  isLeader(): boolean;
 }
 
 /**
@@ -64,22 +70,37 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     logger: runtime.logger,
     ...(bot.settings.apiUrl ? { apiUrl: bot.settings.apiUrl } : {}),
   });
-  const scheduler =
-    opts.scheduler === false ? null : startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
-  if (scheduler) {
-    // A late /log entry updates an already posted scorecard now, not at the next refresh.
+  let scheduler: Scheduler | null = null;
+  // A late /log entry updates an already posted scorecard now, not at the next refresh (on the leader; a follower's
+  // entries are picked up by the leader's next refresh).
     bot.deps.entriesChanged = (days) => {
       for (const day of days)
         void scheduler
-          .updatePosted(day)
+        ?.updatePosted(day)
           .catch((error: unknown) =>
             runtime.logger.warn({ err: errorMessage(error), day }, 'updating a posted digest after an entry change failed'),
           );
     };
-  }
+  const leadership =
+    opts.scheduler === false
+      ? null
+      : await startLeadership({
+          lock: await openLeaderLock(runtime.store),
+          logger: runtime.logger,
+          ...(opts.leaderPollMs !== undefined ? { pollMs: opts.leaderPollMs } : {}),
+          onElected: () => {
+            scheduler = startScheduler({ runtime, client: digestClient, refresh: scheduledRefresh(runtime, digestClient) });
+          },
+          onDeposed: async () => {
+            const ending = scheduler;
+            scheduler = null;
+            await ending?.stop();
+          },
+        });
+  bot.leader.isLeader = () => leadership?.isLeader() ?? false;
   runtime.logger.info(
     { mode: bot.settings.mode, port, answers: bot.deps.answerer.where },
-    `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz)`,
+    `Scorecard bot is running (${bot.settings.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}; /healthz, /livez, /metrics)`,
   );
 
   let stopping: Promise<void> | undefined;
@@ -88,12 +109,18 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       await bot.app
         .stop()
         .catch((error: unknown) => runtime.logger.warn({ err: errorMessage(error) }, 'stopping the Slack receiver failed'));
-      const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), scheduler?.stop()]);
+      const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), leadership?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
       await bot.deps.answerer.close();
     })());
 
-  return { stop, port, mode: bot.settings.mode, idle: (timeoutMs) => bot.inFlight.idle(timeoutMs) };
+  return {
+    stop,
+    port,
+    mode: bot.settings.mode,
+    idle: (timeoutMs) => bot.inFlight.idle(timeoutMs),
+    isLeader: () => leadership?.isLeader() ?? false,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { openRuntime, parseNow, type Runtime, type RuntimeOptions } from '../runtime.js';
+import type { Runtime, RuntimeOptions } from '../runtime.js';
+import { parseNow } from '../config/now.js';
 import { chooseWeek } from '../report/period.js';
 import type { Week } from '../metrics/types.js';
 import type { EvalContext } from '../metrics/context.js';
@@ -30,6 +31,7 @@ export async function withRuntime<T>(
   fn: (rt: Runtime) => Promise<T>,
   extra: Partial<RuntimeOptions> = {},
 ): Promise<T> {
+  const { openRuntime } = await import('../runtime.js');
   const rt = await openRuntime(runtimeOptions(global, extra));
   try {
     return await fn(rt);

@@ -2,20 +2,34 @@ import { rmSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openRuntime } from '../runtime.js';
 import { seedDemo } from '../integrations/sample/demo.js';
-import { syncStateFor } from '../store/sync-state.js';
+import { getSyncState, setSyncState, syncStateFor } from '../store/sync-state.js';
+import { countDailyValues } from '../store/daily-values.js';
+import { listAudit } from '../store/audit.js';
+import { emptyDatabase } from '../store/copy.js';
+import type { Runtime } from '../runtime.js';
 import { renderDigest } from './digest.js';
-import { runtimeOptions, type GlobalOptions } from './common.js';
+import { runtimeOptions, UsageError, type GlobalOptions } from './common.js';
 
 /**
  * `scorecard demo`: a database of its own, rebuilt from the deterministic sample on every run, then the weekly
  * scorecard and both daily digests. Needs no credentials; two runs with the same --now print the same bytes.
  */
 export async function demoCommand(global: GlobalOptions, opts: { database?: string; json?: boolean }): Promise<void> {
-  const file = resolve(opts.database ?? process.env.DEMO_DATABASE ?? './data/demo.db');
-  mkdirSync(dirname(file), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  const target = opts.database ?? process.env.DEMO_DATABASE ?? postgresDatabaseUrl() ?? './data/demo.db';
+  const postgres = /^postgres(ql)?:/i.test(target);
+  const file = postgres ? undefined : resolve(target.replace(/^sqlite:/, ''));
+  if (file !== undefined) {
+    mkdirSync(dirname(file), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
 
-  const rt = await openRuntime(runtimeOptions(global, { databaseUrl: `sqlite:${file}`, allConnected: true }));
+  const rt = await openRuntime(runtimeOptions(global, { databaseUrl: file === undefined ? target : `sqlite:${file}`, allConnected: true }));
+  if (postgres)
+    await resetPostgresDemo(rt).catch(async (error: unknown) => {
+      await rt.close();
+      throw error;
+    });
+  const database = file ?? rt.store.location;
   try {
     const summary = await seedDemo(rt.store, rt.config, {
       config: rt.config,
@@ -29,16 +43,37 @@ export async function demoCommand(global: GlobalOptions, opts: { database?: stri
     for (const kind of ['weekly', 'cash', 'support'] as const) outputs.push(await renderDigest(rt, kind, { json: opts.json }));
     if (opts.json) {
       process.stdout.write(
-        `${JSON.stringify({ demo: { database: file, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] }, null, 2)}\n`,
+        `${JSON.stringify({ demo: { database, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] }, null, 2)}\n`,
       );
       return;
     }
     process.stdout.write(
-      `Demo database ${file}: ${summary.values} daily values and ${summary.entries} manual entries, ${summary.from} → ${summary.to}` +
+      `Demo database ${database}: ${summary.values} daily values and ${summary.entries} manual entries, ${summary.from} → ${summary.to}` +
         `${summary.gapWeek ? `; ${summary.gapWeek} is missing for one group` : ''}${summary.staleSource ? `; ${summary.staleSource} stopped refreshing ${summary.staleDays} days ago` : ''}.\n\n`,
     );
     process.stdout.write(`${outputs.join('\n\n')}\n`);
   } finally {
     await rt.close();
   }
+}
+
+/** With DATABASE_URL on Postgres, the demo fills that database (a file path there would mean nothing). */
+function postgresDatabaseUrl(): string | undefined {
+  const url = process.env.DATABASE_URL;
+  return url !== undefined && /^postgres(ql)?:/i.test(url.trim()) ? url.trim() : undefined;
+}
+
+const DEMO_MARKER = 'demo:database';
+
+/**
+ * A Postgres database is emptied before seeding, as the SQLite demo file is deleted: only when it is empty or a
+ * previous demo, never a database holding real figures.
+ */
+async function resetPostgresDemo(rt: Runtime): Promise<void> {
+  const isDemo = (await getSyncState(rt.store, DEMO_MARKER)) !== undefined;
+  if (!isDemo && (await countDailyValues(rt.store)) + (await listAudit(rt.store, { limit: 1 })).length > 0) {
+    throw new UsageError(`${rt.store.location} already holds figures that are not the demo's; point the demo at an empty database`);
+  }
+  await emptyDatabase(rt.store);
+  await setSyncState(rt.store, DEMO_MARKER, 'scorecard demo', rt.now());
 }

@@ -26,7 +26,7 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
   });
 
   try {
-    const stats = databaseStats(rt.store);
+    const stats = await databaseStats(rt.store);
     lines.push({
       check: 'database',
       ok: true,

@@ -1,18 +1,16 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { Command, Option } from 'commander';
-import { backupTo } from '../store/db.js';
 import type { Runtime } from '../runtime.js';
 import { ConfigError } from '../config/errors.js';
 import { runtimeOptions, UsageError, withRuntime, type GlobalOptions } from './common.js';
-import { demoCommand } from './demo.js';
-import { digestCommand } from './digest.js';
-import { listMetrics, metricCommand } from './metric.js';
-import { logCommand } from './log.js';
-import { refreshCommand } from './refresh.js';
-import { doctor, formatDoctor } from './doctor.js';
-import { claimSetupToken } from '../integrations/simplefin/claim.js';
-import { importAdSpend } from './import.js';
+
+// Each command imports what it needs when it runs (below), so `--help` or `metric cash` never loads Bolt, axios or
+// every source. Only commander and the two error classes load up front.
+
+// `.env` in the working directory, when present, fills variables the real environment does not set (real ones win).
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const program = new Command('scorecard')
   .description('Weekly KPI scorecard and daily digests, from cached daily snapshots.')
@@ -36,16 +34,18 @@ program
     const { openRuntime } = await import('../runtime.js');
     const { runBot } = await import('../bot/start.js');
     // runBot owns the runtime from here: it closes the database after a clean shutdown on SIGTERM/SIGINT.
-    await runBot({ runtime: await openRuntime(runtimeOptions(globals())) });
+    const pollMs = Number(process.env.SCORECARD_LEADER_POLL_MS);
+    await runBot({ runtime: await openRuntime(runtimeOptions(globals())), ...(pollMs > 0 ? { leaderPollMs: pollMs } : {}) });
   });
 
 program
   .command('demo')
   .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
   .option('--json', 'print the view models as JSON')
-  .action((opts: { json?: boolean }) =>
-    demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }),
-  );
+  .action(async (opts: { json?: boolean }) => {
+    const { demoCommand } = await import('./demo.js');
+    await demoCommand({ ...globals(), database: undefined }, { database: globals().database, json: opts.json });
+  });
 
 program
   .command('digest')
@@ -56,6 +56,7 @@ program
   .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
   .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
     withRuntime(globals(), async (rt) => {
+      const { digestCommand } = await import('./digest.js');
       if (!opts.post) return digestCommand(rt, kind, opts);
       // Loaded only when posting: the Slack client is not needed to print a digest.
       const { postDigestCommand } = await import('./post.js');
@@ -70,7 +71,10 @@ program
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
   .action((words: string[], opts: { period?: string; json?: boolean }) =>
-    withRuntime(globals(), async (rt) => (words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts))),
+    withRuntime(globals(), async (rt) => {
+      const { listMetrics, metricCommand } = await import('./metric.js');
+      return words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts);
+    }),
   );
 
 program
@@ -82,7 +86,7 @@ program
   .option('--date <day>', 'local day, default today')
   .option('--note <text>', 'optional note (≤ 500 characters)')
   .action((metric: string, value: string, opts: { user: string; date?: string; note?: string }) =>
-    withRuntime(globals(), (rt) => logCommand(rt, metric, value, opts)),
+    withRuntime(globals(), async (rt) => (await import('./log.js')).logCommand(rt, metric, value, opts)),
   );
 
 program
@@ -96,6 +100,7 @@ program
       // With Slack configured, a source failing for the Nth time in a row alerts the ops channel, as the scheduler does.
       const token = rt.env.SLACK_BOT_TOKEN;
       const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+      const { refreshCommand } = await import('./refresh.js');
       const summary = await refreshCommand(rt, opts, notify);
       if (!summary.ok) process.exitCode = 1;
     }),
@@ -106,6 +111,7 @@ program
   .description('check the config, the database and every configured source')
   .action(() =>
     withRuntime(globals(), async (rt) => {
+      const { doctor, formatDoctor } = await import('./doctor.js');
       const lines = await doctor(rt);
       process.stdout.write(`${formatDoctor(lines)}\n`);
       if (lines.some((l) => !l.ok)) process.exitCode = 1;
@@ -118,10 +124,21 @@ program
   .argument('<file>')
   .action((file: string) =>
     withRuntime(globals(), async (rt) => {
+      const { backupTo } = await import('../store/db.js');
       await backupTo(rt.store, file);
       process.stdout.write(`Backed up ${rt.store.location} to ${file}\n`);
     }),
   );
+
+const db = program.command('db').description('database maintenance');
+db.command('copy')
+  .description('copy every table from one database to another (e.g. SQLite to Postgres); safe to re-run; checks row counts')
+  .requiredOption('--from <url>', 'source, e.g. sqlite:./data/scorecard.db')
+  .requiredOption('--to <url>', 'target, e.g. postgres://user@host:5432/scorecard')
+  .action(async (opts: { from: string; to: string }) => {
+    const { dbCopyCommand } = await import('./db-copy.js');
+    await dbCopyCommand(opts);
+  });
 
 program
   .command('import')
@@ -130,7 +147,9 @@ program
   .argument('<file.csv>', 'columns date,channel,spend_usd (one row per channel and day)')
   .option('--metric <id>', 'the currency metric to fill', 'ad_spend')
   .description('daily ad spend for cost per MQL; re-importing a day replaces it')
-  .action((file: string, opts: { metric: string }) => withRuntime(globals(), (rt) => importAdSpend(rt, file, opts)));
+  .action((file: string, opts: { metric: string }) =>
+    withRuntime(globals(), async (rt) => (await import('./import.js')).importAdSpend(rt, file, opts)),
+  );
 
 program
   .command('simplefin')
@@ -139,6 +158,7 @@ program
   .argument('<setup-token>')
   .description('exchange a one-time setup token for an access URL (printed once: keep it in SIMPLEFIN_ACCESS_URL)')
   .action(async (token: string) => {
+    const { claimSetupToken } = await import('../integrations/simplefin/claim.js');
     const accessUrl = await claimSetupToken(token, { baseUrl: process.env.SIMPLEFIN_BASE_URL });
     process.stdout.write(
       `${accessUrl}\n\nThis is shown once. Put it in your environment as SIMPLEFIN_ACCESS_URL (it contains credentials; never commit it or paste it in Slack).\n`,

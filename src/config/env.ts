@@ -9,8 +9,8 @@ import { ConfigError, describeValue, type Problem } from './errors.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-/** The store speaks SQLite only (better-sqlite3): `sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:`. */
-export const DATABASE_SCHEMES = ['sqlite:'] as const;
+/** SQLite (`sqlite:./file.db`, `sqlite:///abs/file.db`, `sqlite::memory:`) or Postgres (`postgres://user@host:5432/db`). */
+export const DATABASE_SCHEMES = ['sqlite:', 'postgres:', 'postgresql:'] as const;
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/scorecard.db';
 
 /** Variables whose values must never be echoed (DATABASE_URL and SLACK_API_URL may embed a password). */
@@ -26,7 +26,7 @@ export const coreEnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .refine((url) => (DATABASE_SCHEMES as readonly string[]).includes(schemeOf(url) ?? '') && url.replace(/^[^:]+:(\/\/)?/, '') !== '', {
-      message: `a URL starting with ${DATABASE_SCHEMES.join(' or ')} and a file path, e.g. ${DEFAULT_DATABASE_URL}`,
+      message: `a URL starting with ${DATABASE_SCHEMES.join(' or ')} and a file path or host, e.g. ${DEFAULT_DATABASE_URL}`,
     })
     .default(DEFAULT_DATABASE_URL),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starting with xoxb-').optional(),

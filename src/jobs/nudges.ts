@@ -7,7 +7,7 @@ import { metricsOf } from '../metrics/catalog.js';
 import { describeGoal } from '../metrics/goals.js';
 import { lastDayOf } from '../report/weekly.js';
 import { manualEntriesForWeek } from '../store/manual-entries.js';
-import { getSyncState, setSyncState } from '../store/sync-state.js';
+import { claimSyncState, getSyncState, setSyncState } from '../store/sync-state.js';
 import { dayRange } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from '../slack/blocks.js';
 import type { DigestLogger } from '../slack/client.js';
@@ -15,8 +15,8 @@ import { sharedPacer, type ChannelPacer } from '../slack/pacing.js';
 
 /**
  * Before the weekly post, a DM to each owner of a manual weekly metric with nothing logged for the week, with a
- * *Log now* button per missing metric. At most one DM per owner per slot: the slot's sync_state key is written
- * before the DM is sent, so a crash mid-send never produces a second nudge.
+ * *Log now* button per missing metric. At most one DM per owner per slot: the slot's sync_state key is claimed
+ * (one atomic insert) before the DM is sent, so neither a crash mid-send nor a second replica produces a second nudge.
  */
 
 export interface NudgeDeps {
@@ -39,6 +39,8 @@ const MAX_BUTTONS = 40;
 export const nudgeKey = (slot: Date, owner: string) => `nudge:${slot.toISOString()}:${owner}`;
 
 type NudgeState = { state: 'sending' | 'sent' | 'failed'; at: string; metrics: string[]; ts?: string; error?: string };
+/** How a failed slot's stored JSON begins (`state` is always the first key), so a retry can re-claim exactly those. */
+const FAILED_STATE_PREFIX = '{"state":"failed"';
 
 function readState(value: string | undefined): NudgeState | null {
   if (!value) return null;
@@ -155,7 +157,12 @@ export async function sendNudges(deps: NudgeDeps, slot: Date, week: Week): Promi
     }
     const ids = metrics.map((m) => m.id);
     const record = (state: NudgeState) => setSyncState(deps.store, key, JSON.stringify(state), deps.now());
-    await record({ state: 'sending', at: deps.now().toISOString(), metrics: ids });
+    // The read above only spares Slack lookups; this claim is what makes the DM go out once across replicas.
+    const sending: NudgeState = { state: 'sending', at: deps.now().toISOString(), metrics: ids };
+    if (!(await claimSyncState(deps.store, key, JSON.stringify(sending), deps.now(), { retakePrefix: FAILED_STATE_PREFIX }))) {
+      skipped++;
+      continue;
+    }
     try {
       const dm = await deps.client.conversations.open({ users: userId });
       const channel = dm.channel?.id;

@@ -1,5 +1,6 @@
 import type { LocalDay } from '../metrics/types.js';
 import { writeTransaction, type Store } from './db.js';
+import { newestSnapshotPerMetric } from './dialect.js';
 import type { DailyValueRow, NewDailyValue } from './types.js';
 
 /** 8 columns × 500 rows stays far below SQLite's bound-parameter limit while keeping statements few. */
@@ -15,15 +16,30 @@ function assertFinite(row: NewDailyValue): void {
 }
 
 /**
+ * A (metric, day) given twice in one batch keeps its last row. SQLite would apply both in order anyway; Postgres
+ * refuses to let one upsert statement touch a row twice, so the batch is made unique first on both.
+ */
+function lastPerDay(rows: readonly NewDailyValue[]): NewDailyValue[] {
+  const byKey = new Map<string, NewDailyValue>();
+  for (const row of rows) {
+    const key = `${row.metric_id}\u0000${row.day}`;
+    byKey.delete(key);
+    byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? [...rows] : [...byKey.values()];
+}
+
+/**
  * Writes one batch in one transaction: either every row lands or none does.
  * A row for an existing (metric, day) replaces it — re-collecting a window never double counts.
  */
 export async function upsertDailyValues(store: Store, rows: readonly NewDailyValue[]): Promise<number> {
   if (rows.length === 0) return 0;
   rows.forEach(assertFinite);
+  const unique = lastPerDay(rows);
   await writeTransaction(store, async (trx) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT).map((row) => ({
+    for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
+      const chunk = unique.slice(start, start + ROWS_PER_STATEMENT).map((row) => ({
         metric_id: row.metric_id,
         day: row.day,
         value: row.value,
@@ -95,15 +111,7 @@ export type LatestSnapshot = Pick<DailyValueRow, 'fetched_at' | 'source' | 'warn
  * can't make a stale source look fresh. One primary-key seek per metric: the cost never grows with history.
  */
 export async function latestSnapshots(store: Store, metricIds: readonly string[]): Promise<Map<string, LatestSnapshot>> {
-  const newest = store.sqlite.prepare<[string], LatestSnapshot>(
-    'SELECT fetched_at, source, warnings FROM daily_values WHERE metric_id = ? ORDER BY day DESC LIMIT 1',
-  );
-  const result = new Map<string, LatestSnapshot>();
-  for (const id of metricIds) {
-    const row = newest.get(id);
-    if (row) result.set(id, row);
-  }
-  return result;
+  return newestSnapshotPerMetric(store, metricIds);
 }
 
 /** When each metric's newest day was fetched (see latestSnapshots). */

@@ -1,28 +1,42 @@
 import { errorMessage } from '../errors.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, Migrator, sql, type MigrationProvider } from 'kysely';
+import type { Pool } from 'pg';
+import { takePostgresWriteLock, type DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './types.js';
 
-export type DatabaseLocation = { kind: 'file'; path: string } | { kind: 'memory' };
+export type DatabaseLocation = { kind: 'file'; path: string } | { kind: 'memory' } | { kind: 'postgres'; url: string };
 
-export interface Store {
+interface StoreBase {
   db: Kysely<Database>;
-  sqlite: BetterSqlite3.Database;
-  /** The resolved file path, or `:memory:`. */
+  dialect: DialectName;
+  /** The resolved file path, `:memory:`, or `postgres://host:port/db` (never the credentials). */
   location: string;
+  /** What opens this store again (the /metric answer thread). May carry a password: never log it. */
+  url: string;
   close(): Promise<void>;
 }
+export interface SqliteStore extends StoreBase {
+  dialect: 'sqlite';
+  sqlite: BetterSqlite3.Database;
+}
+export interface PostgresStore extends StoreBase {
+  dialect: 'postgres';
+  pool: Pool;
+}
+export type Store = SqliteStore | PostgresStore;
 
 /** Anything that looks like `scheme:`; a single letter followed by `:\` or `:/` is a Windows drive, not a scheme. */
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
 
 /**
- * Reads `DATABASE_URL`. Only SQLite is supported: `sqlite:path`, `sqlite:./rel`, `sqlite:///abs`, `sqlite::memory:`
- * or a bare path. Errors name only the scheme, so a URL carrying a password is never echoed.
+ * Reads `DATABASE_URL`: `postgres://…` / `postgresql://…`, or SQLite as `sqlite:path`, `sqlite:./rel`,
+ * `sqlite:///abs`, `sqlite::memory:` or a bare path. Errors name only the scheme, so a URL carrying a password is
+ * never echoed.
  */
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   const trimmed = url.trim();
@@ -31,8 +45,10 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
 
   const scheme = SCHEME.exec(trimmed)?.[1];
   if (scheme === undefined || WINDOWS_DRIVE.test(trimmed)) return { kind: 'file', path: trimmed };
-  if (scheme.toLowerCase() !== 'sqlite') {
-    throw new Error(`DATABASE_URL must start with sqlite: — got ${scheme}:… (only SQLite is supported)`);
+  const lower = scheme.toLowerCase();
+  if (lower === 'postgres' || lower === 'postgresql') return { kind: 'postgres', url: trimmed };
+  if (lower !== 'sqlite') {
+    throw new Error(`DATABASE_URL must start with sqlite: or postgres:// — got ${scheme}:…`);
   }
 
   const rest = trimmed.slice(scheme.length + 1);
@@ -43,39 +59,24 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   return { kind: 'file', path };
 }
 
+/** `postgres://host:port/db`, for logs and `doctor`: user and password dropped. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
 /** Static list, so migrations run the same from `src/` (vitest) and `dist/` (no directory scanning). */
 const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function openStore(url: string): Promise<Store> {
   const location = parseDatabaseUrl(url);
-  const filePath = location.kind === 'file' ? resolve(location.path) : ':memory:';
-  if (location.kind === 'file') mkdirSync(dirname(filePath), { recursive: true });
-
-  const sqlite = new BetterSqlite3(filePath);
-  try {
-    // busy_timeout first, so switching to WAL waits for another process instead of failing.
-    sqlite.pragma('busy_timeout = 5000');
-    if (location.kind === 'file') sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('synchronous = NORMAL');
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
-
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  let closed = false;
-  const store: Store = {
-    db,
-    sqlite,
-    location: filePath,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
-  };
-
+  // Each driver is loaded only when used: a SQLite install never loads pg, and the reverse.
+  const { openSqliteStore, openPostgresStore } = await import('./connect.js');
+  const store = location.kind === 'postgres' ? await openPostgresStore(location.url) : await openSqliteStore(location, url);
   try {
     await migrate(store);
   } catch (error) {
@@ -86,22 +87,23 @@ export async function openStore(url: string): Promise<Store> {
 }
 
 /**
- * Runs pending migrations inside one `BEGIN IMMEDIATE` transaction (SQLite DDL is transactional): a failing
- * migration leaves nothing half-applied, and two processes starting together migrate one after the other.
+ * SQLite: pending migrations run inside one `BEGIN IMMEDIATE` transaction (SQLite DDL is transactional), so a failing
+ * migration leaves nothing half-applied and two processes starting together migrate one after the other. Postgres:
+ * Kysely's migrator takes an advisory lock and runs them in one transaction itself.
  */
 async function migrate(store: Store): Promise<void> {
-  await writeTransaction(store, async (trx) => {
-    const { error, results } = await new Migrator({ db: trx, provider: migrationProvider }).migrateToLatest();
+  const run = (db: Kysely<Database>) => new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const { error, results } = store.dialect === 'postgres' ? await run(store.db) : await writeTransaction(store, run);
     if (error === undefined) return;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
     const reason = errorMessage(error);
     throw new Error(`${which} failed for ${store.location}: ${reason}`);
-  });
 }
 
-/** Online copy of a live database (consistent even while the bot writes), e.g. for `scorecard backup <file>`. */
+/** Online copy of a live SQLite database (consistent even while the bot writes), e.g. for `scorecard backup <file>`. */
 export async function backupTo(store: Store, file: string): Promise<void> {
+  if (store.dialect !== 'sqlite') throw new Error('backup copies a SQLite file; for Postgres use pg_dump');
   const target = resolve(file);
   if (store.location !== ':memory:' && target === store.location) {
     throw new Error(`backup target ${target} is the live database itself`);
@@ -111,11 +113,19 @@ export async function backupTo(store: Store, file: string): Promise<void> {
 }
 
 /**
- * Runs `fn` inside `BEGIN IMMEDIATE`: the write lock is taken up front (waiting up to busy_timeout), so a
- * read-then-write cannot be overtaken by another process between the read and the write.
- * Inside `fn`, use only the `trx` handle — `store.db` would wait for the connection this call holds.
+ * Runs `fn` holding the database's single write lock, so a read-then-write cannot be overtaken by another process
+ * between the read and the write: `BEGIN IMMEDIATE` on SQLite (waiting up to busy_timeout), a transaction plus an
+ * advisory transaction lock on Postgres. Inside `fn`, use only the `trx` handle — on SQLite `store.db` would wait
+ * for the connection this call holds.
  */
 export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (store.dialect === 'postgres') {
+    return store.db.transaction().execute(async (trx) => {
+      await takePostgresWriteLock(trx);
+      return fn(trx);
+    });
+  }
+  const sqlite = store.sqlite;
   return store.db.connection().execute(async (trx) => {
     await sql`begin immediate`.execute(trx);
     try {
@@ -123,22 +133,27 @@ export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Databas
       await sql`commit`.execute(trx);
       return result;
     } catch (error) {
-      if (store.sqlite.inTransaction) await sql`rollback`.execute(trx);
+      if (sqlite.inTransaction) await sql`rollback`.execute(trx);
       throw error;
     }
   });
 }
 
 /**
- * SQLite's data_version for this connection: it changes whenever another connection commits, so a cache of
- * answers computed from this store stays valid exactly while it does not.
+ * A number that changes whenever another connection commits, so a cache of answers computed from this store stays
+ * valid exactly while it does not: SQLite's data_version. Postgres has no such counter, so there it is undefined
+ * and callers do not cache.
  */
-export function dataVersion(store: Store): number {
-  return Number(store.sqlite.pragma('data_version', { simple: true }));
+export function dataVersion(store: Store): number | undefined {
+  return store.dialect === 'sqlite' ? Number(store.sqlite.pragma('data_version', { simple: true })) : undefined;
 }
 
 /** What `scorecard doctor` shows of the database. */
-export function databaseStats(store: Store): { dailyValues: number; journalMode: string } {
-  const row = store.sqlite.prepare('SELECT count(*) AS n FROM daily_values').get() as { n: number };
-  return { dailyValues: row.n, journalMode: String(store.sqlite.pragma('journal_mode', { simple: true })) };
+export async function databaseStats(store: Store): Promise<{ dailyValues: number; journalMode: string }> {
+  const row = await store.db
+    .selectFrom('daily_values')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const journalMode = store.dialect === 'sqlite' ? String(store.sqlite.pragma('journal_mode', { simple: true })) : 'postgres';
+  return { dailyValues: Number(row.n), journalMode };
 }

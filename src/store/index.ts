@@ -1,5 +1,14 @@
 export * from './types.js';
-export { parseDatabaseUrl, openStore, backupTo, writeTransaction, type Store, type DatabaseLocation } from './db.js';
+export {
+  parseDatabaseUrl,
+  openStore,
+  backupTo,
+  writeTransaction,
+  type Store,
+  type SqliteStore,
+  type PostgresStore,
+  type DatabaseLocation,
+} from './db.js';
 export * from './daily-values.js';
 export * from './manual-entries.js';
 export * from './digest-runs.js';

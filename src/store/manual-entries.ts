@@ -62,10 +62,8 @@ export async function addManualEntry(
   assertFiniteValue(input.value);
   const idempotencyKey = input.idempotencyKey ?? null;
   return writeTransaction(store, async (trx) => {
-    if (idempotencyKey !== null) {
-      const existing = await trx.selectFrom('manual_entries').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
-      if (existing !== undefined) return { entry: existing, created: false };
-    }
+    // The claim on the key is the insert itself (unique column, ON CONFLICT DO NOTHING): one atomic step on both
+    // dialects. Only a lost claim reads the entry that won.
     const entry = await trx
       .insertInto('manual_entries')
       .values({
@@ -81,8 +79,17 @@ export async function addManualEntry(
         deleted_by: null,
         idempotency_key: idempotencyKey,
       })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (entry === undefined) {
+      const existing = await trx
+        .selectFrom('manual_entries')
+        .selectAll()
+        .where('idempotency_key', '=', idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return { entry: existing, created: false };
+    }
     await insertAudit(
       trx,
       {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { claimDigestRun, markDigestPosted } from '../../src/store/digest-runs.js';
-import { recordSourceFailure, recordSourceSuccess } from '../../src/store/source-health.js';
+import { claimDigestRun, markDigestFailed, markDigestPosted } from '../../src/store/digest-runs.js';
+import { markSourceAlerted, recordSourceFailure, recordSourceSuccess } from '../../src/store/source-health.js';
 import { nowSeconds, slashCommandBody, loadExample, interactivityBody } from '../helpers/slack-requests.js';
 import { NOW, startHarness, type BotHarness } from './harness.js';
 
@@ -91,5 +91,69 @@ describe('GET /healthz', () => {
       checked_at: NOW.toISOString(),
     });
     expect(JSON.stringify(body)).not.toContain('xyz');
+  });
+});
+
+describe('GET /healthz turning 503, /livez and /metrics', () => {
+  const url = (path: string) => h.url.replace('/slack/events', path);
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 18, 14, minute));
+
+  it('is 503 with a reason after a failed digest run, 200 again after a good run of it, with the same body shape', async () => {
+    const key = { kind: 'cash' as const, period: '2026-11-17', channel: 'C0CASH0001' };
+    const { run } = await claimDigestRun(h.runtime.store, key, at(0));
+    await markDigestFailed(h.runtime.store, run.id, 'chat.postMessage: channel_not_found', at(1));
+
+    const failing = await fetch(url('/healthz'));
+    expect(failing.status).toBe(503);
+    const failed = (await failing.json()) as Record<string, unknown>;
+    expect(failed).toMatchObject({
+      ok: false,
+      reasons: ['the last cash digest run (2026-11-17 to C0CASH0001) failed'],
+      database: { ok: true },
+    });
+    expect(JSON.stringify(failed)).not.toContain('channel_not_found');
+
+    const retry = await claimDigestRun(h.runtime.store, key, at(2));
+    await markDigestPosted(h.runtime.store, retry.run.id, { messageTs: '1763400000.000100', snapshot: null }, at(3));
+    const healthy = await fetch(url('/healthz'));
+    expect(healthy.status).toBe(200);
+    const body = (await healthy.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ ok: true, reasons: [] });
+    expect(Object.keys(body).sort()).toEqual(Object.keys(failed).sort());
+  });
+
+  it('is 503 while a source has alerted, and 200 once it recovers', async () => {
+    await recordSourceFailure(h.runtime.store, 'stripe', 'auth', 'key sk_live_x rejected', at(10));
+    await markSourceAlerted(h.runtime.store, 'stripe', at(11));
+    const alerted = await fetch(url('/healthz'));
+    expect(alerted.status).toBe(503);
+    expect(((await alerted.json()) as { reasons: string[] }).reasons).toContain('source stripe is failing (auth) and has alerted');
+    await recordSourceSuccess(h.runtime.store, 'stripe', at(20));
+    expect((await fetch(url('/healthz'))).status).toBe(200);
+  });
+
+  it('/livez answers 200 while the process is up', async () => {
+    const live = await fetch(url('/livez'));
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ ok: true });
+  });
+
+  it('/metrics serves Prometheus text with refresh, digest, latency, leader and freshness series', async () => {
+    await h.command('/metric', 'help');
+    const response = await fetch(url('/metrics'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^scorecard_metric_ack_seconds_count [1-9]\d*$/m);
+    for (const series of [
+      'scorecard_metric_answer_seconds_bucket',
+      'scorecard_leader 0',
+      'scorecard_refresh_runs_total',
+      'scorecard_refresh_rate_limited_total',
+      'scorecard_digest_runs_total{kind="cash",status="posted"} 1',
+      'scorecard_source_data_age_seconds{source="stripe"}',
+    ]) {
+      expect(text).toContain(series);
+    }
   });
 });

@@ -48,7 +48,7 @@ describe('loadEnv', () => {
     expect(error.message).toBe(
       [
         'environment has 1 problem:',
-        '  DATABASE_URL: expected a URL starting with sqlite: and a file path, e.g. sqlite:./data/scorecard.db — found a URL with scheme "mysql:" (rest not shown)',
+        '  DATABASE_URL: expected a URL starting with sqlite: or postgres: or postgresql: and a file path or host, e.g. sqlite:./data/scorecard.db — found a URL with scheme "mysql:" (rest not shown)',
         '    fix: use sqlite:./data/scorecard.db, or unset it for that default',
       ].join('\n'),
     );
@@ -56,7 +56,7 @@ describe('loadEnv', () => {
   });
 
   it('accepts the SQLite URL forms the store opens, and rejects sqlite: without a path', () => {
-    for (const url of ['sqlite:./data/x.db', 'sqlite:///var/lib/scorecard.db', 'sqlite::memory:']) {
+    for (const url of ['sqlite:./data/x.db', 'sqlite:///var/lib/scorecard.db', 'sqlite::memory:', 'postgres://u@db:5432/scorecard']) {
       expect(loadEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
     }
     expect(envError({ DATABASE_URL: 'sqlite:' }).message).toContain('found a URL with scheme "sqlite:" (rest not shown)');

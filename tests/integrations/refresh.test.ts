@@ -9,7 +9,7 @@ import type { CollectRequest, Source } from '../../src/integrations/source.js';
 import { getDailyValues } from '../../src/store/daily-values.js';
 import { getSourceHealth, lastSourceRuns } from '../../src/store/source-health.js';
 import type { Store } from '../../src/store/db.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const SECRET = 'beta-secret-token-7f3a9c';
 // 03:00 UTC is still Sunday 15 November in New York: the window must end on the org's local day.
@@ -85,13 +85,14 @@ const notConfigured: Source = {
   configured: () => false,
 };
 
-let store: Store;
-let cleanup: () => Promise<void>;
-let logLines: string[];
-let alerts: string[];
-let beta: { failing: boolean; value: number };
+describe.each(storeKinds())('refresh (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
+  let logLines: string[];
+  let alerts: string[];
+  let beta: { failing: boolean; value: number };
 
-function deps(overrides: Partial<RefreshDeps> = {}): RefreshDeps {
+  function deps(overrides: Partial<RefreshDeps> = {}): RefreshDeps {
   const stream = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));
@@ -110,20 +111,18 @@ function deps(overrides: Partial<RefreshDeps> = {}): RefreshDeps {
     },
     ...overrides,
   };
-}
+  }
 
-beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
+  beforeEach(async () => {
+    store = temp.store;
   logLines = [];
   alerts = [];
   beta = { failing: false, value: 42 };
-});
+  });
 
-afterEach(async () => {
-  await cleanup();
-});
+  afterEach(async () => {});
 
-describe('refresh', () => {
+  describe('refresh', () => {
   it('collects the trailing window up to the local today, concurrently, recording each run', async () => {
     const seen: CollectRequest[] = [];
     beta.failing = true;
@@ -300,5 +299,6 @@ describe('refresh', () => {
     );
     expect(table[3]).toBe('gamma   not configured      0     0       0        set GAMMA_KEY');
     expect(table[4]).toBe('2026-11-09 → 2026-11-15: 2 of 3 sources without failure');
+  });
   });
 });

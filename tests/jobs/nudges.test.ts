@@ -14,7 +14,7 @@ import { startScheduler } from '../../src/jobs/scheduler.js';
 import { assertSlackLimits } from '../../src/slack/limits.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackMessage } from '../helpers/fake-slack.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings } from '../../src/metrics/context.js';
 
 const TZ = 'America/Chicago';
@@ -62,39 +62,39 @@ const buttonsOf = (message: FakeSlackMessage) =>
   (message.blocks ?? []).flatMap((b) => ((b as { accessory?: Button }).accessory ? [(b as { accessory: Button }).accessory] : []));
 
 let fake: FakeSlack;
-let store: Store;
-let cleanup: () => Promise<void>;
-let now: Date;
-let deps: NudgeDeps;
+describe.each(storeKinds())('nudges (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
+  let now: Date;
+  let deps: NudgeDeps;
 
-beforeAll(async () => {
+  beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   fake = await startFakeSlack();
-});
-beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
+  });
+  beforeEach(async () => {
+    store = temp.store;
   now = MONDAY_SLOT;
   const client = createSlackClient({ token: 'xoxb-test', apiUrl: fake.url, retryConfig: { retries: 0 } });
   deps = { store, client, config, logger: silent, now: () => now, pacer: new ChannelPacer(noWaitClock()) };
   await addManualEntry(store, { metricId: 'intros', day: '2025-11-13', value: 2, userId: 'W111', enteredBy: 'W111' }, now);
-});
-afterEach(async () => {
+  });
+  afterEach(async () => {
   fake.reset();
   nock.cleanAll();
-  await cleanup();
-});
-afterAll(async () => {
+  });
+  afterAll(async () => {
   await fake.close();
   nock.enableNetConnect();
-});
+  });
 
-const dmsTo = (user: string) => {
+  const dmsTo = (user: string) => {
   const call = fake.callsTo('conversations.open').find((c) => c.body.users === user && c.response.ok);
   return call ? fake.messages((call.response.channel as { id: string }).id) : [];
-};
+  };
 
-describe('nudges before the weekly post', () => {
+  describe('nudges before the weekly post', () => {
   it('DMs only owners with missing numbers, with a pre-filled Log now per missing metric', async () => {
     expect(await sendNudges(deps, MONDAY_SLOT, WEEK)).toEqual({ sent: 2, skipped: 1 });
 
@@ -170,5 +170,6 @@ describe('nudges before the weekly post', () => {
     // The intros entry was for last week: this week its owner is nudged too.
     expect(dmsTo('W111')).toHaveLength(1);
     expect(await getSyncState(store, nudgeKey(now, 'U0DANA001'))).toContain('"sent"');
+  });
   });
 });

@@ -13,7 +13,7 @@ import { startScheduler, type CronScheduler, type SchedulerDeps } from '../../sr
 import { nextFireTime, nudgeWeek, previousFireTime } from '../../src/jobs/cron-timing.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings } from '../../src/metrics/context.js';
 
 const TZ = 'America/Chicago';
@@ -54,10 +54,10 @@ describe('cron fire times in the org timezone', () => {
   });
 });
 
-describe('scheduler', () => {
+describe.each(storeKinds())('scheduler (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let fake: FakeSlack;
   let store: Store;
-  let cleanup: () => Promise<void>;
   let now: Date;
   let stops: (() => Promise<void>)[];
 
@@ -122,7 +122,7 @@ describe('scheduler', () => {
     fake = await startFakeSlack();
   });
   beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+    store = temp.store;
     stops = [];
     await addManualEntry(
       store,
@@ -134,7 +134,6 @@ describe('scheduler', () => {
     for (const stop of stops) await stop();
     fake.reset();
     nock.cleanAll();
-    await cleanup();
   });
   afterAll(async () => {
     await fake.close();

@@ -10,7 +10,7 @@ import { upsertDailyValues } from '../../src/store/daily-values.js';
 import type { Store } from '../../src/store/db.js';
 import simplefinV2 from '../../src/integrations/simplefin/fixtures/get-accounts.v2.json' with { type: 'json' };
 import { billError } from '../integrations/bill/fixtures.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { evalContextFor, exampleConfig, fakeSleep, itemsById, memoryLogger, renderChecked } from '../helpers/source-fixtures.js';
 
 /*
@@ -95,43 +95,43 @@ async function storeMondaysGoodDay(store: Store): Promise<void> {
   ]);
 }
 
-let store: Store;
-let cleanup: () => Promise<void>;
-let retrySleep: ReturnType<typeof fakeSleep>;
-let log: ReturnType<typeof memoryLogger>;
+describe.each(storeKinds())('cash-digest (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
+  let retrySleep: ReturnType<typeof fakeSleep>;
+  let log: ReturnType<typeof memoryLogger>;
 
-/** The registry's sources, with BILL's retry backoff made instant (it would otherwise wait seconds between logins). */
-function deps(env: Env, now = NOW): RefreshDeps {
+  /** The registry's sources, with BILL's retry backoff made instant (it would otherwise wait seconds between logins). */
+  function deps(env: Env, now = NOW): RefreshDeps {
   const sources = SOURCES.map((source) =>
     source.id === 'bill' ? createBillSource({ sleep: retrySleep.sleep, random: () => 0.5 }) : source,
   );
   return { store, config, env, logger: log.logger, now, sources };
-}
+  }
 
-async function cashDigest(env: Env) {
+  async function cashDigest(env: Env) {
   const view = await dailyDigest(store, evalContextFor(config, env, NOW), 'cash');
   return { view, items: itemsById(view), message: renderChecked(view, NOW) };
-}
+  }
 
-function expectNoSecretsIn(texts: string[]) {
+  function expectNoSecretsIn(texts: string[]) {
   const everything = texts.join('\n');
   for (const secret of SECRETS) expect(everything).not.toContain(secret);
-}
+  }
 
-beforeEach(async () => {
+  beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  ({ store, cleanup } = await openTempStore());
+    store = temp.store;
   retrySleep = fakeSleep();
   log = memoryLogger();
-});
-afterEach(async () => {
+  });
+  afterEach(async () => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await cleanup();
-});
+  });
 
-describe('the cash digest renders with any mix of sources connected, failed or missing', () => {
+  describe('the cash digest renders with any mix of sources connected, failed or missing', () => {
   it.each([
     {
       balances: { checking: '412345.67', savings: '150000.10' },
@@ -246,5 +246,6 @@ describe('the cash digest renders with any mix of sources connected, failed or m
     expect(items.bills_pending_approval).toMatchObject({ value: 3, status: 'stale' });
     expect(items.bills_pending_approval!.vsYesterday).toBeNull();
     expect(items.bills_pending_amount!.vsYesterday).toBeNull();
+  });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { z } from 'zod';
 import { pino } from 'pino';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -7,7 +7,7 @@ import { SourceError } from '../../src/integrations/errors.js';
 import type { CollectedValue, Source } from '../../src/integrations/source.js';
 import { daysInRange, addDays, parseWeekLabel } from '../../src/metrics/periods.js';
 import { dailyDigest, metricAnswer, weeklyScorecard } from '../../src/report/queries.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import type { Store } from '../../src/store/db.js';
 import { periodSettings, type EvalContext } from '../../src/metrics/context.js';
 
@@ -58,9 +58,9 @@ function flakySource(state: { failing: boolean }): Source {
   };
 }
 
-describe('a source that stops answering', () => {
+describe.each(storeKinds())('a source that stops answering (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
   const config = testConfig();
   const logger = pino({ level: 'silent' });
   const state = { failing: false };
@@ -68,14 +68,13 @@ describe('a source that stops answering', () => {
   const ctx = (now: Date): EvalContext => ({ config, now, periods: periodSettings(config), isConnected: () => true });
 
   beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+    store = temp.store;
     state.failing = false;
     // Tuesday morning: a good refresh of the trailing week (Nov 4 – Nov 10).
     const ok = await refresh(deps(new Date('2026-11-10T14:00:00Z')));
     expect(ok.ok).toBe(true);
     state.failing = true;
   });
-  afterEach(() => cleanup());
 
   it('keeps its last good values and shows them stale, with their age, on the weekly scorecard', async () => {
     const monday = new Date('2026-11-16T14:00:00Z');

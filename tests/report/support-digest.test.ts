@@ -18,7 +18,7 @@ import icStatistics from '../integrations/intercom/fixtures/conversation_statist
 import icAdmins from '../integrations/intercom/fixtures/get-admins.json' with { type: 'json' };
 import lcFrt from '../integrations/livechat/fixtures/reports-v3.5-chats-firstResponseTime.json' with { type: 'json' };
 import lcChats from '../integrations/livechat/fixtures/agent-chat-v3.5-list_chats.json' with { type: 'json' };
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import {
   evalContextFor,
   exampleConfig,
@@ -332,103 +332,104 @@ const CASES: SupportCase[] = [
   },
 ];
 
-let store: Store;
-let cleanup: () => Promise<void>;
+describe.each(storeKinds())('support-digest (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
 
-beforeEach(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  ({ store, cleanup } = await openTempStore());
-});
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  await cleanup();
-});
-
-describe('a support digest built from each support source in turn', () => {
-  describe.each(CASES)('$source', (c) => {
-    const config = exampleConfig(supportSourceEdits(c.source, c.queries));
-
-    it('shows open tickets and first response as computed from the source, within Slack limits', async () => {
-      const calls = c.serve();
-      const { logger, lines } = memoryLogger();
-      const summary = await refresh({ store, config, env: c.env, logger, now: NOW, sources: SOURCES }, { sourceIds: [c.source] });
-      expect(summary).toMatchObject({ from: '2026-11-12', to: '2026-11-18', ok: true });
-      expect(summary.results).toEqual([expect.objectContaining({ source: c.source, status: 'ok' })]);
-      c.checkCalls(calls);
-
-      const view = await dailyDigest(store, evalContextFor(config, c.env, NOW), 'support');
-      const items = itemsById(view);
-      expect(view.period).toMatchObject({ today: '2026-11-18', yesterday: '2026-11-17', timezone: 'America/Chicago' });
-      expect(items.open_tickets).toMatchObject({
-        value: c.open,
-        text: String(c.open),
-        window: 'now',
-        status: 'no_goal',
-        connection: 'connected',
-        asOf: NOW.toISOString(),
-        warnings: [],
-      });
-      expect(items.first_response_time).toMatchObject({
-        text: c.firstResponse.text,
-        window: 'yesterday',
-        status: c.firstResponse.status,
-        connection: 'connected',
-        asOf: NOW.toISOString(),
-      });
-      expect(items.first_response_time!.value).toBeCloseTo(c.firstResponse.value, 9);
-      expect(items.first_response_time!.reason).toContain(`→ ${c.firstResponse.status}`);
-      // LiveChat's reports count around the clock: with business hours configured, the figure says so.
-      const calendarNote = expect.stringContaining('support.business_hours is not applied');
-      if (c.source === 'livechat') expect(items.first_response_time!.warnings).toContainEqual(calendarNote);
-      else expect(items.first_response_time!.warnings).not.toContainEqual(calendarNote);
-      // Autotask feeds the ticket flow figures and has no credentials here.
-      expect(items.tickets_opened).toMatchObject({ text: 'not connected', connection: 'not_connected' });
-
-      const message = renderChecked(view, NOW);
-      expect(message.allText).toContain(c.firstResponse.text);
-      for (const secret of c.secrets) expect(lines.join('\n')).not.toContain(secret);
-    });
-
-    it('reads "not connected" when the source has no credentials, and the digest still renders', async () => {
-      const { logger } = memoryLogger();
-      const summary = await refresh({ store, config, env: {}, logger, now: NOW, sources: SOURCES }, { sourceIds: [c.source] });
-      expect(summary.ok).toBe(true);
-      expect(summary.results).toEqual([expect.objectContaining({ source: c.source, status: 'not_configured', calls: 0 })]);
-
-      const view = await dailyDigest(store, evalContextFor(config, {}, NOW), 'support');
-      const items = itemsById(view);
-      for (const id of ['open_tickets', 'first_response_time']) {
-        expect(items[id]).toMatchObject({
-          value: null,
-          text: 'not connected',
-          status: 'no_data',
-          connection: 'not_connected',
-          asOf: null,
-          reason: `not connected: ${c.source} has no credentials`,
-        });
-      }
-      const message = renderChecked(view, NOW);
-      expect(message.text).toContain('Open tickets not connected');
-    });
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    store = temp.store;
+  });
+  afterEach(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
   });
 
-  it("zendesk also feeds SLA breaches: yesterday's one, judged on the week's two against a goal of none", async () => {
-    const zendesk = CASES[0]!;
-    zendesk.serve();
-    const config = exampleConfig(supportSourceEdits('zendesk', zendesk.queries));
-    await refresh(
-      { store, config, env: zendesk.env, logger: memoryLogger().logger, now: NOW, sources: SOURCES },
-      { sourceIds: ['zendesk'] },
-    );
-    const view = await dailyDigest(store, evalContextFor(config, zendesk.env, NOW), 'support');
-    expect(itemsById(view).support_sla_breaches).toMatchObject({
-      value: 1,
-      text: '1',
-      last7Days: '2',
-      status: 'red',
-      connection: 'connected',
+  describe('a support digest built from each support source in turn', () => {
+    describe.each(CASES)('$source', (c) => {
+      const config = exampleConfig(supportSourceEdits(c.source, c.queries));
+
+      it('shows open tickets and first response as computed from the source, within Slack limits', async () => {
+        const calls = c.serve();
+        const { logger, lines } = memoryLogger();
+        const summary = await refresh({ store, config, env: c.env, logger, now: NOW, sources: SOURCES }, { sourceIds: [c.source] });
+        expect(summary).toMatchObject({ from: '2026-11-12', to: '2026-11-18', ok: true });
+        expect(summary.results).toEqual([expect.objectContaining({ source: c.source, status: 'ok' })]);
+        c.checkCalls(calls);
+
+        const view = await dailyDigest(store, evalContextFor(config, c.env, NOW), 'support');
+        const items = itemsById(view);
+        expect(view.period).toMatchObject({ today: '2026-11-18', yesterday: '2026-11-17', timezone: 'America/Chicago' });
+        expect(items.open_tickets).toMatchObject({
+          value: c.open,
+          text: String(c.open),
+          window: 'now',
+          status: 'no_goal',
+          connection: 'connected',
+          asOf: NOW.toISOString(),
+          warnings: [],
+        });
+        expect(items.first_response_time).toMatchObject({
+          text: c.firstResponse.text,
+          window: 'yesterday',
+          status: c.firstResponse.status,
+          connection: 'connected',
+          asOf: NOW.toISOString(),
+        });
+        expect(items.first_response_time!.value).toBeCloseTo(c.firstResponse.value, 9);
+        expect(items.first_response_time!.reason).toContain(`→ ${c.firstResponse.status}`);
+        // LiveChat's reports count around the clock: with business hours configured, the figure says so.
+        const calendarNote = expect.stringContaining('support.business_hours is not applied');
+        if (c.source === 'livechat') expect(items.first_response_time!.warnings).toContainEqual(calendarNote);
+        else expect(items.first_response_time!.warnings).not.toContainEqual(calendarNote);
+        // Autotask feeds the ticket flow figures and has no credentials here.
+        expect(items.tickets_opened).toMatchObject({ text: 'not connected', connection: 'not_connected' });
+
+        const message = renderChecked(view, NOW);
+        expect(message.allText).toContain(c.firstResponse.text);
+        for (const secret of c.secrets) expect(lines.join('\n')).not.toContain(secret);
+      });
+
+      it('reads "not connected" when the source has no credentials, and the digest still renders', async () => {
+        const { logger } = memoryLogger();
+        const summary = await refresh({ store, config, env: {}, logger, now: NOW, sources: SOURCES }, { sourceIds: [c.source] });
+        expect(summary.ok).toBe(true);
+        expect(summary.results).toEqual([expect.objectContaining({ source: c.source, status: 'not_configured', calls: 0 })]);
+
+        const view = await dailyDigest(store, evalContextFor(config, {}, NOW), 'support');
+        const items = itemsById(view);
+        for (const id of ['open_tickets', 'first_response_time']) {
+          expect(items[id]).toMatchObject({
+            value: null,
+            text: 'not connected',
+            status: 'no_data',
+            connection: 'not_connected',
+            asOf: null,
+            reason: `not connected: ${c.source} has no credentials`,
+          });
+        }
+        const message = renderChecked(view, NOW);
+        expect(message.text).toContain('Open tickets not connected');
+      });
+    });
+
+    it("zendesk also feeds SLA breaches: yesterday's one, judged on the week's two against a goal of none", async () => {
+      const zendesk = CASES[0]!;
+      zendesk.serve();
+      const config = exampleConfig(supportSourceEdits('zendesk', zendesk.queries));
+      await refresh(
+        { store, config, env: zendesk.env, logger: memoryLogger().logger, now: NOW, sources: SOURCES },
+        { sourceIds: ['zendesk'] },
+      );
+      const view = await dailyDigest(store, evalContextFor(config, zendesk.env, NOW), 'support');
+      expect(itemsById(view).support_sla_breaches).toMatchObject({
+        value: 1,
+        text: '1',
+        last7Days: '2',
+        status: 'red',
+        connection: 'connected',
+      });
     });
   });
 });

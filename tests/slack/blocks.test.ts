@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { KnownBlock, RawTextElement, TableBlock } from '@slack/types';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { metricsOf } from '../../src/metrics/catalog.js';
@@ -14,7 +14,7 @@ import { renderDailyMessage } from '../../src/slack/daily.js';
 import { assertSlackLimits, blocksTextLength, SLACK_LIMITS } from '../../src/slack/limits.js';
 import type { SlackMessage } from '../../src/slack/blocks.js';
 import { describeChanges, snapshotOf } from '../../src/report/changes.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { openTempStore, storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings, type EvalContext } from '../../src/metrics/context.js';
 
 // Monday 17 Nov 2025, 08:00 in Chicago: the scorecard reports 2025-W46 (Mon 10 – Sun 16 Nov).
@@ -102,11 +102,10 @@ function expectValidMessages(messages: SlackMessage[]): void {
   }
 }
 
-describe('weekly scorecard Block Kit', () => {
+describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => ({ store, cleanup } = await openTempStore()));
-  afterEach(async () => cleanup());
+  beforeEach(async () => (store = temp.store));
 
   it('renders a small catalog as one message: period, summary, table, freshness, buttons', async () => {
     const config = catalog(2, 3);
@@ -225,11 +224,10 @@ describe('weekly scorecard Block Kit', () => {
   });
 });
 
-describe('daily digests Block Kit', () => {
+describe.each(storeKinds())('daily digests Block Kit (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => ({ store, cleanup } = await openTempStore()));
-  afterEach(async () => cleanup());
+  beforeEach(async () => (store = temp.store));
 
   const dailyConfig = (extraSupport: string[] = [], extraMetrics: Record<string, unknown> = {}) =>
     configSchema.parse({

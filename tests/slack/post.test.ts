@@ -20,7 +20,7 @@ import { postDigestCommand } from '../../src/cli/post.js';
 import { UsageError } from '../../src/cli/common.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { openTempStore, removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { removeTempDb, storeKinds, tempDbPath, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings } from '../../src/metrics/context.js';
 
 const TOKEN = 'xoxb-test-token';
@@ -56,38 +56,38 @@ function job(parts: number, snapshot: DigestSnapshot, key: DigestKey = KEY): Dig
 }
 
 let fake: FakeSlack;
-let store: Store;
-let cleanup: () => Promise<void>;
-let clock: FakeClock;
-let now: Date;
-let deps: PostDeps;
+describe.each(storeKinds())('post (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
+  let clock: FakeClock;
+  let now: Date;
+  let deps: PostDeps;
 
-beforeAll(async () => {
+  beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   fake = await startFakeSlack();
-});
-beforeEach(async () => {
-  ({ store, cleanup } = await openTempStore());
+  });
+  beforeEach(async () => {
+    store = temp.store;
   clock = new FakeClock();
   now = NOW;
   const client = createSlackClient({ token: TOKEN, apiUrl: fake.url, retryConfig: FAST_RETRIES });
   deps = { store, client, logger: silent, now: () => now, pacer: new ChannelPacer(clock) };
-});
-afterEach(async () => {
+  });
+  afterEach(async () => {
   fake.reset();
   nock.cleanAll();
-  await cleanup();
-});
-afterAll(async () => {
+  });
+  afterAll(async () => {
   await fake.close();
   nock.enableNetConnect();
-});
+  });
 
-const parents = () => fake.messages(CHANNEL).filter((m) => !m.thread_ts);
-const replies = (ts: string) => fake.messages(CHANNEL).filter((m) => m.thread_ts === ts);
+  const parents = () => fake.messages(CHANNEL).filter((m) => !m.thread_ts);
+  const replies = (ts: string) => fake.messages(CHANNEL).filter((m) => m.thread_ts === ts);
 
-describe('postDigest: exactly once per period and channel', () => {
+  describe('postDigest: exactly once per period and channel', () => {
   it('posts the parent with metadata, then the continuation parts in its thread, and records it in the ledger', async () => {
     const result = await postDigest(deps, job(3, figures({ dials: ['118', 'yellow'] })));
     expect(result).toEqual({ outcome: 'posted', ts: parents()[0]!.ts, changes: [] });
@@ -124,7 +124,11 @@ describe('postDigest: exactly once per period and channel', () => {
     expect(result.outcome).toBe('recovered');
     expect(parents()).toHaveLength(1);
     expect(result.ts).toBe(parents()[0]!.ts);
-    expect(fake.callsTo('conversations.history')[0]!.body).toMatchObject({ channel: CHANNEL, include_all_metadata: 'true', limit: '100' });
+      expect(fake.callsTo('conversations.history')[0]!.body).toMatchObject({
+        channel: CHANNEL,
+        include_all_metadata: 'true',
+        limit: '100',
+      });
     // The missing continuation is posted into the recovered thread; the parent is never posted again.
     expect(fake.callsTo('chat.postMessage').map((c) => c.body.thread_ts)).toEqual([result.ts]);
     expect(await getDigestRun(store, KEY)).toMatchObject({ status: 'posted', message_ts: result.ts, attempts: 2 });
@@ -179,9 +183,9 @@ describe('postDigest: exactly once per period and channel', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
     expect(clock.sleeps).toEqual([1000, 1000]);
   });
-});
+  });
 
-describe('ChannelPacer', () => {
+  describe('ChannelPacer', () => {
   it('starts sends to one channel at least a second apart, other channels independently, and survives a failure', async () => {
     const pacer = new ChannelPacer(clock);
     const started: [string, number][] = [];
@@ -198,9 +202,9 @@ describe('ChannelPacer', () => {
     for (let i = 1; i < c1.length; i++) expect(c1[i]! - c1[i - 1]!).toBeGreaterThanOrEqual(1000);
     expect(started.filter(([c]) => c === 'C2')).toHaveLength(1);
   });
-});
+  });
 
-describe('postDigest: update in place', () => {
+  describe('postDigest: update in place', () => {
   it('updates the parent and parts, deletes parts no longer needed, and posts one reply listing the changes', async () => {
     const first = await postDigest(deps, job(3, figures({ dials: ['118', 'yellow'], mrr: ['$400', 'red'] })));
     const [part2, part3] = replies(first.ts).map((m) => m.ts);
@@ -260,9 +264,9 @@ describe('postDigest: update in place', () => {
     expect(replies(posted.ts)).toHaveLength(1);
     expect(replies(posted.ts)[0]!.text).toContain('Dials 118 → 126, 🟡 → 🟢');
   });
-});
+  });
 
-describe('scorecard digest weekly --post', () => {
+  describe('scorecard digest weekly --post', () => {
   const YAML = `org: { name: Test Co, timezone: America/Chicago }
 slack: { channels: { weekly: ${CHANNEL} } }
 groups: [{ id: sales, name: Sales, metrics: [dials] }]
@@ -308,5 +312,6 @@ metrics:
     await expect(postDigestCommand(rt, 'cash', {}, { client: {} as WebClient })).rejects.toThrow(/slack\.channels\.cash/);
     await expect(postDigestCommand(rt, 'monthly', {})).rejects.toBeInstanceOf(UsageError);
     expect(fake.calls).toHaveLength(0);
+  });
   });
 });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { countDailyValues, getDailyValues, latestFetchedAt, upsertDailyValues } from '../../src/store/daily-values.js';
 import type { NewDailyValue } from '../../src/store/types.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const FETCH_1 = '2026-11-16T06:00:00.000Z';
 const FETCH_2 = '2026-11-17T06:00:00.000Z';
@@ -16,14 +16,12 @@ function days(count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
 }
 
-describe('daily values', () => {
+describe.each(storeKinds())('daily values (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+  beforeEach(() => {
+    store = temp.store;
   });
-  afterEach(async () => cleanup());
 
   async function sumOver(metricId: string, from: string, toExclusive: string): Promise<number> {
     const rows = await getDailyValues(store, [metricId], from, toExclusive);
@@ -69,7 +67,7 @@ describe('daily values', () => {
     await upsertDailyValues(store, [row('dials', '2026-01-01', 99)]);
     const batch = days(1200).map((day, i) => row('dials', day, i));
     batch.push(row('dials', '2026-13-45x', 1)); // fails the day CHECK after 1200 rows went in
-    await expect(upsertDailyValues(store, batch)).rejects.toThrow(/CHECK constraint failed/);
+    await expect(upsertDailyValues(store, batch)).rejects.toThrow(/CHECK constraint failed|violates check constraint/);
 
     expect(await countDailyValues(store)).toBe(1);
     expect(await getDailyValues(store, ['dials'], '2026-01-01', '2026-01-02')).toMatchObject([{ value: 99 }]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupTo, openStore, parseDatabaseUrl, type Store } from '../../src/store/db.js';
+import { backupTo, openStore, parseDatabaseUrl, type SqliteStore, type Store } from '../../src/store/db.js';
 import { countDailyValues, getDailyValues, upsertDailyValues } from '../../src/store/daily-values.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
@@ -29,9 +29,14 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl(url)).toEqual(expected);
   });
 
+  it('reads postgres:// and postgresql:// as Postgres', () => {
+    expect(parseDatabaseUrl('postgres://u@h:5432/db')).toEqual({ kind: 'postgres', url: 'postgres://u@h:5432/db' });
+    expect(parseDatabaseUrl(' postgresql://h/db ')).toEqual({ kind: 'postgres', url: 'postgresql://h/db' });
+  });
+
   it('rejects other databases without echoing credentials', () => {
-    const attempt = () => parseDatabaseUrl('postgres://admin:hunter2@db.example.com:5432/scorecard');
-    expect(attempt).toThrow('DATABASE_URL must start with sqlite: — got postgres:…');
+    const attempt = () => parseDatabaseUrl('mysql://admin:hunter2@db.example.com:3306/scorecard');
+    expect(attempt).toThrow('DATABASE_URL must start with sqlite: or postgres:// — got mysql:…');
     try {
       attempt();
     } catch (error) {
@@ -55,9 +60,10 @@ describe('openStore', () => {
     paths.push(path);
     return path;
   };
-  const open = async (url: string) => {
+  const open = async (url: string): Promise<SqliteStore> => {
     const store = await openStore(url);
     stores.push(store);
+    if (store.dialect !== 'sqlite') throw new Error('expected a SQLite store');
     return store;
   };
 
@@ -107,8 +113,8 @@ describe('openStore', () => {
     expect(await countDailyValues(store)).toBe(1);
   });
 
-  it('refuses a non-sqlite url before touching the disk', async () => {
-    await expect(openStore('postgres://u:secret@host/db')).rejects.toThrow(/must start with sqlite:/);
+  it('refuses an unknown scheme before touching the disk', async () => {
+    await expect(openStore('mysql://u:secret@host/db')).rejects.toThrow(/must start with sqlite: or postgres:/);
   });
 
   it('close is safe to call twice', async () => {

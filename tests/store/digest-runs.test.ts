@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.js';
 import {
   claimDigestRun,
@@ -11,20 +11,17 @@ import {
   updateDigestSnapshot,
   type DigestKey,
 } from '../../src/store/digest-runs.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const WEEK_47: DigestKey = { kind: 'weekly', period: '2026-W47', channel: 'C_SCORECARD' };
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 16, 8, minute));
 
-describe('digest run ledger', () => {
+describe.each(storeKinds())('digest run ledger (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let path: string;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ store, path, cleanup } = await openTempStore());
+  beforeEach(() => {
+    store = temp.store;
   });
-  afterEach(async () => cleanup());
 
   it('the first claim wins and a second claim while it is fresh is refused', async () => {
     const first = await claimDigestRun(store, WEEK_47, at(0));
@@ -35,8 +32,8 @@ describe('digest run ledger', () => {
     expect(second).toEqual({ run: first.run, claimed: false });
   });
 
-  it('another connection to the same file (a second process) sees the claim and cannot take it', async () => {
-    const other = await openStore(`sqlite:${path}`);
+  it('another connection to the same database (a second process) sees the claim and cannot take it', async () => {
+    const other = await openStore(store.url);
     try {
       const mine = await claimDigestRun(store, WEEK_47, at(0));
       const theirs = await claimDigestRun(other, WEEK_47, at(1));
@@ -113,7 +110,7 @@ describe('digest run ledger', () => {
           posted_at: null,
         })
         .execute(),
-    ).rejects.toThrow(/UNIQUE constraint failed/);
+    ).rejects.toThrow(/UNIQUE constraint failed|duplicate key value violates unique constraint/);
   });
 
   it('stores snapshots, finds runs by key, lists newest first and finds the last posted period', async () => {

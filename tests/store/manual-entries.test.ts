@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/store/audit.js';
 import type { Store } from '../../src/store/db.js';
 import {
@@ -13,7 +13,7 @@ import {
   undoManualEntry,
   type NewManualEntryInput,
 } from '../../src/store/manual-entries.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const T0 = new Date('2026-11-16T15:00:00.000Z');
 const T1 = new Date('2026-11-16T15:05:00.000Z');
@@ -24,14 +24,12 @@ function entry(overrides: Partial<NewManualEntryInput> = {}): NewManualEntryInpu
   return { metricId: 'coi_meetings', day: '2026-11-17', value: 2, userId: 'U_ANA', enteredBy: 'U_ANA', ...overrides };
 }
 
-describe('manual entries', () => {
+describe.each(storeKinds())('manual entries (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+  beforeEach(() => {
+    store = temp.store;
   });
-  afterEach(async () => cleanup());
 
   const sums = () => manualDailySums(store, ['coi_meetings', 'networking_events'], ...WEEK);
 
@@ -163,7 +161,9 @@ describe('manual entries', () => {
     await addManualEntry(store, entry({ metricId: 'ad_spend', value: 0.2 }), T0);
     expect(await manualDailySums(store, ['ad_spend'], ...WEEK)).toEqual([{ metric_id: 'ad_spend', day: '2026-11-17', value: 0.3 }]);
     await expect(addManualEntry(store, entry({ value: Number.NaN }), T0)).rejects.toThrow(/finite number/);
-    await expect(addManualEntry(store, entry({ day: '17/11/2026' }), T0)).rejects.toThrow(/CHECK constraint failed/);
+    await expect(addManualEntry(store, entry({ day: '17/11/2026' }), T0)).rejects.toThrow(
+      /CHECK constraint failed|violates check constraint/,
+    );
     expect(await listAudit(store, { limit: 10 })).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import {
   finishSourceRun,
@@ -9,18 +9,16 @@ import {
   recordSourceSuccess,
   startSourceRun,
 } from '../../src/store/source-health.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 16, hour));
 
-describe('source health', () => {
+describe.each(storeKinds())('source health (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+  beforeEach(() => {
+    store = temp.store;
   });
-  afterEach(async () => cleanup());
 
   it('counts consecutive failures, alerts once, and reports the recovery once', async () => {
     const first = await recordSourceFailure(store, 'hubspot', 'rate_limited', 'HTTP 429 after 5 retries', at(1));

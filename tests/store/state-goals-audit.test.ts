@@ -1,21 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, listAudit } from '../../src/store/audit.js';
 import type { Store } from '../../src/store/db.js';
 import { addGoalChange, listGoalChanges } from '../../src/store/goal-changes.js';
 import { getSyncState, setSyncState, syncStateFor } from '../../src/store/sync-state.js';
-import { openTempStore } from '../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
 const T0 = new Date('2026-11-16T06:00:00.000Z');
 const T1 = new Date('2026-11-16T07:00:00.000Z');
 
-describe('sync state, goal changes and audit', () => {
+describe.each(storeKinds())('sync state, goal changes and audit (%s)', (kind) => {
+  const temp = useTempStore(kind);
   let store: Store;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTempStore());
+  beforeEach(() => {
+    store = temp.store;
   });
-  afterEach(async () => cleanup());
 
   it('sync state stores, overwrites and stamps values; the Source adapter reads the clock per write', async () => {
     expect(await getSyncState(store, 'simplefin:quota')).toBeUndefined();

@@ -13,7 +13,8 @@ import { dataVersion, type Store } from '../../store/db.js';
 const MAX_ANSWERS = 500;
 const MAX_QUERIES = 1000;
 
-export function dataVersionOf(store: Store): () => number {
+/** Undefined when the store has no change counter (Postgres): then every ask computes afresh. */
+export function dataVersionOf(store: Store): () => number | undefined {
   return () => dataVersion(store);
 }
 
@@ -24,7 +25,7 @@ export class AnswerCache {
 
   constructor(
     private readonly config: Config,
-    private readonly dataVersion: () => number,
+    private readonly dataVersion: () => number | undefined,
   ) {}
 
   /** The catalog never changes while the bot runs, so a query always finds the same metric. */
@@ -41,7 +42,7 @@ export class AnswerCache {
 
   answer(key: { metric: string; week: string; explicit: boolean; now: Date }, compute: () => Promise<MetricAnswer>): Promise<MetricAnswer> {
     const version = this.dataVersion();
-    if (version !== this.version) {
+    if (version === undefined || version !== this.version) {
       this.answers.clear();
       this.version = version;
     }

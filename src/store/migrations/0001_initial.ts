@@ -1,9 +1,11 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { executeSqliteDdl } from '../dialect.js';
 
 /** `YYYY-MM-DD`; local days sort and range-compare as text. */
 const LOCAL_DAY = `'[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'`;
 
 /**
+ * Written for SQLite and shipped; on Postgres `executeSqliteDdl` maps it (see dialect.ts), so it is never edited.
  * STRICT tables reject values of the wrong type instead of silently storing them.
  * daily_values is WITHOUT ROWID: its primary key (metric_id, day) is the table's own order, so a range read for
  * a set of metrics over N weeks is a seek per metric plus a contiguous scan — never a pass over all history.
@@ -116,7 +118,7 @@ const tables = ['audit_log', 'goal_changes', 'sync_state', 'source_health', 'sou
 
 export const initial: Migration = {
   async up(db: Kysely<any>) {
-    for (const statement of statements) await sql.raw(statement).execute(db);
+    await executeSqliteDdl(db, statements);
   },
   async down(db: Kysely<any>) {
     for (const table of tables) await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(db);

@@ -5,7 +5,7 @@ import { refresh } from '../../../src/integrations/refresh.js';
 import { getDailyValues } from '../../../src/store/daily-values.js';
 import { lastSourceRuns } from '../../../src/store/source-health.js';
 import type { Store } from '../../../src/store/db.js';
-import { openTempStore } from '../../helpers/tmp-store.js';
+import { storeKinds, useTempStore } from '../../helpers/tmp-store.js';
 import {
   ACCESS_URL,
   HOST,
@@ -26,42 +26,42 @@ const sleeps: number[] = [];
 const source = createSimplefinSource({ sleep: async (ms) => void sleeps.push(ms) });
 const errorTexts: string[] = [];
 
-let store: Store;
-let cleanup: () => Promise<void>;
+describe.each(storeKinds())('source (%s)', (kind) => {
+  const temp = useTempStore(kind);
+  let store: Store;
 
-function accounts() {
+  function accounts() {
   return nock(HOST).get('/simplefin/accounts').query({ 'balances-only': '1', version: '2' }).basicAuth({ user: USER, pass: PASSWORD });
-}
+  }
 
-async function failure(promise: Promise<unknown>) {
+  async function failure(promise: Promise<unknown>) {
   const error = await errorOf(promise);
   errorTexts.push(error.message, String(error.stack));
   return error;
-}
+  }
 
-beforeEach(async () => {
+  beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  ({ store, cleanup } = await openTempStore());
+    store = temp.store;
   sleeps.length = 0;
-});
+  });
 
-afterEach(async () => {
+  afterEach(async () => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await cleanup();
-});
+  });
 
-afterAll(() => {
+  afterAll(() => {
   // No log line or error message of any test above carried the password or the access URL.
   const everything = [...logLines, ...errorTexts].join('\n');
   expect(logLines.length).toBeGreaterThan(0);
   for (const secret of [PASSWORD, ACCESS_URL, Buffer.from(`${USER}:${PASSWORD}`).toString('base64')]) {
     expect(everything).not.toContain(secret);
   }
-});
+  });
 
-describe('SimpleFIN collect', () => {
+  describe('SimpleFIN collect', () => {
   it('sums the configured accounts of a v2 body for today only, with Basic auth', async () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.json'));
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
@@ -111,7 +111,10 @@ describe('SimpleFIN collect', () => {
     const config = makeConfig({ accounts: ['a1'] }, { accounts: ['a1', 'a2', 'a4', 'gone'] });
     const values = await collectToday(source, makeContext(store, config));
     expect(values[0]!.value).toBe(9.9);
-    expect(values[0]!.warnings).toEqual(['account gone was not returned by SimpleFIN; left out of the sum', 'skipped Euro (EUR, not USD)']);
+      expect(values[0]!.warnings).toEqual([
+        'account gone was not returned by SimpleFIN; left out of the sum',
+        'skipped Euro (EUR, not USD)',
+      ]);
   });
 
   it('makes no call when today is outside the window (balances are a stock)', async () => {
@@ -213,9 +216,9 @@ describe('SimpleFIN collect', () => {
     expect(error.errorClass).toBe('config');
     expect(error.message).toBe('simplefin: config: SIMPLEFIN_ACCESS_URL is not a URL (expected https://user:pass@host/path)');
   });
-});
+  });
 
-describe('SimpleFIN check and refresh', () => {
+  describe('SimpleFIN check and refresh', () => {
   it('check makes one call that counts toward the quota', async () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.with-errlist.json'));
     const config = makeConfig({ max_calls_per_day: 1 });
@@ -252,10 +255,11 @@ describe('SimpleFIN check and refresh', () => {
       }),
     ]);
     expect((await lastSourceRuns(store, 1))[0]).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1 });
-    const stored = ['daily_values', 'source_runs', 'source_health', 'sync_state']
-      .map((table) => JSON.stringify(store.sqlite.prepare(`select * from ${table}`).all()))
-      .join('\n');
+      const tables = ['daily_values', 'source_runs', 'source_health', 'sync_state'] as const;
+      const tableRows = await Promise.all(tables.map((table) => store.db.selectFrom(table).selectAll().execute()));
+      const stored = tableRows.map((r) => JSON.stringify(r)).join('\n');
     expect(stored).toContain('100.23');
     for (const secret of [PASSWORD, USER, ACCESS_URL]) expect(stored).not.toContain(secret);
+  });
   });
 });

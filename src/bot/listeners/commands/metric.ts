@@ -8,7 +8,9 @@ import { tellFailure } from '../../reply.js';
  */
 export function metricCommand(deps: BotDeps) {
   return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const started = performance.now();
     await ack();
+    deps.metrics?.observeAck((performance.now() - started) / 1000);
     try {
       const email = deps.learntEmails.get(command.user_id);
       await deps.answerer.answer({
@@ -19,6 +21,7 @@ export function metricCommand(deps: BotDeps) {
         nowIso: deps.now().toISOString(),
         ...(email ? { email } : {}),
       });
+      deps.metrics?.observeAnswer((performance.now() - started) / 1000);
     } catch (error) {
       await tellFailure(
         { respond, client, userId: command.user_id, channelId: command.channel_id },
