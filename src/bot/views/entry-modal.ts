@@ -243,7 +243,7 @@ function entrySentence(entry: ConfirmedEntry): string {
 export function renderEntryConfirmation(entry: ConfirmedEntry, undoMinutes: number): BlockMessage {
   const note = entry.note ? `\n>${escapeMrkdwn(clip(entry.note, 500)).replace(/\n/g, '\n>')}` : '';
   return {
-    text: `Logged ${formatValue(entry.value, entry.metric.unit)} ${entry.metric.name} on ${entry.day}.`,
+    text: escapeMrkdwn(`Logged ${formatValue(entry.value, entry.metric.unit)} ${entry.metric.name} on ${entry.day}.`),
     blocks: [
       section(`✅ Logged ${entrySentence(entry)}.${note}`),
       {
@@ -258,7 +258,7 @@ export function renderEntryConfirmation(entry: ConfirmedEntry, undoMinutes: numb
 
 export function renderEntryUndone(entry: ConfirmedEntry): BlockMessage {
   return {
-    text: `Undone: ${entry.metric.name} on ${entry.day} no longer counts.`,
+    text: escapeMrkdwn(`Undone: ${entry.metric.name} on ${entry.day} no longer counts.`),
     blocks: [
       section(`↩️ Undone: ${entrySentence(entry)} no longer counts.`),
       context(`Entry #${entry.id} is kept in the history as deleted.`),
