@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import { createSlackClient } from '../slack/client.js';
 import { startScheduler } from '../jobs/scheduler.js';
-import { refresh } from '../integrations/refresh.js';
+import { closeInterruptedRuns, refresh } from '../integrations/refresh.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
 import { opsNotifier } from '../jobs/ops-alerts.js';
 import { createBotApp, type BotMode } from './app.js';
@@ -53,6 +53,8 @@ function scheduledRefresh(runtime: Runtime, client: WebClient): () => Promise<un
 export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   const { runtime } = opts;
   const requestedPort = opts.port ?? runtime.env.PORT;
+  const interrupted = await closeInterruptedRuns(runtime.store, runtime.config, runtime.now());
+  if (interrupted > 0) runtime.logger.warn({ runs: interrupted }, 'closed source runs a stopped process left running, as interrupted');
   const bot = await createBotApp({ runtime, port: requestedPort, ...(opts.now ? { now: opts.now } : {}) });
   const started: unknown = await bot.app.start(requestedPort);
   const address = bot.settings.mode === 'http' ? (started as { address(): AddressInfo | string | null }).address() : null;

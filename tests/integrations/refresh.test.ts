@@ -4,10 +4,10 @@ import pino from 'pino';
 import { z } from 'zod';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { SourceError } from '../../src/integrations/errors.js';
-import { formatRefreshSummary, refresh, type RefreshDeps } from '../../src/integrations/refresh.js';
+import { closeInterruptedRuns, formatRefreshSummary, refresh, type RefreshDeps } from '../../src/integrations/refresh.js';
 import type { CollectRequest, Source } from '../../src/integrations/source.js';
 import { getDailyValues } from '../../src/store/daily-values.js';
-import { getSourceHealth, lastSourceRuns } from '../../src/store/source-health.js';
+import { getSourceHealth, lastSourceRuns, startSourceRun } from '../../src/store/source-health.js';
 import type { Store } from '../../src/store/db.js';
 import { openTempStore } from '../helpers/tmp-store.js';
 
@@ -300,5 +300,46 @@ describe('refresh', () => {
     );
     expect(table[3]).toBe('gamma   not configured      0     0       0        set GAMMA_KEY');
     expect(table[4]).toBe('2026-11-09 → 2026-11-15: 2 of 3 sources without failure');
+  });
+});
+
+describe('refresh deadline', () => {
+  /** Yields nothing and never ends, like a source stuck in a call that never answers and ignores the abort. */
+  const hungSource: Source = {
+    ...alphaSource(),
+    id: 'beta',
+    name: 'Beta Desk',
+    envVars: ['BETA_TOKEN'],
+    configured: () => true,
+    async *collect(ctx) {
+      ctx.stats.calls++;
+      await new Promise<never>(() => undefined);
+    },
+  };
+
+  it('abandons a hung source at sources.<id>.deadline_seconds as unavailable; the other sources finish normally', async () => {
+    const withDeadline: Config = { ...config, sources: { beta: { deadline_seconds: 0.2 } } };
+    const summary = await refresh(deps({ config: withDeadline, sources: [alphaSource(), hungSource] }));
+    expect(summary.results.map((r) => [r.source, r.status, r.errorClass])).toEqual([
+      ['alpha', 'ok', undefined],
+      ['beta', 'failed', 'unavailable'],
+    ]);
+    expect(summary.results[1]!.error).toContain('0.2 s deadline');
+    expect((await lastSourceRuns(store, 5)).map((r) => [r.source, r.status])).toEqual(
+      expect.arrayContaining([
+        ['alpha', 'ok'],
+        ['beta', 'failed'],
+      ]),
+    );
+    expect(await getDailyValues(store, ['dials'], '2026-11-09', '2026-11-16')).toHaveLength(7);
+  });
+
+  it('closes runs a killed process left running as interrupted, but not a run that may still be live', async () => {
+    const dead = await startSourceRun(store, { source: 'beta', from: '2026-11-09', to: TODAY }, new Date(NOW.getTime() - 3 * 60_000));
+    const live = await startSourceRun(store, { source: 'alpha', from: '2026-11-09', to: TODAY }, new Date(NOW.getTime() - 10_000));
+    expect(await closeInterruptedRuns(store, config, NOW)).toBe(1);
+    const runs = await lastSourceRuns(store, 5);
+    expect(runs.find((r) => r.id === dead)).toMatchObject({ status: 'failed', error_class: 'interrupted' });
+    expect(runs.find((r) => r.id === live)).toMatchObject({ status: 'running' });
   });
 });
