@@ -1,10 +1,11 @@
-import { App, type AppOptions } from '@slack/bolt';
+import { App, HTTPReceiver, type AppOptions } from '@slack/bolt';
 import type { CoreEnv } from '../config/env.js';
 import type { Runtime } from '../runtime.js';
 import { boltLogger } from './bolt-logger.js';
 import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps, type BotDeps } from './deps.js';
 import { healthRoute } from './health.js';
+import { guardReceiver } from './http-guard.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -51,6 +52,22 @@ const INTERACTIVE_CLIENT = {
   rejectRateLimitedCalls: true,
 } as const;
 
+const SLACK_ENDPOINTS = ['/slack/events'];
+
+/** Bolt's HTTP receiver behind the guard (http-guard.ts): size and timestamp checks before any body is read. */
+function httpReceiver(settings: SlackSettings, customRoutes: AppOptions['customRoutes'], logger: AppOptions['logger']): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret ?? '',
+    endpoints: SLACK_ENDPOINTS,
+    customRoutes,
+    ...(logger ? { logger } : {}),
+    // false (the default): the HTTP 200 goes out at ack(), before the listener's work.
+    processBeforeResponse: false,
+  });
+  guardReceiver(receiver, { endpoints: SLACK_ENDPOINTS });
+  return receiver;
+}
+
 export interface BotApp {
   app: App;
   deps: BotDeps;
@@ -74,19 +91,18 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   const { runtime } = opts;
   const settings = opts.settings ?? slackSettings(runtime.env);
   const deps = createBotDeps(runtime, opts.now);
+  const logger = boltLogger(runtime.logger);
+  const customRoutes = [healthRoute(runtime.store, deps.now)];
   const common: AppOptions = {
     token: settings.botToken,
-    logger: boltLogger(runtime.logger),
+    logger,
     clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
-    customRoutes: [healthRoute(runtime.store, deps.now)],
-    port: opts.port,
     deferInitialization: true,
   };
   const app = new App(
     settings.mode === 'socket'
-      ? { ...common, socketMode: true, appToken: settings.appToken }
-      : // processBeforeResponse false (the default): the HTTP 200 goes out at ack(), before the listener's work.
-        { ...common, signingSecret: settings.signingSecret, processBeforeResponse: false },
+      ? { ...common, customRoutes, port: opts.port, socketMode: true, appToken: settings.appToken }
+      : { ...common, receiver: httpReceiver(settings, customRoutes, logger) },
   );
   await app.init();
   deps.answerer = await createMetricAnswerer(deps, { worker: opts.answerWorker !== false });
