@@ -6,6 +6,7 @@ import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps, type BotDeps } from './deps.js';
 import { healthRoute } from './health.js';
 import { guardReceiver } from './http-guard.js';
+import { socketReceiver } from './socket-receiver.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -101,7 +102,17 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   };
   const app = new App(
     settings.mode === 'socket'
-      ? { ...common, customRoutes, port: opts.port, socketMode: true, appToken: settings.appToken }
+      ? {
+          ...common,
+          receiver: socketReceiver({
+            appToken: settings.appToken ?? '',
+            logger,
+            customRoutes,
+            port: opts.port,
+            log: runtime.logger,
+            ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+          }),
+        }
       : { ...common, receiver: httpReceiver(settings, customRoutes, logger) },
   );
   await app.init();

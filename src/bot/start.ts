@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.js';
 import { createSlackClient } from '../slack/client.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { closeInterruptedRuns, refresh } from '../integrations/refresh.js';
+import { safeErrorText } from './socket-receiver.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
 import { opsNotifier } from '../jobs/ops-alerts.js';
 import { createBotApp, type BotMode } from './app.js';
@@ -103,7 +104,14 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
  */
 export async function runBot(opts: StartBotOptions & { signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'> }): Promise<void> {
   const signals = opts.signals ?? process;
-  const bot = await startBot(opts);
+  // Anything a library drops (a rejected reconnect, say) is logged here, message only and tokens masked, instead of
+  // Node's crash dump, which prints the failed request with its Authorization header.
+  const onRejection = (reason: unknown) => opts.runtime.logger.error({ err: safeErrorText(reason) }, 'unhandled rejection; still running');
+  process.on('unhandledRejection', onRejection);
+  const bot = await startBot(opts).catch((error: unknown) => {
+    process.off('unhandledRejection', onRejection);
+    throw error;
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (received: NodeJS.Signals) => {
       signals.off('SIGTERM', onSignal);
@@ -118,6 +126,7 @@ export async function runBot(opts: StartBotOptions & { signals?: Pick<NodeJS.Eve
     await bot.stop();
   } finally {
     await opts.runtime.close();
+    process.off('unhandledRejection', onRejection);
   }
   opts.runtime.logger.info('stopped');
 }
