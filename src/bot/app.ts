@@ -85,6 +85,8 @@ export interface CreateBotOptions {
   settings?: SlackSettings;
   /** Answer /metric on a worker thread when possible (default true); see answerer.ts. */
   answerWorker?: boolean;
+  /** Socket Mode's ping timeout (default 5 s), also the step of its reconnect delay; tests shorten it. */
+  socketPingTimeoutMs?: number;
 }
 
 /** The Bolt app with every listener; `auth.test` runs here, so a wrong token fails before anything listens. */
@@ -110,6 +112,7 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
             customRoutes,
             port: opts.port,
             log: runtime.logger,
+            ...(opts.socketPingTimeoutMs !== undefined ? { clientPingTimeoutMs: opts.socketPingTimeoutMs } : {}),
             ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
           }),
         }

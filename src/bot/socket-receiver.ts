@@ -34,9 +34,12 @@ export function socketReceiver(opts: {
   customRoutes: AppOptions['customRoutes'];
   port: number;
   log: Logger;
+  /** socket-mode's ping timeout, which is also the unit of its reconnect delay (n × it after n failures). */
+  clientPingTimeoutMs?: number;
 }): SocketModeReceiver {
   const receiver = new SocketModeReceiver({
     appToken: opts.appToken,
+    ...(opts.clientPingTimeoutMs !== undefined ? { clientPingTimeout: opts.clientPingTimeoutMs } : {}),
     logger: opts.logger,
     customRoutes: opts.customRoutes ?? [],
     installerOptions: {
