@@ -113,8 +113,9 @@ export async function claimDigestRun(store: Store, key: DigestKey, now: Date, op
       .returningAll()
       .executeTakeFirst();
     if (takenOver !== undefined) return { run: takenOver, claimed: true };
-    const now2 = await findRun(trx, key);
-    return { run: now2 ?? run, claimed: false, reason: now2?.status === 'posted' ? 'posted' : 'owned' };
+    // Another process took it over between our read and our write: it is theirs now.
+    const winner = (await findRun(trx, key)) ?? run;
+    return { run: winner, claimed: false, reason: winner.status === 'posted' ? 'posted' : 'owned' };
   });
 }
 
