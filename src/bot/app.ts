@@ -1,4 +1,4 @@
-import { App, type AppOptions } from '@slack/bolt';
+import { App, HTTPReceiver, type AppOptions } from '@slack/bolt';
 import type { CoreEnv } from '../config/env.js';
 import type { Runtime } from '../runtime.js';
 import { boltLogger } from './bolt-logger.js';
@@ -6,7 +6,9 @@ import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps } from './create-deps.js';
 import type { BotDeps } from './deps.js';
 import { opsRoutes } from './health.js';
+import { guardReceiver } from './http-guard.js';
 import { BotMetrics } from './metrics.js';
+import { socketReceiver } from './socket-receiver.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -53,6 +55,22 @@ const INTERACTIVE_CLIENT = {
   rejectRateLimitedCalls: true,
 } as const;
 
+const SLACK_ENDPOINTS = ['/slack/events'];
+
+/** Bolt's HTTP receiver behind the guard (http-guard.ts): size and timestamp checks before any body is read. */
+function httpReceiver(settings: SlackSettings, customRoutes: AppOptions['customRoutes'], logger: AppOptions['logger']): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret ?? '',
+    endpoints: SLACK_ENDPOINTS,
+    customRoutes,
+    ...(logger ? { logger } : {}),
+    // false (the default): the HTTP 200 goes out at ack(), before the listener's work.
+    processBeforeResponse: false,
+  });
+  guardReceiver(receiver, { endpoints: SLACK_ENDPOINTS });
+  return receiver;
+}
+
 export interface BotApp {
   app: App;
   deps: BotDeps;
@@ -71,6 +89,8 @@ export interface CreateBotOptions {
   settings?: SlackSettings;
   /** Answer /metric on a worker thread when possible (default true); see answerer.ts. */
   answerWorker?: boolean;
+  /** Socket Mode's ping timeout (default 5 s), also the step of its reconnect delay; tests shorten it. */
+  socketPingTimeoutMs?: number;
 }
 
 /** The Bolt app with every listener; `auth.test` runs here, so a wrong token fails before anything listens. */
@@ -81,19 +101,29 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   // Leadership is decided after the app starts (startBot); until then this replica reports itself a follower.
   const leader = { isLeader: () => false };
   deps.metrics = new BotMetrics(runtime.store, () => leader.isLeader(), deps.now);
+  const logger = boltLogger(runtime.logger);
+  const customRoutes = opsRoutes({ store: runtime.store, now: deps.now, isLeader: () => leader.isLeader(), metrics: deps.metrics });
   const common: AppOptions = {
     token: settings.botToken,
-    logger: boltLogger(runtime.logger),
+    logger,
     clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
-    customRoutes: opsRoutes({ store: runtime.store, now: deps.now, isLeader: () => leader.isLeader(), metrics: deps.metrics }),
-    port: opts.port,
     deferInitialization: true,
   };
   const app = new App(
     settings.mode === 'socket'
-      ? { ...common, socketMode: true, appToken: settings.appToken }
-      : // processBeforeResponse false (the default): the HTTP 200 goes out at ack(), before the listener's work.
-        { ...common, signingSecret: settings.signingSecret, processBeforeResponse: false },
+      ? {
+          ...common,
+          receiver: socketReceiver({
+            appToken: settings.appToken ?? '',
+            logger,
+            customRoutes,
+            port: opts.port,
+            log: runtime.logger,
+            ...(opts.socketPingTimeoutMs !== undefined ? { clientPingTimeoutMs: opts.socketPingTimeoutMs } : {}),
+            ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+          }),
+        }
+      : { ...common, receiver: httpReceiver(settings, customRoutes, logger) },
   );
   await app.init();
   deps.answerer = await createMetricAnswerer(deps, { worker: opts.answerWorker !== false });

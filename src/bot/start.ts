@@ -6,7 +6,8 @@ import { createSlackClient } from '../slack/client.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { startLeadership } from '../jobs/leader.js';
 import { openLeaderLock } from '../store/leader-lock.js';
-import { refresh } from '../integrations/refresh.js';
+import { closeInterruptedRuns, refresh } from '../integrations/refresh.js';
+import { safeErrorText } from './socket-receiver.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
 import { opsNotifier } from '../jobs/ops-alerts.js';
 import { createBotApp, type BotMode } from './app.js';
@@ -60,6 +61,8 @@ function scheduledRefresh(runtime: Runtime, client: WebClient): () => Promise<un
 export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   const { runtime } = opts;
   const requestedPort = opts.port ?? runtime.env.PORT;
+  const interrupted = await closeInterruptedRuns(runtime.store, runtime.config, runtime.now());
+  if (interrupted > 0) runtime.logger.warn({ runs: interrupted }, 'closed source runs a stopped process left running, as interrupted');
   const bot = await createBotApp({ runtime, port: requestedPort, ...(opts.now ? { now: opts.now } : {}) });
   const started: unknown = await bot.app.start(requestedPort);
   const address = bot.settings.mode === 'http' ? (started as { address(): AddressInfo | string | null }).address() : null;
@@ -73,14 +76,14 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   let scheduler: Scheduler | null = null;
   // A late /log entry updates an already posted scorecard now, not at the next refresh (on the leader; a follower's
   // entries are picked up by the leader's next refresh).
-    bot.deps.entriesChanged = (days) => {
-      for (const day of days)
-        void scheduler
+  bot.deps.entriesChanged = (days) => {
+    for (const day of days)
+      void scheduler
         ?.updatePosted(day)
-          .catch((error: unknown) =>
-            runtime.logger.warn({ err: errorMessage(error), day }, 'updating a posted digest after an entry change failed'),
-          );
-    };
+        .catch((error: unknown) =>
+          runtime.logger.warn({ err: errorMessage(error), day }, 'updating a posted digest after an entry change failed'),
+        );
+  };
   const leadership =
     opts.scheduler === false
       ? null
@@ -129,7 +132,14 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
  */
 export async function runBot(opts: StartBotOptions & { signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'> }): Promise<void> {
   const signals = opts.signals ?? process;
-  const bot = await startBot(opts);
+  // Anything a library drops (a rejected reconnect, say) is logged here, message only and tokens masked, instead of
+  // Node's crash dump, which prints the failed request with its Authorization header.
+  const onRejection = (reason: unknown) => opts.runtime.logger.error({ err: safeErrorText(reason) }, 'unhandled rejection; still running');
+  process.on('unhandledRejection', onRejection);
+  const bot = await startBot(opts).catch((error: unknown) => {
+    process.off('unhandledRejection', onRejection);
+    throw error;
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (received: NodeJS.Signals) => {
       signals.off('SIGTERM', onSignal);
@@ -144,6 +154,7 @@ export async function runBot(opts: StartBotOptions & { signals?: Pick<NodeJS.Eve
     await bot.stop();
   } finally {
     await opts.runtime.close();
+    process.off('unhandledRejection', onRejection);
   }
   opts.runtime.logger.info('stopped');
 }

@@ -5,6 +5,7 @@ import { parseAdSpendCsv } from '../integrations/import/ad-spend.js';
 import { upsertDailyValues } from '../store/daily-values.js';
 import { appendAudit } from '../store/audit.js';
 import { formatValue } from '../metrics/format.js';
+import { localDayOf } from '../metrics/periods.js';
 import { UsageError } from './common.js';
 
 /** `scorecard import ad-spend <file.csv>`: daily spend totals into the `ad_spend` metric; re-importing a day replaces it. */
@@ -21,7 +22,7 @@ export async function importAdSpend(rt: Runtime, file: string, opts: { metric: s
   } catch (error) {
     throw new UsageError(`can't read ${file}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
   }
-  const parsed = parseAdSpendCsv(text);
+  const parsed = parseAdSpendCsv(text, { today: localDayOf(rt.now(), rt.config.org.timezone) });
   if (!parsed.ok) throw new UsageError(`Nothing was imported from ${file}:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
   const now = rt.now();
   await upsertDailyValues(

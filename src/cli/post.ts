@@ -48,6 +48,12 @@ export async function postDigestCommand(rt: Runtime, kind: string, opts: { perio
     buildDigestJob(rt, kind, period, channel),
   );
   const out = io.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  if (result.outcome === 'in_progress') {
+    // Exit 3, not 0: the period is not complete yet, and a script must not take this run for the post.
+    const holder = result.heldBy?.owner ? ` (${result.heldBy.owner}, lease until ${result.heldBy.leaseUntil ?? '?'})` : '';
+    throw new UsageError(`${kind} ${period} → ${channel}: in_progress — another process is posting it${holder}; run again later`, 3);
+  }
+  // Every other outcome means the period is complete: the parent and every thread part are posted.
   out(`${kind} ${period} → ${channel}: ${result.outcome}${result.ts ? ` (ts ${result.ts})` : ''}`);
   for (const change of result.changes) out(`  ${change}`);
   return result;

@@ -1,5 +1,5 @@
 import { metricsWithIds } from './metric-ids.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, describeValue, formatPath, type PendingProblem, type Problem } from './errors.js';
@@ -68,12 +68,27 @@ export function packageRoot(): string {
   return dir;
 }
 
+/** Read whole and parsed in memory: a file this large is a mistake (or an attack), not a catalog. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const resolved = resolveConfigPath(options);
   let text: string;
   try {
+    const size = statSync(resolved.path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(resolved.displayName, [
+        {
+          path: '',
+          expected: `a config file of at most ${MAX_CONFIG_BYTES / 1024} KB`,
+          found: `${Math.ceil(size / 1024)} KB at ${resolved.path}`,
+          hint: 'a scorecard catalog is tens of KB; check that this is the right file',
+        },
+      ]);
+    }
     text = readFileSync(resolved.path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ConfigError(resolved.displayName, [
       {

@@ -61,6 +61,31 @@ export function checkMetricSources(metrics: Record<string, unknown>, schemas: So
   return problems;
 }
 
+/** Settings every source takes, handled by the refresh itself (integrations/refresh.ts), not by the source's schema. */
+export const CORE_SOURCE_SETTINGS = ['deadline_seconds'] as const;
+const MAX_DEADLINE_SECONDS = 3600;
+
+function splitCoreSettings(settings: Record<string, unknown>): { core: Record<string, unknown>; own: Record<string, unknown> } {
+  const core: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings))
+    ((CORE_SOURCE_SETTINGS as readonly string[]).includes(key) ? core : own)[key] = value;
+  return { core, own };
+}
+
+function checkCoreSettings(id: string, core: Record<string, unknown>): PendingProblem[] {
+  const value = core.deadline_seconds;
+  if (value === undefined || (typeof value === 'number' && value > 0 && value <= MAX_DEADLINE_SECONDS)) return [];
+  return [
+    {
+      at: ['sources', id, 'deadline_seconds'],
+      expected: `a number of seconds, more than 0 and at most ${MAX_DEADLINE_SECONDS}`,
+      found: describeValue(value),
+      hint: 'the default is 60',
+    },
+  ];
+}
+
 export function checkSourceSettings(sources: unknown, schemas: SourceSchemas): PendingProblem[] {
   const { settingsSchemas } = schemas;
   if (!settingsSchemas) return [];
@@ -70,8 +95,10 @@ export function checkSourceSettings(sources: unknown, schemas: SourceSchemas): P
     if (!settingsSchemas[id]) problems.push({ ...unknownSource(['sources', id], id, Object.keys(settingsSchemas)), atKey: true });
   }
   for (const [id, schema] of Object.entries(settingsSchemas)) {
-    const settings = configured[id] ?? {};
-    if (!isRecord(settings)) continue; // the core schema reports a non-mapping
+    const all = configured[id] ?? {};
+    if (!isRecord(all)) continue; // the core schema reports a non-mapping
+    const { core, own: settings } = splitCoreSettings(all);
+    problems.push(...checkCoreSettings(id, core));
     const result = schema.safeParse(settings);
     if (!result.success) {
       problems.push(...problemsFromIssues(result.error.issues, { schema, input: settings, prefix: ['sources', id] }));
@@ -98,8 +125,9 @@ export function applySourceDefaults<
   }
   if (settingsSchemas) {
     for (const [id, schema] of Object.entries(settingsSchemas)) {
-      const parsed: unknown = schema.parse(config.sources[id] ?? {});
-      if (isRecord(parsed)) config.sources[id] = parsed;
+      const { core, own } = splitCoreSettings(config.sources[id] ?? {});
+      const parsed: unknown = schema.parse(own);
+      if (isRecord(parsed)) config.sources[id] = { ...parsed, ...core };
     }
   }
 }

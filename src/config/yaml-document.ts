@@ -14,6 +14,8 @@ export interface ParsedYaml {
   positionOf(at: readonly PathSegment[], atKey?: boolean): { line: number; column: number } | undefined;
 }
 
+const MAX_ALIAS_COUNT = 1000;
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false, merge: true, prettyErrors: false });
@@ -35,8 +37,27 @@ export function parseYaml(text: string): ParsedYaml {
   });
   problems.push(...duplicateKeys(doc.contents, [], position));
 
+  let data: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // yaml refuses to expand a document whose aliases multiply ("billion laughs"): a config problem, not a crash.
+      data = undefined;
+      problems.push({
+        at: [],
+        line: 1,
+        column: 1,
+        expected: `YAML whose aliases (*name) expand at most ${MAX_ALIAS_COUNT} times`,
+        found: `aliases that expand without bound (${(error as Error).message})`,
+        message: 'YAML aliases expand too far: is this an alias bomb?',
+        hint: 'write the values out, or use fewer nested aliases',
+      });
+    }
+  }
+
   return {
-    data: doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined,
+    data,
     problems,
     positionOf(at, atKey = false) {
       const node = nodeAt(doc, at, atKey);

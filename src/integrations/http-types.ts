@@ -73,9 +73,10 @@ export interface HttpClientOptions {
   logger?: Logger;
   /**
    * Shared counters to increment as well as the client's own `stats` (pass `SourceContext.stats` so the
-   * refresh records calls and 429s in `source_runs`).
+   * refresh records calls and 429s in `source_runs`). `deadline`, when set, is the run's overall deadline: once it
+   * fires, the call in flight is aborted and no retry follows.
    */
-  stats?: { calls: number; rateLimited: number };
+  stats?: { calls: number; rateLimited: number; deadline?: AbortSignal };
   /** Test hook: sleep function for retry backoff (defaults to setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Test hook: randomness for backoff jitter, in [0, 1) (defaults to Math.random). */

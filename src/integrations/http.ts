@@ -32,6 +32,9 @@ type Failure = {
   retryAfterMs?: number;
 };
 
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -43,6 +46,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const limiter = new RequestLimiter(options.limits as Limits, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
   const logger = childLogger(options.logger, options.source);
   const stats = { calls: 0, rateLimited: 0, retries: 0 };
+  const deadline = options.stats?.deadline;
   const axiosInstance: AxiosInstance = axios.create({
     baseURL: options.baseURL,
     timeout: timeoutMs,
@@ -82,7 +86,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         params: req.params,
         data: req.data,
         headers: req.headers,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deadline ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline]) : AbortSignal.timeout(timeoutMs),
       });
       return { outcome: response, ms: Date.now() - sentAt };
     } catch (error) {
@@ -95,6 +99,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function requestWithMeta<S extends z.ZodTypeAny>(req: HttpRequest, schema: S): Promise<HttpResponse<z.output<S>>> {
     const what = describe(req);
     for (let attempt = 0; ; attempt++) {
+      if (deadline?.aborted) throw fail({ errorClass: 'unavailable', retryable: false, message: `${what}: the refresh deadline passed` });
       const { outcome, ms } = await sendOnce(req);
       let failure: Failure;
       if ('errorClass' in outcome) {
@@ -129,7 +134,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         { request: what, errorClass: failure.errorClass, status: failure.status, attempt: attempt + 1, delayMs },
         redactText(`retrying in ${delayMs} ms: ${failure.message}`),
       );
-      await sleep(delayMs);
+      // The run's deadline cuts a backoff short: the next attempt then fails at once.
+      await (deadline ? Promise.race([sleep(delayMs), aborted(deadline)]) : sleep(delayMs));
     }
   }
 

@@ -4,12 +4,20 @@ import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
 import { addDays, daysInRange, isValidDay, laterDay, localDayOf } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
-import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
+import {
+  finishSourceRun,
+  markInterruptedSourceRuns,
+  markSourceAlerted,
+  recordSourceFailure,
+  recordSourceSuccess,
+  startSourceRun,
+} from '../store/source-health.js';
 import { upsertDailyValues } from '../store/daily-values.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
+import { longestDeadlineMs, sourceDeadlineMs, withinDeadline, withoutCoreSettings } from './deadline.js';
 import { createRedactor } from './redact.js';
 import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
@@ -90,8 +98,18 @@ export function refreshWindow(config: Config, now: Date, from?: LocalDay, to?: L
   return { from: start, to: end };
 }
 
+/** A run still `running` this long after its deadline belongs to a dead process. */
+const INTERRUPTED_MARGIN_MS = 60_000;
+
+/** Closes runs a killed process left `running` (as `interrupted`); called on start and before each refresh. */
+export function closeInterruptedRuns(store: Store, config: Config, now: Date): Promise<number> {
+  const startedBefore = new Date(now.getTime() - longestDeadlineMs(config) - INTERRUPTED_MARGIN_MS);
+  return markInterruptedSourceRuns(store, { startedBefore, now });
+}
+
 export async function refresh(deps: RefreshDeps, opts: RefreshOptions = {}): Promise<RefreshSummary> {
   const { from, to } = refreshWindow(deps.config, deps.now, opts.from, opts.to);
+  await closeInterruptedRuns(deps.store, deps.config, deps.now);
   const known = new Map(deps.sources.map((source) => [source.id, source]));
   const wanted = opts.sourceIds ? [...new Set(opts.sourceIds)] : [...known.keys()];
   const metrics = metricsWithIds(deps.config);
@@ -142,15 +160,19 @@ async function runSource(
   const clock = () => new Date(now.getTime() + (performance.now() - startedAt));
   // Credentials only: a `<SOURCE>_BASE_URL` is kept readable in errors.
   const redactText = createRedactor(credentialEnvVars(source).map((name) => deps.env[name]));
-  const stats = { calls: 0, rateLimited: 0 };
-  const ctx: SourceContext = { config: deps.config, env: deps.env, logger, state: syncStateFor(store, clock), now, stats };
+  const deadlineMs = sourceDeadlineMs(deps.config, source.id);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const stats = { calls: 0, rateLimited: 0, deadline: deadline.signal };
+  const config = withoutCoreSettings(deps.config, source.id);
+  const ctx: SourceContext = { config, env: deps.env, logger, state: syncStateFor(store, clock), now, stats };
   const wantedMetrics = new Set(request.metrics.map((metric) => metric.id));
   const total = daysBetween(request.from, request.to);
   const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
   let valuesWritten = 0;
 
   try {
-    for await (const batch of source.collect(ctx, request)) {
+    for await (const batch of withinDeadline(source.collect(ctx, request), deadline.signal, source.id, deadlineMs)) {
       const rows = batch
         .filter((value) => acceptValue(value, wantedMetrics, request, logger))
         .map((value) => toRow(value, source.id, now, redactText));
@@ -173,6 +195,7 @@ async function runSource(
       errorClass,
       error: message,
     };
+    clearTimeout(timer);
     logger.error({ errorClass, calls: stats.calls, valuesWritten }, `refresh failed: ${message}`);
     await finishSourceRun(store, runId, { ...summary, status: 'failed' }, clock());
     const health = await recordSourceFailure(store, source.id, errorClass, message, clock());
@@ -185,6 +208,7 @@ async function runSource(
     return summary;
   }
 
+  clearTimeout(timer);
   const summary: SourceRunSummary = {
     ...emptyResult(source.id, 'ok'),
     calls: stats.calls,

@@ -31,8 +31,11 @@ export interface SourceContext {
   state: SyncState;
   /** "Now" for the run; tests and `--now` pin it. */
   now: Date;
-  /** Per-call counters the refresh records in `source_runs`; sources built on `createHttpClient` get them for free. */
-  stats: { calls: number; rateLimited: number };
+  /**
+   * Per-call counters the refresh records in `source_runs`, and the run's deadline signal; sources built on
+   * `createHttpClient` (passing `stats: ctx.stats`) get both for free.
+   */
+  stats: { calls: number; rateLimited: number; deadline?: AbortSignal };
 }
 
 export interface CollectRequest {

@@ -5,7 +5,7 @@ import type { DigestKind } from '../store/types.js';
 import type { LocalDay, Week } from '../metrics/types.js';
 import { localDayOf, parseWeekLabel, weekContaining } from '../metrics/periods.js';
 import { dayStartMs } from '../metrics/zone.js';
-import { getDigestRun } from '../store/digest-runs.js';
+import { getDigestRun, listUnfinishedDigestRuns } from '../store/digest-runs.js';
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
 import { snapshotOf } from '../report/changes.js';
 import { renderWeeklyMessages } from '../slack/weekly.js';
@@ -26,7 +26,17 @@ import type { SlackMessage } from '../slack/blocks.js';
  */
 
 export const DIGEST_KINDS: readonly DigestKind[] = ['weekly', 'cash', 'support'];
-export type SchedulerJob = 'refresh' | DigestKind | 'nudges';
+export type SchedulerJob = 'refresh' | DigestKind | 'nudges' | 'sweep';
+
+/**
+ * The sweep finishes digests a crashed process left claimed (once its lease lapses) or a failed post left undone. It
+ * runs every 2 minutes, so with the 2-minute lease an interrupted post is complete within about 4 minutes.
+ */
+export const DIGEST_SWEEP_CRON = '*/2 * * * *';
+/** A failing post (say, an archived channel) is retried by the sweep this many times in all, then left to an operator. */
+const SWEEP_MAX_ATTEMPTS = 6;
+/** Older unfinished runs are not swept: a digest more than a week late helps no one. */
+const SWEEP_WINDOW_MS = 8 * 86_400_000;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -184,8 +194,28 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     }
   }
 
+  /** Completes every unfinished run of a configured channel: see DIGEST_SWEEP_CRON. */
+  async function sweep(): Promise<CatchUpRun[]> {
+    if (!deps.client) return [];
+    const since = new Date(rt.now().getTime() - SWEEP_WINDOW_MS);
+    const runs: CatchUpRun[] = [];
+    for (const unfinished of await listUnfinishedDigestRuns(rt.store, { since, maxAttempts: SWEEP_MAX_ATTEMPTS })) {
+      const { kind, period } = unfinished;
+      if (config.slack.channels[kind] !== unfinished.channel) continue;
+      try {
+        const outcome = await serial(kind, () => runDigest(kind, period));
+        runs.push({ kind, period, missedAt: unfinished.claimed_at, outcome });
+      } catch (err) {
+        logger.error({ kind, period, error: describeSlackError(err) }, `the sweep could not finish the ${kind} digest`);
+      }
+    }
+    return runs;
+  }
+
   async function run(job: SchedulerJob, at: Date): Promise<void> {
-    if (job === 'refresh') {
+    if (job === 'sweep') {
+      await sweep();
+    } else if (job === 'refresh') {
       await serial('refresh', async () => deps.refresh?.());
       await updatePosted(at);
     } else if (job === 'nudges') {
@@ -224,6 +254,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         logger.error({ kind, period, error: describeSlackError(err) }, `catch-up of the ${kind} digest failed`);
       }
     }
+    // Then whatever a crash before the restart left half-posted, including periods older than the grace window.
+    const done = new Set(runs.map((r) => `${r.kind} ${r.period}`));
+    for (const swept of await sweep()) if (!done.has(`${swept.kind} ${swept.period}`)) runs.push(swept);
     return runs;
   }
 
@@ -235,6 +268,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     schedule(config.schedule.refresh, fire('refresh'), { timezone: tz, name: 'refresh' }),
     ...DIGEST_KINDS.map((kind) => schedule(config.schedule[kind], fire(kind), { timezone: tz, name: kind })),
     ...config.schedule.nudges.map((expr, i) => schedule(expr, fire('nudges'), { timezone: tz, name: `nudges-${i + 1}` })),
+    schedule(DIGEST_SWEEP_CRON, fire('sweep'), { timezone: tz, name: 'digest-sweep' }),
   ];
 
   const caughtUp = track(

@@ -1,6 +1,7 @@
 import type { Config, Metric } from '../config/schema.js';
 import type { LocalDay } from './types.js';
 import { formatValue } from './format.js';
+import { isValidDay } from './periods.js';
 
 /**
  * The rules for a manual entry, shared by the Slack modal (inline errors per field) and `scorecard log`
@@ -49,6 +50,38 @@ export function entryBoundsOf(metric: Metric): { min: number; max: number; decim
   return { min: metric.entry?.min ?? 0, max: metric.entry?.max ?? 1000, decimal: metric.entry?.decimal ?? false };
 }
 
+/** Plain decimals only: no hex (0x10), exponents (1e1), signs (+5) or bare points (5., .5). */
+export const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+/** No scorecard predates this; an older date is a typo (0026 for 2026), not history. */
+export const EARLIEST_ENTRY_DAY = '2000-01-01';
+
+/** The number typed, or why it is not one: shared by the modal, the CLI and CSV import. */
+export function parsePlainNumber(
+  raw: string | number | undefined,
+): { ok: true; value: number; decimals: number } | { ok: false; message: string } {
+  if (typeof raw === 'number') raw = Number.isFinite(raw) ? String(raw) : '';
+  const text = (raw ?? '').trim();
+  if (text === '') return { ok: false, message: 'Enter a number.' };
+  if (!PLAIN_DECIMAL.test(text)) return { ok: false, message: `Enter a number, plain digits like 12 or 12.5 — "${text}" isn't one.` };
+  return { ok: true, value: Number(text), decimals: text.split('.')[1]?.length ?? 0 };
+}
+
+/** Null when `day` is a real calendar date from EARLIEST_ENTRY_DAY up to `today`; else what is wrong with it. */
+export function checkEntryDay(day: string | undefined, today: LocalDay): string | null {
+  const text = day ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return 'Pick a date (YYYY-MM-DD).';
+  if (!isValidDay(text)) return `${text} is not a date on the calendar.`;
+  if (text < EARLIEST_ENTRY_DAY) return `That date is before ${EARLIEST_ENTRY_DAY}; check the year.`;
+  if (text > today) return `That date is in the future; today is ${today}.`;
+  return null;
+}
+
+/** Decimal places an entry may carry: cents for currency, four for other decimal metrics, none for counts. */
+function maxDecimals(metric: Metric): number {
+  if (!entryBoundsOf(metric).decimal) return 0;
+  return metric.unit === 'currency' ? 2 : 4;
+}
+
 export function validateEntry(input: EntryInput, rules: EntryRules): EntryValidation {
   const errors: Partial<Record<EntryField, string>> = {};
   const config = rules.config.metrics[input.metricId ?? ''];
@@ -58,17 +91,19 @@ export function validateEntry(input: EntryInput, rules: EntryRules): EntryValida
   else if (!isManualMetric(metric)) errors.metric = `${metric.name} comes from ${metric.source}; it can't be logged by hand.`;
 
   const day = input.day ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) errors.date = 'Pick a date (YYYY-MM-DD).';
-  else if (day > rules.today) errors.date = `That date is in the future; today is ${rules.today}.`;
+  const dayProblem = checkEntryDay(input.day, rules.today);
+  if (dayProblem) errors.date = dayProblem;
   else if (!rules.isAdmin && rules.isLocked(day))
     errors.date = 'That week is locked: its scorecard went out over a week ago. Ask an admin to change it.';
 
-  const text = typeof input.value === 'number' ? String(input.value) : (input.value ?? '').trim();
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) errors.value = `Enter a number${text ? ` — "${text}" isn't one` : ''}.`;
+  const number = parsePlainNumber(input.value);
+  const value = number.ok ? number.value : Number.NaN;
+  if (!number.ok) errors.value = number.message;
   else if (metric && !errors.metric) {
     const bounds = entryBoundsOf(metric);
-    if (!bounds.decimal && !Number.isInteger(value)) errors.value = `${metric.name} is counted in whole numbers.`;
+    const places = maxDecimals(metric);
+    if (places === 0 && number.decimals > 0) errors.value = `${metric.name} is counted in whole numbers.`;
+    else if (number.decimals > places) errors.value = `${metric.name} takes at most ${places} decimal places.`;
     else if (value < bounds.min || value > bounds.max)
       errors.value = `Enter a value between ${formatValue(bounds.min, metric.unit)} and ${formatValue(bounds.max, metric.unit)}.`;
   }

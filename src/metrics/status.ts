@@ -77,9 +77,16 @@ function colorOf(miss: Miss, tolerance: Tolerance): StatusColor {
   return miss.amount <= tolerance.amount + epsilon ? 'yellow' : 'red';
 }
 
+/**
+ * Stale data is never called green: its reason drops the colour verdict ("→ green") and says what the old figure
+ * showed ("goal met in the last data") before the age, so no one reads a stale 0 breaches as a fresh all-clear.
+ */
 function withStaleness(status: Omit<Status, 'kind' | 'staleHours'>, staleHours: number | null): Status {
   if (staleHours === null) return { ...status, kind: status.basis, staleHours: null };
-  return { ...status, kind: 'stale', staleHours, reason: `${status.reason}; stale: last data ${formatAge(staleHours)} ago` };
+  const verdict = / → (green|yellow|red)$/;
+  const base =
+    status.basis === 'green' ? status.reason.replace(verdict, ': goal met in the last data') : status.reason.replace(verdict, '');
+  return { ...status, kind: 'stale', staleHours, reason: `${base}; stale: last data ${formatAge(staleHours)} ago` };
 }
 
 /**

@@ -9,6 +9,7 @@ import { addDays, localDayOf, weekContaining } from '../metrics/periods.js';
 import { aggregateRange, daysWithin, type LoadedData, type MetricData } from './metric-data.js';
 import { connectionOf, displayValue, type Connection } from './evaluate.js';
 import type { EvalContext } from '../metrics/context.js';
+import { dayLabel } from './text.js';
 
 export type DailyKind = 'cash' | 'support';
 
@@ -18,6 +19,11 @@ export interface DailyItem {
   unit: Metric['unit'];
   /** `now` for stocks (latest snapshot), `yesterday` for flows. */
   window: 'now' | 'yesterday';
+  /**
+   * The local day the figure is for: the snapshot's day (stocks); yesterday or, when a source outage left yesterday
+   * without data, the newest day that has some (flows), so a failing source never blanks the figure.
+   */
+  day: LocalDay | null;
   value: number | null;
   text: string;
   /** Stocks: change vs yesterday's and vs 7 days ago's snapshot. Flows: the trailing 7 days. */
@@ -78,6 +84,7 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
 
   let primary: Aggregated;
   let judged: Aggregated;
+  let day: LocalDay | null = null;
   let vsYesterday: string | null = null;
   let vs7Days: string | null = null;
   let last7Days: string | null = null;
@@ -85,10 +92,15 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     const latest = snapshotOnOrBefore(data.days, today);
     primary = aggregate(latest ? [latest] : [], 'last', metric.unit);
     judged = primary;
+    day = latest?.day ?? null;
     vsYesterday = changeSince(latest, data.days, yesterday, metric);
     vs7Days = changeSince(latest, data.days, addDays(today, -7), metric);
   } else {
-    primary = aggregateRange(data, metric, yesterday, today);
+    // Yesterday without data (the source was down): the newest day that has data stands in, labelled with its day.
+    const newest = snapshotOnOrBefore(data.days, yesterday);
+    const shown = newest?.day ?? yesterday;
+    day = newest?.day ?? null;
+    primary = aggregateRange(data, metric, shown, addDays(shown, 1));
     const trailing = aggregateRange(data, metric, addDays(today, -7), today);
     last7Days = displayValue(trailing, metric);
     // Weekly goals on flows (≥ 125 dials) only make sense against a week of activity; rates compare day by day.
@@ -113,6 +125,7 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     name: metric.name,
     unit: metric.unit,
     window: isStock ? 'now' : 'yesterday',
+    day,
     value: primary.value,
     text: connection === 'not_connected' && primary.value === null ? 'not connected' : displayValue(primary, metric),
     vsYesterday,
@@ -126,6 +139,12 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     warnings: data.warnings,
     caveat: metric.caveat ?? null,
   };
+}
+
+/** What a figure's window reads: "now", "yesterday", or the day a flow's figure stands in from ("Fri 13 Nov"). */
+export function windowLabel(item: DailyItem, yesterday: LocalDay): string {
+  if (item.window === 'now') return 'now';
+  return item.day !== null && item.day !== yesterday ? dayLabel(item.day) : 'yesterday';
 }
 
 const TITLES: Record<DailyKind, string> = { cash: 'Cash', support: 'Support' };

@@ -6,7 +6,7 @@ import { evaluateStatus, staleHours } from '../metrics/status.js';
 import { formatValue } from '../metrics/format.js';
 import { sparkline } from '../metrics/trend.js';
 import { quarterWeeks, trailingWeeks } from '../metrics/periods.js';
-import { aggregateRange, type LoadedData, type MetricData } from './metric-data.js';
+import { aggregateRange, daysWithin, type LoadedData, type MetricData } from './metric-data.js';
 import type { EvalContext } from '../metrics/context.js';
 
 export const TREND_WEEKS = 13;
@@ -65,6 +65,12 @@ export function displayValue(agg: Aggregated, metric: Metric): string {
   return formatValue(agg.value, metric.unit);
 }
 
+function lastGoodStock(current: Aggregated, data: MetricData, metric: Metric, weekStart: LocalDay): Aggregated {
+  if (metric.aggregate !== 'last' || current.value !== null || data.derived) return current;
+  const before = daysWithin(data.days, '0000-01-01', weekStart).at(-1);
+  return before ? aggregate([before], 'last', metric.unit) : current;
+}
+
 /** Pass a WeekFrame when evaluating many metrics for one week; a bare Week computes its frame. */
 export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame | Week, ctx: EvalContext): MetricWeek {
   const frame = 'trend' in at ? at : weekFrame(at, ctx.periods);
@@ -72,7 +78,9 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
   const data = loaded.byMetric.get(metric.id) ?? EMPTY;
   const changes = loaded.goalChanges.get(metric.id) ?? [];
   const weekly = frame.trend.map((w) => aggregateRange(data, metric, w.start, w.end));
-  const current = weekly[weekly.length - 1]!;
+  // A stock with no snapshot this week (its source down since before the week) keeps its newest earlier one, which
+  // shows stale with its age rather than a blank.
+  const current = lastGoodStock(weekly[weekly.length - 1]!, data, metric, week.start);
   const previous = weekly[weekly.length - 2] ?? aggregate([], metric.aggregate, metric.unit);
   const quarter = frame.quarter.map((w) => aggregateRange(data, metric, w.start, w.end));
   const qtd = aggregateWeeks(

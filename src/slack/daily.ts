@@ -1,5 +1,5 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { DailyDigest, DailyItem } from '../report/daily.js';
+import { windowLabel, type DailyDigest, type DailyItem } from '../report/daily.js';
 import { SLACK_LIMITS, blocksTextLength } from './limits.js';
 import { ageOf, dayLabel, localTime, STATUS_EMOJI, statusLabel, STATUS_WORD } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from './blocks.js';
@@ -47,8 +47,8 @@ function itemNotes(item: DailyItem): string[] {
   return notes;
 }
 
-function itemBlocks(item: DailyItem, timezone: string, now: Date): KnownBlock[] {
-  const when = item.window === 'now' ? 'now' : 'yesterday';
+function itemBlocks(item: DailyItem, yesterday: string, timezone: string, now: Date): KnownBlock[] {
+  const when = windowLabel(item, yesterday);
   const status = item.status === 'no_goal' ? '' : `   ${statusLabel(item.status, null)} ${STATUS_WORD[item.status]}`;
   const section: SectionBlock = {
     type: 'section',
@@ -89,7 +89,7 @@ export function renderDailyMessage(view: DailyDigest, opts: DailyRenderOptions):
   let used = blocksTextLength(blocks);
   const left: DailyItem[] = [];
   for (const item of view.items) {
-    const next = itemBlocks(item, tz, opts.now);
+    const next = itemBlocks(item, view.period.yesterday, tz, opts.now);
     const fits =
       left.length === 0 &&
       blocks.length + next.length + RESERVED_BLOCKS <= SLACK_LIMITS.messageBlocks &&

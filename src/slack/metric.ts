@@ -94,7 +94,9 @@ function lastWeekField(answer: MetricAnswer): MrkdwnElement {
 }
 
 export function metricFallbackText(answer: MetricAnswer): string {
-  return `${answer.name}: ${answer.value_text} (${STATUS_EMOJI[answer.status]} ${STATUS_WORD[answer.status]}) — ${answer.period}`;
+  return escapeMrkdwn(
+    `${answer.name}: ${answer.value_text} (${STATUS_EMOJI[answer.status]} ${STATUS_WORD[answer.status]}) — ${answer.period}`,
+  );
 }
 
 export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptions): BlockMessage {
@@ -145,7 +147,7 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
 
 export function renderMetricSuggestions(query: string, suggestions: Pick<Metric, 'id' | 'name'>[], period: string | null): BlockMessage {
   if (suggestions.length === 0) return renderNoMetric(query);
-  const text = `No metric matches "${query}". Did you mean one of these?`;
+  const text = escapeMrkdwn(`No metric matches "${query}". Did you mean one of these?`);
   return {
     text,
     blocks: [
@@ -166,7 +168,7 @@ export function renderMetricSuggestions(query: string, suggestions: Pick<Metric,
 }
 
 export function renderNoMetric(query: string): BlockMessage {
-  const text = `No metric matches "${query}". See them all with /metric list.`;
+  const text = escapeMrkdwn(`No metric matches "${query}". See them all with /metric list.`);
   return { text, blocks: [section(`No metric matches *${escapeMrkdwn(query)}*. See them all with \`/metric list\`.`)] };
 }
 
@@ -215,7 +217,7 @@ export function renderExplainPicker(config: Config, period: string | null): Bloc
     budget -= options.length;
     if (options.length > 0) groups.push({ label: plain(group.name, 75), options });
   }
-  const text = `Which metric${period ? ` of ${period}` : ''} should I explain?`;
+  const text = escapeMrkdwn(`Which metric${period ? ` of ${period}` : ''} should I explain?`);
   return {
     text,
     blocks: [
@@ -246,7 +248,7 @@ export function renderMetricHelp(): BlockMessage {
 }
 
 export function renderSensitiveRefusal(metricName: string): BlockMessage {
-  const text = `${metricName} is restricted: it can only be shown to the people and channels finance has allowed.`;
+  const text = escapeMrkdwn(`${metricName} is restricted: it can only be shown to the people and channels finance has allowed.`);
   return {
     text,
     blocks: [
@@ -258,7 +260,7 @@ export function renderSensitiveRefusal(metricName: string): BlockMessage {
 }
 
 export function renderShareRefused(metricName: string): BlockMessage {
-  const text = `${metricName} can't be shared in this channel: it is restricted.`;
+  const text = escapeMrkdwn(`${metricName} can't be shared in this channel: it is restricted.`);
   return {
     text,
     blocks: [
@@ -267,6 +269,7 @@ export function renderShareRefused(metricName: string): BlockMessage {
   };
 }
 
+/** Slack parses `text` for mentions just like mrkdwn, so the fallback is escaped as well as the block. */
 export function renderNotice(text: string): BlockMessage {
-  return { text, blocks: [section(escapeMrkdwn(text))] };
+  return { text: escapeMrkdwn(text), blocks: [section(escapeMrkdwn(text))] };
 }

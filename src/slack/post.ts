@@ -5,10 +5,11 @@ import {
   claimDigestRun,
   markDigestFailed,
   markDigestPosted,
-  setDigestMessageTs,
+  renewDigestLease,
   updateDigestSnapshot,
   type DigestKey,
 } from '../store/digest-runs.js';
+import { isDeadLocalOwner, newLeaseOwner } from '../store/lease-owner.js';
 import { describeChanges, type DigestSnapshot } from '../report/changes.js';
 import type { SlackMessage } from './blocks.js';
 import { describeSlackError, type DigestLogger } from './client.js';
@@ -37,6 +38,7 @@ export interface PostDeps {
   now: () => Date;
   pacer?: ChannelPacer;
   staleClaimMs?: number;
+  leaseMs?: number;
 }
 
 export interface RenderedDigest {
@@ -53,14 +55,24 @@ export interface DigestJob {
   postedAfter?: Date;
 }
 
-/** `already_posted`: another process holds a live claim on this period, so nothing was done here. */
-export type PostOutcome = 'posted' | 'already_posted' | 'updated' | 'unchanged' | 'recovered';
+/**
+ * `in_progress`: another live process holds the claim on this period, so nothing was done here (the CLI exits 3).
+ * `unchanged`: the period is complete and its figures have not moved.
+ */
+export type PostOutcome = 'posted' | 'in_progress' | 'updated' | 'unchanged' | 'recovered';
 
 export interface PostResult {
   outcome: PostOutcome;
   ts: string;
   /** What changed since the posted version ("Dials 118 → 126, 🟡 → 🟢"), for updates and recoveries. */
   changes: string[];
+  /** For `in_progress`: who holds the claim, and until when. */
+  heldBy?: { owner: string | null; leaseUntil: string | null };
+}
+
+/** The claim was taken over while this process was still posting (it stalled past its lease): stop, post nothing. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
 }
 
 /** What the ledger keeps in `snapshot`: the figures posted and the thread replies holding the rest of the table. */
@@ -103,12 +115,26 @@ class DigestPoster {
   constructor(
     private readonly deps: PostDeps,
     private readonly job: DigestJob,
+    private readonly lease: { runId: number; owner: string } | null,
   ) {
     this.pacer = deps.pacer ?? sharedPacer;
   }
 
+  /** Renews the claim before each call, so a live poster keeps it however long the thread takes. */
+  async renew(messageTs?: string): Promise<void> {
+    if (!this.lease) return;
+    const held = await renewDigestLease(this.deps.store, this.lease.runId, this.lease.owner, this.deps.now(), {
+      leaseMs: this.deps.leaseMs,
+      ...(messageTs !== undefined ? { messageTs } : {}),
+    });
+    if (!held) throw new LeaseLostError(`the ${this.job.kind} ${this.job.period} claim was taken over by another process`);
+  }
+
   private send<T>(call: () => Promise<T>): Promise<T> {
-    return this.pacer.run(this.job.channel, call);
+    return this.pacer.run(this.job.channel, async () => {
+      await this.renew();
+      return call();
+    });
   }
 
   private parentMetadata() {
@@ -241,12 +267,19 @@ const KIND_TITLES: Record<DigestKind, string> = { weekly: 'Weekly scorecard', ca
 /** Posts the digest once, or brings an already posted one up to date; see the module comment. */
 export async function postDigest(deps: PostDeps, job: DigestJob): Promise<PostResult> {
   const key: DigestKey = { kind: job.kind, period: job.period, channel: job.channel };
-  const { run, claimed } = await claimDigestRun(deps.store, key, deps.now(), { staleClaimMs: deps.staleClaimMs });
-  if (!claimed && (run.status !== 'posted' || !run.message_ts)) {
-    deps.logger.info({ ...key, claimedAt: run.claimed_at }, 'digest is being posted by another process');
-    return { outcome: 'already_posted', ts: run.message_ts ?? '', changes: [] };
+  const owner = newLeaseOwner();
+  const claim = await claimDigestRun(deps.store, key, deps.now(), {
+    owner,
+    leaseMs: deps.leaseMs,
+    staleClaimMs: deps.staleClaimMs,
+    isOwnerDead: isDeadLocalOwner,
+  });
+  const { run, claimed } = claim;
+  if (!claim.claimed && (claim.reason === 'owned' || !run.message_ts)) {
+    deps.logger.info({ ...key, owner: run.owner, leaseUntil: run.lease_until }, 'digest is being posted by another process');
+    return { outcome: 'in_progress', ts: run.message_ts ?? '', changes: [], heldBy: { owner: run.owner, leaseUntil: run.lease_until } };
   }
-  const poster = new DigestPoster(deps, job);
+  const poster = new DigestPoster(deps, job, claimed ? { runId: run.id, owner } : null);
   try {
     const rendered = await job.render();
     if (rendered.messages.length === 0) throw new Error(`the ${job.kind} digest rendered no messages`);
@@ -255,7 +288,8 @@ export async function postDigest(deps: PostDeps, job: DigestJob): Promise<PostRe
     if (recovered) return recovered;
     return await postFresh(deps, poster, run, rendered);
   } catch (error) {
-    await markDigestFailed(deps.store, run.id, describeSlackError(error), deps.now());
+    // A lost lease belongs to the new owner now: recording a failure would undo its claim.
+    if (!(error instanceof LeaseLostError)) await markDigestFailed(deps.store, run.id, describeSlackError(error), deps.now());
     throw error;
   }
 }
@@ -263,7 +297,7 @@ export async function postDigest(deps: PostDeps, job: DigestJob): Promise<PostRe
 async function postFresh(deps: PostDeps, poster: DigestPoster, run: DigestRunRow, rendered: RenderedDigest): Promise<PostResult> {
   const [parent, ...rest] = rendered.messages;
   const ts = await poster.postParent(parent!);
-  await setDigestMessageTs(deps.store, run.id, ts, deps.now());
+  await poster.renew(ts);
   const parts: string[] = [];
   for (const [i, message] of rest.entries()) parts.push(await poster.postPart(ts, message, i + 2));
   await markDigestPosted(deps.store, run.id, { messageTs: ts, snapshot: writeLedger({ figures: rendered.snapshot, parts }) }, deps.now());
@@ -293,7 +327,7 @@ async function updatePosted(deps: PostDeps, poster: DigestPoster, run: DigestRun
 async function recover(deps: PostDeps, poster: DigestPoster, run: DigestRunRow, rendered: RenderedDigest): Promise<PostResult | null> {
   const ts = run.message_ts ?? (await poster.findParent());
   if (!ts) return null;
-  if (run.message_ts === null) await setDigestMessageTs(deps.store, run.id, ts, deps.now());
+  if (run.message_ts === null) await poster.renew(ts);
 
   const ledger = readLedger(run.snapshot);
   const changes = ledger ? describeChanges(ledger.figures, rendered.snapshot) : [];

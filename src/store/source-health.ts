@@ -38,6 +38,26 @@ export async function startSourceRun(store: Store, run: { source: string; from: 
   return row.id;
 }
 
+/**
+ * Runs still `running` that started before `startedBefore` belong to a process that died (a run cannot outlive its
+ * deadline): they are closed as failed with error class `interrupted`. Returns how many were closed.
+ */
+export async function markInterruptedSourceRuns(store: Store, opts: { startedBefore: Date; now: Date }): Promise<number> {
+  const closed = await store.db
+    .updateTable('source_runs')
+    .set({
+      status: 'failed',
+      finished_at: opts.now.toISOString(),
+      error_class: 'interrupted',
+      error: 'the process running this refresh stopped before it finished',
+    })
+    .where('status', '=', 'running')
+    .where('started_at', '<', opts.startedBefore.toISOString())
+    .returning('id')
+    .execute();
+  return closed.length;
+}
+
 export async function finishSourceRun(store: Store, id: number, result: SourceRunResult, now: Date): Promise<SourceRunRow> {
   const row = await store.db
     .updateTable('source_runs')

@@ -64,6 +64,10 @@ export interface DigestRunsTable {
   claimed_at: string;
   posted_at: string | null;
   updated_at: string;
+  /** Who holds the claim (`host:pid:nonce`); null on rows from before leases (0002). */
+  owner: string | null;
+  /** The claim is the owner's until this instant (ISO); past it, anyone may take the run over. */
+  lease_until: string | null;
 }
 
 export interface SourceRunsTable {

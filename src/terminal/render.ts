@@ -1,5 +1,5 @@
 import type { WeeklyScorecard } from '../report/weekly.js';
-import type { DailyDigest } from '../report/daily.js';
+import { windowLabel, type DailyDigest } from '../report/daily.js';
 import type { MetricAnswer } from '../report/metric-answer.js';
 import type { StatusKind } from '../metrics/types.js';
 import { ageOf, dayLabel, dayRange, localTime, statusLabel, STATUS_WORD, summaryLine } from '../report/text.js';
@@ -107,7 +107,7 @@ export function renderDailyTerminal(view: DailyDigest, opts: TerminalOptions): s
   out.push('');
   const rows = view.items.map((item) => [
     truncate(item.name, 34),
-    item.window === 'now' ? 'now' : 'yesterday',
+    windowLabel(item, view.period.yesterday),
     item.text,
     item.window === 'now' ? (item.vsYesterday ?? '—') : '',
     item.window === 'now' ? (item.vs7Days ?? '—') : (item.last7Days ?? '—'),

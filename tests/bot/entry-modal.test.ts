@@ -283,6 +283,48 @@ describe('validation answers inline, per field, and stores nothing', () => {
       block: 'on_behalf',
       says: 'Only scorecard admins',
     },
+    {
+      name: 'the value "0x10" (not a plain decimal)',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '0x10' },
+      block: 'value',
+      says: 'plain digits',
+    },
+    {
+      name: 'the value "1e1" (not a plain decimal)',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '1e1' },
+      block: 'value',
+      says: 'plain digits',
+    },
+    {
+      name: 'the value "+5" (not a plain decimal)',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '+5' },
+      block: 'value',
+      says: 'plain digits',
+    },
+    {
+      name: 'the value "5." (not a plain decimal)',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '5.' },
+      block: 'value',
+      says: 'plain digits',
+    },
+    {
+      name: 'the value ".5" (not a plain decimal)',
+      fields: { metric: 'coi_meetings', date: '2026-11-17', value: '.5' },
+      block: 'value',
+      says: 'plain digits',
+    },
+    {
+      name: 'an impossible date',
+      fields: { metric: 'coi_meetings', date: '2026-02-31', value: '1' },
+      block: 'date',
+      says: 'not a date on the calendar',
+    },
+    {
+      name: 'a date before 2000',
+      fields: { metric: 'coi_meetings', date: '1999-12-31', value: '1' },
+      block: 'date',
+      says: 'before 2000-01-01',
+    },
   ];
 
   it.each(cases)('$name → errors.$block', async ({ user, openAs, fields, block, says }) => {
@@ -294,6 +336,27 @@ describe('validation answers inline, per field, and stores nothing', () => {
     expect(errors[block]).toContain(says);
     expect(await entriesOfView(modal.id as string)).toEqual([]);
     expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+  });
+
+  it('a field of the wrong JSON type is answered beside that field, never as a database failure', async () => {
+    const modal = await openModalAs(USERS.rep);
+    const payload = viewSubmissionPayload({
+      callbackId: modal.callback_id,
+      values: stateValues({ metric: 'coi_meetings', date: '2026-11-17', value: '1' }),
+      privateMetadata: modal.private_metadata,
+      userId: USERS.rep,
+      viewId: modal.id,
+      blocks: modal.blocks,
+    });
+    payload.view.hash = modal.hash;
+    const values = payload.view.state.values as Record<string, Record<string, Payload>>;
+    values.value!.entry_value!.value = { nested: 12 };
+    values.date!.entry_date!.selected_date = 20261117;
+    const ack = (await h.interact(payload)).json as Payload;
+    expect(ack.response_action).toBe('errors');
+    expect(Object.keys(ack.errors as Payload).sort()).toEqual(['date', 'value']);
+    expect(JSON.stringify(ack.errors)).not.toContain('database');
+    expect(await entriesOfView(modal.id as string)).toEqual([]);
   });
 
   it('puts an *on behalf of* error on the value field when the modal has no such field', async () => {

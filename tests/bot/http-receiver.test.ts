@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../../src/store/digest-runs.js';
@@ -155,5 +156,51 @@ describe('GET /healthz turning 503, /livez and /metrics', () => {
     ]) {
       expect(text).toContain(series);
     }
+  });
+});
+
+describe('the edges of /slack/events', () => {
+  it('rejects a correctly signed request timestamped more than 5 minutes in the future: 401', async () => {
+    const responseUrl = h.fake.responseUrl();
+    const response = await h.send(slashCommandBody({ command: '/metric', text: 'help', response_url: responseUrl }), {
+      timestamp: nowSeconds() + 10 * 60,
+    });
+    expect(response.status).toBe(401);
+    expect(h.fake.responses).toEqual([]);
+  });
+
+  it('answers a body declared over 1 MB with 413 before reading it: the client never sends a byte of it', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(h.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(32 * 1024 * 1024),
+          'x-slack-request-timestamp': String(nowSeconds()),
+          'x-slack-signature': 'v0=0',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders(); // headers only: the 32 MB body is never written
+    });
+    expect(status).toBe(413);
+  });
+
+  it('answers a body without a declared length with 411', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(h.url, { method: 'POST', headers: { 'x-slack-request-timestamp': String(nowSeconds()) } });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('a=b'); // chunked: no content-length
+      req.end();
+    });
+    expect(status).toBe(411);
   });
 });

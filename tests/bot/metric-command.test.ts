@@ -190,3 +190,44 @@ describe('Share in channel', () => {
     expect(blockText(shared)).toContain((await expectedAnswer('cash')).value_text);
   });
 });
+
+describe('input is never broadcast unescaped', () => {
+  const HOSTILE = '<!channel> <!here> <@U0EVIL01> & co';
+  /** Every text and mrkdwn field, the fallback `text` included, as Slack would parse them for mentions. */
+  const expectNoRawMention = (body: Record<string, unknown>) => {
+    const json = JSON.stringify(body);
+    for (const raw of ['<!channel>', '<!here>', '<@U0EVIL01>']) expect(json).not.toContain(raw);
+  };
+
+  it('a share whose button carries an unknown period answers only the sharer, escaped, never in_channel', async () => {
+    const responseUrl = h.fake.responseUrl();
+    await h.interact(
+      blockActionsPayload(
+        [{ action_id: 'share_metric', value: JSON.stringify({ m: 'dials', p: HOSTILE }) }],
+        { type: 'message', responseUrl, channelId: CHANNELS.general, isEphemeral: true },
+        USERS.rep,
+      ),
+    );
+    const reply = h.fake.responses.find((r) => r.url === responseUrl)!.body;
+    expect(reply.response_type).toBe('ephemeral');
+    expect(String(reply.text)).toContain('&lt;!channel&gt;');
+    expectNoRawMention(reply);
+  });
+
+  it('/metric echoes an unmatched query escaped, in the fallback text and the blocks', async () => {
+    const { replies } = await h.command('/metric', HOSTILE);
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]!.body.text)).toContain('&lt;!here&gt;');
+    expectNoRawMention(replies[0]!.body);
+  });
+
+  it('/metric with a known metric and a hostile period, and /scorecard with a hostile period, escape what they echo', async () => {
+    const metric = await h.command('/metric', `dials ${HOSTILE}`);
+    const scorecard = await h.command('/scorecard', HOSTILE);
+    for (const reply of [...metric.replies, ...scorecard.replies]) {
+      expect(reply.body.response_type).not.toBe('in_channel');
+      expectNoRawMention(reply.body);
+    }
+    expect(metric.replies.length + scorecard.replies.length).toBeGreaterThanOrEqual(2);
+  });
+});

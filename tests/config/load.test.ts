@@ -109,3 +109,36 @@ describe('config path resolution', () => {
     expect(message).toContain('fix: check SCORECARD_CONFIG, or copy scorecard.example.yml to scorecard.yml');
   });
 });
+
+describe('hostile files', () => {
+  const problemsOf = (file: string): string => {
+    try {
+      loadConfig({ path: file, env: {} });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('reports an alias bomb as a config problem naming the file', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const next = String.fromCharCode(97 + i);
+      bomb.push(`${next}: &${next} [${Array.from({ length: 9 }, () => `*${prev}`).join(',')}]`);
+    }
+    const file = temp.write('bomb.yml', `${bomb.join('\n')}\n`);
+    const message = problemsOf(file);
+    expect(message).toContain('bomb.yml');
+    expect(message).toMatch(/alias/i);
+    expect(message).toMatch(/line 1/);
+  });
+
+  it('refuses a file over the size cap before parsing it, naming the file', () => {
+    const file = temp.write('huge.yml', `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
+    const message = problemsOf(file);
+    expect(message).toContain('huge.yml');
+    expect(message).toContain('at most 1024 KB');
+  });
+});

@@ -30,6 +30,8 @@ export interface FakeSlackOptions {
   rateLimitFirst?: Partial<Record<string, { count: number; retryAfterSec: number }>>;
   /** Reject messages/views that break Block Kit limits (default true). */
   checkLimits?: boolean;
+  /** Unix seconds of the first message ts (default 1763000000, November 2025): match a test's pinned clock. */
+  firstTs?: number;
 }
 
 export interface FakeSlackCall {
@@ -69,6 +71,14 @@ export interface FakeSlackResponse {
   at: number;
 }
 
+/** A call the fake keeps waiting (see FakeSlack.hold): the caller can be killed at exactly that point. */
+export interface FakeSlackHold {
+  /** Settles when the held call arrives (`before`) or has been handled (`after`). */
+  reached: Promise<FakeSlackCall | undefined>;
+  /** Lets the held call go on (its answer then goes to a caller that may be gone). */
+  release(): void;
+}
+
 export interface FakeSlack {
   /** Web API base ending in `/api/`, for WebClient's `slackApiUrl` / SLACK_API_URL. */
   url: string;
@@ -90,6 +100,11 @@ export interface FakeSlack {
   failNext(method: string, count: number): void;
   rateLimitNext(method: string, count: number, retryAfterSec: number): void;
   addUser(user: FakeSlackUser): void;
+  /**
+   * Holds the `nth` next call of `method`: `before` it is handled (nothing happens), or `after` it is handled and
+   * recorded but before it is answered (the message exists, the caller never learns its ts).
+   */
+  hold(method: string, nth: number, phase: 'before' | 'after'): FakeSlackHold;
   /** Forget calls, messages, views, responses and pending injected failures. */
   reset(): void;
   close(): Promise<void>;
@@ -140,6 +155,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let dmChannels = new Map<string, string>();
   let failures = new Map<string, number>();
   let rateLimits = new Map<string, { count: number; retryAfterSec: number }>();
+  let holds: {
+    method: string;
+    remaining: number;
+    phase: 'before' | 'after';
+    arrive: (call?: FakeSlackCall) => void;
+    released: Promise<void>;
+    release: () => void;
+  }[] = [];
   let seq = 0;
   let viewSeq = 0;
   let responseSeq = 0;
@@ -151,7 +174,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   armInjections();
 
   const nextTs = () => {
-    const micros = FIRST_TS_MICROS + seq++ * 100;
+    const micros = (opts.firstTs !== undefined ? opts.firstTs * 1e6 + 100 : FIRST_TS_MICROS) + seq++ * 100;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   };
   const userPayload = (u: FakeSlackUser) => ({
@@ -346,6 +369,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const { token: _token, ...recorded } = body;
       calls.push({ method, body: recorded, at: Date.now(), status, response });
     };
+    // Each hold fires once (its count then goes negative); it stays listed so close() can release it.
+    let held: (typeof holds)[number] | undefined;
+    for (const h of holds) if (h.method === method && --h.remaining === 0) held = h;
+    if (held?.phase === 'before') {
+      held.arrive();
+      await held.released;
+      // The caller died while held: like Slack, never act on a request whose sender is gone before it was read.
+      if (req.socket.destroyed) return;
+    }
     const rateLimit = rateLimits.get(method);
     if (rateLimit && rateLimit.count > 0) {
       rateLimit.count -= 1;
@@ -361,7 +393,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const handler = handlers[method];
     const reply = authorize(req, body) ?? (handler ? handler(body) : fail('unknown_method'));
     record(200, reply);
-    send(res, 200, reply);
+    if (held?.phase === 'after') {
+      held.arrive(calls.at(-1));
+      await held.released;
+    }
+    if (!req.socket.destroyed) send(res, 200, reply);
   }
 
   const server = createServer((req, res) => {
@@ -386,7 +422,17 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     failNext: (method, count) => void failures.set(method, count),
     rateLimitNext: (method, count, retryAfterSec) => void rateLimits.set(method, { count, retryAfterSec }),
     addUser: (user) => void users.set(user.id, { ...user }),
+    hold: (method, nth, phase) => {
+      let arrive!: (call?: FakeSlackCall) => void;
+      let release!: () => void;
+      const reached = new Promise<FakeSlackCall | undefined>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ method, remaining: nth, phase, arrive, released, release });
+      return { reached, release };
+    },
     reset: () => {
+      for (const h of holds) h.release();
+      holds = [];
       calls.length = 0;
       responses.length = 0;
       messages = [];
@@ -398,6 +444,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const h of holds) h.release();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

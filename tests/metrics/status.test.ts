@@ -90,7 +90,8 @@ describe('evaluateStatus details', () => {
   it('is never green when stale, keeps the goal colour as basis and tells the age', () => {
     const green = judge(131, { op: '>=', value: 125 }, 'count', 72);
     expect(green).toMatchObject({ kind: 'stale', basis: 'green', staleHours: 72, miss: 0 });
-    expect(green.reason).toBe('131 vs goal ≥ 125 → green; stale: last data 3 d ago');
+    expect(green.reason).toBe('131 vs goal ≥ 125: goal met in the last data; stale: last data 3 d ago');
+    expect(green.reason).not.toMatch(/green/);
     expect(judge(100, { op: '>=', value: 125 }, 'count', 40)).toMatchObject({ kind: 'stale', basis: 'red' });
     expect(judge(100, { op: '>=', value: 125 }, 'count', 40).reason).toContain('stale: last data 40 h ago');
     expect(judge(131, undefined, 'count', 50)).toMatchObject({

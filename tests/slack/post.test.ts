@@ -149,10 +149,10 @@ describe.each(storeKinds())('post (%s)', (kind) => {
     expect(replies(posted.ts!)).toHaveLength(2);
   });
 
-  it('does nothing while another process holds a fresh claim', async () => {
+  it('does nothing while another process holds a fresh claim, and says who holds it', async () => {
     await claimDigestRun(store, KEY, NOW);
     const result = await postDigest(deps, job(1, figures({})));
-    expect(result).toEqual({ outcome: 'already_posted', ts: '', changes: [] });
+    expect(result).toEqual({ outcome: 'in_progress', ts: '', changes: [], heldBy: { owner: null, leaseUntil: null } });
     expect(fake.calls).toHaveLength(0);
   });
 

@@ -5,7 +5,9 @@ import {
   getDigestRun,
   lastPostedRun,
   listDigestRuns,
+  listUnfinishedDigestRuns,
   markDigestFailed,
+  renewDigestLease,
   markDigestPosted,
   setDigestMessageTs,
   updateDigestSnapshot,
@@ -29,7 +31,7 @@ describe.each(storeKinds())('digest run ledger (%s)', (kind) => {
     expect(first.run).toMatchObject({ ...WEEK_47, status: 'claimed', attempts: 1, claimed_at: at(0).toISOString() });
 
     const second = await claimDigestRun(store, WEEK_47, at(5));
-    expect(second).toEqual({ run: first.run, claimed: false });
+    expect(second).toEqual({ run: first.run, claimed: false, reason: 'owned' });
   });
 
   it('another connection to the same database (a second process) sees the claim and cannot take it', async () => {
@@ -37,7 +39,7 @@ describe.each(storeKinds())('digest run ledger (%s)', (kind) => {
     try {
       const mine = await claimDigestRun(store, WEEK_47, at(0));
       const theirs = await claimDigestRun(other, WEEK_47, at(1));
-      expect(theirs).toEqual({ run: mine.run, claimed: false });
+      expect(theirs).toEqual({ run: mine.run, claimed: false, reason: 'owned' });
       await markDigestPosted(store, mine.run.id, { messageTs: '9.9', snapshot: null }, at(2));
       expect((await claimDigestRun(other, WEEK_47, at(59), { staleClaimMs: 0 })).claimed).toBe(false);
     } finally {
@@ -83,6 +85,47 @@ describe.each(storeKinds())('digest run ledger (%s)', (kind) => {
     const custom = await claimDigestRun(store, WEEK_47, at(13), { staleClaimMs: 60_000 });
     expect(custom.claimed).toBe(true);
     expect(custom.run.attempts).toBe(3);
+  });
+
+  it('a lease: refused while its owner lives and renews, taken over when it lapses or its owner is dead', async () => {
+    const lease = { leaseMs: 2 * 60_000 };
+    const mine = await claimDigestRun(store, WEEK_47, at(0), { ...lease, owner: 'host-a:100:aaaa' });
+    expect(mine.run).toMatchObject({ owner: 'host-a:100:aaaa', lease_until: at(2).toISOString() });
+    // Renewed at minute 1 (as the poster does before each Slack call), it holds until minute 3.
+    expect(await renewDigestLease(store, mine.run.id, 'host-a:100:aaaa', at(1), { ...lease, messageTs: '1.1' })).toBe(true);
+    const alive = () => false;
+    expect(await claimDigestRun(store, WEEK_47, at(2), { ...lease, owner: 'host-b:7:bbbb', isOwnerDead: alive })).toMatchObject({
+      claimed: false,
+      reason: 'owned',
+    });
+    const lapsed = await claimDigestRun(store, WEEK_47, at(4), { ...lease, owner: 'host-b:7:bbbb', isOwnerDead: alive });
+    expect(lapsed).toMatchObject({ claimed: true, run: { owner: 'host-b:7:bbbb', attempts: 2, message_ts: '1.1' } });
+    // The first owner wakes up: its lease is gone, so it must stop.
+    expect(await renewDigestLease(store, mine.run.id, 'host-a:100:aaaa', at(4))).toBe(false);
+
+    const dead = (owner: string) => owner === 'host-b:7:bbbb';
+    const takeover = await claimDigestRun(store, WEEK_47, at(4), { ...lease, owner: 'host-c:9:cccc', isOwnerDead: dead });
+    expect(takeover).toMatchObject({ claimed: true, run: { owner: 'host-c:9:cccc', attempts: 3 } });
+    await markDigestPosted(store, takeover.run.id, { messageTs: '1.1', snapshot: null }, at(5));
+    expect(await claimDigestRun(store, WEEK_47, at(59), { owner: 'host-d:1:dddd', isOwnerDead: () => true })).toMatchObject({
+      claimed: false,
+      reason: 'posted',
+    });
+  });
+
+  it('lists unfinished runs (claimed or failed) for the sweep, not posted or given-up ones', async () => {
+    const posted = await claimDigestRun(store, { ...WEEK_47, period: '2026-W45' }, at(0), { owner: 'a:1:x' });
+    await markDigestPosted(store, posted.run.id, { messageTs: '1.0', snapshot: null }, at(1));
+    await claimDigestRun(store, WEEK_47, at(2), { owner: 'a:1:x' });
+    const failed = await claimDigestRun(store, { kind: 'cash', period: '2026-11-16', channel: 'C_FIN' }, at(3), { owner: 'a:1:x' });
+    await markDigestFailed(store, failed.run.id, 'boom', at(3));
+    const unfinished = await listUnfinishedDigestRuns(store, { since: at(0), maxAttempts: 5 });
+    expect(unfinished.map((r) => [r.kind, r.period, r.status])).toEqual([
+      ['weekly', '2026-W47', 'claimed'],
+      ['cash', '2026-11-16', 'failed'],
+    ]);
+    expect(await listUnfinishedDigestRuns(store, { since: at(3), maxAttempts: 5 })).toHaveLength(1);
+    expect(await listUnfinishedDigestRuns(store, { since: at(0), maxAttempts: 1 })).toEqual([]);
   });
 
   it('keeps one row per kind, period and channel', async () => {

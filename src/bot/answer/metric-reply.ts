@@ -51,18 +51,34 @@ export async function answerMetric(
   asker: Asker,
   opts: { shareable?: boolean; sharedBy?: string } = {},
 ): Promise<BlockMessage> {
+  return (await resolveMetricAnswer(deps, metric, period, asker, opts)).message;
+}
+
+/**
+ * `answered: false` when the reply is a notice (refusal, bad period) rather than the figure: a share must then answer
+ * only the sharer, never the channel.
+ */
+export async function resolveMetricAnswer(
+  deps: BotDeps,
+  metric: Metric,
+  period: string | null,
+  asker: Asker,
+  opts: { shareable?: boolean; sharedBy?: string } = {},
+): Promise<{ answered: boolean; message: BlockMessage }> {
   const { config, store } = deps.runtime;
-  if (!canSeeMetric(config, metric, whoIs(deps, asker.userId), asker.channelId)) return renderSensitiveRefusal(metric.name);
+  if (!canSeeMetric(config, metric, whoIs(deps, asker.userId), asker.channelId))
+    return { answered: false, message: renderSensitiveRefusal(metric.name) };
   const ctx = evalContextOf(deps);
   const choice = chooseWeek(period ?? undefined, ctx);
-  if (!choice.ok) return renderNotice(choice.message);
+  if (!choice.ok) return { answered: false, message: renderNotice(choice.message) };
   const read = () => metricAnswer(store, ctx, metric, choice.week, choice.explicit);
   const answer = deps.answerCache
     ? await deps.answerCache.answer({ metric: metric.id, week: choice.week.label, explicit: choice.explicit, now: ctx.now }, read)
     : await read();
-  return renderMetricAnswer(answer, {
+  const message = renderMetricAnswer(answer, {
     now: ctx.now,
     ...(opts.shareable === false ? {} : { shareRef: { metric: metric.id, period } }),
     ...(opts.sharedBy ? { sharedBy: opts.sharedBy } : {}),
   });
+  return { answered: true, message };
 }

@@ -212,14 +212,24 @@ interface StateValue {
   selected_option?: Option | null;
 }
 
+/**
+ * The submitted fields. A field of the wrong JSON type (a number or an object where Slack sends text) reads as
+ * missing or, for the value, as text that is not a number, so validation answers it beside its field.
+ */
 export function readEntryState(values: Record<string, Record<string, StateValue>> | undefined): EntryState {
-  const at = (field: EntryField): StateValue | undefined => values?.[ENTRY_BLOCK[field]]?.[ENTRY_ACTION[field]];
+  const at = (field: EntryField): StateValue | undefined => {
+    const state: unknown = values?.[ENTRY_BLOCK[field]]?.[ENTRY_ACTION[field]];
+    return state !== null && typeof state === 'object' ? (state as StateValue) : undefined;
+  };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const option: unknown = at('metric')?.selected_option;
+  const rawValue: unknown = at('value')?.value;
   return {
-    metricId: at('metric')?.selected_option?.value ?? undefined,
-    day: at('date')?.selected_date ?? undefined,
-    value: at('value')?.value ?? undefined,
-    note: at('note')?.value ?? undefined,
-    onBehalfOf: at('on_behalf')?.selected_user ?? undefined,
+    metricId: option !== null && typeof option === 'object' ? text((option as { value?: unknown }).value) : undefined,
+    day: text(at('date')?.selected_date),
+    value: rawValue === undefined || rawValue === null ? undefined : typeof rawValue === 'string' ? rawValue : JSON.stringify(rawValue),
+    note: text(at('note')?.value),
+    onBehalfOf: text(at('on_behalf')?.selected_user),
   };
 }
 
@@ -243,7 +253,7 @@ function entrySentence(entry: ConfirmedEntry): string {
 export function renderEntryConfirmation(entry: ConfirmedEntry, undoMinutes: number): BlockMessage {
   const note = entry.note ? `\n>${escapeMrkdwn(clip(entry.note, 500)).replace(/\n/g, '\n>')}` : '';
   return {
-    text: `Logged ${formatValue(entry.value, entry.metric.unit)} ${entry.metric.name} on ${entry.day}.`,
+    text: escapeMrkdwn(`Logged ${formatValue(entry.value, entry.metric.unit)} ${entry.metric.name} on ${entry.day}.`),
     blocks: [
       section(`✅ Logged ${entrySentence(entry)}.${note}`),
       {
@@ -258,7 +268,7 @@ export function renderEntryConfirmation(entry: ConfirmedEntry, undoMinutes: numb
 
 export function renderEntryUndone(entry: ConfirmedEntry): BlockMessage {
   return {
-    text: `Undone: ${entry.metric.name} on ${entry.day} no longer counts.`,
+    text: escapeMrkdwn(`Undone: ${entry.metric.name} on ${entry.day} no longer counts.`),
     blocks: [
       section(`↩️ Undone: ${entrySentence(entry)} no longer counts.`),
       context(`Entry #${entry.id} is kept in the history as deleted.`),

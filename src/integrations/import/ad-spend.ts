@@ -1,3 +1,4 @@
+import { checkEntryDay, parsePlainNumber } from '../../metrics/entry-validation.js';
 import type { LocalDay } from '../../metrics/types.js';
 
 /**
@@ -38,7 +39,8 @@ function splitCsvLine(line: string): string[] {
   return cells.map((c) => c.trim());
 }
 
-export function parseAdSpendCsv(text: string): SpendParse {
+/** `today` (the org's local day) rejects future dates; without it only the calendar and the 2000 floor are checked. */
+export function parseAdSpendCsv(text: string, opts: { today?: LocalDay } = {}): SpendParse {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((column) => !header.includes(column));
@@ -61,11 +63,14 @@ export function parseAdSpendCsv(text: string): SpendParse {
     const day = cells[at.date] ?? '';
     const channel = cells[at.channel] ?? '';
     const spendText = (cells[at.spend_usd] ?? '').replace(/[$,\s]/g, '');
-    const spend = Number(spendText);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
-      errors.push(`line ${n}: date must be YYYY-MM-DD — found "${day}"`);
-    else if (spendText === '' || !Number.isFinite(spend) || spend < 0)
-      errors.push(`line ${n}: spend_usd must be a number ≥ 0 — found "${cells[at.spend_usd] ?? ''}"`);
+    const parsed = parsePlainNumber(spendText);
+    const spend = parsed.ok ? parsed.value : Number.NaN;
+    const dayProblem = checkEntryDay(day, opts.today ?? '9999-12-31');
+    if (dayProblem && !/^\d{4}-\d{2}-\d{2}$/.test(day)) errors.push(`line ${n}: date must be YYYY-MM-DD — found "${day}"`);
+    else if (dayProblem) errors.push(`line ${n}: date "${day}": ${dayProblem}`);
+    else if (!parsed.ok || spend < 0) errors.push(`line ${n}: spend_usd must be a number ≥ 0 — found "${cells[at.spend_usd] ?? ''}"`);
+    else if (parsed.decimals > 2)
+      errors.push(`line ${n}: spend_usd has more than 2 decimals (cents) — found "${cells[at.spend_usd] ?? ''}"`);
     else {
       rows++;
       const total = byDay.get(day) ?? { cents: 0, channels: new Set<string>() };

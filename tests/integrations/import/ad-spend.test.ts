@@ -42,3 +42,38 @@ describe('parseAdSpendCsv', () => {
     });
   });
 });
+
+describe('parseAdSpendCsv: strict input', () => {
+  it('takes plain decimals only and real calendar days from 2000 up to today', () => {
+    const csv = [
+      'date,channel,spend_usd',
+      '2026-11-16,google,0x10',
+      '2026-11-16,google,1e1',
+      '2026-11-16,google,+5',
+      '2026-11-16,google,5.',
+      '2026-11-16,google,.5',
+      '2026-11-16,google,1.005',
+      '2026-02-31,google,3',
+      '1999-12-31,google,3',
+      '2026-11-20,google,3',
+      '2026-11-16,google,"$1,234.50"',
+    ].join('\n');
+    const result = parseAdSpendCsv(csv, { today: '2026-11-17' });
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.map((e) => e.split(':')[0])).toEqual([
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 5',
+      'line 6',
+      'line 7',
+      'line 8',
+      'line 9',
+      'line 10',
+    ]);
+    expect(errors[6]).toContain('not a date on the calendar');
+    expect(errors[7]).toContain('before 2000-01-01');
+    expect(errors[8]).toContain('in the future');
+  });
+});

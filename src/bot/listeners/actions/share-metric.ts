@@ -3,7 +3,7 @@ import { metricById } from '../../../metrics/catalog.js';
 import { decodeMetricRef, renderNotice, renderShareRefused } from '../../../slack/metric.js';
 import { canShareInChannel } from '../../access.js';
 import type { BotDeps } from '../../deps.js';
-import { answerMetric } from '../../answer/metric-reply.js';
+import { resolveMetricAnswer } from '../../answer/metric-reply.js';
 import { replyPrivately, tellFailure } from '../../reply.js';
 
 /**
@@ -33,7 +33,18 @@ export function shareMetricAction(deps: BotDeps) {
         await replyPrivately(target, renderShareRefused(metric.name));
         return;
       }
-      const message = await answerMetric(deps, metric, ref.period, { userId, channelId }, { shareable: false, sharedBy: userId });
+      const { answered, message } = await resolveMetricAnswer(
+        deps,
+        metric,
+        ref.period,
+        { userId, channelId },
+        { shareable: false, sharedBy: userId },
+      );
+      // A notice (a bad period in a forged or stale button, say) is for the sharer alone, never for the channel.
+      if (!answered) {
+        await replyPrivately(target, message);
+        return;
+      }
       if (!respond) {
         await replyPrivately(target, renderNotice('Sharing needs the original /metric answer; ask again with /metric.'));
         return;

@@ -6,6 +6,12 @@ import { submitEntry, type SubmitResult } from '../../entries.js';
 import { publishHome } from '../../home.js';
 import { sendDirectMessage } from '../../reply.js';
 
+/** better-sqlite3 throws SqliteError (code SQLITE_…); PostgreSQL drivers give five-character SQLSTATE codes. */
+function isDatabaseError(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' || (typeof code === 'string' && (code.startsWith('SQLITE_') || /^[0-9A-Z]{5}$/.test(code)));
+}
+
 /**
  * The entry modal's submission. Checks and the write happen before the ack (local SQLite, milliseconds), so a
  * problem comes back inline on its field and "closed" means "saved"; the confirmation DM follows.
@@ -20,10 +26,16 @@ export function logEntrySubmission(deps: BotDeps) {
       const inputBlockIds = new Set(view.blocks.flatMap((block) => (block.type === 'input' && block.block_id ? [block.block_id] : [])));
       result = await submitEntry(deps, { userId, viewId: view.id, mode, state: readEntryState(view.state.values), inputBlockIds });
     } catch (error) {
-      logger.error({ err: errorMessage(error) }, 'saving a manual entry failed');
+      // Only a store failure is blamed on the database; anything else is our bug, said as such.
+      const database = isDatabaseError(error);
+      logger.error({ err: errorMessage(error), database }, 'saving a manual entry failed');
       await ack({
         response_action: 'errors',
-        errors: { [ENTRY_BLOCK.value]: 'Not saved: the scorecard database did not answer. Please try again.' },
+        errors: {
+          [ENTRY_BLOCK.value]: database
+            ? 'Not saved: the scorecard database did not answer. Please try again.'
+            : 'Not saved: something went wrong on our side. Please try again, or tell a scorecard admin.',
+        },
       });
       return;
     }
