@@ -1,25 +1,15 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimDigestRun, markDigestPosted } from '../../src/store/digest-runs.js';
 import { recordSourceFailure, recordSourceSuccess } from '../../src/store/source-health.js';
 import { nowSeconds, slashCommandBody, loadExample, interactivityBody } from '../helpers/slack-requests.js';
-import { NOW, startHarness, type BotHarness } from './harness.js';
+import { NOW, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness({ seed: false });
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+botTestLifecycle({
+  seed: false,
+  onStart: (started) => {
+    h = started;
+  },
 });
 
 describe('the HTTP receiver at /slack/events', () => {
