@@ -1,37 +1,23 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addManualEntry, entryHistory, getManualEntry, recentEntriesByUser } from '../../src/store/manual-entries.js';
 import { recordSourceFailure, recordSourceSuccess } from '../../src/store/source-health.js';
 import { claimDigestRun, markDigestPosted } from '../../src/store/digest-runs.js';
 import { appHomeOpenedEvent, blockActionsPayload, viewSubmissionPayload, type Payload } from '../helpers/slack-requests.js';
-import { actionIds, blockText, findElement, NOW, startHarness, USERS, type BotHarness } from './harness.js';
+import { actionIds, blockText, findElement, NOW, USERS, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness();
-  await recordSourceSuccess(h.runtime.store, 'sample', new Date('2026-11-18T12:00:00Z'));
-  await recordSourceFailure(h.runtime.store, 'hubspot', 'rate_limited', 'HTTP 429 from api.hubapi.com', new Date('2026-11-18T12:00:00Z'));
-  const { run } = await claimDigestRun(
-    h.runtime.store,
-    { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
-    new Date('2026-11-02T14:00:00Z'),
-  );
-  await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
-});
-beforeEach(() => {
-  h.clock.now = NOW;
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+botTestLifecycle({
+  onStart: async (started) => {
+    h = started;
+    await recordSourceSuccess(h.runtime.store, 'sample', new Date('2026-11-18T12:00:00Z'));
+    await recordSourceFailure(h.runtime.store, 'hubspot', 'rate_limited', 'HTTP 429 from api.hubapi.com', new Date('2026-11-18T12:00:00Z'));
+    const { run } = await claimDigestRun(
+      h.runtime.store,
+      { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
+      new Date('2026-11-02T14:00:00Z'),
+    );
+    await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
+  },
 });
 
 async function logEntry(fields: { metric: string; day: string; value: number; note?: string }, userId: string = USERS.rep) {

@@ -1,5 +1,4 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { metricAnswer } from '../../src/report/queries.js';
 import { metricById } from '../../src/metrics/catalog.js';
 import { parseWeekLabel } from '../../src/metrics/periods.js';
@@ -7,14 +6,12 @@ import { claimDigestRun, markDigestPosted } from '../../src/store/digest-runs.js
 import { getManualEntry } from '../../src/store/manual-entries.js';
 import type { ManualEntryRow } from '../../src/store/types.js';
 import { blockActionsPayload, globalShortcutPayload, viewSubmissionPayload, type Payload } from '../helpers/slack-requests.js';
-import { blockText, findElement, NOW, startHarness, TODAY, USERS, type BotHarness } from './harness.js';
+import { blockText, findElement, NOW, TODAY, USERS, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness();
+botTestLifecycle({
+  onStart: async (started) => {
+    h = started;
   // The scorecard for 2026-W44 went out on 2 Nov, more than lock_after_days (7) ago: that week is locked.
   const { run } = await claimDigestRun(
     h.runtime.store,
@@ -22,18 +19,7 @@ beforeAll(async () => {
     new Date('2026-11-02T14:00:00Z'),
   );
   await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
-});
-beforeEach(() => {
-  h.clock.now = NOW;
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+  },
 });
 
 /** The modal views.open received last, as the fake stored it (with its id and hash). */

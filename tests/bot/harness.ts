@@ -1,7 +1,8 @@
 // The real bot over HTTP for tests: a temp SQLite store seeded with the deterministic sample, the fake Slack Web API
 // on 127.0.0.1 (SLACK_API_URL), and correctly signed requests built from Slack's example payloads.
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { checkMessage } from '../../src/slack/limits.js';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -188,4 +189,30 @@ export function findElement(body: object, actionId: string): Payload | undefined
   };
   visit((body as { blocks?: unknown }).blocks);
   return found;
+}
+
+/**
+ * The lifecycle every bot test file shares: nock with loopback only, one bot for the file (`onStart` seeds it), the
+ * clock back at NOW before each test, and after each the Slack traffic checked against Slack's limits and forgotten.
+ */
+export function botTestLifecycle(opts: { seed?: boolean; onStart: (harness: BotHarness) => void | Promise<void> }): void {
+  let harness: BotHarness | undefined;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    harness = await startHarness({ seed: opts.seed });
+    await opts.onStart(harness);
+  });
+  beforeEach(() => {
+    if (harness) harness.clock.now = NOW;
+  });
+  afterEach(() => {
+    harness?.expectValidSlackTraffic();
+    harness?.fake.reset();
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    nock.enableNetConnect();
+  });
 }

@@ -1,26 +1,16 @@
 import { request } from 'node:http';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimDigestRun, markDigestFailed, markDigestPosted } from '../../src/store/digest-runs.js';
 import { markSourceAlerted, recordSourceFailure, recordSourceSuccess } from '../../src/store/source-health.js';
 import { nowSeconds, slashCommandBody, loadExample, interactivityBody } from '../helpers/slack-requests.js';
-import { NOW, startHarness, type BotHarness } from './harness.js';
+import { NOW, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness({ seed: false });
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+botTestLifecycle({
+  seed: false,
+  onStart: (started) => {
+    h = started;
+  },
 });
 
 describe('the HTTP receiver at /slack/events', () => {

@@ -1,26 +1,15 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { metricAnswer } from '../../src/report/queries.js';
 import { lastCompletedWeek } from '../../src/metrics/periods.js';
 import { metricById } from '../../src/metrics/catalog.js';
 import { blockActionsPayload } from '../helpers/slack-requests.js';
-import { actionIds, blockText, CHANNELS, findElement, NOW, startHarness, USERS, type BotHarness } from './harness.js';
+import { actionIds, blockText, CHANNELS, findElement, NOW, USERS, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness();
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+botTestLifecycle({
+  onStart: (started) => {
+    h = started;
+  },
 });
 
 async function expectedAnswer(metricId: string) {

@@ -1,27 +1,16 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { weeklyScorecard } from '../../src/report/queries.js';
 import { renderWeeklyMessages } from '../../src/slack/weekly.js';
 import { lastCompletedWeek, parseWeekLabel } from '../../src/metrics/periods.js';
 import { visibleScorecard } from '../../src/report/visibility.js';
 import { blockActionsPayload } from '../helpers/slack-requests.js';
-import { blockText, CHANNELS, findElement, NOW, startHarness, USERS, type BotHarness } from './harness.js';
+import { blockText, CHANNELS, findElement, NOW, USERS, type BotHarness, botTestLifecycle } from './harness.js';
 
 let h: BotHarness;
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startHarness();
-});
-afterEach(() => {
-  h.expectValidSlackTraffic();
-  h.fake.reset();
-  nock.cleanAll();
-});
-afterAll(async () => {
-  await h.close();
-  nock.enableNetConnect();
+botTestLifecycle({
+  onStart: (started) => {
+    h = started;
+  },
 });
 
 const tableOf = (body: { blocks?: unknown }) =>
