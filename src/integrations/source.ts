@@ -20,6 +20,11 @@ export interface CollectedValue {
   denominator?: number | null;
   /** Shown on the metric (e.g. SimpleFIN errlist entries, "sum of all depository accounts"). Never secrets. */
   warnings?: string[];
+  /**
+   * When the figure was true, if older than the fetch (a bank balance dated yesterday): stored as the value's
+   * "as of", so its age, and staleness, are the data's own rather than the refresh's.
+   */
+  asOf?: string;
 }
 
 export interface SourceContext {
@@ -39,6 +44,19 @@ export interface CollectRequest {
   to: LocalDay;
   /** The catalog metrics whose `source` is this source (and which the run asked for). */
   metrics: Metric[];
+}
+
+/**
+ * Records modified since a source's modification cursor, as the days whose figures they change. The refresh
+ * re-collects those days whole (never patches them) along with its window, then calls `commit`.
+ */
+export interface LateChanges {
+  /** Every local day the modified records touch: old and new creation and completion days, old and new queue. */
+  days: LocalDay[];
+  /** What changed, for the summary and the change note: "2 tickets reopened", "1 ticket moved out of the queue". */
+  reasons: string[];
+  /** Advances the cursor (and whatever record index it keeps); called only once every day was re-collected. */
+  commit(): Promise<void>;
 }
 
 export interface CheckResult {
@@ -70,6 +88,11 @@ export interface Source<Settings = unknown, Query = unknown> {
    * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.
    */
   collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
+  /**
+   * Sources with a modification cursor: what changed since the last plain refresh. The refresh re-collects the
+   * returned days outside its window; `refresh --full` does not call it. Without it, only the window is corrected.
+   */
+  lateChanges?(ctx: SourceContext, request: CollectRequest): Promise<LateChanges>;
   /** One cheap authenticated call for `scorecard doctor`. Must not throw: failures become `{ ok: false }`. */
   check(ctx: SourceContext): Promise<CheckResult>;
 }
