@@ -4,7 +4,7 @@ import type { LocalDay } from '../metrics/types.js';
 import { getDayFigures } from '../store/daily-values.js';
 import type { Store } from '../store/db.js';
 import { contiguousRuns, daysOutside } from './late-changes.js';
-import type { Source, SourceContext } from './source.js';
+import type { LateChanges, Source, SourceContext } from './source.js';
 
 /**
  * The late-change half of a plain refresh: the source names the old days its modified records touch, each run of
@@ -25,15 +25,26 @@ export const NO_CORRECTION: LateCorrection = { recollected: [], corrected: [], r
 /** Writes one re-collected range the way the window is written; returns the values written. */
 export type CollectRange = (range: { from: LocalDay; to: LocalDay }) => Promise<number>;
 
-export async function correctLateChanges(
-  store: Store,
+/**
+ * Asks the source what changed since its cursor. Called before the window is collected: a source's record index
+ * still holds the days each changed record was counted on, which the window's own collect would overwrite.
+ */
+export async function scanLateChanges(
   source: Source<unknown, unknown>,
   ctx: SourceContext,
   request: { from: LocalDay; to: LocalDay; metrics: Metric[] },
+): Promise<LateChanges | undefined> {
+  return source.lateChanges ? source.lateChanges(ctx, request) : undefined;
+}
+
+/** Re-collects the scanned days outside the window, counts the days whose figures moved, then advances the cursor. */
+export async function correctLateChanges(
+  store: Store,
+  late: LateChanges | undefined,
+  request: { from: LocalDay; to: LocalDay; metrics: Metric[] },
   collectRange: CollectRange,
 ): Promise<LateCorrection> {
-  if (!source.lateChanges) return NO_CORRECTION;
-  const late = await source.lateChanges(ctx, request);
+  if (!late) return NO_CORRECTION;
   const old = daysOutside(late.days, request.from, request.to);
   const metricIds = request.metrics.map((metric) => metric.id);
   const corrected: LocalDay[] = [];

@@ -10,7 +10,7 @@ import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { createRedactor } from './redact.js';
 export { formatRefreshSummary } from './refresh-summary.js';
-import { correctLateChanges, NO_CORRECTION, type LateCorrection } from './refresh-late.js';
+import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
 import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
 /**
@@ -181,8 +181,9 @@ async function runSource(
   };
 
   try {
+    const changes = opts.full ? undefined : await scanLateChanges(source, ctx, request);
     await collectRange(request, true);
-    if (!opts.full) late = await correctLateChanges(store, source, ctx, request, (range) => collectRange(range, false));
+    late = await correctLateChanges(store, changes, request, (range) => collectRange(range, false));
   } catch (error) {
     const errorClass: RefreshErrorClass = isSourceError(error) ? error.errorClass : 'internal';
     const message = redactText(detailOf(error));
