@@ -3,7 +3,7 @@ import type { Config, Metric } from '../config/schema.js';
 import { addDays, daysInRange, isValidDay, localDayOf } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
 import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
-import { upsertDailyValues } from '../store/daily-values.js';
+import { deleteDailyValues, upsertDailyValues } from '../store/daily-values.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
@@ -165,9 +165,13 @@ async function runSource(
   const collectRange = async (range: { from: LocalDay; to: LocalDay }, progress: boolean): Promise<number> => {
     let written = 0;
     for await (const batch of source.collect(ctx, { ...request, ...range })) {
-      const rows = batch
-        .filter((value) => acceptValue(value, wantedMetrics, range, logger))
-        .map((value) => toRow(value, source.id, now, redactText));
+      const accepted = batch.filter((value) => acceptValue(value, wantedMetrics, range, logger));
+      // 0 ÷ 0 is no activity, not 0 %: the day keeps no value (and loses the one a past collect stored).
+      await deleteDailyValues(
+        store,
+        accepted.filter(isEmptyRatio).map((value) => ({ metric_id: value.metricId, day: value.day })),
+      );
+      const rows = accepted.filter((value) => !isEmptyRatio(value)).map((value) => toRow(value, source.id, now, redactText));
       const count = await upsertDailyValues(store, rows);
       written += count;
       valuesWritten += count;
@@ -259,6 +263,11 @@ function toRow(value: CollectedValue, source: string, now: Date, redactText: (te
     fetched_at: asOfOf(value, now),
     warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
   };
+}
+
+/** A ratio with nothing on either side (no tickets closed, no hours worked): nothing to divide. */
+function isEmptyRatio(value: CollectedValue): boolean {
+  return value.numerator === 0 && value.denominator === 0;
 }
 
 /** The value's own "as of" when the source dated it earlier than the fetch (a bank balance), else the fetch time. */
