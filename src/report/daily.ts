@@ -113,7 +113,10 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     unit: metric.unit,
     window: isStock ? 'now' : 'yesterday',
     value: primary.value,
-    text: connection === 'not_connected' && primary.value === null ? 'not connected' : displayValue(primary, metric),
+    text:
+      connection === 'not_connected' && primary.value === null
+        ? 'not connected'
+        : displayValue(primary, metric, data.asOf !== null && stale === null),
     vsYesterday,
     vs7Days,
     last7Days,
