@@ -19,7 +19,7 @@ export function changeNoteMessage(title: string, changes: string[], why: readonl
     length += change.length + 3;
   }
   return {
-    text: clip(`Updated ${title}: ${changes.join('; ')}`, 1_000),
+    text: clip(`Updated ${title}: ${changes.join('; ')}${why.length > 0 ? ` (why: ${why.join('; ')})` : ''}`, 1_000),
     blocks: [
       { type: 'section', text: mrkdwn(`*Updated* — late numbers changed ${title} since it was posted:`) },
       ...packLines(lines, 3_000).map((text) => ({ type: 'section' as const, text: mrkdwn(text) })),
