@@ -46,23 +46,23 @@ const SECRETS = [SFIN_PASSWORD, ACCESS_URL, Buffer.from(`${SFIN_USER}:${SFIN_PAS
 const config = exampleConfig();
 const W9_CAVEAT = config.metrics.bills_missing_w9!.caveat!;
 
-/** The v2 sample body with our accounts; balances dated an hour ago. A credit card comes back negative. */
-function accountsBody(balances: { checking: string; savings: string }) {
+/** The v2 sample body with our accounts; balances dated an hour ago (savings: `savingsAgeHours`). A credit card comes back negative. */
+function accountsBody(balances: { checking: string; savings: string }, savingsAgeHours = 1) {
   const [sample] = simplefinV2.accounts;
-  const dated = Math.floor(NOW.getTime() / 1000) - 3600;
-  const account = (id: string, name: string, balance: string) => ({
+  const hoursAgo = (hours: number) => Math.floor(NOW.getTime() / 1000) - hours * 3600;
+  const account = (id: string, name: string, balance: string, ageHours = 1) => ({
     ...sample,
     id,
     name,
     balance,
     'available-balance': balance,
-    'balance-date': dated,
+    'balance-date': hoursAgo(ageHours),
   });
   return {
     ...simplefinV2,
     accounts: [
       account('2930002', 'Operating checking', balances.checking),
-      account('2930003', 'Reserve savings', balances.savings),
+      account('2930003', 'Reserve savings', balances.savings, savingsAgeHours),
       account('2930004', 'Business card', '-2500.00'),
     ],
   };
@@ -192,6 +192,19 @@ describe('the cash digest renders with any mix of sources connected, failed or m
 
     expect(log.lines.length).toBeGreaterThan(0);
     expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
+  });
+
+  it('a 26-hour-old balance on a configured account marks cash stale, naming the account and its age', async () => {
+    const withAccounts = { ...config, sources: { ...config.sources, simplefin: { accounts: ['2930002', '2930003'] } } };
+    simplefinAccounts().reply(200, accountsBody({ checking: '412345.67', savings: '150000.10' }, 26));
+    const summary = await refresh({ ...deps(SIMPLEFIN_ENV), config: withAccounts }, { sourceIds: ['simplefin'] });
+    expect(summary.ok).toBe(true);
+
+    const view = await dailyDigest(store, evalContextFor(withAccounts, SIMPLEFIN_ENV, NOW), 'cash');
+    const cash = itemsById(view).cash!;
+    expect(cash).toMatchObject({ value: 562_345.77, status: 'stale', asOf: new Date(NOW.getTime() - 26 * 3_600_000).toISOString() });
+    expect(cash.warnings).toEqual(['Reserve savings balance is 26 h old (dated 2026-11-17); stale after 24 h']);
+    expect(cash.reason).toContain('stale: last data 26 h ago');
   });
 
   it('with neither SimpleFIN nor BILL configured, every figure reads "not connected" and the digest still renders', async () => {

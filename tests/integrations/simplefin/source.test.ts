@@ -66,7 +66,16 @@ describe('SimpleFIN collect', () => {
     const scope = accounts().reply(200, fixture('get-accounts.v2.json'));
     const ctx = makeContext(store, makeConfig({ accounts: ['2930002'] }));
     const values = await collectAll(source, ctx, '2026-11-10', TODAY);
-    expect(values).toEqual([{ metricId: 'cash_position', day: TODAY, value: 100.23, warnings: ['Savings balance is dated 2001-01-01'] }]);
+    // The sample's balance-date is 2001: far past the one-day limit, so the figure is dated by it (stale).
+    expect(values).toEqual([
+      {
+        metricId: 'cash_position',
+        day: TODAY,
+        value: 100.23,
+        warnings: ['Savings balance is 9,449 days old (dated 2001-01-01); stale after 24 h'],
+        asOf: '2001-01-01T16:22:33.000Z',
+      },
+    ]);
     expect(ctx.stats).toEqual({ calls: 1, rateLimited: 0 });
     scope.done();
   });
@@ -248,7 +257,8 @@ describe('SimpleFIN check and refresh', () => {
         day: TODAY,
         value: 100.23,
         source: 'simplefin',
-        warnings: JSON.stringify(['Savings balance is dated 2001-01-01']),
+        warnings: JSON.stringify(['Savings balance is 9,449 days old (dated 2001-01-01); stale after 24 h']),
+        fetched_at: '2001-01-01T16:22:33.000Z',
       }),
     ]);
     expect((await lastSourceRuns(store, 1))[0]).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1 });
