@@ -30,7 +30,7 @@ export type CollectRange = (range: { from: LocalDay; to: LocalDay }) => Promise<
  * still holds the days each changed record was counted on, which the window's own collect would overwrite.
  */
 export async function scanLateChanges(
-  source: Source<unknown, unknown>,
+  source: Source,
   ctx: SourceContext,
   request: { from: LocalDay; to: LocalDay; metrics: Metric[] },
 ): Promise<LateChanges | undefined> {

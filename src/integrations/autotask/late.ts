@@ -4,7 +4,7 @@ import { localDayOf } from '../../metrics/periods.js';
 import { loadRecordDays, readCursor, scanStart, updateRecordDays, writeCursor, type RecordDays } from '../late-changes.js';
 import type { LateChanges, SourceContext } from '../source.js';
 import { utcFilterValue, type AutotaskApi, type Filter } from './client.js';
-import { workDayOf } from './collect.js';
+import { workDayOf } from './map.js';
 import { parseAutotaskInstant, ticketSchema, timeEntrySchema, type Ticket } from './schemas.js';
 
 /**
