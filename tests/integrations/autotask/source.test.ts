@@ -168,7 +168,8 @@ describe('Autotask collect', () => {
     expect(a).toEqual([{ metricId: 'tickets_opened', day: '2026-11-01', value: 3 }]);
     expect(b).toEqual(a);
     const state = await first.store.db.selectFrom('sync_state').selectAll().execute();
-    expect(state.map((row) => row.key).sort()).toEqual(['autotask.queue_id.level i support', 'autotask.zone']);
+    // The zone and queue caches, and the days each ticket was counted on (for late changes to name old days).
+    expect(state.map((row) => row.key).sort()).toEqual(['autotask.queue_id.level i support', 'autotask.ticket_days', 'autotask.zone']);
     const stored = JSON.stringify(state);
     expect(stored).toContain('webservices14.autotask.net');
     for (const secret of [SECRET, USERNAME, CODE]) expect(stored).not.toContain(secret);
