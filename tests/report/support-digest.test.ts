@@ -46,6 +46,8 @@ const at = (iso: string) => Date.parse(iso) / 1000;
  * 302 Tue 09:00 CST, replied 12:30: 3.5 h    303 Tue 11:00, no reply yet: left out    304 Mon 10:00, 1 h (Monday)
  * ⇒ Tuesday: (1.5 + 3.5) / 2 = 2.5 h (calendar hours would say 10 h). Open: the count search says 14.
  * SLA: a reply_time breach on 301 Tue 20:00 CST, a withdrawn one on 302, one on 304 Mon → 1 yesterday, 2 this week.
+ * Two more breaches, on 305 Tue and 306 Mon, are on tickets of the manager (user 7001, found by user search), and one
+ * on 307 is dated after now: none of them counts.
  */
 const ZENDESK = 'https://acme.zendesk.test';
 function zendeskTicket(id: number, createdAt: string) {
@@ -107,8 +109,19 @@ function serveZendesk(call: Call): Reply {
           meta: { after_cursor: null, before_cursor: null, has_more: false },
         },
       ];
+    case '/api/v2/users/search':
+      return query === MANAGER
+        ? [200, { users: [{ id: 7001, name: 'Support Manager', email: MANAGER, role: 'admin' }], next_page: null, count: 1 }]
+        : [200, { users: [], next_page: null, count: 0 }];
     case '/api/v2/tickets/show_many': {
       const ids = new Set((call.query.get('ids') ?? '').split(',').map(Number));
+      if (call.query.get('include') !== 'metric_sets') {
+        const owned = [...ids].map((id) => ({
+          ...zendeskTicket(id, '2026-11-16T16:00:00Z'),
+          assignee_id: id === 305 || id === 306 ? 7001 : 501,
+        }));
+        return [200, { tickets: owned, count: owned.length }];
+      }
       const sets = ZD_TICKETS.filter(([id]) => ids.has(id)).map(([id, created, replies, seconds]) =>
         zendeskMetricSet(id, created, replies, seconds),
       );
@@ -119,7 +132,7 @@ function serveZendesk(call: Call): Reply {
         200,
         {
           ...zdEvents,
-          count: 4,
+          count: 7,
           next_page: null,
           end_time: at('2026-11-18T14:55:00Z'),
           end_of_stream: true,
@@ -128,6 +141,9 @@ function serveZendesk(call: Call): Reply {
             zendeskEvent(9002, 302, '2026-11-17T20:00:00Z', 'breach', true),
             zendeskEvent(9003, 301, '2026-11-18T02:00:00Z', 'measure'),
             zendeskEvent(9004, 301, '2026-11-18T02:00:00Z', 'breach'),
+            zendeskEvent(9005, 305, '2026-11-17T21:00:00Z', 'breach'),
+            zendeskEvent(9006, 306, '2026-11-16T18:00:00Z', 'breach'),
+            zendeskEvent(9007, 307, '2026-11-18T16:00:00Z', 'breach'),
           ],
         },
       ];
