@@ -198,7 +198,9 @@ function serveIntercom(call: Call): Reply {
   const filters: { field: string; value: unknown }[] = call.body.query.value;
   if (filters.some((filter) => filter.field === 'state')) {
     const byManager = filters.some((filter) => filter.field === 'admin_assignee_id' && String(filter.value) === MANAGER_ADMIN_ID);
-    return [200, { ...icSearch, total_count: byManager ? 3 : 11 }];
+    // 11 open (3 the manager's) and 4 snoozed (1 the manager's): snoozed counts as open.
+    const snoozed = filters.some((filter) => filter.field === 'state' && filter.value === 'snoozed');
+    return [200, { ...icSearch, total_count: snoozed ? (byManager ? 1 : 4) : byManager ? 3 : 11 }];
   }
   return [
     200,
@@ -311,7 +313,7 @@ const CASES: SupportCase[] = [
     env: { INTERCOM_ACCESS_TOKEN: 'ic-dG9rOmFiY2RlZjEyMzQ1Njc4OTA=', INTERCOM_BASE_URL: INTERCOM },
     secrets: ['ic-dG9rOmFiY2RlZjEyMzQ1Njc4OTA='],
     serve: () => fakeApi(INTERCOM, serveIntercom),
-    open: 8,
+    open: 11,
     firstResponse: { value: 3, text: '3.0 h', status: 'green' },
     checkCalls: (calls) => {
       const scan = calls.find((call) => call.path === '/conversations/search' && call.body.pagination.per_page === 150)!;
