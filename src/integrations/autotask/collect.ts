@@ -34,7 +34,7 @@ async function collectChunk(
   api: AutotaskApi,
   days: LocalDay[],
   kinds: ReadonlySet<AutotaskQueryKind>,
-  context: { timezone: string; queueId?: number; resourceIds: number[]; settings: AutotaskSettings },
+  context: { timezone: string; queueId?: number; resourceIds: number[]; settings: AutotaskSettings; needOpened: boolean },
   seen: { opened: Ticket[]; closed: Ticket[] },
 ): Promise<DayTallies> {
   const { timezone, queueId, resourceIds, settings } = context;
@@ -45,7 +45,7 @@ async function collectChunk(
   const inQueue: Filter = { op: 'eq', field: 'queueID', value: queueId ?? 0 };
   const tallies: DayTallies = {};
 
-  if (kinds.has('tickets_opened')) {
+  if (kinds.has('tickets_opened') || context.needOpened) {
     tallies.opened = new Map();
     const filter: Filter[] = [inQueue, { op: 'gte', field: 'createDate', value: start }, { op: 'lt', field: 'createDate', value: end }];
     for await (const page of api.query('Tickets', filter, ['id', 'createDate'], ticketSchema)) {
@@ -81,10 +81,12 @@ async function collectChunk(
     for (let i = 0; i < resourceIds.length; i += MAX_IN_VALUES) {
       batches.push({ op: 'in', field: 'resourceID', value: resourceIds.slice(i, i + MAX_IN_VALUES) });
     }
-    const fields = ['id', 'resourceID', 'dateWorked', 'hoursWorked', 'isNonBillable'];
+    const fields = ['id', 'resourceID', 'dateWorked', 'hoursWorked', 'isNonBillable', 'billingCodeID'];
+    const timeOff = new Set(settings.time_off_billing_codes);
     for (const byResource of batches) {
       const filter = byResource ? [...window, byResource] : window;
-      for await (const page of api.query('TimeEntries', filter, fields, timeEntrySchema)) tallyHours(tallies.hours, page, timezone);
+      for await (const page of api.query('TimeEntries', filter, fields, timeEntrySchema))
+        tallyHours(tallies.hours, page, timezone, timeOff);
     }
   }
   return tallies;
@@ -102,6 +104,7 @@ export async function* collectAutotask(
   const wanted = metrics.map((metric) => ({
     id: metric.id,
     kind: metric.query.kind,
+    denominator: metric.query.kind === 'same_day_close_rate' ? (metric.query.denominator ?? 'closed') : 'closed',
   }));
   if (wanted.length === 0 || from > to) return;
   const kinds = new Set(wanted.map((metric) => metric.kind));
@@ -113,15 +116,23 @@ export async function* collectAutotask(
       throw new SourceError('config', SOURCE_ID, 'sources.autotask.queue: set the queue id or name the ticket metrics count');
     queueId = await resolveQueueId(ctx, api, settings.queue);
   }
+  if (kinds.has('utilization') && settings.resources.length === 0) {
+    throw new SourceError(
+      'config',
+      SOURCE_ID,
+      'sources.autotask.resources: list the technicians whose time counts toward utilization (ids or emails); it never defaults to everyone',
+    );
+  }
   const resourceIds = kinds.has('utilization') ? await resolveResourceIds(api, settings.resources) : [];
-  const context = { timezone: ctx.config.org.timezone, queueId, resourceIds, settings };
+  const needOpened = wanted.some((metric) => metric.denominator === 'created');
+  const context = { timezone: ctx.config.org.timezone, queueId, resourceIds, settings, needOpened };
 
   for (const days of dayChunks(from, to, CHUNK_DAYS)) {
     const seen = { opened: [] as Ticket[], closed: [] as Ticket[] };
     const tallies = await collectChunk(api, days, kinds, context, seen);
     // The days each ticket counts on now, for a later change to name as its old days (see late.ts).
     await rememberTicketDays(ctx, context.timezone, seen.opened, seen.closed);
-    yield wanted.flatMap((metric): CollectedValue[] => valuesFor(metric.id, metric.kind, days, tallies));
+    yield wanted.flatMap((metric): CollectedValue[] => valuesFor(metric.id, metric.kind, days, tallies, metric.denominator));
   }
 }
 

@@ -212,6 +212,18 @@ describe('Autotask collect', () => {
     });
   });
 
+  it('fails with a config error when utilization has no technicians listed: never everyone, managers included', async () => {
+    const h = await harness({
+      env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}` },
+      sources: { autotask: { queue: { id: QUEUE_ID } } },
+      metrics: { utilization: { kind: 'utilization', unit: 'percent', aggregate: 'ratio' } },
+    });
+    await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({
+      errorClass: 'config',
+      message: expect.stringContaining('sources.autotask.resources'),
+    });
+  });
+
   it('reports an unknown queue name with the queues it found', async () => {
     nock(API_HOST).get(`${API_ROOT}/v1.0/Tickets/entityInformation/fields`).reply(200, ticketFields);
     const h = await harness({
