@@ -95,7 +95,8 @@ program
   .option('--source <id...>', 'only these sources')
   .option('--from <day>', 'first local day')
   .option('--to <day>', 'last local day')
-  .action((opts: { source?: string[]; from?: string; to?: string }) =>
+  .option('--full', 're-collect the range only, without the late changes older days get from modification cursors')
+  .action((opts: { source?: string[]; from?: string; to?: string; full?: boolean }) =>
     withRuntime(globals(), async (rt) => {
       // With Slack configured, a source failing for the Nth time in a row alerts the ops channel, as the scheduler does.
       const token = rt.env.SLACK_BOT_TOKEN;

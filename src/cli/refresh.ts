@@ -9,6 +9,8 @@ export interface RefreshOptions {
   source?: string[];
   from?: string;
   to?: string;
+  /** Re-collect the range only (no modification-cursor corrections of older days). */
+  full?: boolean;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -44,6 +46,7 @@ export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?:
       sourceIds: opts.source,
       from: opts.from,
       to: opts.to,
+      full: opts.full,
       onProgress: bar
         ? (p) => {
             progress.set(p.source, p.done);

@@ -12,13 +12,15 @@ import {
   recordSourceSuccess,
   startSourceRun,
 } from '../store/source-health.js';
-import { upsertDailyValues } from '../store/daily-values.js';
+import { deleteDailyValues, upsertDailyValues } from '../store/daily-values.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { longestDeadlineMs, sourceDeadlineMs, withinDeadline, withoutCoreSettings } from './deadline.js';
 import { createRedactor } from './redact.js';
+export { formatRefreshSummary } from './refresh-summary.js';
+import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
 import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
 /**
@@ -58,6 +60,11 @@ export interface RefreshOptions {
   onProgress?: (progress: RefreshProgress) => void;
   /** Consecutive failed runs before the ops alert (default 3). */
   alertAfterFailures?: number;
+  /**
+   * `refresh --full`: re-collect the range and nothing else. A plain refresh also asks each source with a
+   * modification cursor which older days changed, and re-collects those.
+   */
+  full?: boolean;
 }
 
 /** `internal`: the source threw something other than a SourceError (a bug, not the remote side). */
@@ -75,6 +82,8 @@ export interface SourceRunSummary {
   error?: string;
   /** Why a source was skipped or not configured. */
   detail?: string;
+  /** Days before (or after) the window that records modified since the last refresh touched, re-collected whole. */
+  late?: LateCorrection;
 }
 
 export interface RefreshSummary {
@@ -83,6 +92,11 @@ export interface RefreshSummary {
   results: SourceRunSummary[];
   /** True when no source failed (not configured and skipped sources do not count as failures). */
   ok: boolean;
+}
+
+/** Every old day whose figures a late change corrected, across sources: the posted digests to update. */
+export function correctedDays(summary: RefreshSummary): LocalDay[] {
+  return [...new Set(summary.results.flatMap((r) => r.late?.corrected ?? []))].sort();
 }
 
 export function refreshWindow(config: Config, now: Date, from?: LocalDay, to?: LocalDay): { from: LocalDay; to: LocalDay } {
@@ -171,18 +185,33 @@ async function runSource(
   const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
   let valuesWritten = 0;
 
-  try {
-    for await (const batch of withinDeadline(source.collect(ctx, request), deadline.signal, source.id, deadlineMs)) {
-      const rows = batch
-        .filter((value) => acceptValue(value, wantedMetrics, request, logger))
-        .map((value) => toRow(value, source.id, now, redactText));
-      valuesWritten += await upsertDailyValues(store, rows);
-      const newest = rows.reduce((day, row) => laterDay(row.day, day), request.from);
-      if (rows.length > 0) {
+  let late = NO_CORRECTION;
+  const collectRange = async (range: { from: LocalDay; to: LocalDay }, progress: boolean): Promise<number> => {
+    let written = 0;
+    for await (const batch of withinDeadline(source.collect(ctx, { ...request, ...range }), deadline.signal, source.id, deadlineMs)) {
+      const accepted = batch.filter((value) => acceptValue(value, wantedMetrics, range, logger));
+      // 0 ÷ 0 is no activity, not 0 %: the day keeps no value (and loses the one a past collect stored).
+      await deleteDailyValues(
+        store,
+        accepted.filter(isEmptyRatio).map((value) => ({ metric_id: value.metricId, day: value.day })),
+      );
+      const rows = accepted.filter((value) => !isEmptyRatio(value)).map((value) => toRow(value, source.id, now, redactText));
+      const count = await upsertDailyValues(store, rows);
+      written += count;
+      valuesWritten += count;
+      const newest = rows.reduce((day, row) => laterDay(row.day, day), range.from);
+      if (progress && rows.length > 0) {
         const done = Math.min(total, Math.floor(valuesWritten / request.metrics.length));
         opts.onProgress?.({ source: source.id, day: newest, done, total });
       }
     }
+    return written;
+  };
+
+  try {
+    const changes = opts.full ? undefined : await scanLateChanges(source, ctx, request);
+    await collectRange(request, true);
+    late = await correctLateChanges(store, changes, request, (range) => collectRange(range, false));
   } catch (error) {
     const errorClass: RefreshErrorClass = isSourceError(error) ? error.errorClass : 'internal';
     const message = redactText(detailOf(error));
@@ -215,11 +244,12 @@ async function runSource(
     rateLimited: stats.rateLimited,
     valuesWritten,
     durationMs: Math.round(performance.now() - startedAt),
+    ...(late.recollected.length > 0 ? { late } : {}),
   };
   await finishSourceRun(store, runId, { ...summary, status: 'ok' }, clock());
   const { recovered } = await recordSourceSuccess(store, source.id, clock());
   if (recovered && deps.notify) await send(deps, logger, recoveryText(source, request.metrics));
-  logger.info({ calls: stats.calls, rateLimited: stats.rateLimited, valuesWritten }, 'refresh ok');
+  logger.info({ calls: stats.calls, rateLimited: stats.rateLimited, valuesWritten, oldDaysCorrected: late.corrected.length }, 'refresh ok');
   return summary;
 }
 
@@ -256,9 +286,20 @@ function toRow(value: CollectedValue, source: string, now: Date, redactText: (te
     numerator: value.numerator ?? null,
     denominator: value.denominator ?? null,
     source,
-    fetched_at: now.toISOString(),
+    fetched_at: asOfOf(value, now),
     warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
   };
+}
+
+/** A ratio with nothing on either side (no tickets closed, no hours worked): nothing to divide. */
+function isEmptyRatio(value: CollectedValue): boolean {
+  return value.numerator === 0 && value.denominator === 0;
+}
+
+/** The value's own "as of" when the source dated it earlier than the fetch (a bank balance), else the fetch time. */
+function asOfOf(value: CollectedValue, now: Date): string {
+  const at = value.asOf ? new Date(value.asOf) : undefined;
+  return at && !Number.isNaN(at.getTime()) && at < now ? at.toISOString() : now.toISOString();
 }
 
 function daysBetween(from: LocalDay, to: LocalDay): number {
@@ -289,28 +330,4 @@ export function alertText(source: Source, errorClass: RefreshErrorClass, error: 
 
 export function recoveryText(source: Source, metrics: Metric[]): string {
   return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
-}
-
-/** The table `scorecard refresh` prints: one aligned row per source. */
-export function formatRefreshSummary(summary: RefreshSummary): string {
-  const header = ['source', 'status', 'calls', '429s', 'values', 'time', 'error'];
-  const rows = summary.results.map((r) => [
-    r.source,
-    r.status.replace('_', ' '),
-    String(r.calls),
-    String(r.rateLimited),
-    String(r.valuesWritten),
-    r.status === 'ok' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)}s` : '',
-    r.error ? `${r.errorClass}: ${r.error}` : (r.detail ?? ''),
-  ]);
-  const numeric = new Set([2, 3, 4, 5]);
-  const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, col) => (col === cells.length - 1 ? cell : numeric.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
-      .join('  ')
-      .trimEnd();
-  const failed = summary.results.filter((r) => r.status === 'failed').length;
-  const footer = `${summary.from} → ${summary.to}: ${summary.results.length - failed} of ${summary.results.length} sources without failure`;
-  return [line(header), ...rows.map(line), footer].join('\n');
 }

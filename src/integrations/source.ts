@@ -22,6 +22,11 @@ export interface CollectedValue {
   denominator?: number | null;
   /** Shown on the metric (e.g. SimpleFIN errlist entries, "sum of all depository accounts"). Never secrets. */
   warnings?: string[];
+  /**
+   * When the figure was true, if older than the fetch (a bank balance dated yesterday): stored as the value's
+   * "as of", so its age, and staleness, are the data's own rather than the refresh's.
+   */
+  asOf?: string;
 }
 
 export interface SourceContext {
@@ -44,6 +49,19 @@ export interface CollectRequest {
   to: LocalDay;
   /** The catalog metrics whose `source` is this source (and which the run asked for). */
   metrics: Metric[];
+}
+
+/**
+ * Records modified since a source's modification cursor, as the days whose figures they change. The refresh
+ * re-collects those days whole (never patches them) along with its window, then calls `commit`.
+ */
+export interface LateChanges {
+  /** Every local day the modified records touch: old and new creation and completion days, old and new queue. */
+  days: LocalDay[];
+  /** What changed, for the summary and the change note: "2 tickets reopened", "1 ticket moved out of the queue". */
+  reasons: string[];
+  /** Advances the cursor (and whatever record index it keeps); called only once every day was re-collected. */
+  commit(): Promise<void>;
 }
 
 export interface CheckResult {
@@ -88,6 +106,11 @@ export interface SourceDefinition<Settings, Query> {
    * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.
    */
   collect(run: SourceRun<Settings>, request: SourceRequest<Query>): AsyncIterable<CollectedValue[]>;
+  /**
+   * Sources with a modification cursor: what changed since the last plain refresh. The refresh re-collects the
+   * returned days outside its window; `refresh --full` does not call it. Without it, only the window is corrected.
+   */
+  lateChanges?(run: SourceRun<Settings>, request: SourceRequest<Query>): Promise<LateChanges>;
   /** One cheap authenticated call for `scorecard doctor`. Must not throw: failures become `{ ok: false }`. */
   check(run: SourceRun<Settings>): Promise<CheckResult>;
 }
@@ -105,6 +128,7 @@ export interface Source {
   configured(env: Env): boolean;
   configuredFor?(env: Env, metric: Metric): boolean;
   collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
+  lateChanges?(ctx: SourceContext, request: CollectRequest): Promise<LateChanges>;
   check(ctx: SourceContext): Promise<CheckResult>;
 }
 
@@ -120,7 +144,7 @@ export function defineSource<Settings, Query>(definition: SourceDefinition<Setti
     ...metric,
     query: parseOrConfigError(id, querySchema, metric.query, `metrics.${metric.id}.query`),
   });
-  const { configuredFor } = definition;
+  const { configuredFor, lateChanges } = definition;
   return {
     id,
     name: definition.name,
@@ -140,6 +164,12 @@ export function defineSource<Settings, Query>(definition: SourceDefinition<Setti
       const run = { ...ctx, settings: settingsOf(ctx) };
       yield* definition.collect(run, { ...request, metrics: request.metrics.map(parseMetric) });
     },
+    ...(lateChanges
+      ? {
+          lateChanges: (ctx: SourceContext, request: CollectRequest) =>
+            lateChanges({ ...ctx, settings: settingsOf(ctx) }, { ...request, metrics: request.metrics.map(parseMetric) }),
+        }
+      : {}),
     async check(ctx) {
       let settings: Settings;
       try {

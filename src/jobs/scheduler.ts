@@ -16,6 +16,7 @@ import { describeSlackError } from '../slack/client.js';
 import type { ChannelPacer } from '../slack/pacing.js';
 import { sendNudges } from './nudges.js';
 import { digestPeriod, nudgeWeek, previousFireTime } from './cron-timing.js';
+import { correctedDays, type RefreshSummary } from '../integrations/refresh.js';
 import { channelScorecard } from '../report/visibility.js';
 import type { SlackMessage } from '../slack/blocks.js';
 
@@ -169,7 +170,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   const postDeps = (client: WebClient) => ({ store: rt.store, client, logger, now: rt.now, pacer: deps.pacer });
 
-  async function runDigest(kind: DigestKind, period: string): Promise<CatchUpRun['outcome']> {
+  async function runDigest(kind: DigestKind, period: string, why?: string[]): Promise<CatchUpRun['outcome']> {
     const channel = config.slack.channels[kind];
     if (!channel) {
       logger.info({ kind }, `no slack.channels.${kind} configured; the ${kind} digest is not posted`);
@@ -179,19 +180,27 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       out(await terminalDigest(rt, kind, period));
       return 'printed';
     }
-    const result = await postDigest(postDeps(deps.client), buildDigestJob(rt, kind, period, channel));
+    const result = await postDigest(postDeps(deps.client), { ...buildDigestJob(rt, kind, period, channel), ...(why ? { why } : {}) });
     logger.info({ kind, period, channel, outcome: result.outcome, ts: result.ts }, `${kind} digest ${result.outcome}`);
     return result.outcome;
   }
 
-  async function updatePosted(at: Date, day?: LocalDay): Promise<void> {
+  async function updatePosted(at: Date, day?: LocalDay, why?: string[]): Promise<void> {
     if (!deps.client) return;
     for (const kind of DIGEST_KINDS) {
       const channel = config.slack.channels[kind];
       const period = day === undefined ? digestPeriod(kind, at, periods) : kind === 'weekly' ? weekContaining(day, periods).label : day;
       if (!channel || (await getDigestRun(rt.store, { kind, period, channel }))?.status !== 'posted') continue;
-      await serial(kind, () => runDigest(kind, period));
+      await serial(kind, () => runDigest(kind, period, why));
     }
+  }
+
+  /** Old days a refresh corrected (late changes): their weeks' posted scorecards and those days' digests update in place. */
+  async function updateCorrected(at: Date, result: unknown): Promise<void> {
+    if (!isRefreshSummary(result)) return;
+    const why = result.results.flatMap((r) => r.late?.reasons ?? []);
+    // A week with several corrected days re-renders once per day; only the first finds a change to post.
+    for (const day of correctedDays(result)) await updatePosted(at, day, why);
   }
 
   /** Completes every unfinished run of a configured channel: see DIGEST_SWEEP_CRON. */
@@ -216,8 +225,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     if (job === 'sweep') {
       await sweep();
     } else if (job === 'refresh') {
-      await serial('refresh', async () => deps.refresh?.());
+      const result = await serial('refresh', async () => deps.refresh?.());
       await updatePosted(at);
+      await updateCorrected(at, result);
     } else if (job === 'nudges') {
       const client = deps.client;
       if (!client) {
@@ -292,4 +302,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+function isRefreshSummary(value: unknown): value is RefreshSummary {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { results?: unknown }).results);
 }

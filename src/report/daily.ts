@@ -127,7 +127,10 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     window: isStock ? 'now' : 'yesterday',
     day,
     value: primary.value,
-    text: connection === 'not_connected' && primary.value === null ? 'not connected' : displayValue(primary, metric),
+    text:
+      connection === 'not_connected' && primary.value === null
+        ? 'not connected'
+        : displayValue(primary, metric, data.asOf !== null && stale === null),
     vsYesterday,
     vs7Days,
     last7Days,

@@ -59,9 +59,13 @@ export function connectionOf(metric: Metric, ctx: EvalContext): Connection {
   return ctx.isConnected(metric) ? 'connected' : 'not_connected';
 }
 
-/** How a value is shown; a stock ratio with nothing flowing (runway with no sends) reads "∞ (no sends)". */
-export function displayValue(agg: Aggregated, metric: Metric): string {
+/**
+ * How a value is shown; a stock ratio with nothing flowing (runway with no sends) reads "∞ (no sends)". A rate
+ * whose source is current but had nothing to divide (no ticket closed, no hour worked) reads "no activity".
+ */
+export function displayValue(agg: Aggregated, metric: Metric, current = false): string {
   if (agg.value === null && (agg.numerator ?? 0) > 0 && agg.denominator === 0) return '∞ (no sends)';
+  if (agg.value === null && current && metric.aggregate === 'ratio' && metric.source !== 'derived') return 'no activity';
   return formatValue(agg.value, metric.unit);
 }
 
@@ -109,7 +113,7 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
     connection,
     goal,
     goalText: goal ? describeGoal(goal, metric.unit) : '—',
-    thisWeek: { value: current.value, text: displayValue(current, metric), aggregated: current },
+    thisWeek: { value: current.value, text: displayValue(current, metric, data.asOf !== null && stale === null), aggregated: current },
     lastWeek: { value: previous.value, text: displayValue(previous, metric) },
     qtdAvg: { value: qtd, text: formatValue(qtd, metric.unit) },
     trend: weekly.map((w) => w.value),

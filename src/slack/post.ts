@@ -53,6 +53,8 @@ export interface DigestJob {
   render: () => Promise<RenderedDigest>;
   /** The earliest instant a post for this period can exist (the period's start); bounds the history search. */
   postedAfter?: Date;
+  /** Why figures moved, when a refresh knows ("2 tickets reopened"): added to the change note. */
+  why?: string[];
 }
 
 /**
@@ -214,7 +216,8 @@ class DigestPoster {
   }
 
   async postChangeNote(parentTs: string, changes: string[]): Promise<void> {
-    await this.post(changeNoteMessage(`${KIND_TITLES[this.job.kind]} ${this.job.period}`, changes), { thread_ts: parentTs });
+    const title = `${KIND_TITLES[this.job.kind]} ${this.job.period}`;
+    await this.post(changeNoteMessage(title, changes, this.job.why), { thread_ts: parentTs });
   }
 
   /** The parent this digest posted before a crash, by its metadata, newest first from the period's start on. */

@@ -68,6 +68,26 @@ export async function upsertDailyValues(store: Store, rows: readonly NewDailyVal
   return rows.length;
 }
 
+/**
+ * Removes the stored figure of these (metric, day) pairs: a re-collected day with nothing to divide (0 ÷ 0) has no
+ * value, and the one stored before must not stay behind as if it were still true. Returns the rows removed.
+ */
+export async function deleteDailyValues(store: Store, keys: readonly { metric_id: string; day: LocalDay }[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  let removed = 0;
+  await writeTransaction(store, async (trx) => {
+    for (const key of keys) {
+      const result = await trx
+        .deleteFrom('daily_values')
+        .where('metric_id', '=', key.metric_id)
+        .where('day', '=', key.day)
+        .executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+  });
+  return removed;
+}
+
 /** `[from, toExclusive)` for these metrics, ordered by metric then day: one range of the (metric_id, day) key per metric. */
 function dayRange(store: Store, metricIds: readonly string[], from: LocalDay, toExclusive: LocalDay) {
   return store.db

@@ -94,11 +94,11 @@ export async function openStore(url: string): Promise<Store> {
 async function migrate(store: Store): Promise<void> {
   const run = (db: Kysely<Database>) => new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const { error, results } = store.dialect === 'postgres' ? await run(store.db) : await writeTransaction(store, run);
-    if (error === undefined) return;
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
-    const reason = errorMessage(error);
-    throw new Error(`${which} failed for ${store.location}: ${reason}`);
+  if (error === undefined) return;
+  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+  const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
+  const reason = errorMessage(error);
+  throw new Error(`${which} failed for ${store.location}: ${reason}`);
 }
 
 /** Online copy of a live SQLite database (consistent even while the bot writes), e.g. for `scorecard backup <file>`. */

@@ -12,13 +12,13 @@ let h: BotHarness;
 botTestLifecycle({
   onStart: async (started) => {
     h = started;
-  // The scorecard for 2026-W44 went out on 2 Nov, more than lock_after_days (7) ago: that week is locked.
-  const { run } = await claimDigestRun(
-    h.runtime.store,
-    { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
-    new Date('2026-11-02T14:00:00Z'),
-  );
-  await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
+    // The scorecard for 2026-W44 went out on 2 Nov, more than lock_after_days (7) ago: that week is locked.
+    const { run } = await claimDigestRun(
+      h.runtime.store,
+      { kind: 'weekly', period: '2026-W44', channel: 'C0WEEKLY01' },
+      new Date('2026-11-02T14:00:00Z'),
+    );
+    await markDigestPosted(h.runtime.store, run.id, { messageTs: '1762000000.000100', snapshot: null }, new Date('2026-11-02T14:00:00Z'));
   },
 });
 

@@ -253,6 +253,46 @@ describe.each(storeKinds())('scheduler (%s)', (kind) => {
     expect(w47!.ts).not.toBe(w46!.ts);
   });
 
+  it('after a refresh corrects old days, their posted week is updated in place and the change note says why', async () => {
+    now = at('2025-11-17T14:00:00Z');
+    const summary = {
+      from: '2025-11-18',
+      to: '2025-11-24',
+      ok: true,
+      results: [
+        {
+          source: 'autotask',
+          status: 'ok' as const,
+          calls: 3,
+          rateLimited: 0,
+          valuesWritten: 40,
+          durationMs: 10,
+          late: { recollected: ['2025-11-13'], corrected: ['2025-11-13'], reasons: ['1 ticket reopened and closed again'] },
+        },
+      ],
+    };
+    const { scheduler } = start({
+      // Stands in for a refresh whose cursor found a late change on Thursday 13 November.
+      refresh: async () => {
+        await addManualEntry(store, { metricId: 'dials', day: '2025-11-13', value: 10, userId: 'U0DANA001', enteredBy: 'U0DANA001' }, now);
+        return summary;
+      },
+    });
+    await scheduler.caughtUp; // posts 2025-W46
+    const [w46] = postedIn(CHANNELS.weekly);
+    now = at('2025-11-24T12:00:00Z');
+    fake.calls.length = 0;
+
+    await scheduler.runNow('refresh');
+    expect(fake.callsTo('chat.update').map((c) => c.body.ts)).toContain(w46!.ts);
+    expect(
+      fake
+        .messages(CHANNELS.weekly)
+        .filter((m) => m.thread_ts === w46!.ts)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining('Dials 118 → 128, 🟡 → 🟢 (why: 1 ticket reopened and closed again)')]);
+  });
+
   it('posts a daily digest for the local day, and prints to the terminal when there is no Slack client', async () => {
     now = at('2025-11-18T14:30:00Z'); // Tuesday 08:30
     const { scheduler } = start();

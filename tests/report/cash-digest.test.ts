@@ -46,23 +46,23 @@ const SECRETS = [SFIN_PASSWORD, ACCESS_URL, Buffer.from(`${SFIN_USER}:${SFIN_PAS
 const config = exampleConfig();
 const W9_CAVEAT = config.metrics.bills_missing_w9!.caveat!;
 
-/** The v2 sample body with our accounts; balances dated an hour ago. A credit card comes back negative. */
-function accountsBody(balances: { checking: string; savings: string }) {
+/** The v2 sample body with our accounts; balances dated an hour ago (savings: `savingsAgeHours`). A credit card comes back negative. */
+function accountsBody(balances: { checking: string; savings: string }, savingsAgeHours = 1) {
   const [sample] = simplefinV2.accounts;
-  const dated = Math.floor(NOW.getTime() / 1000) - 3600;
-  const account = (id: string, name: string, balance: string) => ({
+  const hoursAgo = (hours: number) => Math.floor(NOW.getTime() / 1000) - hours * 3600;
+  const account = (id: string, name: string, balance: string, ageHours = 1) => ({
     ...sample,
     id,
     name,
     balance,
     'available-balance': balance,
-    'balance-date': dated,
+    'balance-date': hoursAgo(ageHours),
   });
   return {
     ...simplefinV2,
     accounts: [
       account('2930002', 'Operating checking', balances.checking),
-      account('2930003', 'Reserve savings', balances.savings),
+      account('2930003', 'Reserve savings', balances.savings, savingsAgeHours),
       account('2930004', 'Business card', '-2500.00'),
     ],
   };
@@ -103,149 +103,162 @@ describe.each(storeKinds())('cash-digest (%s)', (kind) => {
 
   /** The registry's sources, with BILL's retry backoff made instant (it would otherwise wait seconds between logins). */
   function deps(env: Env, now = NOW): RefreshDeps {
-  const sources = SOURCES.map((source) =>
-    source.id === 'bill' ? createBillSource({ sleep: retrySleep.sleep, random: () => 0.5 }) : source,
-  );
-  return { store, config, env, logger: log.logger, now, sources };
+    const sources = SOURCES.map((source) =>
+      source.id === 'bill' ? createBillSource({ sleep: retrySleep.sleep, random: () => 0.5 }) : source,
+    );
+    return { store, config, env, logger: log.logger, now, sources };
   }
 
   async function cashDigest(env: Env) {
-  const view = await dailyDigest(store, evalContextFor(config, env, NOW), 'cash');
-  return { view, items: itemsById(view), message: renderChecked(view, NOW) };
+    const view = await dailyDigest(store, evalContextFor(config, env, NOW), 'cash');
+    return { view, items: itemsById(view), message: renderChecked(view, NOW) };
   }
 
   function expectNoSecretsIn(texts: string[]) {
-  const everything = texts.join('\n');
-  for (const secret of SECRETS) expect(everything).not.toContain(secret);
+    const everything = texts.join('\n');
+    for (const secret of SECRETS) expect(everything).not.toContain(secret);
   }
 
   beforeEach(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
     store = temp.store;
-  retrySleep = fakeSleep();
-  log = memoryLogger();
+    retrySleep = fakeSleep();
+    log = memoryLogger();
   });
   afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
+    nock.cleanAll();
+    nock.enableNetConnect();
   });
 
   describe('the cash digest renders with any mix of sources connected, failed or missing', () => {
-  it.each([
-    {
-      balances: { checking: '412345.67', savings: '150000.10' },
-      cash: 562_345.77,
-      text: '$562.3K',
-      status: 'green',
-      vsYesterday: '+$14.3K',
-      vs7Days: '+$32.3K',
-    },
-    {
-      balances: { checking: '312345.67', savings: '100000.00' },
-      cash: 412_345.67,
-      text: '$412.3K',
-      status: 'red',
-      vsYesterday: '−$135.7K',
-      vs7Days: '−$117.7K',
-    },
-  ] as const)('SimpleFIN fresh ($text, $status) while BILL fails: BILL shows its last good figures, stale with their age', async (c) => {
-    await storeMondaysGoodDay(store);
-    const sfin = simplefinAccounts().reply(200, accountsBody(c.balances));
-    const logins = nock(BILL_BASE).post('/connect/v3/login').times(5).reply(500, billError('BDC_1001', 'Internal server error'));
+    it.each([
+      {
+        balances: { checking: '412345.67', savings: '150000.10' },
+        cash: 562_345.77,
+        text: '$562.3K',
+        status: 'green',
+        vsYesterday: '+$14.3K',
+        vs7Days: '+$32.3K',
+      },
+      {
+        balances: { checking: '312345.67', savings: '100000.00' },
+        cash: 412_345.67,
+        text: '$412.3K',
+        status: 'red',
+        vsYesterday: '−$135.7K',
+        vs7Days: '−$117.7K',
+      },
+    ] as const)('SimpleFIN fresh ($text, $status) while BILL fails: BILL shows its last good figures, stale with their age', async (c) => {
+      await storeMondaysGoodDay(store);
+      const sfin = simplefinAccounts().reply(200, accountsBody(c.balances));
+      const logins = nock(BILL_BASE).post('/connect/v3/login').times(5).reply(500, billError('BDC_1001', 'Internal server error'));
 
-    const summary = await refresh(deps({ ...SIMPLEFIN_ENV, ...BILL_ENV }), { sourceIds: ['simplefin', 'bill'] });
-    expect(summary.ok).toBe(false);
-    const [simplefin, bill] = summary.results;
-    expect(simplefin).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1, valuesWritten: 1 });
-    expect(bill).toMatchObject({ source: 'bill', status: 'failed', errorClass: 'unavailable', calls: 5, valuesWritten: 0 });
-    expect(retrySleep.waits).toHaveLength(4);
-    sfin.done();
-    logins.done();
+      const summary = await refresh(deps({ ...SIMPLEFIN_ENV, ...BILL_ENV }), { sourceIds: ['simplefin', 'bill'] });
+      expect(summary.ok).toBe(false);
+      const [simplefin, bill] = summary.results;
+      expect(simplefin).toMatchObject({ source: 'simplefin', status: 'ok', calls: 1, valuesWritten: 1 });
+      expect(bill).toMatchObject({ source: 'bill', status: 'failed', errorClass: 'unavailable', calls: 5, valuesWritten: 0 });
+      expect(retrySleep.waits).toHaveLength(4);
+      sfin.done();
+      logins.done();
 
-    const { items, message } = await cashDigest({ ...SIMPLEFIN_ENV, ...BILL_ENV });
-    expect(items.cash).toMatchObject({
-      value: c.cash,
-      text: c.text,
-      status: c.status,
-      connection: 'connected',
-      asOf: NOW.toISOString(),
-      vsYesterday: c.vsYesterday,
-      vs7Days: c.vs7Days,
+      const { items, message } = await cashDigest({ ...SIMPLEFIN_ENV, ...BILL_ENV });
+      expect(items.cash).toMatchObject({
+        value: c.cash,
+        text: c.text,
+        status: c.status,
+        connection: 'connected',
+        asOf: NOW.toISOString(),
+        vsYesterday: c.vsYesterday,
+        vs7Days: c.vs7Days,
+      });
+      expect(items.cash!.warnings).toContain('summed all non-negative USD accounts; set sources.simplefin.accounts');
+
+      const lastGood = {
+        bills_pending_approval: [3, '3'],
+        bills_pending_amount: [1729.19, '$1.7K'],
+        vendors_not_onboarded: [1, '1'],
+        bills_missing_w9: [4, '4'],
+      };
+      for (const [id, [value, text]] of Object.entries(lastGood)) {
+        expect(items[id]).toMatchObject({ value, text, status: 'stale', connection: 'connected', asOf: MONDAY_FETCH.toISOString() });
+        expect(items[id]!.reason).toContain('stale: last data 2 d ago');
+      }
+      expect(items.bills_missing_w9).toMatchObject({ caveat: W9_CAVEAT, warnings: [MISSING_W9_WARNING] });
+      expect(message.allText).toContain(`Note: ${W9_CAVEAT}`);
+      expect(message.allText).toContain('(2 d ago), stale');
+      expect(message.allText).toContain(c.text);
+
+      expect(log.lines.length).toBeGreaterThan(0);
+      expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
     });
-    expect(items.cash!.warnings).toContain('summed all non-negative USD accounts; set sources.simplefin.accounts');
 
-    const lastGood = {
-      bills_pending_approval: [3, '3'],
-      bills_pending_amount: [1729.19, '$1.7K'],
-      vendors_not_onboarded: [1, '1'],
-      bills_missing_w9: [4, '4'],
-    };
-    for (const [id, [value, text]] of Object.entries(lastGood)) {
-      expect(items[id]).toMatchObject({ value, text, status: 'stale', connection: 'connected', asOf: MONDAY_FETCH.toISOString() });
-      expect(items[id]!.reason).toContain('stale: last data 2 d ago');
-    }
-    expect(items.bills_missing_w9).toMatchObject({ caveat: W9_CAVEAT, warnings: [MISSING_W9_WARNING] });
-    expect(message.allText).toContain(`Note: ${W9_CAVEAT}`);
-    expect(message.allText).toContain('(2 d ago), stale');
-    expect(message.allText).toContain(c.text);
+    it('a 26-hour-old balance on a configured account marks cash stale, naming the account and its age', async () => {
+      const withAccounts = { ...config, sources: { ...config.sources, simplefin: { accounts: ['2930002', '2930003'] } } };
+      simplefinAccounts().reply(200, accountsBody({ checking: '412345.67', savings: '150000.10' }, 26));
+      const summary = await refresh({ ...deps(SIMPLEFIN_ENV), config: withAccounts }, { sourceIds: ['simplefin'] });
+      expect(summary.ok).toBe(true);
 
-    expect(log.lines.length).toBeGreaterThan(0);
-    expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
-  });
-
-  it('with neither SimpleFIN nor BILL configured, every figure reads "not connected" and the digest still renders', async () => {
-    const summary = await refresh(deps({}), { sourceIds: ['simplefin', 'bill'] });
-    expect(summary.ok).toBe(true);
-    expect(summary.results.map((result) => [result.source, result.status])).toEqual([
-      ['simplefin', 'not_configured'],
-      ['bill', 'not_configured'],
-    ]);
-
-    const { view, message } = await cashDigest({});
-    expect(view.items.map((item) => item.id)).toEqual(config.digests.cash);
-    for (const item of view.items) {
-      expect(item).toMatchObject({ value: null, text: 'not connected', status: 'no_data', connection: 'not_connected', asOf: null });
-      expect(item.reason).toBe(`not connected: ${item.id === 'cash' ? 'simplefin' : 'bill'} has no credentials`);
-    }
-    expect(message.text).toContain('Cash position not connected');
-  });
-
-  it('SimpleFIN refusing the access URL (403) leaves the last good balance, stale with its age', async () => {
-    // Monday's refresh went through.
-    simplefinAccounts(BRIDGE).reply(200, accountsBody({ checking: '398000.00', savings: '150000.00' }));
-    const monday = await refresh(deps(SIMPLEFIN_ACCESS_ONLY, MONDAY_FETCH), { sourceIds: ['simplefin'] });
-    expect(monday.results[0]).toMatchObject({ status: 'ok', valuesWritten: 1 });
-
-    const refused = simplefinAccounts(BRIDGE).reply(403, 'Forbidden');
-    const summary = await refresh(deps(SIMPLEFIN_ACCESS_ONLY), { sourceIds: ['simplefin'] });
-    refused.done();
-    expect(summary.results[0]).toMatchObject({ source: 'simplefin', status: 'failed', errorClass: 'auth', calls: 1 });
-    expect(summary.results[0]!.error).toContain('claim a new setup token');
-
-    const { items, message } = await cashDigest(SIMPLEFIN_ACCESS_ONLY);
-    expect(items.cash).toMatchObject({
-      value: 548_000,
-      text: '$548K',
-      status: 'stale',
-      connection: 'connected',
-      asOf: MONDAY_FETCH.toISOString(),
+      const view = await dailyDigest(store, evalContextFor(withAccounts, SIMPLEFIN_ENV, NOW), 'cash');
+      const cash = itemsById(view).cash!;
+      expect(cash).toMatchObject({ value: 562_345.77, status: 'stale', asOf: new Date(NOW.getTime() - 26 * 3_600_000).toISOString() });
+      expect(cash.warnings).toEqual(['Reserve savings balance is 26 h old (dated 2026-11-17); stale after 24 h']);
+      expect(cash.reason).toContain('stale: last data 26 h ago');
     });
-    expect(items.cash!.reason).toContain('stale: last data 2 d ago');
-    expect(items.bills_pending_approval).toMatchObject({ text: 'not connected', connection: 'not_connected' });
-    expect(message.allText).toContain('(2 d ago), stale');
 
-    expect(log.lines.some((line) => line.includes(`${BRIDGE}/simplefin/accounts`))).toBe(true);
-    expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
-  });
+    it('with neither SimpleFIN nor BILL configured, every figure reads "not connected" and the digest still renders', async () => {
+      const summary = await refresh(deps({}), { sourceIds: ['simplefin', 'bill'] });
+      expect(summary.ok).toBe(true);
+      expect(summary.results.map((result) => [result.source, result.status])).toEqual([
+        ['simplefin', 'not_configured'],
+        ['bill', 'not_configured'],
+      ]);
 
-  it('BUG (src/digests/daily.ts:73-76): a stale stock\'s "vs yesterday" compares its last snapshot with itself and reads 0 instead of —', async () => {
-    // No BILL snapshot since Monday: today's figure and yesterday's figure are both Monday's, so there is no change to show.
-    await storeMondaysGoodDay(store);
-    const { items } = await cashDigest(BILL_ENV);
-    expect(items.bills_pending_approval).toMatchObject({ value: 3, status: 'stale' });
-    expect(items.bills_pending_approval!.vsYesterday).toBeNull();
-    expect(items.bills_pending_amount!.vsYesterday).toBeNull();
-  });
+      const { view, message } = await cashDigest({});
+      expect(view.items.map((item) => item.id)).toEqual(config.digests.cash);
+      for (const item of view.items) {
+        expect(item).toMatchObject({ value: null, text: 'not connected', status: 'no_data', connection: 'not_connected', asOf: null });
+        expect(item.reason).toBe(`not connected: ${item.id === 'cash' ? 'simplefin' : 'bill'} has no credentials`);
+      }
+      expect(message.text).toContain('Cash position not connected');
+    });
+
+    it('SimpleFIN refusing the access URL (403) leaves the last good balance, stale with its age', async () => {
+      // Monday's refresh went through.
+      simplefinAccounts(BRIDGE).reply(200, accountsBody({ checking: '398000.00', savings: '150000.00' }));
+      const monday = await refresh(deps(SIMPLEFIN_ACCESS_ONLY, MONDAY_FETCH), { sourceIds: ['simplefin'] });
+      expect(monday.results[0]).toMatchObject({ status: 'ok', valuesWritten: 1 });
+
+      const refused = simplefinAccounts(BRIDGE).reply(403, 'Forbidden');
+      const summary = await refresh(deps(SIMPLEFIN_ACCESS_ONLY), { sourceIds: ['simplefin'] });
+      refused.done();
+      expect(summary.results[0]).toMatchObject({ source: 'simplefin', status: 'failed', errorClass: 'auth', calls: 1 });
+      expect(summary.results[0]!.error).toContain('claim a new setup token');
+
+      const { items, message } = await cashDigest(SIMPLEFIN_ACCESS_ONLY);
+      expect(items.cash).toMatchObject({
+        value: 548_000,
+        text: '$548K',
+        status: 'stale',
+        connection: 'connected',
+        asOf: MONDAY_FETCH.toISOString(),
+      });
+      expect(items.cash!.reason).toContain('stale: last data 2 d ago');
+      expect(items.bills_pending_approval).toMatchObject({ text: 'not connected', connection: 'not_connected' });
+      expect(message.allText).toContain('(2 d ago), stale');
+
+      expect(log.lines.some((line) => line.includes(`${BRIDGE}/simplefin/accounts`))).toBe(true);
+      expectNoSecretsIn([...log.lines, JSON.stringify(summary), message.allText]);
+    });
+
+    it('BUG (src/digests/daily.ts:73-76): a stale stock\'s "vs yesterday" compares its last snapshot with itself and reads 0 instead of —', async () => {
+      // No BILL snapshot since Monday: today's figure and yesterday's figure are both Monday's, so there is no change to show.
+      await storeMondaysGoodDay(store);
+      const { items } = await cashDigest(BILL_ENV);
+      expect(items.bills_pending_approval).toMatchObject({ value: 3, status: 'stale' });
+      expect(items.bills_pending_approval!.vsYesterday).toBeNull();
+      expect(items.bills_pending_amount!.vsYesterday).toBeNull();
+    });
   });
 });

@@ -16,7 +16,7 @@ import zdEvents from '../integrations/zendesk/fixtures/get-incremental-ticket_me
 import icSearch from '../integrations/intercom/fixtures/post-conversations-search.json' with { type: 'json' };
 import icStatistics from '../integrations/intercom/fixtures/conversation_statistics.schema-examples.json' with { type: 'json' };
 import icAdmins from '../integrations/intercom/fixtures/get-admins.json' with { type: 'json' };
-import lcFrt from '../integrations/livechat/fixtures/reports-v3.5-chats-firstResponseTime.json' with { type: 'json' };
+import lcArchives from '../integrations/livechat/fixtures/agent-chat-v3.5-list_archives.json' with { type: 'json' };
 import lcChats from '../integrations/livechat/fixtures/agent-chat-v3.5-list_chats.json' with { type: 'json' };
 import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import {
@@ -46,6 +46,8 @@ const at = (iso: string) => Date.parse(iso) / 1000;
  * 302 Tue 09:00 CST, replied 12:30: 3.5 h    303 Tue 11:00, no reply yet: left out    304 Mon 10:00, 1 h (Monday)
  * ⇒ Tuesday: (1.5 + 3.5) / 2 = 2.5 h (calendar hours would say 10 h). Open: the count search says 14.
  * SLA: a reply_time breach on 301 Tue 20:00 CST, a withdrawn one on 302, one on 304 Mon → 1 yesterday, 2 this week.
+ * Two more breaches, on 305 Tue and 306 Mon, are on tickets of the manager (user 7001, found by user search), and one
+ * on 307 is dated after now: none of them counts.
  */
 const ZENDESK = 'https://acme.zendesk.test';
 function zendeskTicket(id: number, createdAt: string) {
@@ -107,8 +109,19 @@ function serveZendesk(call: Call): Reply {
           meta: { after_cursor: null, before_cursor: null, has_more: false },
         },
       ];
+    case '/api/v2/users/search':
+      return query === MANAGER
+        ? [200, { users: [{ id: 7001, name: 'Support Manager', email: MANAGER, role: 'admin' }], next_page: null, count: 1 }]
+        : [200, { users: [], next_page: null, count: 0 }];
     case '/api/v2/tickets/show_many': {
       const ids = new Set((call.query.get('ids') ?? '').split(',').map(Number));
+      if (call.query.get('include') !== 'metric_sets') {
+        const owned = [...ids].map((id) => ({
+          ...zendeskTicket(id, '2026-11-16T16:00:00Z'),
+          assignee_id: id === 305 || id === 306 ? 7001 : 501,
+        }));
+        return [200, { tickets: owned, count: owned.length }];
+      }
       const sets = ZD_TICKETS.filter(([id]) => ids.has(id)).map(([id, created, replies, seconds]) =>
         zendeskMetricSet(id, created, replies, seconds),
       );
@@ -119,7 +132,7 @@ function serveZendesk(call: Call): Reply {
         200,
         {
           ...zdEvents,
-          count: 4,
+          count: 7,
           next_page: null,
           end_time: at('2026-11-18T14:55:00Z'),
           end_of_stream: true,
@@ -128,6 +141,9 @@ function serveZendesk(call: Call): Reply {
             zendeskEvent(9002, 302, '2026-11-17T20:00:00Z', 'breach', true),
             zendeskEvent(9003, 301, '2026-11-18T02:00:00Z', 'measure'),
             zendeskEvent(9004, 301, '2026-11-18T02:00:00Z', 'breach'),
+            zendeskEvent(9005, 305, '2026-11-17T21:00:00Z', 'breach'),
+            zendeskEvent(9006, 306, '2026-11-16T18:00:00Z', 'breach'),
+            zendeskEvent(9007, 307, '2026-11-18T16:00:00Z', 'breach'),
           ],
         },
       ];
@@ -182,7 +198,9 @@ function serveIntercom(call: Call): Reply {
   const filters: { field: string; value: unknown }[] = call.body.query.value;
   if (filters.some((filter) => filter.field === 'state')) {
     const byManager = filters.some((filter) => filter.field === 'admin_assignee_id' && String(filter.value) === MANAGER_ADMIN_ID);
-    return [200, { ...icSearch, total_count: byManager ? 3 : 11 }];
+    // 11 open (3 the manager's) and 4 snoozed (1 the manager's): snoozed counts as open.
+    const snoozed = filters.some((filter) => filter.field === 'state' && filter.value === 'snoozed');
+    return [200, { ...icSearch, total_count: snoozed ? (byManager ? 1 : 4) : byManager ? 3 : 11 }];
   }
   return [
     200,
@@ -197,8 +215,11 @@ function serveIntercom(call: Call): Reply {
 
 // ─── LiveChat ───────────────────────────────────────────────────────────────────────────────────────────
 /*
- * First response report, in seconds per local day: Tuesday 4 chats averaging 61,200 s — offline messages answered
- * the next morning — ⇒ 17 h, over the 16 h goal by 1 h, inside its 10 % tolerance (1.6 h): yellow.
+ * First response from the chat threads (list_archives), in the example's business hours (Mon–Fri 08:00–17:00):
+ *   Tue 16:00 the customer writes, the bot answers at once, Smith replies Wed 08:30: 1 h + 0.5 h = 1.5 h (bot-first:
+ *   counted from Smith's reply, never dropped); Tue 09:00 customer, bot, Smith 09:30: 0.5 h; Tue 10:00 a chat the
+ *   manager served (excluded); Tue 11:00 the bot alone (no human reply yet); Mon 10:00 customer, Smith 10:15: 0.25 h.
+ *   ⇒ Tuesday (1.5 + 0.5) / 2 = 1.0 h, green (calendar time would say 8.5 h).
  * Open chats: Smith's chat, a queued one, and one the bot handed to Smith = 3 (the bot-only chat, the manager's chat
  * and a finished one are not counted).
  */
@@ -215,26 +236,50 @@ function chat(id: string, active: boolean, threadUsers: string[]) {
   ];
   return { ...example, id, users, last_thread_summary: { ...example.last_thread_summary, id: `${id}_T`, active, user_ids: threadUsers } };
 }
+/** The official list_archives example's chat, re-valued: a thread started by the first of `said`. */
+function thread(id: string, said: [author: string, at: string][]) {
+  const example = lcArchives.chats[0]!;
+  const users = [
+    { ...example.users[0]!, id: SMITH },
+    { id: CUSTOMER, name: 'Customer', type: 'customer', present: true },
+    { id: BOT, name: 'ChatBot', type: 'agent', present: true },
+    ...(said.some(([author]) => author === MANAGER) ? [{ id: MANAGER, name: 'Manager', type: 'agent', present: true }] : []),
+  ];
+  const events = said.map(([author, at], i) => ({ ...example.thread.events[0]!, id: `${id}_${i}`, created_at: at, author_id: author }));
+  return { ...example, id: `CHAT_${id}`, users, thread: { ...example.thread, id, created_at: said[0]![1], events } };
+}
+const LC_THREADS = [
+  thread('M1', [
+    [CUSTOMER, '2026-11-16T16:00:00.000000Z'],
+    [SMITH, '2026-11-16T16:15:00.000000Z'],
+  ]),
+  thread('T1', [
+    [CUSTOMER, '2026-11-17T22:00:00.000000Z'],
+    [BOT, '2026-11-17T22:00:05.000000Z'],
+    [SMITH, '2026-11-18T14:30:00.000000Z'],
+  ]),
+  thread('T2', [
+    [CUSTOMER, '2026-11-17T15:00:00.000000Z'],
+    [BOT, '2026-11-17T15:00:10.000000Z'],
+    [SMITH, '2026-11-17T15:30:00.000000Z'],
+  ]),
+  thread('T3', [
+    [CUSTOMER, '2026-11-17T16:00:00.000000Z'],
+    [MANAGER, '2026-11-17T16:05:00.000000Z'],
+  ]),
+  thread('T4', [
+    [CUSTOMER, '2026-11-17T17:00:00.000000Z'],
+    [BOT, '2026-11-17T17:00:02.000000Z'],
+  ]),
+];
 function serveLivechat(call: Call): Reply {
   switch (call.path) {
     case '/v3.5/configuration/action/list_bots':
       return [200, [{ id: BOT, name: 'ChatBot', avatar: 'example.com/avatar.jpg' }]];
-    case '/v3.5/reports/chats/first_response_time':
+    case '/v3.5/agent/action/list_archives':
       return [
         200,
-        {
-          ...lcFrt,
-          total: 12,
-          records: {
-            '2026-11-12': { count: 5, first_response_time: 40 },
-            '2026-11-13': {},
-            '2026-11-14': {},
-            '2026-11-15': {},
-            '2026-11-16': { count: 3, first_response_time: 90 },
-            '2026-11-17': { count: 4, first_response_time: 61_200 },
-            '2026-11-18': {},
-          },
-        },
+        { ...lcArchives, chats: LC_THREADS, found_chats: LC_THREADS.length, next_page_id: undefined, previous_page_id: undefined },
       ];
     case '/v3.5/agent/action/list_chats':
       return [
@@ -295,7 +340,7 @@ const CASES: SupportCase[] = [
     env: { INTERCOM_ACCESS_TOKEN: 'ic-dG9rOmFiY2RlZjEyMzQ1Njc4OTA=', INTERCOM_BASE_URL: INTERCOM },
     secrets: ['ic-dG9rOmFiY2RlZjEyMzQ1Njc4OTA='],
     serve: () => fakeApi(INTERCOM, serveIntercom),
-    open: 8,
+    open: 11,
     firstResponse: { value: 3, text: '3.0 h', status: 'green' },
     checkCalls: (calls) => {
       const scan = calls.find((call) => call.path === '/conversations/search' && call.body.pagination.per_page === 150)!;
@@ -319,15 +364,12 @@ const CASES: SupportCase[] = [
     ],
     serve: () => fakeApi(LIVECHAT, serveLivechat),
     open: 3,
-    firstResponse: { value: 17, text: '17.0 h', status: 'yellow' },
+    firstResponse: { value: 1, text: '1.0 h', status: 'green' },
     checkCalls: (calls) => {
-      const report = calls.find((call) => call.path === '/v3.5/reports/chats/first_response_time')!;
-      expect(report.body.filters).toEqual({
-        from: '2026-11-12T00:00:00.000000-06:00',
-        to: '2026-11-18T23:59:59.999999-06:00',
-        agents: { exclude_values: [MANAGER] },
-        agent_response: { first: true, agents: { exclude_values: [BOT] } },
-      });
+      // From the threads of the window, never from the reports API (calendar time, bot-first chats dropped).
+      expect(calls.some((call) => call.path.startsWith('/v3.5/reports/'))).toBe(false);
+      const archives = calls.find((call) => call.path === '/v3.5/agent/action/list_archives')!;
+      expect(archives.body.filters).toEqual({ from: '2026-11-12T00:00:00.000000-06:00', to: '2026-11-18T23:59:59.999999-06:00' });
     },
   },
 ];
@@ -379,10 +421,9 @@ describe.each(storeKinds())('support-digest (%s)', (kind) => {
         });
         expect(items.first_response_time!.value).toBeCloseTo(c.firstResponse.value, 9);
         expect(items.first_response_time!.reason).toContain(`→ ${c.firstResponse.status}`);
-        // LiveChat's reports count around the clock: with business hours configured, the figure says so.
+        // Every source measures in support.business_hours (LiveChat too, from its threads): no calendar-time caveat.
         const calendarNote = expect.stringContaining('support.business_hours is not applied');
-        if (c.source === 'livechat') expect(items.first_response_time!.warnings).toContainEqual(calendarNote);
-        else expect(items.first_response_time!.warnings).not.toContainEqual(calendarNote);
+        expect(items.first_response_time!.warnings).not.toContainEqual(calendarNote);
         // Autotask feeds the ticket flow figures and has no credentials here.
         expect(items.tickets_opened).toMatchObject({ text: 'not connected', connection: 'not_connected' });
 

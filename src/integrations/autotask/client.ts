@@ -111,8 +111,10 @@ function parseCache(text: string | undefined): { user: string; url: string; fetc
 
 export interface Filter {
   op: string;
-  field: string;
+  /** Absent on a grouping (`or`, `and`), which holds its conditions in `items`. */
+  field?: string;
   value?: string | number | boolean | readonly (string | number)[];
+  items?: readonly Filter[];
 }
 
 /** Autotask filter values for datetimes: UTC, `yyyy-mm-ddThh:mm:ss`. */

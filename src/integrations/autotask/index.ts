@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
 import { connect, credentialsFrom, SOURCE_ID, type AutotaskDeps } from './client.js';
-import { collectAutotask } from './collect.js';
+import { collectAutotask, lateAutotaskChanges } from './collect.js';
 import { autotaskQuerySchema, autotaskSettingsSchema, type AutotaskQuery, type AutotaskSettings } from './schemas.js';
 
 function describeFailure(error: unknown): string {
@@ -22,6 +22,7 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source {
     querySchema: autotaskQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,
     collect: (ctx, request) => collectAutotask(ctx, request, deps),
+    lateChanges: (ctx, request) => lateAutotaskChanges(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);
       if (!credentials)

@@ -57,8 +57,15 @@ export function workDayOf(dateWorked: string, timezone: string): LocalDay {
   return isBareDate ? at.toISOString().slice(0, 10) : localDayOf(at, timezone);
 }
 
-export function tallyHours(into: Map<LocalDay, HoursTally>, entries: readonly TimeEntry[], timezone: string): void {
+export function tallyHours(
+  into: Map<LocalDay, HoursTally>,
+  entries: readonly TimeEntry[],
+  timezone: string,
+  timeOffCodes: ReadonlySet<number> = new Set(),
+): void {
   for (const entry of entries) {
+    // Time off (PTO, holidays) is not time worked: it is left out of both sides of the ratio.
+    if (entry.billingCodeID !== null && entry.billingCodeID !== undefined && timeOffCodes.has(entry.billingCodeID)) continue;
     const day = workDayOf(entry.dateWorked, timezone);
     const tally = into.get(day) ?? { billable: 0, total: 0 };
     tally.total += entry.hoursWorked;
@@ -79,12 +86,30 @@ function percentValue(metricId: string, day: LocalDay, numerator: number, denomi
   return { metricId, day, value: den > 0 ? round((100 * num) / den) : 0, numerator: num, denominator: den };
 }
 
-/** One value per day for a metric (0 where nothing happened), from tallies covering those days. */
-export function valuesFor(metricId: string, kind: AutotaskQueryKind, days: readonly LocalDay[], tallies: DayTallies): CollectedValue[] {
-  return days.map((day) => valueOn(metricId, kind, day, tallies));
+/** What the same-day close rate divides by: tickets closed on the day (the default), or tickets created on it. */
+export type SameDayDenominator = 'closed' | 'created';
+
+/**
+ * One value per day for a metric (0 where nothing happened), from tallies covering those days. A rate with nothing
+ * to divide carries 0 ÷ 0, which the refresh stores as no value ("no activity").
+ */
+export function valuesFor(
+  metricId: string,
+  kind: AutotaskQueryKind,
+  days: readonly LocalDay[],
+  tallies: DayTallies,
+  denominator: SameDayDenominator = 'closed',
+): CollectedValue[] {
+  return days.map((day) => valueOn(metricId, kind, day, tallies, denominator));
 }
 
-function valueOn(metricId: string, kind: AutotaskQueryKind, day: LocalDay, tallies: DayTallies): CollectedValue {
+function valueOn(
+  metricId: string,
+  kind: AutotaskQueryKind,
+  day: LocalDay,
+  tallies: DayTallies,
+  denominator: SameDayDenominator,
+): CollectedValue {
   switch (kind) {
     case 'tickets_opened':
       return { metricId, day, value: tallies.opened?.get(day) ?? 0 };
@@ -92,7 +117,7 @@ function valueOn(metricId: string, kind: AutotaskQueryKind, day: LocalDay, talli
       return { metricId, day, value: tallies.closed?.get(day)?.closed ?? 0 };
     case 'same_day_close_rate': {
       const tally = tallies.closed?.get(day) ?? { closed: 0, sameDay: 0 };
-      return percentValue(metricId, day, tally.sameDay, tally.closed);
+      return percentValue(metricId, day, tally.sameDay, denominator === 'created' ? (tallies.opened?.get(day) ?? 0) : tally.closed);
     }
     case 'utilization': {
       const tally = tallies.hours?.get(day) ?? { billable: 0, total: 0 };

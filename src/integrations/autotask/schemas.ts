@@ -62,6 +62,7 @@ export const timeEntrySchema = z.object({
   dateWorked: instant,
   hoursWorked: z.number(),
   isNonBillable: z.boolean(),
+  billingCodeID: z.number().int().nullish(),
 });
 export type TimeEntry = z.output<typeof timeEntrySchema>;
 
@@ -99,8 +100,13 @@ export const autotaskSettingsSchema = z
       .optional(),
     /** Ticket status picklist value meaning "Complete" (5 unless the tenant customised it). */
     complete_status: z.number().int().default(5),
-    /** Resources whose time counts toward utilization: ids or emails; empty means everyone. */
+    /**
+     * The technicians whose time counts toward utilization: ids or emails. Required for utilization — never everyone,
+     * so managers and admins stay out unless listed.
+     */
     resources: z.array(z.union([z.number().int().positive(), z.string().email()])).default([]),
+    /** Billing code ids of time off (PTO, holiday, sick): entries with one are not worked time, left out of both sides. */
+    time_off_billing_codes: z.array(z.number().int().positive()).default([]),
     /** Overrides of the documented 10,000 requests per hour (bucket `default`), e.g. to share it with other integrations. */
     rate_limit: rateLimitSettingsSchema
       .refine((limits) => Object.keys(limits).every((bucket) => bucket === 'default'), 'the only bucket is default')
@@ -112,7 +118,8 @@ export type AutotaskSettings = z.output<typeof autotaskSettingsSchema>;
 export const autotaskQuerySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tickets_opened') }).strict(),
   z.object({ kind: z.literal('tickets_closed') }).strict(),
-  z.object({ kind: z.literal('same_day_close_rate') }).strict(),
+  /** Same-day closes ÷ tickets closed (the catalog's reading, as the Scorecard 2025 plan), or ÷ tickets created. */
+  z.object({ kind: z.literal('same_day_close_rate'), denominator: z.enum(['closed', 'created']).optional() }).strict(),
   z.object({ kind: z.literal('utilization') }).strict(),
 ]);
 export type AutotaskQuery = z.output<typeof autotaskQuerySchema>;

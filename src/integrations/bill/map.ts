@@ -23,12 +23,21 @@ export function isOpenBill(bill: Bill): boolean {
   return bill.archived !== true && bill.paymentStatus !== 'PAID';
 }
 
-/** An electronic payment path: on the BILL network, a bank account on file, or an enrolled virtual card. */
+/**
+ * BILL network statuses as documented (developer.bill.com changelog 2024-05-06, "Getting network connection status
+ * with vendors API endpoints"): `CONNECTED` (the vendor accepted the invitation) and `CONNECTED_RPPS` ("connected
+ * with a verified national vendor", a large biller paid electronically through the network) are connections;
+ * `NOT_CONNECTED` and `PENDING` (invitation sent) are not. Any other value is named in a warning, never guessed.
+ */
+export const CONNECTED_NETWORK_STATUSES: ReadonlySet<string> = new Set(['CONNECTED', 'CONNECTED_RPPS']);
+export const UNCONNECTED_NETWORK_STATUSES: ReadonlySet<string> = new Set(['NOT_CONNECTED', 'PENDING']);
+
+/** An electronic payment path: connected on the BILL network, a bank account on file, or an enrolled virtual card. */
 export function hasElectronicPayment(vendor: Vendor): boolean {
   const payment = vendor.paymentInformation;
   const bankAccount = payment?.bankAccount;
   return (
-    vendor.networkStatus === 'CONNECTED' ||
+    (typeof vendor.networkStatus === 'string' && CONNECTED_NETWORK_STATUSES.has(vendor.networkStatus)) ||
     (bankAccount !== null && bankAccount !== undefined && Object.keys(bankAccount).length > 0) ||
     payment?.virtualCard?.status === 'ENROLLED'
   );
@@ -60,11 +69,18 @@ export interface VendorTally {
   notOnboarded: number;
   /** Ids of active vendors tracked for 1099 without a tax id. */
   lackingTaxId: Set<string>;
+  /** Network statuses BILL has not documented, with how many active vendors carry each (not counted as connected). */
+  unknownNetworkStatuses?: Map<string, number>;
 }
 
 export function tallyVendors(tally: VendorTally, vendors: readonly Vendor[], requires: readonly OnboardingRequirement[]): void {
   for (const vendor of vendors) {
     if (vendor.archived === true) continue;
+    const status = vendor.networkStatus;
+    if (typeof status === 'string' && !CONNECTED_NETWORK_STATUSES.has(status) && !UNCONNECTED_NETWORK_STATUSES.has(status)) {
+      tally.unknownNetworkStatuses ??= new Map();
+      tally.unknownNetworkStatuses.set(status, (tally.unknownNetworkStatuses.get(status) ?? 0) + 1);
+    }
     if (!isOnboarded(vendor, requires)) tally.notOnboarded += 1;
     if (lacksTaxIdFor1099(vendor)) tally.lackingTaxId.add(vendor.id);
   }
@@ -103,6 +119,13 @@ function approvalWarnings(tally: BillTally): string[] {
   );
 }
 
+function networkWarnings(tally: VendorTally | undefined): string[] {
+  return [...(tally?.unknownNetworkStatuses ?? [])].map(
+    ([status, count]) =>
+      `networkStatus "${status}" on ${count} vendor${count === 1 ? '' : 's'} is not documented by BILL; not counted as a network connection`,
+  );
+}
+
 function withWarnings(value: CollectedValue, warnings: string[]): CollectedValue {
   return warnings.length > 0 ? { ...value, warnings } : value;
 }
@@ -120,7 +143,7 @@ export function valueFor(
     case 'bills_pending_amount':
       return withWarnings({ metricId, day, value: bills.pendingCents / 100 }, approvalWarnings(bills));
     case 'vendors_not_onboarded':
-      return { metricId, day, value: tallies.vendors?.notOnboarded ?? 0 };
+      return withWarnings({ metricId, day, value: tallies.vendors?.notOnboarded ?? 0 }, networkWarnings(tallies.vendors));
     case 'bills_missing_w9':
       return { metricId, day, value: bills.missingW9Bills, warnings: [MISSING_W9_WARNING] };
   }

@@ -10,6 +10,7 @@ import {
   emptySums,
   firstResponseValues,
   openConversationsQuery,
+  openStates,
   resolveAdminIds,
   type ConversationFilters,
   type DailySums,
@@ -25,6 +26,7 @@ interface Plan {
   timezone: string;
   filters: ConversationFilters;
   responseTime: ResponseTimeOptions;
+  includeSnoozed: boolean;
   /** Shown on every value: exclusions that could not be applied. */
   warnings: string[];
 }
@@ -45,6 +47,7 @@ async function planFor(ctx: SourceContext, settings: IntercomSettings, api: Inte
       schedule,
       timezone: ctx.config.org.timezone,
     },
+    includeSnoozed: settings.include_snoozed,
     warnings: unknown.map((email) => `excluded teammate ${email} is not an Intercom admin; not excluded`),
   };
 }
@@ -109,10 +112,14 @@ async function scanChunk(plan: Plan, days: readonly LocalDay[], options: readonl
 }
 
 /** Open conversations now, minus those assigned to excluded teammates (exact, unlike a NIN filter on a nullable field). */
+/** Open (and, by default, snoozed) conversations now, minus those assigned to excluded teammates, state by state. */
 async function openConversations(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
-  let count = await plan.api.countConversations(openConversationsQuery());
-  for (const adminId of plan.filters.excludedAdminIds) {
-    count -= await plan.api.countConversations(openConversationsQuery(adminId));
+  let count = 0;
+  for (const state of openStates(plan.includeSnoozed)) {
+    count += await plan.api.countConversations(openConversationsQuery(undefined, state));
+    for (const adminId of plan.filters.excludedAdminIds) {
+      count -= await plan.api.countConversations(openConversationsQuery(adminId, state));
+    }
   }
   return { metricId: metric.id, day: today, value: Math.max(0, count) };
 }

@@ -33,9 +33,18 @@ export function createdBetweenQuery(start: Date, end: Date): SearchQuery {
   };
 }
 
+/**
+ * States the catalog counts as open ("not yet solved: new, open, pending or on hold"): Intercom's `snoozed` is a
+ * conversation waiting to come back, i.e. pending or on hold, so it counts unless `include_snoozed` is false.
+ */
+export type OpenState = 'open' | 'snoozed';
+export function openStates(includeSnoozed: boolean): OpenState[] {
+  return includeSnoozed ? ['open', 'snoozed'] : ['open'];
+}
+
 /** Open conversations, optionally only those assigned to one teammate (admin ids are integers in search). */
-export function openConversationsQuery(adminAssigneeId?: string): SearchQuery {
-  const value: SearchFilter[] = [{ field: 'state', operator: '=', value: 'open' }];
+export function openConversationsQuery(adminAssigneeId?: string, state: OpenState = 'open'): SearchQuery {
+  const value: SearchFilter[] = [{ field: 'state', operator: '=', value: state }];
   if (adminAssigneeId !== undefined) value.push({ field: 'admin_assignee_id', operator: '=', value: Number(adminAssigneeId) });
   return { operator: 'AND', value };
 }

@@ -37,6 +37,8 @@ export const intercomSettingsSchema = z
     excluded_owners: z.array(z.string().min(1)).optional(),
     /** Admin ids of bots / automation teammates (e.g. Operator); conversations assigned to them are left out. */
     bot_admin_ids: z.array(z.string().min(1)).default([]),
+    /** Snoozed conversations count as open (the catalog's "pending or on hold"); false counts state open only. */
+    include_snoozed: z.boolean().default(true),
     /** Leave out conversations Fin AI Agent took part in (their first human reply includes the bot's time). */
     exclude_ai_agent_conversations: z.boolean().default(false),
     /** Replaces `config.support.business_hours` for Intercom. */

@@ -1,19 +1,11 @@
 import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
-import { isSourceError } from '../errors.js';
+import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createLivechatApi, type ClientHooks, type LivechatApi } from './client.js';
-import {
-  addBotTransfers,
-  botAgentIds,
-  countValues,
-  firstResponseValues,
-  isOpenForHumans,
-  reportBody,
-  timeRange,
-  totalChatsValues,
-} from './map.js';
+import { addBotTransfers, botAgentIds, countValues, isOpenForHumans, reportBody, timeRange, totalChatsValues } from './map.js';
+import { addFirstResponses, responseValues, type ResponseSum, type ThreadResponseOptions } from './first-response.js';
 import type { LivechatQuery, LivechatSettings } from './schemas.js';
 
 /** Days per report call or archive scan: a batch is yielded per week. */
@@ -29,8 +21,8 @@ interface Plan {
   settings: LivechatSettings;
   timezone: string;
   excludedOwners: readonly string[];
-  /** Set when support.business_hours is configured, which LiveChat's reports can't apply. */
-  calendarTimeNote: string | null;
+  /** How first response is measured from threads: open hours of `support.business_hours`, or around the clock. */
+  responseHours: Pick<ThreadResponseOptions, 'hours' | 'schedule'>;
   /** Looked up once per run, and only when a metric needs them. */
   bots: () => Promise<Bots>;
 }
@@ -44,9 +36,10 @@ function planFor(ctx: SourceRun<LivechatSettings>, hooks: ClientHooks): Plan {
     settings,
     timezone: ctx.config.org.timezone,
     excludedOwners: (settings.excluded_owners ?? ctx.config.support.excluded_owners).map((owner) => owner.trim()),
-    calendarTimeNote: ctx.config.support.business_hours
-      ? "calendar time: LiveChat's reports API measures first response around the clock, so support.business_hours is not applied"
-      : null,
+    responseHours: {
+      hours: settings.first_response_hours ?? (ctx.config.support.business_hours ? 'schedule' : 'calendar'),
+      schedule: ctx.config.support.business_hours,
+    },
     bots: () => (bots ??= findBots(api, settings)),
   };
 }
@@ -107,10 +100,22 @@ async function collectChunk(
     return totalChatsValues(metric.id, days, report);
   }
   if (kind === 'first_response_time') {
+    // From the chat threads, not the reports API: it measures calendar time only, and its "first response not by a
+    // bot" filter drops every chat a bot answered first. Here bot messages are skipped and the human reply counts.
     const bots = plan.settings.exclude_bot_first_responses ? await plan.bots() : { ids: new Set<string>(), warnings: [] };
-    const body = reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners, firstResponseNotBy: [...bots.ids] });
-    const values = firstResponseValues(metric.id, days, await plan.api.firstResponseTime(body), plan.settings.first_response_unit);
-    return withWarnings(values, plan.calendarTimeNote ? [...bots.warnings, plan.calendarTimeNote] : bots.warnings);
+    if (plan.responseHours.hours === 'schedule' && !plan.responseHours.schedule) {
+      throw new SourceError('config', 'livechat', 'first_response_hours: schedule needs support.business_hours');
+    }
+    const options: ThreadResponseOptions = {
+      ...plan.responseHours,
+      bots: bots.ids,
+      excludedOwners: new Set(plan.excludedOwners),
+      timezone: plan.timezone,
+    };
+    const sums = new Map<LocalDay, ResponseSum>();
+    const daySet = new Set(days);
+    for await (const page of plan.api.listArchives(timeRange(start, end, plan.timezone))) addFirstResponses(sums, page, daySet, options);
+    return withWarnings(responseValues(metric.id, days, sums), bots.warnings);
   }
   const bots = await plan.bots();
   const counts = new Map<LocalDay, number>();

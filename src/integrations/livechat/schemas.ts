@@ -18,10 +18,15 @@ export const livechatSettingsSchema = z
       .refine((limits) => Object.keys(limits).every((bucket) => bucket === 'default'), 'the only bucket is default')
       .optional(),
     /**
-     * Unit of the reports' `first_response_time` (undocumented; the docs' sample magnitudes read as seconds).
-     * Values are stored in hours either way.
+     * No longer used: first response is read from chat threads, not the reports API. Still accepted so existing
+     * configurations keep loading.
      */
     first_response_unit: z.enum(RESPONSE_UNITS).default('seconds'),
+    /**
+     * First response in `schedule` hours (the open hours of `support.business_hours`, the default when they are set)
+     * or `calendar` hours (around the clock, the default otherwise).
+     */
+    first_response_hours: z.enum(['schedule', 'calendar']).optional(),
     /** Replaces `config.support.excluded_owners` for LiveChat: agent ids (the agents' emails). */
     excluded_owners: z.array(z.string().min(1)).optional(),
     /** Agent ids of bots (ChatBot and other integrations answering as agents). */
@@ -30,7 +35,7 @@ export const livechatSettingsSchema = z
     bot_roles: z.array(z.string().min(1)).default([]),
     /** Also treat every bot of the license (Configuration API list_bots, scope agents-bot--all:ro) as a bot. */
     discover_bots: z.boolean().default(true),
-    /** First response reports leave out chats whose first agent response came from a bot. */
+    /** Bot messages are skipped when finding a chat's first response (the human reply after them counts). */
     exclude_bot_first_responses: z.boolean().default(true),
     /** Safety bound on list_chats pages (100 chats each) when counting open chats; reaching it adds a warning. */
     open_chats_max_pages: z.number().int().min(1).max(1000).default(50),

@@ -39,7 +39,14 @@ export async function* collectSimplefin(
         staleBalanceHours: settings.stale_balance_hours,
         now: ctx.now,
       });
-      values.push({ metricId: metric.id, day: today, value: cash.value, warnings: cash.warnings });
+      // A stale balance dates the whole figure: stored "as of" its oldest part, so the cash shows stale.
+      values.push({
+        metricId: metric.id,
+        day: today,
+        value: cash.value,
+        warnings: cash.warnings,
+        ...(cash.asOf ? { asOf: cash.asOf } : {}),
+      });
     } catch (error) {
       firstError ??= error;
     }

@@ -59,6 +59,13 @@ export interface CashSelection {
 export interface Cash {
   value: number;
   warnings: string[];
+  /** The oldest summed balance's date, when one is past `staleBalanceHours`: the figure is as old as its oldest part. */
+  asOf?: string;
+}
+
+/** "26 h" up to two days, then "3 days". */
+function ageText(hours: number): string {
+  return hours < 48 ? `${Math.floor(hours)} h` : `${Math.floor(hours / 24).toLocaleString('en-US')} days`;
 }
 
 /**
@@ -81,7 +88,9 @@ export function cashPosition(snapshot: CachedBalances, selection: CashSelection)
 
   let cents = 0;
   let used = 0;
-  const staleBefore = selection.now.getTime() / 1000 - selection.staleBalanceHours * 3600;
+  let oldestStale: number | undefined;
+  const nowSeconds = selection.now.getTime() / 1000;
+  const staleBefore = nowSeconds - selection.staleBalanceHours * 3600;
   for (const account of chosen) {
     if (account.currency.toUpperCase() !== selection.currency.toUpperCase()) {
       warnings.push(`skipped ${account.name} (${account.currency}, not ${selection.currency})`);
@@ -93,14 +102,19 @@ export function cashPosition(snapshot: CachedBalances, selection: CashSelection)
     cents += balance;
     used++;
     if (account.balanceDate !== undefined && account.balanceDate < staleBefore) {
-      warnings.push(`${account.name} balance is dated ${new Date(account.balanceDate * 1000).toISOString().slice(0, 10)}`);
+      const age = ageText((nowSeconds - account.balanceDate) / 3600);
+      const dated = new Date(account.balanceDate * 1000).toISOString().slice(0, 10);
+      warnings.push(`${account.name} balance is ${age} old (dated ${dated}); stale after ${selection.staleBalanceHours} h`);
+      oldestStale = Math.min(oldestStale ?? account.balanceDate, account.balanceDate);
     }
   }
   if (used === 0) {
     const reason = snapshot.warnings.length > 0 ? snapshot.warnings.join('; ') : `no ${selection.currency} account matched`;
     throw new SourceError(snapshot.warnings.length > 0 ? 'unavailable' : 'config', SOURCE_ID, `no balance to sum: ${reason}`);
   }
-  return { value: cents / 100, warnings };
+  const cash: Cash = { value: cents / 100, warnings };
+  if (oldestStale !== undefined) cash.asOf = new Date(oldestStale * 1000).toISOString();
+  return cash;
 }
 
 /** Calls made today (org-local day) against `max_calls_per_day`. */

@@ -58,8 +58,11 @@ export const simplefinSettingsSchema = z
     currency: z.string().min(1).default('USD'),
     /** The Bridge expects at most 24 calls a day and disables tokens that overuse it; keep well below. */
     max_calls_per_day: z.number().int().min(1).max(20).default(4),
-    /** A balance dated older than this is shown with a warning. */
-    stale_balance_hours: z.number().positive().default(72),
+    /**
+     * A summed balance whose `balance-date` is older than this marks the cash figure stale (a warning names the
+     * account and its age). One day, as the cash metric's catalog text says.
+     */
+    stale_balance_hours: z.number().positive().default(24),
   })
   .strict();
 

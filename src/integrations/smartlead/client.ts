@@ -1,13 +1,12 @@
+import { firstEmailsIn, statisticsPageSchema } from './first-emails.js';
 import type { z } from 'zod';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { LocalDay } from '../../metrics/types.js';
 import type { SourceContext } from '../source.js';
 import {
   campaignAnalyticsSchema,
   campaignLeadsPageSchema,
   campaignListSchema,
-  overallStatsSchema,
   type Campaign,
   type CampaignLead,
   type SmartleadSettings,
@@ -26,6 +25,9 @@ export interface SmartleadDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
 }
+
+/** The statistics endpoint's documented maximum page. */
+const STATISTICS_PAGE_SIZE = 1000;
 
 export class SmartleadApi {
   constructor(
@@ -47,18 +49,23 @@ export class SmartleadApi {
     return analytics.campaign_lead_stats.notStarted;
   }
 
-  /** Σ unique leads contacted in `[from, to]` (local days in `timezone`) over the given campaigns. */
-  async uniqueLeadsContacted(campaignIds: readonly number[], from: LocalDay, to: LocalDay, timezone: string): Promise<number> {
-    const stats = await this.get('analytics/campaign/overall-stats', overallStatsSchema, {
-      start_date: from,
-      end_date: to,
-      timezone,
-      campaign_ids: campaignIds.join(','),
-    });
-    const wanted = new Set(campaignIds);
-    return stats.campaign_wise_performance
-      .filter((campaign) => wanted.has(campaign.id))
-      .reduce((sum, campaign) => sum + campaign.unique_lead_count, 0);
+  /**
+   * First emails (sequence step 1) a campaign sent in `[start, end)`, from its statistics filtered by sent time and
+   * step; pages (offset/limit, up to 1,000 rows) until a short page.
+   */
+  async firstEmailsSent(campaignId: number, start: Date, end: Date): Promise<number> {
+    let sent = 0;
+    for (let offset = 0; ; offset += STATISTICS_PAGE_SIZE) {
+      const rows = await this.get(`campaigns/${campaignId}/statistics`, statisticsPageSchema, {
+        email_sequence_number: 1,
+        sent_time_start_date: start.toISOString(),
+        sent_time_end_date: end.toISOString(),
+        offset,
+        limit: STATISTICS_PAGE_SIZE,
+      });
+      sent += firstEmailsIn(rows);
+      if (rows.length < STATISTICS_PAGE_SIZE) return sent;
+    }
   }
 
   /** Pages through a campaign's leads (offset/limit) until a short page or the reported total. */

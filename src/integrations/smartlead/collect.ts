@@ -2,6 +2,7 @@ import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/period
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createSmartleadApi, SOURCE_ID, type SmartleadDeps } from './client.js';
+import { paceWindow, sentInWindow } from './first-emails.js';
 import {
   averageContactedValue,
   isActive,
@@ -50,15 +51,17 @@ export async function* collectSmartlead(
     const windowDays = settings.runway_window_days;
     // The queue alone needs no send history.
     const needsRate = stocks.some((metric) => metric.kind !== 'leads_in_queue');
-    const contacted =
-      needsRate && active.length > 0
-        ? await api.uniqueLeadsContacted(
-            active.map((campaign) => campaign.id),
-            addDays(today, -windowDays),
-            addDays(today, -1),
-            timezone,
-          )
-        : 0;
+    // New leads contacted = first emails, over every campaign that could have sent in the window (a paused one's
+    // past sends still count), not leads emailed at all (follow-up steps re-contact the same leads).
+    let contacted = 0;
+    if (needsRate) {
+      const window = paceWindow(today, windowDays);
+      const start = dayStart(window.from, timezone);
+      const end = dayStart(addDays(window.to, 1), timezone);
+      for (const campaign of campaigns.filter((c) => sentInWindow(c, window.to, timezone))) {
+        contacted += await api.firstEmailsSent(campaign.id, start, end);
+      }
+    }
     const figures: QueueFigures = { queued, contacted, windowDays };
     yield stocks.map((metric) => stockValue(metric.id, metric.kind, today, figures));
   }

@@ -4,6 +4,8 @@ import type { HttpClient, HttpClientOptions } from '../http-types.js';
 import type { Env, SourceContext } from '../source.js';
 import {
   currentUserSchema,
+  groupListSchema,
+  userSearchSchema,
   searchCountSchema,
   searchExportSchema,
   ticketMetricEventsPageSchema,
@@ -133,6 +135,35 @@ export class ZendeskApi {
       ticketsWithMetricSetsSchema,
     );
     return body.metric_sets;
+  }
+
+  /** Assignee and group of up to 100 tickets (`tickets/show_many`); deleted tickets are simply absent. */
+  async ticketOwners(ticketIds: readonly number[]): Promise<z.output<typeof ticketsWithMetricSetsSchema>['tickets']> {
+    if (ticketIds.length === 0) return [];
+    const body = await this.http.request(
+      { url: '/api/v2/tickets/show_many', params: { ids: ticketIds.join(',') } },
+      ticketsWithMetricSetsSchema,
+    );
+    return body.tickets;
+  }
+
+  /** User ids whose email is exactly `email` (case-insensitive), via user search. */
+  async userIdsByEmail(email: string): Promise<number[]> {
+    const body = await this.http.request({ url: '/api/v2/users/search', params: { query: email } }, userSearchSchema);
+    return body.users.filter((user) => user.email?.toLowerCase() === email.toLowerCase()).map((user) => user.id);
+  }
+
+  /** Every group, following `next_page` on this account. */
+  async groups(): Promise<z.output<typeof groupListSchema>['groups']> {
+    const groups: z.output<typeof groupListSchema>['groups'] = [];
+    let request: PageRequest = { url: '/api/v2/groups', params: { per_page: 100 } };
+    for (let page = 0; page < 100; page++) {
+      const body = await this.http.request(request, groupListSchema);
+      groups.push(...body.groups);
+      if (!this.sameAccount(body.next_page)) break;
+      request = { url: body.next_page };
+    }
+    return groups;
   }
 
   currentUser(): Promise<z.output<typeof currentUserSchema>> {

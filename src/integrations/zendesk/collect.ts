@@ -4,10 +4,9 @@ import type { LocalDay } from '../../metrics/types.js';
 import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createZendeskApi, type ClientHooks, type ZendeskApi } from './client.js';
+import { addBreachEvents, breachedTicketIds, breachValues, excludedTicketIds, type BreachesByDay, type ExcludedIds } from './breaches.js';
 import {
   addFirstReplies,
-  addSlaBreaches,
-  breachCountValues,
   metricsByTicketId,
   rangeTerms,
   ratioValues,
@@ -25,8 +24,13 @@ const CHUNK_DAYS = 7;
 /** Zendesk refuses an incremental export `start_time` under a few minutes old ("Too recent start_time"). */
 const RECENT_START_MS = 5 * 60_000;
 
+/** Tickets per `show_many` call. */
+const SHOW_MANY = 100;
+
 interface Plan {
   api: ZendeskApi;
+  /** Exclusions resolved to ids, once per run and only when a breach count needs them. */
+  excludedIds: () => Promise<{ ids: ExcludedIds; warnings: string[] }>;
   settings: ZendeskSettings;
   timezone: string;
   exclusions: Exclusions;
@@ -38,11 +42,15 @@ interface Plan {
 function planFor(ctx: SourceRun<ZendeskSettings>, hooks: ClientHooks): Plan {
   const { settings } = ctx;
   const schedule = settings.business_hours ?? ctx.config.support.business_hours;
+  const api = createZendeskApi(ctx, settings, hooks);
+  const exclusions = { owners: settings.excluded_owners ?? ctx.config.support.excluded_owners, groups: settings.excluded_groups };
+  let excluded: Promise<{ ids: ExcludedIds; warnings: string[] }> | undefined;
   return {
-    api: createZendeskApi(ctx, settings, hooks),
+    api,
+    excludedIds: () => (excluded ??= resolveExcludedIds(api, exclusions)),
     settings,
     timezone: ctx.config.org.timezone,
-    exclusions: { owners: settings.excluded_owners ?? ctx.config.support.excluded_owners, groups: settings.excluded_groups },
+    exclusions,
     replyTime: { mode: settings.minutes ?? (schedule ? 'schedule' : 'calendar'), schedule, timezone: ctx.config.org.timezone },
     logger: ctx.logger.child({ source: 'zendesk' }),
     now: ctx.now,
@@ -80,7 +88,8 @@ export async function* collectZendesk(
       }
       case 'sla_breaches': {
         const slaMetrics = new Set<string>(query.metrics ?? SLA_METRICS);
-        for (const chunk of chunked(days, CHUNK_DAYS)) yield await slaBreaches(plan, metric, chunk, slaMetrics);
+        const firstReplyOnly = query.first_reply_only === true;
+        for (const chunk of chunked(days, CHUNK_DAYS)) yield await slaBreaches(plan, metric, chunk, slaMetrics, firstReplyOnly);
         break;
       }
     }
@@ -133,14 +142,16 @@ async function firstReplyTimes(
 }
 
 /**
- * Breaches in the chunk's days, from the ticket metric events export. The events carry no group or assignee,
- * so the support exclusions cannot apply here: breaches on every ticket count.
+ * Breaches in the chunk's days, from the ticket metric events export. Events carry no assignee or group, but every
+ * one names its ticket: the breached tickets are looked up (100 per call) and those of excluded owners and groups are
+ * left out, as for every other support figure. Events dated after now are ignored.
  */
 async function slaBreaches(
   plan: Plan,
   metric: Metric,
   days: readonly LocalDay[],
   slaMetrics: ReadonlySet<string>,
+  firstReplyOnly: boolean,
 ): Promise<CollectedValue[]> {
   const first = days[0];
   const last = days[days.length - 1];
@@ -148,15 +159,54 @@ async function slaBreaches(
   const end = dayInstant(addDays(last, 1), plan.timezone);
   // Starting earlier than the first day is harmless: events outside the chunk's days are skipped.
   const start = new Date(Math.min(dayInstant(first, plan.timezone).getTime(), plan.now.getTime() - RECENT_START_MS));
-  const breaches = new Map<LocalDay, Set<string>>();
+  const breaches: BreachesByDay = new Map();
+  const filter = { metrics: slaMetrics, firstReplyOnly, now: plan.now, timezone: plan.timezone };
   const daySet = new Set(days);
   let events = 0;
   for await (const page of plan.api.ticketMetricEvents(start, end)) {
-    addSlaBreaches(breaches, page, daySet, slaMetrics, plan.timezone);
+    addBreachEvents(breaches, page, daySet, filter);
     events += page.length;
   }
-  plan.logger.debug({ metric: metric.id, from: first, to: last, events }, 'zendesk sla breaches collected');
-  return breachCountValues(metric.id, days, breaches);
+  const { ids, warnings } = await plan.excludedIds();
+  const excluded = new Set<number>();
+  if (ids.owners.size > 0 || ids.groups.size > 0) {
+    const breached = breachedTicketIds(breaches);
+    for (let i = 0; i < breached.length; i += SHOW_MANY) {
+      for (const id of excludedTicketIds(await plan.api.ticketOwners(breached.slice(i, i + SHOW_MANY)), ids)) excluded.add(id);
+    }
+  }
+  plan.logger.debug({ metric: metric.id, from: first, to: last, events, excluded: excluded.size }, 'zendesk sla breaches collected');
+  const values = breachValues(metric.id, days, breaches, excluded);
+  return warnings.length > 0 ? values.map((value) => ({ ...value, warnings })) : values;
+}
+
+/**
+ * The exclusions as Zendesk ids: numeric entries are ids, emails are looked up among users and group names among
+ * groups. An entry that matches nothing is named in a warning (its tickets' breaches still count).
+ */
+async function resolveExcludedIds(api: ZendeskApi, exclusions: Exclusions): Promise<{ ids: ExcludedIds; warnings: string[] }> {
+  const owners = new Set<number>();
+  const groups = new Set<number>();
+  const warnings: string[] = [];
+  for (const entry of exclusions.owners.map((owner) => owner.trim())) {
+    if (/^\d+$/.test(entry)) owners.add(Number(entry));
+    else {
+      const found = await api.userIdsByEmail(entry);
+      if (found.length === 0) warnings.push(`excluded owner ${entry} is not a Zendesk user; breaches on their tickets cannot be left out`);
+      for (const id of found) owners.add(id);
+    }
+  }
+  const names = exclusions.groups.map((group) => group.trim()).filter((group) => !/^\d+$/.test(group));
+  for (const id of exclusions.groups.filter((group) => /^\d+$/.test(group.trim()))) groups.add(Number(id));
+  if (names.length > 0) {
+    const all = await api.groups();
+    for (const name of names) {
+      const match = all.filter((group) => group.name?.trim().toLowerCase() === name.toLowerCase());
+      if (match.length === 0) warnings.push(`excluded group "${name}" is not a Zendesk group; breaches on its tickets cannot be left out`);
+      for (const group of match) groups.add(group.id);
+    }
+  }
+  return { ids: { owners, groups }, warnings };
 }
 
 function dayInstant(day: LocalDay, timezone: string): Date {

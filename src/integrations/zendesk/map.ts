@@ -2,7 +2,7 @@ import type { CollectedValue } from '../source.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { localDayOf } from '../../metrics/periods.js';
 import { businessHoursBetween, type BusinessHours } from '../support-hours.js';
-import type { ExportedTicket, ReplyTimeMode, TicketMetric, TicketMetricEvent } from './schemas.js';
+import type { ExportedTicket, ReplyTimeMode, TicketMetric } from './schemas.js';
 
 /**
  * Pure mapping from Zendesk records to daily values: search query text, exclusions, first reply hours and
@@ -127,35 +127,4 @@ export function ratioValues(metricId: string, days: readonly LocalDay[], sums: R
 /** Metric sets keyed by ticket id (a ticket has at most one). */
 export function metricsByTicketId(metricSets: readonly TicketMetric[]): Map<number, TicketMetric> {
   return new Map(metricSets.map((metric) => [metric.ticket_id, metric]));
-}
-
-/**
- * Adds one page of ticket metric events to the breaches of each day in `days`: a breach is one
- * (ticket, metric, instance) on the local day of its event, so a repeated event (time-based export pages
- * overlap on their boundary second) counts once. Withdrawn (`deleted`) breaches and other metrics are skipped.
- */
-export function addSlaBreaches(
-  breaches: Map<LocalDay, Set<string>>,
-  events: readonly TicketMetricEvent[],
-  days: ReadonlySet<LocalDay>,
-  metrics: ReadonlySet<string>,
-  timezone: string,
-): void {
-  for (const event of events) {
-    if (event.type !== 'breach' || event.deleted === true || !metrics.has(event.metric)) continue;
-    const day = localDayOf(new Date(event.time), timezone);
-    if (!days.has(day)) continue;
-    const keys = breaches.get(day) ?? new Set<string>();
-    keys.add(`${event.ticket_id}:${event.metric}:${event.instance_id}`);
-    breaches.set(day, keys);
-  }
-}
-
-/** A count for every day, 0 when none: a day without breaches is a clean day, not a missing one. */
-export function breachCountValues(
-  metricId: string,
-  days: readonly LocalDay[],
-  breaches: ReadonlyMap<LocalDay, ReadonlySet<string>>,
-): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: breaches.get(day)?.size ?? 0 }));
 }

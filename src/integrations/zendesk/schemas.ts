@@ -63,8 +63,17 @@ export const zendeskQuerySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('first_reply_time'), minutes: z.enum(REPLY_TIME_MODES).optional() }).strict(),
   z.object({ kind: z.literal('tickets_created') }).strict(),
   z.object({ kind: z.literal('tickets_solved') }).strict(),
-  /** SLA targets breached, per local day of the breach; `metrics` narrows which targets count (default all). */
-  z.object({ kind: z.literal('sla_breaches'), metrics: z.array(z.enum(SLA_METRICS)).min(1).optional() }).strict(),
+  /**
+   * SLA targets breached, per local day of the breach, on tickets of owners and groups not excluded; `metrics`
+   * narrows which targets count (default all); `first_reply_only` keeps the first reply (`reply_time` instance 1).
+   */
+  z
+    .object({
+      kind: z.literal('sla_breaches'),
+      metrics: z.array(z.enum(SLA_METRICS)).min(1).optional(),
+      first_reply_only: z.boolean().optional(),
+    })
+    .strict(),
 ]);
 export type ZendeskQuery = z.output<typeof zendeskQuerySchema>;
 
@@ -102,9 +111,9 @@ export const ticketMetricSchema = z.object({
 });
 export type TicketMetric = z.output<typeof ticketMetricSchema>;
 
-/** `GET /api/v2/tickets/show_many?ids=…&include=metric_sets` */
+/** `GET /api/v2/tickets/show_many?ids=…&include=metric_sets` (without `include`: the tickets alone). */
 export const ticketsWithMetricSetsSchema = z.object({
-  tickets: z.array(z.object({ id: z.number().int() })),
+  tickets: z.array(z.object({ id: z.number().int(), assignee_id: z.number().int().nullish(), group_id: z.number().int().nullish() })),
   metric_sets: z.array(ticketMetricSchema).default([]),
 });
 
@@ -135,6 +144,17 @@ export const ticketMetricEventsPageSchema = z.object({
   end_time: z.number().int().nullable().optional(),
   end_of_stream: z.boolean().optional(),
   count: z.number().int().optional(),
+});
+
+/** `GET /api/v2/users/search?query=…`: users matching an email (or name). */
+export const userSearchSchema = z.object({
+  users: z.array(z.object({ id: z.number().int(), email: z.string().nullish() })),
+});
+
+/** `GET /api/v2/groups` (offset pagination: `next_page`). */
+export const groupListSchema = z.object({
+  groups: z.array(z.object({ id: z.number().int(), name: z.string().nullish() })),
+  next_page: z.string().nullish(),
 });
 
 /** `GET /api/v2/users/me`: an unauthenticated call answers with an anonymous user whose id is null. */

@@ -110,12 +110,52 @@ describe('schemas', () => {
       queue: { name: 'Level I Support' },
       complete_status: 5,
       resources: [],
+      time_off_billing_codes: [],
     });
     expect(autotaskSettingsSchema.safeParse({ queue: {} }).success).toBe(false);
     expect(autotaskSettingsSchema.safeParse({ queue: { id: 1 }, queues: [] }).success).toBe(false);
     expect(autotaskSettingsSchema.safeParse({ resources: ['not an email'] }).success).toBe(false);
     expect(autotaskSettingsSchema.safeParse({ rate_limit: { default: { max: 5000, per_seconds: 3600 } } }).success).toBe(true);
     expect(autotaskSettingsSchema.safeParse({ rate_limit: { search: { max: 1, per_seconds: 1 } } }).success).toBe(false);
+  });
+
+  it('divide same-day closes by tickets closed by default, or by tickets created when asked', () => {
+    expect(autotaskQuerySchema.parse({ kind: 'same_day_close_rate', denominator: 'created' })).toEqual({
+      kind: 'same_day_close_rate',
+      denominator: 'created',
+    });
+    expect(autotaskQuerySchema.safeParse({ kind: 'same_day_close_rate', denominator: 'opened' }).success).toBe(false);
+    const tallies = {
+      opened: new Map([['2026-11-02', 4]]),
+      closed: new Map<string, ClosedTally>([['2026-11-02', { closed: 2, sameDay: 1 }]]),
+    };
+    expect(valuesFor('sdc', 'same_day_close_rate', ['2026-11-02', '2026-11-03'], tallies)).toEqual([
+      { metricId: 'sdc', day: '2026-11-02', value: 50, numerator: 1, denominator: 2 },
+      // Nothing closed: 0 ÷ 0, which the refresh stores as no value ("no activity"), never 0 %.
+      { metricId: 'sdc', day: '2026-11-03', value: 0, numerator: 0, denominator: 0 },
+    ]);
+    expect(valuesFor('sdc', 'same_day_close_rate', ['2026-11-02'], tallies, 'created')).toEqual([
+      { metricId: 'sdc', day: '2026-11-02', value: 25, numerator: 1, denominator: 4 },
+    ]);
+  });
+
+  it('leave time off (listed billing codes) out of both sides of utilization', () => {
+    const hours = new Map<string, HoursTally>();
+    const entry = (id: number, hoursWorked: number, isNonBillable: boolean, billingCodeID: number | null) => ({
+      id,
+      resourceID: 1,
+      dateWorked: '2026-11-02T00:00:00',
+      hoursWorked,
+      isNonBillable,
+      billingCodeID,
+    });
+    tallyHours(
+      hours,
+      [entry(1, 6, false, 29682801), entry(2, 2, true, null), entry(3, 8, true, 29682833)],
+      'America/Chicago',
+      new Set([29682833]),
+    );
+    expect(hours.get('2026-11-02')).toEqual({ billable: 6, total: 8 });
   });
 
   it('validate queries strictly, discriminated on kind', () => {

@@ -183,7 +183,8 @@ describe('Autotask collect', () => {
     expect(a).toEqual([{ metricId: 'tickets_opened', day: '2026-11-01', value: 3 }]);
     expect(b).toEqual(a);
     const state = await first.store.db.selectFrom('sync_state').selectAll().execute();
-    expect(state.map((row) => row.key).sort()).toEqual(['autotask.queue_id.level i support', 'autotask.zone']);
+    // The zone and queue caches, and the days each ticket was counted on (for late changes to name old days).
+    expect(state.map((row) => row.key).sort()).toEqual(['autotask.queue_id.level i support', 'autotask.ticket_days', 'autotask.zone']);
     const stored = JSON.stringify(state);
     expect(stored).toContain('webservices14.autotask.net');
     for (const secret of [SECRET, USERNAME, CODE]) expect(stored).not.toContain(secret);
@@ -223,6 +224,18 @@ describe('Autotask collect', () => {
     await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({
       errorClass: 'config',
       message: expect.stringContaining('sources.autotask.queue'),
+    });
+  });
+
+  it('fails with a config error when utilization has no technicians listed: never everyone, managers included', async () => {
+    const h = await harness({
+      env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}` },
+      sources: { autotask: { queue: { id: QUEUE_ID } } },
+      metrics: { utilization: { kind: 'utilization', unit: 'percent', aggregate: 'ratio' } },
+    });
+    await expect(collectAll(source(), h, '2026-11-01', '2026-11-01')).rejects.toMatchObject({
+      errorClass: 'config',
+      message: expect.stringContaining('sources.autotask.resources'),
     });
   });
 

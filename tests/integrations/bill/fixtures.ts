@@ -74,6 +74,8 @@ function vendor(
  * V2 CONNECTED, 1099 with an empty tax id                 → onboarded; lacks tax id.
  * V3 NOT_CONNECTED with a bank account, no 1099            → onboarded.
  * V4 NOT_CONNECTED, virtual card ENROLLED, 1099, no taxId  → onboarded; lacks tax id.
+ * V5 CONNECTED_RPPS (a verified national vendor, a utility), pays by CHECK, no bank account → onboarded: BILL
+ *    documents it as connected on the network, paid electronically.
  * Default definition (bank_account): 1 not onboarded (V1). Requiring bank_account + tax_id: V1, V2, V4 → 3.
  */
 export const vendorsPage1 = [
@@ -83,6 +85,7 @@ export const vendorsPage1 = [
 export const vendorsPage2 = [
   vendor('00902V3', 'Bank Bakers', { payByType: 'ACH', bankAccount: { nameOnAccount: 'Bank Bakers', accountNumber: '****6789' } }),
   vendor('00902V4', 'Card Carriers', { virtualCard: 'ENROLLED', track1099: true, taxId: null }),
+  vendor('00902V5', 'National Power & Light', { networkStatus: 'CONNECTED_RPPS' }),
 ];
 
 function bill(id: string, vendorId: string, amount: number, paymentStatus: string, approvalStatus: string) {

@@ -16,7 +16,7 @@ const bare: Vendor = { id: 'v0' };
 
 describe('vendor onboarding', () => {
   it('finds an electronic payment path via network, bank account or enrolled virtual card', () => {
-    expect(vendors.map(hasElectronicPayment)).toEqual([false, true, true, true]);
+    expect(vendors.map(hasElectronicPayment)).toEqual([false, true, true, true, true]);
     expect(hasElectronicPayment({ ...bare, paymentInformation: { bankAccount: {} } })).toBe(false);
     expect(hasElectronicPayment({ ...bare, paymentInformation: { bankAccount: null, virtualCard: { status: 'UNKNOWN' } } })).toBe(false);
   });
@@ -35,6 +35,39 @@ describe('vendor onboarding', () => {
     expect(isOnboarded({ ...complete, address: { line1: '1 Main St' } }, all)).toBe(false);
     expect(isOnboarded({ ...complete, additionalInfo: { taxId: null } }, all)).toBe(false);
     expect(isOnboarded({ ...complete, networkStatus: 'NOT_CONNECTED' }, ['email', 'address'])).toBe(true);
+  });
+
+  it('counts every documented connected status (CONNECTED, CONNECTED_RPPS) as onboarded, PENDING not', () => {
+    const rpps = vendors.find((vendor) => vendor.networkStatus === 'CONNECTED_RPPS')!;
+    expect(hasElectronicPayment(rpps)).toBe(true);
+    expect(hasElectronicPayment({ ...rpps, networkStatus: 'PENDING' })).toBe(false);
+    const tally: VendorTally = { notOnboarded: 0, lackingTaxId: new Set() };
+    tallyVendors(tally, vendors, ['bank_account']);
+    expect(tally.notOnboarded).toBe(1);
+    expect(valueFor('vendors_not_onboarded', 'vendors_not_onboarded', '2026-11-01', { vendors: tally })).toEqual({
+      metricId: 'vendors_not_onboarded',
+      day: '2026-11-01',
+      value: 1,
+    });
+  });
+
+  it('names a network status BILL has not documented in a warning instead of guessing it connected', () => {
+    const tally: VendorTally = { notOnboarded: 0, lackingTaxId: new Set() };
+    tallyVendors(
+      tally,
+      [
+        { ...bare, id: 'n1', networkStatus: 'CONNECTED_PARTNER' },
+        { ...bare, id: 'n2', networkStatus: 'CONNECTED_PARTNER' },
+        { ...bare, id: 'n3', networkStatus: 'PENDING' },
+      ],
+      ['bank_account'],
+    );
+    expect(valueFor('vendors_not_onboarded', 'vendors_not_onboarded', '2026-11-01', { vendors: tally })).toEqual({
+      metricId: 'vendors_not_onboarded',
+      day: '2026-11-01',
+      value: 3,
+      warnings: ['networkStatus "CONNECTED_PARTNER" on 2 vendors is not documented by BILL; not counted as a network connection'],
+    });
   });
 
   it('skips archived vendors', () => {

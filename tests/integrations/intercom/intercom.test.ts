@@ -113,9 +113,12 @@ function happyIntercom(call: Call): Reply {
   if (call.path !== '/conversations/search')
     return [404, { type: 'error.list', errors: [{ code: 'not_found', message: 'Resource Not Found' }] }];
   const filters: { field: string; value: unknown }[] = call.body.query.value;
-  if (filters.some((f) => f.field === 'state')) {
+  const state = filters.find((f) => f.field === 'state');
+  if (state) {
+    // 12 open (3 of them the excluded teammate's) and 4 snoozed (1 of them theirs).
     const byAdmin = filters.find((f) => f.field === 'admin_assignee_id');
-    return [200, { ...searchExample, total_count: byAdmin ? 3 : 12, pages: { type: 'pages', page: 1, per_page: 1, total_pages: 12 } }];
+    const total = state.value === 'snoozed' ? (byAdmin ? 1 : 4) : byAdmin ? 3 : 12;
+    return [200, { ...searchExample, total_count: total, pages: { type: 'pages', page: 1, per_page: 1, total_pages: total } }];
   }
   if (call.body.pagination.starting_after === undefined) {
     return [
@@ -178,8 +181,8 @@ describe('intercom source over the DST week', () => {
       '2026-11-01': { metricId: 'first_response_time', day: '2026-11-01', value: 2, numerator: 2, denominator: 1 },
       '2026-11-04': { metricId: 'first_response_time', day: '2026-11-04', value: 0.25, numerator: 0.25, denominator: 1 },
     });
-    // 12 open, 3 of them assigned to the excluded teammate.
-    expect(values.filter((v) => v.metricId === 'open_tickets')).toEqual([{ metricId: 'open_tickets', day: '2026-11-04', value: 9 }]);
+    // 12 open and 4 snoozed (snoozed is pending or on hold: open for the catalog), less 3 + 1 of the excluded teammate.
+    expect(values.filter((v) => v.metricId === 'open_tickets')).toEqual([{ metricId: 'open_tickets', day: '2026-11-04', value: 12 }]);
 
     const scans = calls.filter((c) => c.path === '/conversations/search' && c.body.pagination.per_page === 150);
     expect(scans.map((c) => c.body.pagination.starting_after)).toEqual([undefined, 'WzE3OTM1OTc0MDAwMDAsImM0IiwyXQ==']);
@@ -192,7 +195,8 @@ describe('intercom source over the DST week', () => {
     });
     // One scan feeds both conversation metrics; /admins maps the excluded email once.
     expect(calls.filter((c) => c.path === '/admins')).toHaveLength(1);
-    expect(calls).toHaveLength(1 + 2 + 2);
+    // /admins, two counts per state (open, snoozed: all, then the excluded teammate's), two scan pages.
+    expect(calls).toHaveLength(1 + 4 + 2);
     expect(calls.every((c) => c.headers.authorization === `Bearer ${TOKEN}` && c.headers['intercom-version'] === '2.14')).toBe(true);
     assertNoSecrets(lines);
   });
@@ -205,10 +209,31 @@ describe('intercom source over the DST week', () => {
     );
     const scope = nock('https://api.eu.intercom.io')
       .post('/conversations/search')
+      .times(2)
       .reply(200, { ...searchExample, total_count: 4 });
     const { ctx } = makeContext(eu, { env: ENV, now: NOW });
-    expect(await collectAll(intercomSource, ctx, FROM, TO, metricsOf(eu))).toEqual([{ metricId: 'open', day: '2026-11-04', value: 4 }]);
+    expect(await collectAll(intercomSource, ctx, FROM, TO, metricsOf(eu))).toEqual([{ metricId: 'open', day: '2026-11-04', value: 8 }]);
     scope.done();
+  });
+});
+
+describe('intercom snoozed conversations', () => {
+  it('count as open by default (the catalog: pending or on hold), and not with include_snoozed: false', async () => {
+    const metric = { open: { unit: 'count' as const, aggregate: 'last' as const, query: { kind: 'open_conversations' } } };
+    const calls = fakeIntercom(happyIntercom);
+    const withSnoozed = supportConfig('intercom', metric);
+    const { ctx } = makeContext(withSnoozed, { env: ENV, now: NOW });
+    expect(await collectAll(intercomSource, ctx, FROM, TO, metricsOf(withSnoozed))).toEqual([
+      { metricId: 'open', day: '2026-11-04', value: 16 },
+    ]);
+    const states = calls.map((call) => (call.body as { query: { value: { field: string; value: unknown }[] } }).query.value[0]!.value);
+    expect(states).toEqual(['open', 'snoozed']);
+
+    const openOnly = supportConfig('intercom', metric, { settings: { include_snoozed: false } });
+    const second = makeContext(openOnly, { env: ENV, now: NOW });
+    expect(await collectAll(intercomSource, second.ctx, FROM, TO, metricsOf(openOnly))).toEqual([
+      { metricId: 'open', day: '2026-11-04', value: 12 },
+    ]);
   });
 });
 
@@ -226,12 +251,13 @@ describe('intercom failures', () => {
     const { sleep, waits } = fakeSleep();
     const { ctx, lines } = makeContext(openOnly, { env: ENV, now: NOW });
     expect(await collectAll(createIntercomSource({ sleep }), ctx, FROM, TO, metricsOf(openOnly))).toEqual([
-      { metricId: 'open', day: '2026-11-04', value: 12 },
+      { metricId: 'open', day: '2026-11-04', value: 16 },
     ]);
     expect(waits).toHaveLength(1);
     expect(waits[0]).toBeGreaterThan(3000);
     expect(waits[0]).toBeLessThanOrEqual(5000);
-    expect(ctx.stats).toEqual({ calls: 2, rateLimited: 1 });
+    // The 429, then one count per state.
+    expect(ctx.stats).toEqual({ calls: 3, rateLimited: 1 });
     assertNoSecrets(lines);
   });
 

@@ -205,14 +205,14 @@ describe('livechat source over the DST week', () => {
       ['2026-11-03', 0],
       ['2026-11-04', 12],
     ]);
+    // First response from the same threads (calendar hours: no business hours here), bots skipped: T1's customer
+    // wrote 30 s before Smith; T4's customer 60 s before him, with the bot in between (a bot-first chat, counted).
+    // T2, T3, T5 and T6 have no customer message followed by a human one.
     const frt = byDay(values, 'first_response_time', (v) => v);
-    expect(Object.keys(frt)).toEqual(['2026-10-29', '2026-10-30', '2026-11-01', '2026-11-02', '2026-11-04']);
+    expect(Object.keys(frt)).toEqual(['2026-10-29', '2026-11-01']);
     const expected: Record<string, [number, number]> = {
-      '2026-10-29': [42.66, 3],
-      '2026-10-30': [165.4, 4],
-      '2026-11-01': [30.06, 9],
-      '2026-11-02': [42.5, 5],
-      '2026-11-04': [193.8, 6],
+      '2026-10-29': [30, 1],
+      '2026-11-01': [60, 1],
     };
     for (const [day, [seconds, count]] of Object.entries(expected)) {
       expect(frt[day]!.denominator).toBe(count);
@@ -225,18 +225,11 @@ describe('livechat source over the DST week', () => {
     const reports = calls.filter((c) => c.path.startsWith('/v3.5/reports/'));
     expect(reports.map((c) => c.body)).toEqual([
       { distribution: 'day', timezone: 'America/Chicago', filters: { ...RANGE, agents: { exclude_values: ['boss@acme.test'] } } },
-      {
-        distribution: 'day',
-        timezone: 'America/Chicago',
-        filters: {
-          ...RANGE,
-          agents: { exclude_values: ['boss@acme.test'] },
-          agent_response: { first: true, agents: { exclude_values: ['cfg-bot', BOT] } },
-        },
-      },
     ]);
-    // Pagination to the end; later pages send only page_id.
+    // Pagination to the end; later pages send only page_id. First response and transfers each read the threads.
     expect(calls.filter((c) => c.path === '/v3.5/agent/action/list_archives').map((c) => c.body)).toEqual([
+      { filters: RANGE, limit: 100, sort_order: 'asc' },
+      { page_id: 'QVJDSElWRVNfUDI=' },
       { filters: RANGE, limit: 100, sort_order: 'asc' },
       { page_id: 'QVJDSElWRVNfUDI=' },
     ]);

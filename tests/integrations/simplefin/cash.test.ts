@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyWarnings, cashPosition, toCents } from '../../../src/integrations/simplefin/map.js';
 import { credentialsFromEnv } from '../../../src/integrations/simplefin/client.js';
-import { accountsResponseSchema } from '../../../src/integrations/simplefin/schemas.js';
+import { accountsResponseSchema, simplefinSettingsSchema } from '../../../src/integrations/simplefin/schemas.js';
 import type { CachedBalances } from '../../../src/integrations/simplefin/schemas.js';
 import { fixture } from './helpers.js';
 
@@ -57,7 +57,30 @@ describe('cashPosition', () => {
     old.accounts[0]!.balanceDate = NOW.getTime() / 1000 - 4 * 86_400;
     expect(cashPosition(old, { accounts: ['a'], currency: 'USD', staleBalanceHours: 72, now: NOW })).toEqual({
       value: 5,
-      warnings: ['a balance is dated 2026-11-12'],
+      warnings: ['a balance is 4 days old (dated 2026-11-12); stale after 72 h'],
+      asOf: new Date(NOW.getTime() - 4 * 86_400_000).toISOString(),
+    });
+  });
+
+  it('marks cash stale from a 26-hour-old balance on a configured account under the default one-day limit', () => {
+    const limit = simplefinSettingsSchema.parse({}).stale_balance_hours;
+    expect(limit).toBe(24);
+    const mixed = snapshot([
+      ['checking', 'USD', '1000.00'],
+      ['savings', 'USD', '250.50'],
+    ]);
+    mixed.accounts[0]!.balanceDate = NOW.getTime() / 1000 - 2 * 3600;
+    mixed.accounts[1]!.balanceDate = NOW.getTime() / 1000 - 26 * 3600;
+    expect(cashPosition(mixed, { accounts: ['checking', 'savings'], currency: 'USD', staleBalanceHours: limit, now: NOW })).toEqual({
+      value: 1250.5,
+      warnings: ['savings balance is 26 h old (dated 2026-11-15); stale after 24 h'],
+      asOf: new Date(NOW.getTime() - 26 * 3_600_000).toISOString(),
+    });
+    // 23 hours is within the day: no warning, no "as of" of its own.
+    mixed.accounts[1]!.balanceDate = NOW.getTime() / 1000 - 23 * 3600;
+    expect(cashPosition(mixed, { accounts: ['checking', 'savings'], currency: 'USD', staleBalanceHours: limit, now: NOW })).toEqual({
+      value: 1250.5,
+      warnings: [],
     });
   });
 });

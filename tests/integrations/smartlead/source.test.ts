@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createSmartleadSource } from '../../../src/integrations/smartlead/index.js';
 import { campaignAnalyticsSchema, smartleadQuerySchema, smartleadSettingsSchema } from '../../../src/integrations/smartlead/schemas.js';
 import { byDay, collectAll, createHarness, sourceTestLifecycle } from '../../helpers/source-harness.js';
-import { analytics, BASE, campaigns, leads101Page1, leads101Page2, leads102, overallStats, ROOT } from './fixtures.js';
+import { analytics, BASE, campaigns, leads101Page1, leads101Page2, leads102, ROOT } from './fixtures.js';
 
 const API_KEY = 'sl_live_4f9c2b7e1d8a6035';
 /** 11:00 CST on Sun 2026-11-01, the day DST ends in Chicago. */
@@ -32,9 +32,44 @@ async function harness(options: Partial<Parameters<typeof createHarness>[0]> = {
   return track(created);
 }
 
-/** Campaigns top-level; 101's analytics in the `{ ok, data }` envelope, 103's top-level with a string count. */
-function mockQueue(uniqueLeadCounts: { id: number; unique_lead_count: number }[]) {
-  return nock(BASE)
+/**
+ * One campaign's statistics for step 1 over the window, shaped like the reference's 200 example
+ * (get-campaigns-id-statistics.json, `{ ok, data, offset, limit }`), with a follow-up row that must not count.
+ */
+function mockFirstEmails(
+  scope: nock.Scope,
+  id: number,
+  firstEmails: number,
+  window = { start: '2026-10-18T05:00:00.000Z', end: '2026-11-01T05:00:00.000Z' },
+) {
+  return scope
+    .get(`${ROOT}/campaigns/${id}/statistics`)
+    .query(
+      withKey({
+        email_sequence_number: '1',
+        sent_time_start_date: window.start,
+        sent_time_end_date: window.end,
+        offset: '0',
+        limit: '1000',
+      }),
+    )
+    .reply(200, {
+      ok: true,
+      data: [
+        { campaign_id: id, sequence_number: 1, sent: firstEmails, opened: 0, clicked: 0, replied: 0, unsubscribed: 0, bounced: 0 },
+        { campaign_id: id, sequence_number: 2, sent: 5 * firstEmails, opened: 0, clicked: 0, replied: 0, unsubscribed: 0, bounced: 0 },
+      ],
+      offset: 0,
+      limit: 1000,
+    });
+}
+
+/**
+ * Campaigns top-level; 101's analytics in the `{ ok, data }` envelope, 103's top-level with a string count. The pace
+ * reads every campaign that could have sent in the window (101, the paused 102, 103; not 104, created after it).
+ */
+function mockQueue(firstEmails: Record<number, number>) {
+  const scope = nock(BASE)
     .get(`${ROOT}/campaigns`)
     .query(withKey())
     .reply(200, campaigns)
@@ -46,20 +81,16 @@ function mockQueue(uniqueLeadCounts: { id: number; unique_lead_count: number }[]
     .reply(200, analytics(103, '320'))
     .get(`${ROOT}/campaigns/104/analytics`)
     .query(withKey())
-    .reply(200, analytics(104, 0))
-    .get(`${ROOT}/analytics/campaign/overall-stats`)
-    .query(withKey({ start_date: '2026-10-18', end_date: '2026-10-31', timezone: 'America/Chicago', campaign_ids: '101,103,104' }))
-    .reply(200, overallStats(uniqueLeadCounts));
+    .reply(200, analytics(104, 0));
+  for (const id of [101, 102, 103]) mockFirstEmails(scope, id, firstEmails[id] ?? 0);
+  return scope;
 }
 
 describe('Smartlead collect', () => {
   it('computes queue, average, runway and the DST week of new contacts exactly, paging leads to the end', async () => {
-    // Queue: 1200 + 320 + 0 = 1520 not started. Contacted over 10-18…10-31 (14 days): 480 + 80 = 560 → 40 / day.
-    // Runway: 1520 ÷ 40 = 38 days.
-    const queue = mockQueue([
-      { id: 101, unique_lead_count: 480 },
-      { id: 103, unique_lead_count: 80 },
-    ]);
+    // Queue: 1200 + 320 + 0 = 1520 not started. First emails over 10-18…10-31 (14 complete days): 400 + 100 (102,
+    // paused since) + 60 = 560 → 40 / day; the follow-up steps (5× as many) are not new leads. Runway: 1520 ÷ 40 = 38 days.
+    const queue = mockQueue({ 101: 400, 102: 100, 103: 60 });
     const leads = nock(BASE)
       .get(`${ROOT}/campaigns/101/leads`)
       .query(withKey({ offset: '0', limit: '100' }))
@@ -93,14 +124,11 @@ describe('Smartlead collect', () => {
       '2026-11-03': 0,
       '2026-11-04': 1,
     });
-    expect(h.ctx.stats.calls).toBe(9);
+    expect(h.ctx.stats.calls).toBe(11);
   });
 
   it('stores the runway as queue ÷ 0 with a warning when nothing was sent in the window', async () => {
-    const queue = mockQueue([
-      { id: 101, unique_lead_count: 0 },
-      { id: 103, unique_lead_count: 0 },
-    ]);
+    const queue = mockQueue({});
     const h = await harness({ metrics: { lead_queue_runway: { kind: 'lead_queue_runway', unit: 'days', aggregate: 'ratio' } } });
     const values = await collectAll(source(), h, '2026-11-01', '2026-11-01');
     queue.done();
@@ -116,11 +144,15 @@ describe('Smartlead collect', () => {
     ]);
   });
 
-  it('uses the configured window and reads no stats when no campaign is active', async () => {
+  it('uses the configured window, and keeps the pace of campaigns paused since (pausing empties the queue, not the past)', async () => {
     const api = nock(BASE)
       .get(`${ROOT}/campaigns`)
       .query(withKey())
       .reply(200, { ok: true, data: campaigns.map((c) => ({ ...c, status: 'PAUSED' })) });
+    const week = { start: '2026-10-25T05:00:00.000Z', end: '2026-11-01T05:00:00.000Z' };
+    mockFirstEmails(api, 101, 35, week);
+    mockFirstEmails(api, 102, 0, week);
+    mockFirstEmails(api, 103, 0, week);
     const h = await harness({
       sources: { smartlead: { ...FAST.smartlead, runway_window_days: 7 } },
       metrics: {
@@ -131,15 +163,8 @@ describe('Smartlead collect', () => {
     const values = await collectAll(source(), h, '2026-11-01', '2026-11-01');
     api.done();
     expect(values).toEqual([
-      { metricId: 'avg_leads_contacted_per_day', day: '2026-11-01', value: 0, numerator: 0, denominator: 7 },
-      {
-        metricId: 'lead_queue_runway',
-        day: '2026-11-01',
-        value: 0,
-        numerator: 0,
-        denominator: 0,
-        warnings: ['no leads queued and none contacted in the last 7 days'],
-      },
+      { metricId: 'avg_leads_contacted_per_day', day: '2026-11-01', value: 5, numerator: 35, denominator: 7 },
+      { metricId: 'lead_queue_runway', day: '2026-11-01', value: 0, numerator: 0, denominator: 5 },
     ]);
   });
 

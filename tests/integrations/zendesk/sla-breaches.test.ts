@@ -21,10 +21,56 @@ const config = supportConfig(
   {
     sla_breaches: { unit: 'count', aggregate: 'sum', query: { kind: 'sla_breaches' } },
     reply_breaches: { unit: 'count', aggregate: 'sum', query: { kind: 'sla_breaches', metrics: ['reply_time'] } },
+    first_reply_breaches: { unit: 'count', aggregate: 'sum', query: { kind: 'sla_breaches', first_reply_only: true } },
   },
-  // Exclusions are configured but cannot apply: metric events carry no group or assignee.
-  { support: { excluded_owners: ['9001'] }, settings: { excluded_groups: ['7'] } },
+  // Metric events carry no assignee or group: the breached tickets are looked up and these are left out.
+  { support: { excluded_owners: ['9001', 'boss@acme.test'] }, settings: { excluded_groups: ['Triage'] } },
 );
+
+/**
+ * Owners of the breached tickets (show_many): 201 is assigned to user 9001, 203 to boss@acme.test (user 9002,
+ * found by user search), 205 sits in the Triage group (id 7, found in the group list); the rest belong to agent
+ * 501 in group 8. Bodies follow the documented Show Many Tickets, Search Users and List Groups examples.
+ */
+const OWNERS: Record<number, { assignee_id: number; group_id: number }> = {
+  201: { assignee_id: 9001, group_id: 8 },
+  203: { assignee_id: 9002, group_id: 8 },
+  205: { assignee_id: 501, group_id: 7 },
+};
+function lookups(url: URL): Reply | undefined {
+  if (url.pathname === '/api/v2/tickets/show_many') {
+    const ids = (url.searchParams.get('ids') ?? '').split(',').map(Number);
+    const tickets = ids.map((id) => ({
+      id,
+      subject: `Ticket ${id}`,
+      status: 'open',
+      ...(OWNERS[id] ?? { assignee_id: 501, group_id: 8 }),
+    }));
+    return [200, { tickets }];
+  }
+  if (url.pathname === '/api/v2/users/search') {
+    const users =
+      url.searchParams.get('query') === 'boss@acme.test'
+        ? [{ id: 9002, name: 'Support Manager', email: 'boss@acme.test', role: 'admin' }]
+        : [];
+    return [200, { users, next_page: null, previous_page: null, count: users.length }];
+  }
+  if (url.pathname === '/api/v2/groups') {
+    return [
+      200,
+      {
+        groups: [
+          { id: 7, name: 'Triage', default: false },
+          { id: 8, name: 'Support', default: true },
+        ],
+        next_page: null,
+        previous_page: null,
+        count: 2,
+      },
+    ];
+  }
+  return undefined;
+}
 
 /** An event shaped like the documented example's, re-valued. */
 function event(id: number, ticketId: number, metric: string, instanceId: number, type: string, time: string, extra: object = {}) {
@@ -48,8 +94,12 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
  *   208 reply_time #1 deleted    → withdrawn, ignored;  209 group_ownership_time → not an SLA metric here
  *   210 periodic_update_time #3 and pausable_update_time #3, 2026-11-04T15:00Z = Wed Nov 4 09:00 CST → Nov 4 (2)
  *   Non-breach events (activate, update_status, measure) never count.
- * All metrics:   Oct 29: 2, Oct 30: 0, Oct 31: 2, Nov 1: 3, Nov 2: 1, Nov 3: 0, Nov 4: 2.
- * reply_time:    Oct 29: 1, Oct 30: 0, Oct 31: 2, Nov 1: 1, Nov 2: 1, Nov 3: 0, Nov 4: 0.
+ *   211 reply_time #1            2026-11-04T19:00Z: after now (18:00Z)                                → ignored
+ * Before exclusions, all metrics: Oct 29: 2, Oct 30: 0, Oct 31: 2, Nov 1: 3, Nov 2: 1, Nov 3: 0, Nov 4: 2.
+ * Excluded owners and groups leave out 201 (Oct 29), 203 (Oct 31) and 205's two breaches (Nov 1):
+ * All metrics:   Oct 29: 1, Oct 30: 0, Oct 31: 1, Nov 1: 1, Nov 2: 1, Nov 3: 0, Nov 4: 2.
+ * reply_time:    Oct 29: 0, Oct 30: 0, Oct 31: 1, Nov 1: 1, Nov 2: 1, Nov 3: 0, Nov 4: 0.
+ * First reply (reply_time #1): Oct 31's 204 is a next reply (#2) → Nov 1: 1, Nov 2: 1, every other day 0.
  * The export starts at Oct 29 00:00 CDT = 1793250000 and ends before Nov 5 00:00 CST (2026-11-05T06:00Z).
  */
 const PAGE_1_END = seconds('2026-11-01T07:30:00Z');
@@ -73,6 +123,7 @@ const PAGE_2 = [
   event(14, 210, 'periodic_update_time', 3, 'breach', '2026-11-04T15:00:00Z'),
   event(15, 210, 'pausable_update_time', 3, 'breach', '2026-11-04T15:00:00Z'),
   event(16, 210, 'agent_work_time', 0, 'measure', '2026-11-04T16:00:00Z'),
+  event(17, 211, 'reply_time', 1, 'breach', '2026-11-04T19:00:00Z'),
 ];
 
 type Reply = [number, unknown, Record<string, string>?];
@@ -92,6 +143,8 @@ function fakeZendesk(handler: (url: URL) => Reply) {
 
 /** The documented time-based export: page 1 points at page 2 by `next_page`; page 2 is the end of the stream. */
 function happyEvents(url: URL): Reply {
+  const looked = lookups(url);
+  if (looked) return looked;
   if (url.pathname !== EVENTS_PATH) return [404, { error: 'InvalidEndpoint' }];
   const startTime = Number(url.searchParams.get('start_time'));
   if (startTime === seconds('2026-10-29T05:00:00Z')) {
@@ -143,32 +196,46 @@ describe('zendesk sla_breaches over the DST week', () => {
     const values = await collectAll(zendeskSource, ctx, FROM, TO, metricsOf(config));
 
     expect(valuesByDay(values, 'sla_breaches')).toEqual({
-      '2026-10-29': 2,
+      '2026-10-29': 1,
       '2026-10-30': 0,
-      '2026-10-31': 2,
-      '2026-11-01': 3,
+      '2026-10-31': 1,
+      '2026-11-01': 1,
       '2026-11-02': 1,
       '2026-11-03': 0,
       '2026-11-04': 2,
     });
     expect(valuesByDay(values, 'reply_breaches')).toEqual({
-      '2026-10-29': 1,
+      '2026-10-29': 0,
       '2026-10-30': 0,
-      '2026-10-31': 2,
+      '2026-10-31': 1,
+      '2026-11-01': 1,
+      '2026-11-02': 1,
+      '2026-11-03': 0,
+      '2026-11-04': 0,
+    });
+    expect(valuesByDay(values, 'first_reply_breaches')).toEqual({
+      '2026-10-29': 0,
+      '2026-10-30': 0,
+      '2026-10-31': 0,
       '2026-11-01': 1,
       '2026-11-02': 1,
       '2026-11-03': 0,
       '2026-11-04': 0,
     });
     // Each metric walks the export to its end: page 1 by start_time, page 2 by next_page.
-    expect(calls.map((url) => url.searchParams.get('start_time'))).toEqual([
-      '1793250000',
-      String(PAGE_1_END),
-      '1793250000',
-      String(PAGE_1_END),
+    const exports = calls.filter((url) => url.pathname === EVENTS_PATH);
+    expect(exports.map((url) => url.searchParams.get('start_time'))).toEqual(
+      Array.from({ length: 3 }, () => ['1793250000', String(PAGE_1_END)]).flat(),
+    );
+    // The exclusions are resolved once per run; each metric looks its breached tickets up in one show_many.
+    expect(calls.filter((url) => url.pathname === '/api/v2/users/search')).toHaveLength(1);
+    expect(calls.filter((url) => url.pathname === '/api/v2/groups')).toHaveLength(1);
+    expect(calls.filter((url) => url.pathname === '/api/v2/tickets/show_many').map((url) => url.searchParams.get('ids'))).toEqual([
+      '201,202,203,204,205,206,207,210',
+      '201,203,204,206,207',
+      '201,203,206,207',
     ]);
-    expect(calls.every((url) => url.pathname === EVENTS_PATH)).toBe(true);
-    expect(ctx.stats.calls).toBe(4);
+    expect(ctx.stats.calls).toBe(11);
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
 
@@ -178,8 +245,8 @@ describe('zendesk sla_breaches over the DST week', () => {
     const all = metricsOf(config).filter((m) => m.id === 'sla_breaches');
     // The window ends at Nov 1 00:00 CDT (05:00Z); page 1 already reaches 07:30Z.
     const values = await collectAll(zendeskSource, ctx, '2026-10-29', '2026-10-31', all);
-    expect(valuesByDay(values, 'sla_breaches')).toEqual({ '2026-10-29': 2, '2026-10-30': 0, '2026-10-31': 2 });
-    expect(calls).toHaveLength(1);
+    expect(valuesByDay(values, 'sla_breaches')).toEqual({ '2026-10-29': 1, '2026-10-30': 0, '2026-10-31': 1 });
+    expect(calls.filter((url) => url.pathname === EVENTS_PATH)).toHaveLength(1);
   });
 });
 
@@ -192,9 +259,10 @@ describe('zendesk sla_breaches failures', () => {
     const { sleep, waits } = fakeSleep();
     const { ctx } = makeContext(config, { env: ENV, now: NOW });
     const values = await collectAll(createZendeskSource({ sleep }), ctx, FROM, TO, all);
-    expect(valuesByDay(values, 'sla_breaches')['2026-11-01']).toBe(3);
+    expect(valuesByDay(values, 'sla_breaches')['2026-11-01']).toBe(1);
     expect(waits).toEqual([9000]);
-    expect(ctx.stats).toEqual({ calls: 3, rateLimited: 1 });
+    // The 429, two export pages, the user search, the group list and one show_many.
+    expect(ctx.stats).toEqual({ calls: 6, rateLimited: 1 });
   });
 
   it('reports a malformed body as bad_response', async () => {
