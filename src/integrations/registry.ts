@@ -12,6 +12,7 @@ import { simplefinSource } from './simplefin/index.js';
 import { hubspotSource } from './hubspot/index.js';
 import { dattoSource } from './datto/index.js';
 import { quickbooksSource } from './quickbooks/index.js';
+import { jiraSource } from './jira/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -26,6 +27,7 @@ export const SOURCES: readonly Source<any, any>[] = [
   simplefinSource,
   dattoSource,
   quickbooksSource,
+  jiraSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */
