@@ -13,6 +13,7 @@ import { hubspotSource } from './hubspot/index.js';
 import { dattoSource } from './datto/index.js';
 import { quickbooksSource } from './quickbooks/index.js';
 import { jiraSource } from './jira/index.js';
+import { salesforceSource } from './salesforce/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -28,6 +29,7 @@ export const SOURCES: readonly Source<any, any>[] = [
   dattoSource,
   quickbooksSource,
   jiraSource,
+  salesforceSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

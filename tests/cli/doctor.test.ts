@@ -66,6 +66,7 @@ describe('scorecard doctor', () => {
       'datto',
       'quickbooks',
       'jira',
+      'salesforce',
     ]) {
       expect(printed).toContain(`source ${id}`);
     }
