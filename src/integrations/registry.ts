@@ -14,6 +14,7 @@ import { dattoSource } from './datto/index.js';
 import { quickbooksSource } from './quickbooks/index.js';
 import { jiraSource } from './jira/index.js';
 import { salesforceSource } from './salesforce/index.js';
+import { bigquerySource } from './bigquery/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -30,6 +31,7 @@ export const SOURCES: readonly Source<any, any>[] = [
   quickbooksSource,
   jiraSource,
   salesforceSource,
+  bigquerySource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

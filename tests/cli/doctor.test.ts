@@ -67,6 +67,7 @@ describe('scorecard doctor', () => {
       'quickbooks',
       'jira',
       'salesforce',
+      'bigquery',
     ]) {
       expect(printed).toContain(`source ${id}`);
     }

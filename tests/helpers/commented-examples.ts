@@ -25,7 +25,7 @@ export function commentedExampleMetrics(sectionTitle: string): Record<string, Ex
   for (const line of lines.slice(start + 1)) {
     if (!line.startsWith('  #')) break;
     // Metric keys sit at "  # id:", their fields at "  #   field:"; prose lines have other indents.
-    if (/^ {2}# [a-z0-9_]+:\s*$/.test(line) || /^ {2}# {3}\S/.test(line)) body.push(line.replace(/^ {2}# /, ''));
+    if (/^ {2}# [a-z0-9_]+:\s*$/.test(line) || /^ {2}# {3,}\S/.test(line)) body.push(line.replace(/^ {2}# /, ''));
   }
   return parse(body.join('\n')) as Record<string, ExampleMetric>;
 }
