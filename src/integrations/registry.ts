@@ -15,6 +15,7 @@ import { quickbooksSource } from './quickbooks/index.js';
 import { jiraSource } from './jira/index.js';
 import { salesforceSource } from './salesforce/index.js';
 import { bigquerySource } from './bigquery/index.js';
+import { lookerSource } from './looker/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -32,6 +33,7 @@ export const SOURCES: readonly Source<any, any>[] = [
   jiraSource,
   salesforceSource,
   bigquerySource,
+  lookerSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

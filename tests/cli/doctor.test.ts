@@ -68,6 +68,7 @@ describe('scorecard doctor', () => {
       'jira',
       'salesforce',
       'bigquery',
+      'looker',
     ]) {
       expect(printed).toContain(`source ${id}`);
     }

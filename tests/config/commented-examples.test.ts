@@ -3,7 +3,12 @@ import { commentedExampleMetrics } from '../helpers/commented-examples.js';
 import { exampleConfig, type ConfigEdit } from '../helpers/source-fixtures.js';
 
 /** Sections of scorecard.example.yml whose metrics ship commented out, because they depend on a customer's fields. */
-const SECTIONS = { 'Jira bugs': 'jira', 'Customer health: Salesforce': 'salesforce', 'Warehouse: BigQuery': 'bigquery' } as const;
+const SECTIONS = {
+  'Jira bugs': 'jira',
+  'Customer health: Salesforce': 'salesforce',
+  'Warehouse: BigQuery': 'bigquery',
+  'Customer health: Looker': 'looker',
+} as const;
 
 describe('commented-out example metrics', () => {
   for (const [title, source] of Object.entries(SECTIONS)) {
