@@ -4,6 +4,7 @@ import { addDays, daysInRange, isValidDay, localDayOf } from '../metrics/periods
 import type { LocalDay } from '../metrics/types.js';
 import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
 import { upsertDailyValues } from '../store/daily-values.js';
+import { writeChannelSpend } from '../store/ad-spend-channels.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
@@ -149,10 +150,10 @@ async function runSource(
 
   try {
     for await (const batch of source.collect(ctx, request)) {
-      const rows = batch
-        .filter((value) => acceptValue(value, wantedMetrics, request, logger))
-        .map((value) => toRow(value, source.id, now, redactText));
+      const accepted = batch.filter((value) => acceptValue(value, wantedMetrics, request, logger));
+      const rows = accepted.map((value) => toRow(value, source.id, now, redactText));
       valuesWritten += await upsertDailyValues(store, rows);
+      await writeChannelSpend(store, channelRows(accepted, source.id, now));
       const newest = rows.reduce((day, row) => (row.day > day ? row.day : day), request.from);
       if (rows.length > 0) {
         const done = Math.min(total, Math.floor(valuesWritten / request.metrics.length));
@@ -211,6 +212,25 @@ function acceptValue(value: CollectedValue, wanted: Set<string>, request: { from
   const ok = wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
   if (!ok) logger.warn({ metric: value.metricId, day: value.day }, 'dropped a value outside the requested metrics or window');
   return ok;
+}
+
+/** Values that are also a channel of another metric (ad spend), as channel rows. */
+function channelRows(values: readonly CollectedValue[], source: string, now: Date) {
+  return values.flatMap((value) =>
+    value.feeds
+      ? [
+          {
+            metric_id: value.feeds.metricId,
+            day: value.day,
+            channel: value.feeds.channel,
+            amount: value.value,
+            currency: value.feeds.currency,
+            source,
+            fetched_at: now.toISOString(),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The error text without SourceError's `source: class:` prefix, which the summary shows in its own columns. */

@@ -20,6 +20,11 @@ export interface CollectedValue {
   denominator?: number | null;
   /** Shown on the metric (e.g. SimpleFIN errlist entries, "sum of all depository accounts"). Never secrets. */
   warnings?: string[];
+  /**
+   * Ad spend: this value is also one channel of another (currency) metric, e.g. Meta's spend of `ad_spend`. The
+   * refresh keeps it per channel and sets that metric's day to the sum of its channels (CSV-imported ones too).
+   */
+  feeds?: { metricId: string; channel: string; currency: string };
 }
 
 export interface SourceContext {
