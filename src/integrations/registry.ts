@@ -16,6 +16,7 @@ import { jiraSource } from './jira/index.js';
 import { salesforceSource } from './salesforce/index.js';
 import { bigquerySource } from './bigquery/index.js';
 import { lookerSource } from './looker/index.js';
+import { metaAdsSource } from './meta-ads/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source<any, any>[] = [
@@ -34,6 +35,7 @@ export const SOURCES: readonly Source<any, any>[] = [
   salesforceSource,
   bigquerySource,
   lookerSource,
+  metaAdsSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

@@ -69,6 +69,7 @@ describe('scorecard doctor', () => {
       'salesforce',
       'bigquery',
       'looker',
+      'meta_ads',
     ]) {
       expect(printed).toContain(`source ${id}`);
     }

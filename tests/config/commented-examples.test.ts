@@ -8,6 +8,7 @@ const SECTIONS = {
   'Customer health: Salesforce': 'salesforce',
   'Warehouse: BigQuery': 'bigquery',
   'Customer health: Looker': 'looker',
+  'Ad spend by platform': 'meta_ads',
 } as const;
 
 describe('commented-out example metrics', () => {
