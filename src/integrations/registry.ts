@@ -17,6 +17,7 @@ import { salesforceSource } from './salesforce/index.js';
 import { bigquerySource } from './bigquery/index.js';
 import { lookerSource } from './looker/index.js';
 import { metaAdsSource } from './meta-ads/index.js';
+import { googleAdsSource } from './google-ads/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source[] = [
@@ -36,6 +37,7 @@ export const SOURCES: readonly Source[] = [
   bigquerySource,
   lookerSource,
   metaAdsSource,
+  googleAdsSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

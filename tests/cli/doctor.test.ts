@@ -70,6 +70,7 @@ describe('scorecard doctor', () => {
       'bigquery',
       'looker',
       'meta_ads',
+      'google_ads',
     ]) {
       expect(printed).toContain(`source ${id}`);
     }
