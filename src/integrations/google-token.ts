@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { JWT, OAuth2Client, type AuthClient } from 'google-auth-library';
+import type { AuthClient, OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
 import { SourceError } from './errors.js';
 
@@ -83,9 +83,16 @@ function tokenFailure(source: string, error: unknown, hint: string): SourceError
   return new SourceError(status === 429 ? 'rate_limited' : 'unavailable', source, `token request failed (${why})`, status);
 }
 
-function tokenSourceOf(source: string, client: OAuth2Client, hint: string): TokenSource {
+/**
+ * The library is loaded on first use: it is large, and every CLI start loads the registry, while only orgs with a
+ * Google source ever need it.
+ */
+function tokenSourceOf(source: string, makeClient: () => Promise<OAuth2Client>, hint: string): TokenSource {
+  let created: Promise<OAuth2Client> | undefined;
+  const clientOf = () => (created ??= makeClient());
   const token = async (): Promise<string> => {
     try {
+      const client = await clientOf();
       const { token: value } = await client.getAccessToken();
       if (!value) throw new SourceError('bad_response', source, 'token endpoint answered without an access token');
       return value;
@@ -96,6 +103,7 @@ function tokenSourceOf(source: string, client: OAuth2Client, hint: string): Toke
   return {
     token,
     renew: async () => {
+      const client = await clientOf();
       // Expired rather than absent: the JWT client keeps its own token cache, which only an expiry bypasses.
       client.credentials = { ...client.credentials, access_token: null, expiry_date: 1 };
       return token();
@@ -105,9 +113,13 @@ function tokenSourceOf(source: string, client: OAuth2Client, hint: string): Toke
 
 /** The JWT grant for a service account, with `scopes`. */
 export function serviceAccountTokens(source: string, account: ServiceAccount, scopes: string[], tokenUrl?: string): TokenSource {
-  const client = new JWT({ email: account.client_email, key: account.private_key, keyId: account.private_key_id, scopes });
-  redirectTokenRequests(client, tokenUrl);
-  return tokenSourceOf(source, client, 'check GOOGLE_SERVICE_ACCOUNT_JSON (the key may have been deleted or disabled)');
+  const makeClient = async () => {
+    const { JWT } = await import('google-auth-library');
+    const client = new JWT({ email: account.client_email, key: account.private_key, keyId: account.private_key_id, scopes });
+    redirectTokenRequests(client, tokenUrl);
+    return client;
+  };
+  return tokenSourceOf(source, makeClient, 'check GOOGLE_SERVICE_ACCOUNT_JSON (the key may have been deleted or disabled)');
 }
 
 /** The refresh-token grant for an installed or web OAuth client. */
@@ -117,11 +129,15 @@ export function refreshTokenTokens(
   hint: string,
   tokenUrl?: string,
 ): TokenSource {
-  const client = new OAuth2Client({
-    clientId: credentials.clientId,
-    clientSecret: credentials.clientSecret,
-    endpoints: tokenUrl ? { oauth2TokenUrl: tokenUrl } : undefined,
-  });
-  client.setCredentials({ refresh_token: credentials.refreshToken });
-  return tokenSourceOf(source, client, hint);
+  const makeClient = async () => {
+    const { OAuth2Client } = await import('google-auth-library');
+    const client = new OAuth2Client({
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      endpoints: tokenUrl ? { oauth2TokenUrl: tokenUrl } : undefined,
+    });
+    client.setCredentials({ refresh_token: credentials.refreshToken });
+    return client;
+  };
+  return tokenSourceOf(source, makeClient, hint);
 }

@@ -31,6 +31,8 @@ function dateLiteral(day: LocalDay): string {
 
 /** The search for a flow measure over `[from, to]`, widened by a day on each side (see above). */
 export function searchPlan(filter: string, measure: Exclude<JiraMeasure, 'count_now'>, from: LocalDay, to: LocalDay): SearchPlan {
+  dateLiteral(from);
+  dateLiteral(to);
   const since = dateLiteral(addDays(from, -1));
   const until = dateLiteral(addDays(to, 2));
   const scoped = `(${filter})`;

@@ -70,7 +70,7 @@ export function scaledSum(amounts: Iterable<number>): number {
 
 /** `Sforce-Limit-Info: api-usage=18/5000` → `{ used: 18, limit: 5000 }`. */
 export function parseApiUsage(header: string | undefined): { used: number; limit: number } | undefined {
-  const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
+  const match = /(?:^|[,\s])api-usage=(\d+)\/(\d+)/.exec(header ?? '');
   if (!match) return undefined;
   const limit = Number(match[2]);
   return limit > 0 ? { used: Number(match[1]), limit } : undefined;
