@@ -2,13 +2,17 @@ import { errorMessage } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import type { Runtime } from '../runtime.js';
 import { parseAdSpendCsv } from '../integrations/import/ad-spend.js';
-import { upsertDailyValues } from '../store/daily-values.js';
+import { normaliseChannel, writeChannelSpend } from '../store/ad-spend-channels.js';
 import { appendAudit } from '../store/audit.js';
 import { formatValue } from '../metrics/format.js';
 import { localDayOf } from '../metrics/periods.js';
 import { UsageError } from './common.js';
 
-/** `scorecard import ad-spend <file.csv>`: daily spend totals into the `ad_spend` metric; re-importing a day replaces it. */
+/**
+ * `scorecard import ad-spend <file.csv>`: spend per channel and day into the `ad_spend` metric, whose daily value is
+ * the sum of its channels (Meta Ads and Google Ads fetch theirs as channels `meta` and `google`). Re-importing a day
+ * replaces that day's imported channels; a channel also fetched by an API source is replaced, never added twice.
+ */
 export async function importAdSpend(rt: Runtime, file: string, opts: { metric: string }): Promise<void> {
   const metric = rt.config.metrics[opts.metric];
   if (!metric)
@@ -25,18 +29,27 @@ export async function importAdSpend(rt: Runtime, file: string, opts: { metric: s
   const parsed = parseAdSpendCsv(text, { today: localDayOf(rt.now(), rt.config.org.timezone) });
   if (!parsed.ok) throw new UsageError(`Nothing was imported from ${file}:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
   const now = rt.now();
-  await upsertDailyValues(
+  // One channel name may be spelled several ways in one file ("Facebook", "Meta"): fold before replacing.
+  const merged = new Map<string, { day: string; channel: string; cents: number }>();
+  for (const entry of parsed.byChannel) {
+    const channel = normaliseChannel(entry.channel);
+    const key = `${entry.day}\n${channel}`;
+    const row = merged.get(key) ?? { day: entry.day, channel, cents: 0 };
+    row.cents += Math.round(entry.spend * 100);
+    merged.set(key, row);
+  }
+  await writeChannelSpend(
     rt.store,
-    parsed.days.map((d) => ({
+    [...merged.values()].map((row) => ({
       metric_id: opts.metric,
-      day: d.day,
-      value: d.spend,
-      numerator: null,
-      denominator: null,
+      day: row.day,
+      channel: row.channel,
+      amount: row.cents / 100,
+      currency: 'USD',
       source: 'import',
       fetched_at: now.toISOString(),
-      warnings: null,
     })),
+    { replaceSource: 'import' },
   );
   await appendAudit(
     rt.store,

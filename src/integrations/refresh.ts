@@ -13,6 +13,7 @@ import {
   startSourceRun,
 } from '../store/source-health.js';
 import { deleteDailyValues, upsertDailyValues } from '../store/daily-values.js';
+import { writeChannelSpend } from '../store/ad-spend-channels.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
@@ -197,6 +198,7 @@ async function runSource(
       );
       const rows = accepted.filter((value) => !isEmptyRatio(value)).map((value) => toRow(value, source.id, now, redactText));
       const count = await upsertDailyValues(store, rows);
+      await writeChannelSpend(store, channelRows(accepted, source.id, now));
       written += count;
       valuesWritten += count;
       const newest = rows.reduce((day, row) => laterDay(row.day, day), range.from);
@@ -267,6 +269,25 @@ function acceptValue(value: CollectedValue, wanted: Set<string>, request: { from
   const ok = wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
   if (!ok) logger.warn({ metric: value.metricId, day: value.day }, 'dropped a value outside the requested metrics or window');
   return ok;
+}
+
+/** Values that are also a channel of another metric (ad spend), as channel rows. */
+function channelRows(values: readonly CollectedValue[], source: string, now: Date) {
+  return values.flatMap((value) =>
+    value.feeds
+      ? [
+          {
+            metric_id: value.feeds.metricId,
+            day: value.day,
+            channel: value.feeds.channel,
+            amount: value.value,
+            currency: value.feeds.currency,
+            source,
+            fetched_at: now.toISOString(),
+          },
+        ]
+      : [],
+  );
 }
 
 /** The error text without SourceError's `source: class:` prefix, which the summary shows in its own columns. */

@@ -12,6 +12,12 @@ import { simplefinSource } from './simplefin/index.js';
 import { hubspotSource } from './hubspot/index.js';
 import { dattoSource } from './datto/index.js';
 import { quickbooksSource } from './quickbooks/index.js';
+import { jiraSource } from './jira/index.js';
+import { salesforceSource } from './salesforce/index.js';
+import { bigquerySource } from './bigquery/index.js';
+import { lookerSource } from './looker/index.js';
+import { metaAdsSource } from './meta-ads/index.js';
+import { googleAdsSource } from './google-ads/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
 export const SOURCES: readonly Source[] = [
@@ -26,6 +32,12 @@ export const SOURCES: readonly Source[] = [
   simplefinSource,
   dattoSource,
   quickbooksSource,
+  jiraSource,
+  salesforceSource,
+  bigquerySource,
+  lookerSource,
+  metaAdsSource,
+  googleAdsSource,
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */

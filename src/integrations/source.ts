@@ -27,6 +27,11 @@ export interface CollectedValue {
    * "as of", so its age, and staleness, are the data's own rather than the refresh's.
    */
   asOf?: string;
+  /**
+   * Ad spend: this value is also one channel of another (currency) metric, e.g. Meta's spend of `ad_spend`. The
+   * refresh keeps it per channel and sets that metric's day to the sum of its channels (CSV-imported ones too).
+   */
+  feeds?: { metricId: string; channel: string; currency: string };
 }
 
 export interface SourceContext {

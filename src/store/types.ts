@@ -13,6 +13,7 @@ export interface Database {
   sync_state: SyncStateTable;
   goal_changes: GoalChangesTable;
   audit_log: AuditLogTable;
+  ad_spend_channels: AdSpendChannelsTable;
 }
 
 export interface DailyValuesTable {
@@ -135,3 +136,16 @@ export type SourceRunRow = Selectable<SourceRunsTable>;
 export type SourceHealthRow = Selectable<SourceHealthTable>;
 export type GoalChangeRow = Selectable<GoalChangesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/** Ad spend of one channel on one local day; a metric's daily value is the sum of its channels (migration 0007). */
+export interface AdSpendChannelsTable {
+  metric_id: string;
+  day: string;
+  channel: string;
+  amount: number;
+  currency: string;
+  /** `import` (CSV) or the id of the source that fetched it. */
+  source: string;
+  fetched_at: string;
+}
+export type AdSpendChannelRow = Selectable<AdSpendChannelsTable>;

@@ -54,7 +54,24 @@ describe('scorecard doctor', () => {
     expect(printed).toMatch(/^✖ source zendesk/m);
     expect(printed).toMatch(/^· source hubspot/m);
     expect(printed).not.toContain(token);
-    for (const id of ['hubspot', 'zendesk', 'intercom', 'livechat', 'autotask', 'bill', 'smartlead', 'simplefin', 'datto', 'quickbooks']) {
+    for (const id of [
+      'hubspot',
+      'zendesk',
+      'intercom',
+      'livechat',
+      'autotask',
+      'bill',
+      'smartlead',
+      'simplefin',
+      'datto',
+      'quickbooks',
+      'jira',
+      'salesforce',
+      'bigquery',
+      'looker',
+      'meta_ads',
+      'google_ads',
+    ]) {
       expect(printed).toContain(`source ${id}`);
     }
   });

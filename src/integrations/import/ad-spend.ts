@@ -12,7 +12,14 @@ export interface DailySpend {
   channels: string[];
 }
 
-export type SpendParse = { ok: true; days: DailySpend[]; rows: number } | { ok: false; errors: string[] };
+/** Spend of one channel (as written in the CSV) on one day, summed over its rows. */
+export interface ChannelDaySpend {
+  day: LocalDay;
+  channel: string;
+  spend: number;
+}
+
+export type SpendParse = { ok: true; days: DailySpend[]; byChannel: ChannelDaySpend[]; rows: number } | { ok: false; errors: string[] };
 
 const REQUIRED = ['date', 'channel', 'spend_usd'] as const;
 
@@ -55,6 +62,7 @@ export function parseAdSpendCsv(text: string, opts: { today?: LocalDay } = {}): 
 
   const errors: string[] = [];
   const byDay = new Map<LocalDay, { cents: number; channels: Set<string> }>();
+  const byChannel = new Map<string, ChannelDaySpend & { cents: number }>();
   let rows = 0;
   lines.slice(1).forEach((line, index) => {
     if (line.trim() === '') return;
@@ -78,11 +86,16 @@ export function parseAdSpendCsv(text: string, opts: { today?: LocalDay } = {}): 
       total.cents += Math.round(spend * 100);
       if (channel) total.channels.add(channel);
       byDay.set(day, total);
+      const key = `${day}\n${channel}`;
+      const entry = byChannel.get(key) ?? { day, channel, spend: 0, cents: 0 };
+      entry.cents += Math.round(spend * 100);
+      byChannel.set(key, entry);
     }
   });
   if (errors.length) return { ok: false, errors };
   const days = [...byDay.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([day, t]) => ({ day, spend: t.cents / 100, channels: [...t.channels].sort() }));
-  return { ok: true, days, rows };
+  const channels = [...byChannel.values()].map(({ day, channel, cents }) => ({ day, channel, spend: cents / 100 }));
+  return { ok: true, days, byChannel: channels, rows };
 }

@@ -18,6 +18,11 @@ describe('parseAdSpendCsv', () => {
         { day: '2026-11-16', spend: 0.3, channels: ['Meta, paid social', 'google'] },
         { day: '2026-11-17', spend: 1250.55, channels: ['google'] },
       ],
+      byChannel: [
+        { day: '2026-11-16', channel: 'google', spend: 0.1 },
+        { day: '2026-11-16', channel: 'Meta, paid social', spend: 0.2 },
+        { day: '2026-11-17', channel: 'google', spend: 1250.55 },
+      ],
     });
   });
 

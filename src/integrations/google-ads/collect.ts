@@ -1,0 +1,58 @@
+import type { LocalDay } from '../../metrics/types.js';
+import { SourceError } from '../errors.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import { credentialsFrom, GoogleAdsApi, type GoogleAdsDeps } from './client.js';
+import { addBatches, SOURCE_ID, spendQuery, spendValues } from './map.js';
+import type { GoogleAdsQuery, GoogleAdsSettings } from './schemas.js';
+
+export const NOT_CONFIGURED =
+  'not configured: set GOOGLE_ADS_DEVELOPER_TOKEN, GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET, GOOGLE_ADS_REFRESH_TOKEN and GOOGLE_ADS_CUSTOMER_ID';
+
+/** One stream for the window; the customer's currency checked against the org's. */
+export async function* collectGoogleAds(
+  ctx: SourceRun<GoogleAdsSettings>,
+  { from, to, metrics }: SourceRequest<GoogleAdsQuery>,
+  deps: GoogleAdsDeps,
+): AsyncGenerator<CollectedValue[]> {
+  const credentials = credentialsFrom(ctx.env);
+  if (!credentials) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
+  const { settings } = ctx;
+  for (const metric of metrics) {
+    const target = metric.query.feeds === null ? undefined : ctx.config.metrics[metric.query.feeds];
+    if (metric.query.feeds !== null && target?.unit !== 'currency') {
+      throw new SourceError(
+        'config',
+        SOURCE_ID,
+        `metrics.${metric.id}.query.feeds: "${metric.query.feeds}" is not a currency metric of the catalog`,
+      );
+    }
+  }
+  if (metrics.length === 0 || from > to) return;
+
+  const batches = await new GoogleAdsApi(ctx, credentials, settings, deps).searchStream(spendQuery(from, to));
+  const micros = new Map<LocalDay, bigint>();
+  const account: { currency?: string; timeZone?: string } = {};
+  for (const batch of batches) addBatches(micros, batch, account);
+  if (account.currency && account.currency.toUpperCase() !== settings.currency) {
+    throw new SourceError(
+      'config',
+      SOURCE_ID,
+      `the customer is billed in ${account.currency}, not the org's ${settings.currency} (sources.google_ads.currency)`,
+    );
+  }
+  const timezone = ctx.config.org.timezone;
+  const warnings =
+    account.timeZone && account.timeZone !== timezone
+      ? [`Google Ads reports days in the account's timezone (${account.timeZone}), not ${timezone}`]
+      : [];
+  yield metrics.flatMap((metric) =>
+    spendValues(
+      metric.id,
+      from,
+      to,
+      micros,
+      metric.query.feeds ? { metricId: metric.query.feeds, currency: settings.currency } : null,
+      warnings,
+    ),
+  );
+}

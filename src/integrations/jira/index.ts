@@ -1,0 +1,42 @@
+import { errorMessage } from '../../errors.js';
+import { isSourceError } from '../errors.js';
+import { defineSource, type Source } from '../source.js';
+import { createJiraApi, credentialsFrom, type JiraDeps } from './client.js';
+import { collectJira, NOT_CONFIGURED } from './collect.js';
+import { SOURCE_ID } from './map.js';
+import { jiraQuerySchema, jiraSettingsSchema, type JiraQuery, type JiraSettings } from './schemas.js';
+
+function describeFailure(error: unknown): string {
+  if (isSourceError(error) && error.errorClass === 'auth') {
+    return `authentication failed: check JIRA_EMAIL and JIRA_API_TOKEN, and that JIRA_BASE_URL is the site they belong to (${error.message})`;
+  }
+  return errorMessage(error);
+}
+
+/**
+ * Jira Cloud: bug stocks (open, critical) from the approximate count, and daily flows (created, resolved, reopened,
+ * mean resolution days) from the enhanced JQL search, each metric one catalog JQL filter plus a measure.
+ */
+export function createJiraSource(deps: JiraDeps = {}): Source {
+  return defineSource<JiraSettings, JiraQuery>({
+    id: SOURCE_ID,
+    name: 'Jira',
+    envVars: ['JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_BASE_URL'],
+    settingsSchema: jiraSettingsSchema,
+    querySchema: jiraQuerySchema,
+    configured: (env) => credentialsFrom(env) !== undefined,
+    collect: (ctx, request) => collectJira(ctx, request, deps),
+    async check(ctx) {
+      const credentials = credentialsFrom(ctx.env);
+      if (!credentials) return { ok: false, detail: NOT_CONFIGURED };
+      try {
+        const me = await createJiraApi(ctx, credentials, ctx.settings, deps).myself();
+        return { ok: true, detail: `authenticated as ${me.displayName ?? me.accountId}` };
+      } catch (error) {
+        return { ok: false, detail: describeFailure(error) };
+      }
+    },
+  });
+}
+
+export const jiraSource = createJiraSource();
