@@ -5,6 +5,7 @@ import { boltLogger } from './bolt-logger.js';
 import { createMetricAnswerer } from './answer/answerer.js';
 import { createBotDeps, type BotDeps } from './deps.js';
 import { healthRoute } from './health.js';
+import { webRoutes } from './web.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -78,7 +79,7 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
     token: settings.botToken,
     logger: boltLogger(runtime.logger),
     clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
-    customRoutes: [healthRoute(runtime.store, deps.now)],
+    customRoutes: [healthRoute(runtime.store, deps.now), ...webRoutes(deps)],
     port: opts.port,
     deferInitialization: true,
   };

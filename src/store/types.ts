@@ -13,6 +13,8 @@ export interface Database {
   sync_state: SyncStateTable;
   goal_changes: GoalChangesTable;
   audit_log: AuditLogTable;
+  web_sessions: WebSessionsTable;
+  web_link_uses: WebLinkUsesTable;
 }
 
 export interface DailyValuesTable {
@@ -109,6 +111,8 @@ export interface GoalChangesTable {
   period: string | null;
   changed_by: string;
   created_at: string;
+  /** Why the goal changed (required on /settings/goals; null for older rows). Added by 0004_web. */
+  reason: Generated<string | null>;
 }
 
 export interface AuditLogTable {
@@ -121,6 +125,24 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** A signed-in web session; the cookie holds the id, the table only its SHA-256 (0004_web). */
+export interface WebSessionsTable {
+  id_hash: string;
+  user_id: string;
+  /** Sent back in every form post of the session (CSRF). */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** One-time sign-in links already used, by the nonce inside the signed token (0004_web). */
+export interface WebLinkUsesTable {
+  nonce: string;
+  user_id: string;
+  used_at: string;
+}
+
 export type DailyValueRow = Selectable<DailyValuesTable>;
 export type NewDailyValue = Insertable<DailyValuesTable>;
 export type ManualEntryRow = Selectable<ManualEntriesTable>;
@@ -131,3 +153,4 @@ export type SourceRunRow = Selectable<SourceRunsTable>;
 export type SourceHealthRow = Selectable<SourceHealthTable>;
 export type GoalChangeRow = Selectable<GoalChangesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;
