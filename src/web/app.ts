@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { consumeLinkNonce, createWebSession, findWebSession, revokeWebSession } from '../store/web-sessions.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type WebDeps } from './deps.js';
 import type { Html } from './html.js';
-import { verifyLinkToken } from './link-token.js';
+import { safeNext, verifyLinkToken } from './link-token.js';
 import { confirmSignInPage, howToSignInPage, messagePage } from './pages/signin.js';
 import { AttemptLimiter } from './rate-limit.js';
 import { registerFormRoutes } from './routes-forms.js';
@@ -102,13 +102,14 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return render(c, howToSignInPage('Too many sign-in attempts; wait a few minutes.'), 429);
     const check = verifyLinkToken(deps.settings.sessionSecret, token, deps.now());
     if (!check.ok) return render(c, howToSignInPage(refusal(check.reason)), 400);
-    return render(c, confirmSignInPage(token, check.claims.userId));
+    return render(c, confirmSignInPage(token, check.claims.userId, safeNext(c.req.query('next'))));
   });
 
   app.post('/signin', async (c) => {
     if (!limiter.allow(clientAddress(c), deps.now().getTime()))
       return render(c, howToSignInPage('Too many sign-in attempts; wait a few minutes.'), 429);
-    const token = field(await c.req.parseBody(), 'token');
+    const form = await c.req.parseBody();
+    const token = field(form, 'token');
     const now = deps.now();
     const check = verifyLinkToken(deps.settings.sessionSecret, token, now);
     if (!check.ok) return render(c, howToSignInPage(refusal(check.reason)), 400);
@@ -117,7 +118,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     const session = await createWebSession(deps.store, check.claims.userId, now, SESSION_TTL_MS);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     deps.logger.info({ user: check.claims.userId }, 'web sign-in');
-    return c.redirect('/scorecard', 303);
+    return c.redirect(safeNext(field(form, 'next')), 303);
   });
 
   // Everything below needs a session.

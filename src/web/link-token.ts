@@ -42,8 +42,16 @@ export function verifyLinkToken(secret: string, token: string, now: Date): LinkC
   return { ok: true, claims: { userId: u, expiresAt: e, nonce: n } };
 }
 
-/** The link a person opens; PUBLIC_URL may carry a path prefix (behind a proxy). */
-export function signInLink(publicUrl: string, token: string): string {
+/** The link a person opens; PUBLIC_URL may carry a path prefix (behind a proxy). `next`: the page to land on. */
+export function signInLink(publicUrl: string, token: string, next?: string): string {
   const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
-  return `${base}signin?token=${encodeURIComponent(token)}`;
+  const landing = next && safeNext(next) !== DEFAULT_LANDING ? `&next=${encodeURIComponent(next)}` : '';
+  return `${base}signin?token=${encodeURIComponent(token)}${landing}`;
+}
+
+export const DEFAULT_LANDING = '/scorecard';
+
+/** Only our own pages are landing places: never another origin (`//evil`, `https://…`) or a path outside the app. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(scorecard|metrics|entries|settings)(\/[A-Za-z0-9_.-]+)*$/.test(next) ? next : DEFAULT_LANDING;
 }

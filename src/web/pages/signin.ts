@@ -18,12 +18,13 @@ ${message ? html`<p class="warning" role="alert">${message}</p>` : ''}
 }
 
 /** GET of a link shows this; only the POST uses the link, so a link previewer or prefetcher cannot spend it. */
-export function confirmSignInPage(token: string, userId: string): Html {
+export function confirmSignInPage(token: string, userId: string, next: string): Html {
   return layout(
     { title: 'Sign in' },
     html`<h1>Sign in to the scorecard</h1>
 <form method="post" action="/signin">
   <input type="hidden" name="token" value="${token}">
+  <input type="hidden" name="next" value="${next}">
   <p>Continue as <strong>${userId}</strong>?</p>
   <p><button type="submit" id="continue">Continue</button></p>
 </form>`,
