@@ -16,7 +16,7 @@ import { viewerOf, type Viewer } from './viewer.js';
 /**
  * The web pages as a Hono app. Everything but sign-in needs a session: pages answer 302 to /signin without one,
  * the CSV and PDF downloads 401. Every POST must come from our own origin, and a signed-in POST must carry the
- * session's CSRF token. Sign-in attempts are limited per client address.
+ * session's CSRF token. Failed sign-in attempts are limited per client address.
  */
 
 export type WebEnv = { Bindings: HttpBindings; Variables: { viewer: Viewer; sessionId: string } };
@@ -95,26 +95,35 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }),
   );
 
+  const tooMany = (c: WebContext) =>
+    limiter.blocked(clientAddress(c), deps.now().getTime())
+      ? render(c, howToSignInPage('Too many failed sign-in attempts from here; wait a few minutes.'), 429)
+      : undefined;
+  const refuse = (c: WebContext, message: string, status: 400 | 410) => {
+    limiter.recordFailure(clientAddress(c), deps.now().getTime());
+    return render(c, howToSignInPage(message), status);
+  };
+
   app.get('/signin', async (c) => {
     const token = c.req.query('token');
     if (!token) return render(c, howToSignInPage());
-    if (!limiter.allow(clientAddress(c), deps.now().getTime()))
-      return render(c, howToSignInPage('Too many sign-in attempts; wait a few minutes.'), 429);
+    const blocked = tooMany(c);
+    if (blocked) return blocked;
     const check = verifyLinkToken(deps.settings.sessionSecret, token, deps.now());
-    if (!check.ok) return render(c, howToSignInPage(refusal(check.reason)), 400);
+    if (!check.ok) return refuse(c, refusal(check.reason), 400);
     return render(c, confirmSignInPage(token, check.claims.userId, safeNext(c.req.query('next'))));
   });
 
   app.post('/signin', async (c) => {
-    if (!limiter.allow(clientAddress(c), deps.now().getTime()))
-      return render(c, howToSignInPage('Too many sign-in attempts; wait a few minutes.'), 429);
+    const blocked = tooMany(c);
+    if (blocked) return blocked;
     const form = await c.req.parseBody();
     const token = field(form, 'token');
     const now = deps.now();
     const check = verifyLinkToken(deps.settings.sessionSecret, token, now);
-    if (!check.ok) return render(c, howToSignInPage(refusal(check.reason)), 400);
+    if (!check.ok) return refuse(c, refusal(check.reason), 400);
     if (!(await consumeLinkNonce(deps.store, check.claims.nonce, check.claims.userId, now)))
-      return render(c, howToSignInPage('That link was already used. Each link works once: get a new one with /scorecard web.'), 410);
+      return refuse(c, 'That link was already used. Each link works once: get a new one with /scorecard web.', 410);
     const session = await createWebSession(deps.store, check.claims.userId, now, SESSION_TTL_MS);
     setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     deps.logger.info({ user: check.claims.userId }, 'web sign-in');

@@ -1,7 +1,7 @@
 /**
- * Sign-in attempts per client address in a fixed window: enough for a person retrying a link, too few to guess
- * tokens. In memory (one process serves the pages); the map is pruned as windows end, so it stays bounded by the
- * number of addresses seen in one window.
+ * Failed sign-in attempts per client address in a fixed window: a person mistyping or reusing a link is never
+ * blocked, but guessing tokens stops after `limit` failures until the window ends. In memory (one process serves
+ * the pages); pruned as windows end, so it stays bounded by the addresses seen in one window.
  */
 export class AttemptLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -11,16 +11,17 @@ export class AttemptLimiter {
     readonly windowMs: number,
   ) {}
 
-  /** Counts an attempt; false when this address is over the limit for the current window. */
-  allow(key: string, nowMs: number): boolean {
+  /** True when this address used up its failures for the current window. */
+  blocked(key: string, nowMs: number): boolean {
+    const current = this.windows.get(key);
+    return current !== undefined && nowMs - current.start < this.windowMs && current.count >= this.limit;
+  }
+
+  recordFailure(key: string, nowMs: number): void {
     if (this.windows.size > 10_000) this.prune(nowMs);
     const current = this.windows.get(key);
-    if (!current || nowMs - current.start >= this.windowMs) {
-      this.windows.set(key, { start: nowMs, count: 1 });
-      return true;
-    }
-    current.count++;
-    return current.count <= this.limit;
+    if (!current || nowMs - current.start >= this.windowMs) this.windows.set(key, { start: nowMs, count: 1 });
+    else current.count++;
   }
 
   private prune(nowMs: number): void {
