@@ -23,7 +23,8 @@ function goalLevels(goal: Goal | undefined): number[] {
   return goal.value === undefined ? [] : [goal.value];
 }
 
-const fmt = (n: number) => (Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}K` : String(Math.round(n * 100) / 100));
+const fmt = (n: number) =>
+  Math.abs(n) >= 1000 ? `${Math.round(n / 100) / 10}K` : Math.abs(n) >= 10 ? String(Math.round(n)) : String(Math.round(n * 100) / 100);
 
 export function weeklyChart(points: ChartPoint[], title: string): Html {
   const values = points.flatMap((p) => [...(p.value === null ? [] : [p.value]), ...goalLevels(p.goal)]);
@@ -58,7 +59,11 @@ export function weeklyChart(points: ChartPoint[], title: string): Html {
   const labels = points
     .map((p, i) => ({ p, i }))
     .filter(({ i }) => i % step === 0 || i === points.length - 1)
-    .map(({ p, i }) => html`<text x="${x(i).toFixed(1)}" y="${H - 8}" text-anchor="middle">${p.label}</text>`);
+    .map(({ p, i }) => {
+      // The end labels hug the plot's edges so they are not cut off.
+      const anchor = points.length > 1 && i === 0 ? 'start' : points.length > 1 && i === points.length - 1 ? 'end' : 'middle';
+      return html`<text x="${x(i).toFixed(1)}" y="${H - 8}" text-anchor="${anchor}">${p.label}</text>`;
+    });
   const dots = points.flatMap((p, i) =>
     p.value === null
       ? []

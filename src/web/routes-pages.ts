@@ -65,13 +65,14 @@ export function registerPageRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
       return render(c, messagePage('Restricted', 'This metric is restricted to the people listed in slack.sensitive_access.'), 403);
     const ctx = deps.evalContext(deps.now());
     // Through the week in progress, so an entry logged today shows at once.
-    const history = await metricHistory(deps.store, ctx, metric, weekOfInstant(ctx.now, ctx.periods));
+    const current = weekOfInstant(ctx.now, ctx.periods);
+    const history = await metricHistory(deps.store, ctx, metric, current);
     const changes = await goalChangeRecords(deps.store, metric.id);
     const entries = isManualMetric(metric)
       ? (await manualEntriesForWeek(deps.store, [metric.id], null, '0000-01-01', '9999-12-31')).reverse().slice(0, ENTRIES_SHOWN)
       : null;
     const asOf = history.weeks[history.weeks.length - 1]?.evaluated.asOf ?? null;
-    return render(c, metricPage({ metric, history, changes, entries, asOf }, pageUser(viewer)));
+    return render(c, metricPage({ metric, history, changes, entries, asOf, currentWeek: current.label }, pageUser(viewer)));
   });
 
   app.get('/export.csv', async (c) => {

@@ -26,7 +26,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .notice { background: #e6f4ea; border: 1px solid #b7dfc2; padding: .5rem .75rem; }
 .warning { background: #fef7e0; border: 1px solid #f3d98b; padding: .5rem .75rem; }
 form.stack label { display: block; font-weight: 600; margin-top: .75rem; }
-form.stack input, form.stack select, form.stack textarea { font: inherit; padding: .3rem .4rem; min-width: 18rem; }
+form.stack input:not([type="radio"]), form.stack select, form.stack textarea { font: inherit; padding: .3rem .4rem; min-width: 18rem; }
+form.stack fieldset { border: 1px solid var(--line); margin-top: .75rem; max-width: 30rem; }
+form.stack fieldset label { font-weight: normal; margin-top: .25rem; }
 form.inline { display: inline; margin-left: auto; }
 button { font: inherit; padding: .35rem .9rem; cursor: pointer; }
 button.link { background: none; border: none; color: #0b57d0; text-decoration: underline; padding: 0; }

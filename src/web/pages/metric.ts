@@ -17,6 +17,8 @@ export interface MetricPage {
   /** Manual metrics only: live entries, newest first. */
   entries: ManualEntryRow[] | null;
   asOf: string | null;
+  /** The week in progress: its row is labelled "so far" (its status can still change). */
+  currentWeek: string;
 }
 
 function goalHistory(metric: Metric, changes: MetricPage['changes']): Html {
@@ -65,7 +67,7 @@ export function metricPage(page: MetricPage, user: PageUser): Html {
   );
   const table = [...weeks].reverse().map(
     ({ week, evaluated: w }) => html`<tr>
-      <th scope="row"><a href="/scorecard/${encodeURIComponent(week.label)}">${week.label}</a></th>
+      <th scope="row"><a href="/scorecard/${encodeURIComponent(week.label)}">${week.label}</a>${week.label === page.currentWeek ? ' (so far)' : ''}</th>
       <td class="num">${w.thisWeek.text}</td><td>${w.goalText}</td><td>${statusBadge(w.status.kind, w.status.reason)}</td>
     </tr>`,
   );
