@@ -179,7 +179,10 @@ export function buildAttention(rows: Iterable<AttentionInput>): Attention {
   for (const row of all) {
     if (row.status !== 'stale' || row.staleHours === null) continue;
     let entry = bySource.get(row.source);
-    if (!entry) bySource.set(row.source, (entry = { source: row.source, hours: row.staleHours, metrics: [], owners: [] }));
+    if (!entry) {
+      entry = { source: row.source, hours: row.staleHours, metrics: [], owners: [] };
+      bySource.set(row.source, entry);
+    }
     entry.hours = Math.max(entry.hours, row.staleHours);
     entry.metrics.push({ id: row.id, name: row.name });
     if (row.owner !== null && !entry.owners.some((o) => o.owner === row.owner)) entry.owners.push(ownerOf(row));
