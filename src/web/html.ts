@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { StatusKind } from '../metrics/types.js';
+import { STATUS_WORD } from '../report/text.js';
 
 /**
  * Every page is built with Hono's `html` tagged template: each interpolated value is HTML-escaped (& < > " ') unless
@@ -22,17 +23,10 @@ export interface PageOptions {
   current?: 'scorecard' | 'entry' | 'goals';
 }
 
-const STATUS_LABEL: Record<StatusKind, string> = {
-  green: 'On track',
-  yellow: 'Near goal',
-  red: 'Off track',
-  no_goal: 'No goal',
-  no_data: 'No data',
-  stale: 'Stale',
-};
-
+/** The digest's words for each status ("on track", "near miss", …), capitalised for a table cell. */
 export function statusLabel(kind: StatusKind): string {
-  return STATUS_LABEL[kind] ?? kind;
+  const word = STATUS_WORD[kind] ?? kind;
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** A status as a word and a shape, never colour alone (print, colour-blind readers, screen readers). */

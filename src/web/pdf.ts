@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { WeeklyScorecard } from '../report/weekly.js';
+import { SUMMARY_ORDER, STATUS_WORD } from '../report/text.js';
 import { statusLabel } from './html.js';
 
 /**
@@ -44,7 +45,7 @@ function linesOf(view: WeeklyScorecard): Line[] {
     ...group.rows.map(
       (row): Line => ({
         kind: 'row',
-        cells: [row.name, row.owner ?? '', row.goal, row.thisWeek, row.lastWeek, row.qtdAvg, statusLabel(row.status)],
+        cells: [row.name, row.ownerName ?? row.owner ?? '', row.goal, row.thisWeek, row.lastWeek, row.qtdAvg, statusLabel(row.status)],
       }),
     ),
   ]);
@@ -76,13 +77,12 @@ export function weeklyPdf(view: WeeklyScorecard, opts: { hidden?: number; creati
       .font('Helvetica-Bold')
       .fontSize(14)
       .text(pdfSafe(`${view.org} — weekly scorecard ${view.period.label}`), left, PAGE.margin);
-    const { green, yellow, red, grey } = view.summary;
     doc
       .font('Helvetica')
       .fontSize(9)
       .text(
         pdfSafe(
-          `${view.period.start} to ${view.period.end} (${view.period.timezone}) · ${green} on track, ${yellow} near goal, ${red} off track, ${grey} without status · page ${page + 1} of ${pages}`,
+          `${view.period.start} to ${view.period.end} (${view.period.timezone}) · ${SUMMARY_ORDER.map((kind) => `${view.summary[kind]} ${STATUS_WORD[kind]}`).join(', ')} · page ${page + 1} of ${pages}`,
         ),
         left,
         PAGE.margin + 20,

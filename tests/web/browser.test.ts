@@ -69,8 +69,17 @@ describe('the scorecard in Chromium', () => {
         ...[...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? ''),
       ]),
     );
-    expect(rows).toEqual(visibleRows.map((r) => [r.name, r.owner ?? '—', r.goal, r.thisWeek, r.lastWeek, r.qtdAvg, expect.any(String)]));
+    expect(rows).toEqual(
+      visibleRows.map((r) => [r.name, r.ownerName ?? r.owner ?? '—', r.goal, r.thisWeek, r.lastWeek, r.qtdAvg, expect.any(String)]),
+    );
     expect(await page.textContent('main')).toContain('1 restricted metric is left out of your copy.');
+    // The needs-attention section lists what the view model lists (sensitive metrics left out).
+    const attention = (await page.textContent('section.attention')) ?? '';
+    const sensitive = (id: string) => h.runtime.config.metrics[id]!.sensitive;
+    const listed = [...digest.attention.red, ...digest.attention.changed, ...digest.attention.missing].filter(
+      (item) => !sensitive(item.id),
+    );
+    for (const item of listed) expect(attention).toContain(item.name);
     await go('a[rel="prev"]');
     expect(new URL(page.url()).pathname).toBe('/scorecard/2026-W45');
   });

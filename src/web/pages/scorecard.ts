@@ -1,6 +1,8 @@
 import { html } from 'hono/html';
 import type { WeeklyRow, WeeklyScorecard } from '../../report/weekly.js';
+import { SUMMARY_ORDER, STATUS_WORD } from '../../report/text.js';
 import { layout, statusBadge, type Html, type PageUser } from '../html.js';
+import { attentionSection } from './attention.js';
 
 /** /scorecard and /scorecard/<week>: the weekly digest's figures as accessible tables, one per group. */
 
@@ -17,7 +19,7 @@ const weekHref = (label: string) => `/scorecard/${encodeURIComponent(label)}`;
 function metricRow(row: WeeklyRow): Html {
   return html`<tr>
     <th scope="row"><a href="/metrics/${encodeURIComponent(row.id)}">${row.name}</a></th>
-    <td>${row.owner ?? '—'}</td>
+    <td>${row.ownerName ?? row.owner ?? '—'}</td>
     <td>${row.goal}</td>
     <td class="num">${row.thisWeek}</td>
     <td class="num">${row.lastWeek}</td>
@@ -28,7 +30,6 @@ function metricRow(row: WeeklyRow): Html {
 
 export function scorecardPage(page: ScorecardPage, user: PageUser): Html {
   const { view } = page;
-  const { green, yellow, red, grey } = view.summary;
   const groups = view.groups.map(
     (group) => html`<table>
       <caption>${group.name}</caption>
@@ -53,7 +54,8 @@ export function scorecardPage(page: ScorecardPage, user: PageUser): Html {
   <a href="${weekHref(view.period.label)}.pdf">Export PDF</a>
   <a href="/export.csv?from=${view.period.start}&amp;to=${view.period.end}&amp;grain=week">Download CSV</a>
 </div>
-<p id="summary"><strong>${green}</strong> on track · <strong>${yellow}</strong> near goal · <strong>${red}</strong> off track · <strong>${grey}</strong> without status</p>
+<p id="summary">${SUMMARY_ORDER.map((kind, i) => html`${i > 0 ? ' · ' : ''}<strong>${view.summary[kind]}</strong> ${STATUS_WORD[kind]}`)}</p>
+${attentionSection(view.attention)}
 ${groups}
 ${stale.length > 0 ? html`<h2>Stale data</h2><ul>${stale}</ul>` : ''}
 ${view.freshness.notConnected.length > 0 ? html`<p class="muted">Not connected: ${view.freshness.notConnected.join(', ')}.</p>` : ''}
