@@ -10,7 +10,8 @@ import { listGoalChanges } from '../../src/store/goal-changes.js';
 import { manualEntriesForWeek } from '../../src/store/manual-entries.js';
 import { pdfSafe } from '../../src/web/pdf.js';
 import { USERS } from '../bot/harness.js';
-import { OUTPUT_DIR, openBrowser, parseCsv, type Browser } from './browser.js';
+import { parseCsv } from '../helpers/csv.js';
+import { OUTPUT_DIR, openBrowser, type Browser } from './browser.js';
 import { startWebHarness, type WebHarness } from './harness.js';
 
 // The acceptance path in a real browser: sign in by a link, read the scorecard and compare it with
