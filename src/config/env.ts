@@ -51,6 +51,9 @@ export const coreEnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL like https://scorecard.example.com' }).optional(),
   /** Signs the one-time sign-in links (HMAC-SHA256); at least 32 characters, e.g. `openssl rand -hex 32`. */
   WEB_SESSION_SECRET: z.string().min(32, 'a secret of at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Optional *Sign in with Slack* on the web pages (Basic Information → App Credentials). */
+  SLACK_CLIENT_ID: z.string().optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
   SCORECARD_NOW: z.iso
     .datetime({ offset: true, error: 'an ISO instant like 2026-11-16T08:00:00Z' })
     .transform((text) => new Date(text))

@@ -5,7 +5,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { consumeLinkNonce, createWebSession, findWebSession, revokeWebSession } from '../store/web-sessions.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type WebDeps } from './deps.js';
 import type { Html } from './html.js';
-import { safeNext, verifyLinkToken } from './link-token.js';
+import { DEFAULT_LANDING, safeNext, verifyLinkToken } from './link-token.js';
+import { registerSlackSignIn } from './slack-oidc.js';
 import { confirmSignInPage, howToSignInPage, messagePage } from './pages/signin.js';
 import { AttemptLimiter } from './rate-limit.js';
 import { registerFormRoutes } from './routes-forms.js';
@@ -25,6 +26,8 @@ export type WebContext = Context<WebEnv>;
 /** The paths the pages answer; the bot mounts exactly these next to /healthz. */
 export const WEB_PATHS = [
   '/signin',
+  '/signin/slack',
+  '/signin/slack/callback',
   '/signout',
   '/scorecard',
   '/scorecard/:period',
@@ -107,7 +110,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.get('/signin', async (c) => {
     const token = c.req.query('token');
-    if (!token) return render(c, howToSignInPage());
+    if (!token) return render(c, howToSignInPage(undefined, deps.settings.oidc !== undefined));
     const blocked = tooMany(c);
     if (blocked) return blocked;
     const check = verifyLinkToken(deps.settings.sessionSecret, token, deps.now());
@@ -125,11 +128,24 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     if (!check.ok) return refuse(c, refusal(check.reason), 400);
     if (!(await consumeLinkNonce(deps.store, check.claims.nonce, check.claims.userId, now)))
       return refuse(c, 'That link was already used. Each link works once: get a new one with /scorecard web.', 410);
-    const session = await createWebSession(deps.store, check.claims.userId, now, SESSION_TTL_MS);
-    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
-    deps.logger.info({ user: check.claims.userId }, 'web sign-in');
-    return c.redirect(safeNext(field(form, 'next')), 303);
+    return startSession(c, check.claims.userId, safeNext(field(form, 'next')), 'link');
   });
+
+  const startSession = async (c: WebContext, userId: string, landing: string, via: 'link' | 'slack') => {
+    const session = await createWebSession(deps.store, userId, deps.now(), SESSION_TTL_MS);
+    setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    deps.logger.info({ user: userId, via }, 'web sign-in');
+    return c.redirect(landing, 303);
+  };
+  const { oidc } = deps.settings;
+  if (oidc)
+    registerSlackSignIn(
+      app,
+      deps,
+      oidc,
+      (c, userId) => startSession(c, userId, DEFAULT_LANDING, 'slack'),
+      (c, message) => refuse(c, message, 400),
+    );
 
   // Everything below needs a session.
   app.use('*', async (c, next) => {

@@ -3,7 +3,7 @@ import { layout, type Html } from '../html.js';
 
 /** The signed-out pages: how to get a link, the one-click confirmation of a link, and why a link was refused. */
 
-export function howToSignInPage(message?: string): Html {
+export function howToSignInPage(message?: string, withSlack = false): Html {
   return layout(
     { title: 'Sign in' },
     html`<h1>Sign in to the scorecard</h1>
@@ -13,7 +13,8 @@ ${message ? html`<p class="warning" role="alert">${message}</p>` : ''}
   <li>type <code>/scorecard web</code> in any channel (only you see the answer), or</li>
   <li>press <strong>Open in browser</strong> on the weekly scorecard or on a <code>/metric</code> answer.</li>
 </ul>
-<p>A link works once, for 10 minutes, and keeps you signed in on this browser for 7 days.</p>`,
+<p>A link works once, for 10 minutes, and keeps you signed in on this browser for 7 days.</p>
+${withSlack ? html`<p><a href="/signin/slack" class="button">Sign in with Slack</a></p>` : ''}`,
   );
 }
 
