@@ -9,6 +9,7 @@ import { opsRoutes } from './health.js';
 import { guardReceiver } from './http-guard.js';
 import { BotMetrics } from './metrics.js';
 import { socketReceiver } from './socket-receiver.js';
+import { webRoutes } from './web.js';
 import { InFlight } from './in-flight.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -102,7 +103,10 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   const leader = { isLeader: () => false };
   deps.metrics = new BotMetrics(runtime.store, () => leader.isLeader(), deps.now);
   const logger = boltLogger(runtime.logger);
-  const customRoutes = opsRoutes({ store: runtime.store, now: deps.now, isLeader: () => leader.isLeader(), metrics: deps.metrics });
+  const customRoutes = [
+    ...opsRoutes({ store: runtime.store, now: deps.now, isLeader: () => leader.isLeader(), metrics: deps.metrics }),
+    ...webRoutes(deps),
+  ];
   const common: AppOptions = {
     token: settings.botToken,
     logger,

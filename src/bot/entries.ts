@@ -4,10 +4,11 @@ import { ENTRY_BLOCK, type ConfirmedEntry, type EntryModalMode, type EntryState 
 import { metricById } from '../metrics/catalog.js';
 import { validateEntry, type EntryField } from '../metrics/entry-validation.js';
 import { localDayOf } from '../metrics/periods.js';
-import { addManualEntry, deleteManualEntry, editManualEntry, getManualEntry, undoManualEntry } from '../store/manual-entries.js';
+import { deleteManualEntry, editManualEntry, getManualEntry, undoManualEntry } from '../store/manual-entries.js';
 import type { ManualEntryRow } from '../store/types.js';
 import { canChangeEntry, isAdmin } from './access.js';
 import { whoIs, type BotDeps } from './deps.js';
+import { logNewEntry } from '../report/log-entry.js';
 
 /**
  * The entry rules behind the modal, Undo and the Home tab's Edit / Delete. Pure decisions live in
@@ -48,25 +49,44 @@ export async function submitEntry(
   const { config, store } = deps.runtime;
   const now = deps.now();
   const who = whoIs(deps, submission.userId);
-  const admin = isAdmin(config, who);
-  const isLocked = await weekLockChecker(store, config, now);
   const { mode, state } = submission;
-  const editing = mode.kind === 'edit';
-  const validation = validateEntry(
-    {
-      metricId: editing ? mode.metricId : state.metricId,
+  if (mode.kind !== 'edit') {
+    // The same write path as the web form: validation, locks and the idempotent insert live in report/log-entry.ts.
+    const result = await logNewEntry(store, config, now, {
+      who,
+      metricId: state.metricId,
       day: state.day,
       value: state.value,
       note: state.note ?? null,
-      actor: submission.userId,
-      onBehalfOf: editing ? null : (state.onBehalfOf ?? null),
+      onBehalfOf: state.onBehalfOf ?? null,
+      idempotencyKey: submission.viewId,
+    });
+    if (!result.ok) return { ok: false, errors: toBlockErrors(result.errors, submission.inputBlockIds) };
+    const { row, created } = result;
+    if (created) deps.entriesChanged?.([row.day]);
+    return {
+      ok: true,
+      entry: {
+        id: row.id,
+        metric: result.entry.metric,
+        day: row.day,
+        value: row.value,
+        note: row.note,
+        forUser: row.user_id !== submission.userId ? row.user_id : null,
     },
+      created,
+    };
+  }
+
+  const admin = isAdmin(config, who);
+  const isLocked = await weekLockChecker(store, config, now);
+  const validation = validateEntry(
+    { metricId: mode.metricId, day: state.day, value: state.value, note: state.note ?? null, actor: submission.userId, onBehalfOf: null },
     { config, today: localDayOf(now, config.org.timezone), isAdmin: admin, isLocked },
   );
   if (!validation.ok) return { ok: false, errors: toBlockErrors(validation.errors, submission.inputBlockIds) };
   const { entry } = validation;
 
-  if (mode.kind === 'edit') {
     const old = await getManualEntry(store, mode.entryId);
     if (!old || old.deleted_at !== null)
       return { ok: false, errors: { [ENTRY_BLOCK.value]: 'This entry was deleted meanwhile; log a new one instead.' } };
@@ -92,34 +112,6 @@ export async function submitEntry(
         errors: { [ENTRY_BLOCK.value]: `Not saved: ${errorMessage(error).replace(/^manual entry \d+ /, 'the entry ')}.` },
       };
     }
-  }
-
-  const { entry: row, created } = await addManualEntry(
-    store,
-    {
-      metricId: entry.metric.id,
-      day: entry.day,
-      value: entry.value,
-      userId: entry.userId,
-      enteredBy: submission.userId,
-      note: entry.note,
-      idempotencyKey: submission.viewId,
-    },
-    now,
-  );
-  if (created) deps.entriesChanged?.([row.day]);
-  return {
-    ok: true,
-    entry: {
-      id: row.id,
-      metric: entry.metric,
-      day: row.day,
-      value: row.value,
-      note: row.note,
-      forUser: row.user_id !== submission.userId ? row.user_id : null,
-    },
-    created,
-  };
 }
 
 export type UndoResult =

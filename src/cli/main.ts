@@ -152,6 +152,36 @@ program
     withRuntime(globals(), async (rt) => (await import('./import.js')).importAdSpend(rt, file, opts)),
   );
 
+const exportCommand = program.command('export').description('download figures: csv (metric × week or day) or pdf (one week)');
+exportCommand
+  .command('csv')
+  .description('one row per metric and period (RFC 4180; formula-like text escaped)')
+  .requiredOption('--from <day>', 'first local day, e.g. 2026-09-01')
+  .requiredOption('--to <day>', 'last local day, e.g. 2026-11-30')
+  .option('--grain <grain>', 'week | day', 'week')
+  .option('-o, --output <file>', 'write here instead of stdout')
+  .action((opts: { from: string; to: string; grain: string; output?: string }) =>
+    withRuntime(globals(), async (rt) => (await import('./export.js')).exportCsvCommand(rt, opts)),
+  );
+exportCommand
+  .command('pdf')
+  .description("the week's scorecard as a PDF (Letter landscape)")
+  .option('--period <period>', 'week (2026-W47, last-week, this-week); default the last completed week')
+  .requiredOption('-o, --output <file>', 'the PDF file to write')
+  .action((opts: { period?: string; output: string }) =>
+    withRuntime(globals(), async (rt) => (await import('./export.js')).exportPdfCommand(rt, opts)),
+  );
+
+program
+  .command('web-link')
+  .description("print a one-time sign-in link to the web pages (10 minutes), or --revoke a person's sessions")
+  .requiredOption('--user <id>', 'the Slack user id to sign in as')
+  .option('--next <path>', 'the page to land on, e.g. /metrics/cash')
+  .option('--revoke', 'sign this person out of every web session instead')
+  .action((opts: { user: string; next?: string; revoke?: boolean }) =>
+    withRuntime(globals(), async (rt) => (await import('./export.js')).webLinkCommand(rt, opts)),
+  );
+
 program
   .command('simplefin')
   .description('SimpleFIN set-up')

@@ -14,7 +14,14 @@ export const DATABASE_SCHEMES = ['sqlite:', 'postgres:', 'postgresql:'] as const
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/scorecard.db';
 
 /** Variables whose values must never be echoed (DATABASE_URL and SLACK_API_URL may embed a password). */
-const SECRET_VARIABLES = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'SLACK_API_URL']);
+const SECRET_VARIABLES = new Set([
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DATABASE_URL',
+  'SLACK_API_URL',
+  'WEB_SESSION_SECRET',
+]);
 
 function schemeOf(url: string): string | undefined {
   return /^([a-z][a-z0-9+.-]*:)/i.exec(url)?.[1]?.toLowerCase();
@@ -40,6 +47,13 @@ export const coreEnvSchema = z.object({
     .max(65535, 'a port between 1 and 65535')
     .default(3000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Where people reach the web pages (sign-in links start with it); the pages are served only with both set. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL like https://scorecard.example.com' }).optional(),
+  /** Signs the one-time sign-in links (HMAC-SHA256); at least 32 characters, e.g. `openssl rand -hex 32`. */
+  WEB_SESSION_SECRET: z.string().min(32, 'a secret of at least 32 characters (openssl rand -hex 32)').optional(),
+  /** Optional *Sign in with Slack* on the web pages (Basic Information → App Credentials). */
+  SLACK_CLIENT_ID: z.string().optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
   SCORECARD_NOW: z.iso
     .datetime({ offset: true, error: 'an ISO instant like 2026-11-16T08:00:00Z' })
     .transform((text) => new Date(text))

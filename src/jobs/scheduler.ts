@@ -9,6 +9,7 @@ import { getDigestRun, listUnfinishedDigestRuns } from '../store/digest-runs.js'
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
 import { snapshotOf } from '../report/changes.js';
 import { renderWeeklyMessages } from '../slack/weekly.js';
+import { webSettingsOf } from '../web/deps.js';
 import { renderDailyMessage } from '../slack/daily.js';
 import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
 import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
@@ -79,7 +80,7 @@ export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, ch
     const ctx = rt.evalContext(target.at);
     if (target.week) {
       const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
-      const messages = renderWeeklyMessages(view, { now: ctx.now });
+      const messages = renderWeeklyMessages(view, { now: ctx.now, web: webSettingsOf(rt.env) !== undefined });
       if (hidden > 0) messages.push(restrictedNote(hidden));
       return { messages, snapshot: snapshotOf(view) };
     }

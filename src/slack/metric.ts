@@ -6,6 +6,7 @@ import type { MetricAnswer } from '../report/metric-answer.js';
 import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from '../report/text.js';
 import { clip, escapeMrkdwn, type SlackMessage } from './blocks.js';
 import { blocksTextLength, SLACK_LIMITS } from './limits.js';
+import { openInBrowserButton } from './web-link.js';
 
 /** Block Kit for `/metric`: the answer, its shared copy, suggestions, the list, help and the refusal. */
 
@@ -61,6 +62,8 @@ export interface MetricAnswerOptions {
   shareRef?: MetricRef;
   /** The user who shared it, for the shared copy. */
   sharedBy?: string;
+  /** Adds *Open in browser* to the private answer: the metric's page (the web pages are set up). */
+  webPath?: string;
 }
 
 function periodText(answer: MetricAnswer): string {
@@ -137,6 +140,7 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
       block_id: 'metric_actions',
       elements: [
         { type: 'button', action_id: SHARE_METRIC_ACTION, text: plain('Share in channel', 75), value: encodeMetricRef(opts.shareRef) },
+        ...(opts.webPath ? [openInBrowserButton(opts.webPath)] : []),
       ],
     });
   }

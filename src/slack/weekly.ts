@@ -2,8 +2,9 @@ import type { ActionsBlock, ContextBlock, KnownBlock, RawTextElement, TableBlock
 import type { WeeklyGroup, WeeklyRow, WeeklyScorecard } from '../report/weekly.js';
 import { formatAge } from '../metrics/format.js';
 import { SLACK_LIMITS, blocksTextLength } from './limits.js';
-import { ageOf, dayRange, localTime, statusLabel } from '../report/text.js';
+import { ageOf, dayRange, localTime, statusLabel, summaryLine, summaryParts } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, ownerLabel, plain, type SlackMessage } from './blocks.js';
+import { openInBrowserButton } from './web-link.js';
 
 /**
  * The weekly scorecard as Block Kit: a parent message (period, summary, one table, freshness, buttons) and, when the
@@ -15,6 +16,8 @@ export interface WeeklyRenderOptions {
   now: Date;
   /** Table rows per message including the header row; capped at Slack's 100. */
   maxRowsPerMessage?: number;
+  /** Adds *Open in browser* (the web pages are set up: PUBLIC_URL and WEB_SESSION_SECRET). */
+  web?: boolean;
 }
 
 export const WEEKLY_ACTIONS = { logActivity: 'log_activity', explainMetric: 'explain_metric' } as const;
@@ -69,8 +72,7 @@ const table = (rows: Cell[][]): TableBlock => ({
 });
 
 export function weeklyFallbackText(view: WeeklyScorecard): string {
-  const s = view.summary;
-  return `Weekly scorecard ${view.period.label}: 🟢 ${s.green} 🟡 ${s.yellow} 🔴 ${s.red} ⚪ ${s.grey}`;
+  return `Weekly scorecard ${view.period.label}: ${summaryLine(view.summary)}`;
 }
 
 function freshnessContext(view: WeeklyScorecard, now: Date): ContextBlock {
@@ -87,31 +89,31 @@ function freshnessContext(view: WeeklyScorecard, now: Date): ContextBlock {
   return { type: 'context', elements };
 }
 
-function actions(view: WeeklyScorecard): ActionsBlock {
+function actions(view: WeeklyScorecard, web: boolean): ActionsBlock {
   return {
     type: 'actions',
     elements: [
       { type: 'button', action_id: WEEKLY_ACTIONS.logActivity, text: plain('Log activity'), style: 'primary', value: view.period.label },
       { type: 'button', action_id: WEEKLY_ACTIONS.explainMetric, text: plain('Explain a metric'), value: view.period.label },
+      ...(web ? [openInBrowserButton(`/scorecard/${view.period.label}`)] : []),
     ],
   };
 }
 
-function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: number): KnownBlock[] {
+function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: number, web = false): KnownBlock[] {
   const threadNote = parts > 1 ? `\n_Continued in the thread: ${parts - 1} more ${parts === 2 ? 'part' : 'parts'}._` : '';
-  const s = view.summary;
   return [
     { type: 'header', text: plain(clip(`Weekly scorecard ${view.period.label}`, SLACK_LIMITS.headerText)) },
     {
       type: 'section',
       text: mrkdwn(
         `*${dayRange(view.period.start, view.period.end)}* · ${view.period.timezone}\n` +
-          `🟢 ${s.green}   🟡 ${s.yellow}   🔴 ${s.red}   ⚪ ${s.grey}${threadNote}`,
+          `${summaryParts(view.summary).join('   ')}${threadNote}`,
       ),
     },
     table(rows),
     freshnessContext(view, now),
-    actions(view),
+    actions(view, web),
   ];
 }
 
@@ -157,14 +159,14 @@ export function renderWeeklyMessages(view: WeeklyScorecard, opts: WeeklyRenderOp
   const maxRows = Math.max(3, Math.min(opts.maxRowsPerMessage ?? SLACK_LIMITS.tableRows, SLACK_LIMITS.tableRows));
   const limit = SLACK_LIMITS.messageTotalText;
   // Measured with an empty table (header row only) and the widest labels, so the chunk budget is exact or safe.
-  const parentOverhead = blocksTextLength(parentBlocks(view, [], opts.now, 999));
+  const parentOverhead = blocksTextLength(parentBlocks(view, [], opts.now, 999, opts.web));
   const continuationOverhead = blocksTextLength(continuationBlocks(view, [], WIDEST_PART_LABEL));
   const chunks = chunkRows(view.groups, maxRows - 1, (i) => limit - (i === 0 ? parentOverhead : continuationOverhead));
 
   const text = weeklyFallbackText(view);
   return chunks.map((rows, i) =>
     i === 0
-      ? { text, blocks: parentBlocks(view, rows, opts.now, chunks.length) }
+      ? { text, blocks: parentBlocks(view, rows, opts.now, chunks.length, opts.web) }
       : {
           text: `Weekly scorecard ${view.period.label} ${partLabel(i, chunks.length)}`,
           blocks: continuationBlocks(view, rows, partLabel(i, chunks.length)),

@@ -10,6 +10,8 @@ export interface GoalChangeInput {
   /** A week label for a one-period override; null/absent for a change from `effectiveFrom` on. */
   period?: string | null;
   changedBy: string;
+  /** Why (the settings page asks for it); shown on the metric's page. */
+  reason?: string | null;
 }
 
 export interface StoredGoalChange {
@@ -30,6 +32,7 @@ export async function addGoalChange(store: Store, input: GoalChangeInput, now: D
       period: input.period ?? null,
       changed_by: input.changedBy,
       created_at: now.toISOString(),
+      reason: input.reason ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -52,4 +55,30 @@ export async function listGoalChanges(store: Store, metricIds: readonly string[]
     from: row.effective_from,
     period: row.period,
   }));
+}
+
+/** A metric's recorded changes with who, when and why, newest first (the metric page's goal history). */
+export async function goalChangeRecords(store: Store, metricId: string): Promise<(StoredGoalChange & GoalChangeAuthor)[]> {
+  const rows = await store.db
+    .selectFrom('goal_changes')
+    .selectAll()
+    .where('metric_id', '=', metricId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    metricId: row.metric_id,
+    goal: goalSchema.parse(JSON.parse(row.goal)),
+    from: row.effective_from,
+    period: row.period,
+    changedBy: row.changed_by,
+    changedAt: row.created_at,
+    reason: row.reason,
+  }));
+}
+
+export interface GoalChangeAuthor {
+  changedBy: string;
+  changedAt: string;
+  reason: string | null;
 }

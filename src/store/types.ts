@@ -14,6 +14,8 @@ export interface Database {
   goal_changes: GoalChangesTable;
   audit_log: AuditLogTable;
   ad_spend_channels: AdSpendChannelsTable;
+  web_sessions: WebSessionsTable;
+  web_link_uses: WebLinkUsesTable;
 }
 
 export interface DailyValuesTable {
@@ -114,6 +116,8 @@ export interface GoalChangesTable {
   period: string | null;
   changed_by: string;
   created_at: string;
+  /** Why the goal changed (required on /settings/goals; null for older rows). Added by 0004_web. */
+  reason: Generated<string | null>;
 }
 
 export interface AuditLogTable {
@@ -124,6 +128,24 @@ export interface AuditLogTable {
   subject: string;
   /** JSON detail; never contains secrets. */
   detail: string | null;
+}
+
+/** A signed-in web session; the cookie holds the id, the table only its SHA-256 (0004_web). */
+export interface WebSessionsTable {
+  id_hash: string;
+  user_id: string;
+  /** Sent back in every form post of the session (CSRF). */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** One-time sign-in links already used, by the nonce inside the signed token (0004_web). */
+export interface WebLinkUsesTable {
+  nonce: string;
+  user_id: string;
+  used_at: string;
 }
 
 export type DailyValueRow = Selectable<DailyValuesTable>;
@@ -149,3 +171,4 @@ export interface AdSpendChannelsTable {
   fetched_at: string;
 }
 export type AdSpendChannelRow = Selectable<AdSpendChannelsTable>;
+export type WebSessionRow = Selectable<WebSessionsTable>;

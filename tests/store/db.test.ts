@@ -7,6 +7,12 @@ import { backupTo, openStore, parseDatabaseUrl, type SqliteStore, type Store } f
 import { countDailyValues, getDailyValues, upsertDailyValues } from '../../src/store/daily-values.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { migrations } from '../../src/store/migrations/index.js';
+
+/** Every registered migration, applied once each, in name order. */
+const ALL_MIGRATIONS = Object.keys(migrations)
+  .sort()
+  .map((name) => ({ name }));
 
 const NOW = new Date('2026-11-16T14:03:00.000Z');
 

@@ -13,6 +13,7 @@ import {
 import type { Metric } from '../../config/schema.js';
 import { canSeeMetric } from '../access.js';
 import { evalContextOf, whoIs, type BotDeps } from '../deps.js';
+import { webEnabled } from '../web.js';
 import { chooseWeek, splitQueryAndPeriod } from '../../report/period.js';
 
 /**
@@ -78,6 +79,7 @@ export async function resolveMetricAnswer(
   const message = renderMetricAnswer(answer, {
     now: ctx.now,
     ...(opts.shareable === false ? {} : { shareRef: { metric: metric.id, period } }),
+    ...(opts.shareable !== false && webEnabled(deps) ? { webPath: `/metrics/${metric.id}` } : {}),
     ...(opts.sharedBy ? { sharedBy: opts.sharedBy } : {}),
   });
   return { answered: true, message };

@@ -13,6 +13,8 @@ import { logNowAction } from './log-now.js';
 import { pickMetricAction } from './pick-metric.js';
 import { shareMetricAction } from './share-metric.js';
 import { undoEntryAction } from './undo-entry.js';
+import { openInBrowserAction } from './open-in-browser.js';
+import { OPEN_IN_BROWSER_ACTION } from '../../../slack/web-link.js';
 
 type BlockActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 // Each listener narrows the action type it handles (button, select); the route's id is what guarantees it.
@@ -36,6 +38,7 @@ function actionRoutes(deps: BotDeps): [matches: (actionId: string) => boolean, l
     [exactly(UNDO_ENTRY_ACTION), undoEntryAction(deps)],
     [startingWith(EDIT_ENTRY_ACTION_PREFIX), editEntryAction(deps)],
     [startingWith(DELETE_ENTRY_ACTION_PREFIX), deleteEntryAction(deps)],
+    [exactly(OPEN_IN_BROWSER_ACTION), openInBrowserAction(deps)],
   ];
 }
 
