@@ -53,8 +53,16 @@ program
   .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
   .option('--json', 'print the view model as JSON')
   .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
-  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
+  .option('--email', 'email it to email.<kind> in the config (once per period and recipient list)')
+  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean; email?: boolean }) =>
     withRuntime(globals(), async (rt) => {
+      if (opts.email) {
+        const { emailDigestCommand } = await import('./email.js');
+        const token = rt.env.SLACK_BOT_TOKEN;
+        const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+        if (!(await emailDigestCommand(rt, kind, opts, notify ? { notify } : {}))) process.exitCode = 1;
+        if (!opts.post) return;
+      }
       if (!opts.post) return digestCommand(rt, kind, opts);
       // Loaded only when posting: the Slack client is not needed to print a digest.
       const { postDigestCommand } = await import('./post.js');

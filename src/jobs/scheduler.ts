@@ -14,6 +14,8 @@ import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js
 import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
 import { describeSlackError, type ChannelPacer } from '../slack/client.js';
 import { sendNudges } from './nudges.js';
+import { emailDigest } from './email-digests.js';
+import { opsNotifier } from './ops-alerts.js';
 import { channelScorecard } from '../report/visibility.js';
 import type { SlackMessage } from '../slack/blocks.js';
 
@@ -227,6 +229,12 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return result.outcome;
   }
 
+  /** The email copy of a digest period (exactly once per recipient list; see jobs/email-digests.ts). Never throws. */
+  const sendEmail = (kind: DigestKind, period: string) =>
+    emailDigest(rt, kind, period, { notify: opsNotifier(config, deps.client) }).catch((err: unknown) =>
+      logger.error({ kind, period, error: describeSlackError(err) }, `emailing the ${kind} digest failed`),
+    );
+
   async function updatePosted(at: Date, day?: LocalDay): Promise<void> {
     if (!deps.client) return;
     for (const kind of DIGEST_KINDS) {
@@ -254,7 +262,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         logger.info({ slot: slot.toISOString(), week: week.label, ...result }, 'nudges done');
       });
     } else {
-      await serial(job, () => runDigest(job, digestPeriod(job, at, periods)));
+      const period = digestPeriod(job, at, periods);
+      const emailed = serial(`email-${job}`, () => sendEmail(job, period));
+      await serial(job, () => runDigest(job, period));
+      await emailed;
     }
   }
 
@@ -265,8 +276,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     for (const kind of DIGEST_KINDS) {
       const channel = config.slack.channels[kind];
       const missedAt = previousFireTime(config.schedule[kind], now, tz);
-      if (!channel || !missedAt || now.getTime() - missedAt.getTime() > graceMs) continue;
+      if (!missedAt || now.getTime() - missedAt.getTime() > graceMs) continue;
       const period = digestPeriod(kind, missedAt, periods);
+      await serial(`email-${kind}`, () => sendEmail(kind, period));
+      if (!channel) continue;
       if ((await getDigestRun(rt.store, { kind, period, channel }))?.status === 'posted') continue;
       logger.info({ kind, period, missedAt: missedAt.toISOString() }, `catching up the missed ${kind} digest`);
       try {

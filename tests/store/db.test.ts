@@ -6,6 +6,10 @@ import { backupTo, openStore, parseDatabaseUrl, type Store } from '../../src/sto
 import { countDailyValues, getDailyValues, upsertDailyValues } from '../../src/store/daily-values.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { migrations } from '../../src/store/migrations/index.js';
+
+/** Every registered migration, in the order applied (branches add their own). */
+const ALL_MIGRATIONS = Object.keys(migrations).map((name) => ({ name }));
 
 const NOW = new Date('2026-11-16T14:03:00.000Z');
 
@@ -76,7 +80,7 @@ describe('openStore', () => {
     const second = await open(`sqlite:${path}`);
     expect(await getDailyValues(second, ['dials'], '2026-11-16', '2026-11-17')).toMatchObject([{ value: 42 }]);
     const applied = second.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all();
-    expect(applied).toEqual([{ name: '0001_initial' }]);
+    expect(applied).toEqual(ALL_MIGRATIONS);
     const entries = second.sqlite.prepare('SELECT count(*) AS n FROM manual_entries').get();
     expect(entries).toEqual({ n: 1 });
   });
@@ -151,7 +155,7 @@ describe('backupTo', () => {
       try {
         const copied = copy.prepare('SELECT metric_id, day, value FROM daily_values ORDER BY day').all();
         expect(copied).toEqual(rows.map((r) => ({ metric_id: r.metric_id, day: r.day, value: r.value })));
-        expect(copy.prepare('SELECT name FROM kysely_migration').all()).toEqual([{ name: '0001_initial' }]);
+        expect(copy.prepare('SELECT name FROM kysely_migration').all()).toEqual(ALL_MIGRATIONS);
       } finally {
         copy.close();
       }
