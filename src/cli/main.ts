@@ -109,6 +109,21 @@ program
   );
 
 program
+  .command('sheets')
+  .description('the Google Sheets mirror')
+  .command('sync')
+  .option('--from <day>', 'first local day to write (default: the whole window, sheets.window_days)')
+  .description('write the Daily, Weekly and Sync_Log tabs now (upsert; rows past the window are removed)')
+  .action((opts: { from?: string }) =>
+    withRuntime(globals(), async (rt) => {
+      const { sheetsSyncCommand } = await import('./sheets.js');
+      const token = rt.env.SLACK_BOT_TOKEN;
+      const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+      if (!(await sheetsSyncCommand(rt, opts, notify ? { notify } : {})).ok) process.exitCode = 1;
+    }),
+  );
+
+program
   .command('doctor')
   .description('check the config, the database and every configured source')
   .action(() =>

@@ -15,6 +15,7 @@ import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
 import { describeSlackError, type ChannelPacer } from '../slack/client.js';
 import { sendNudges } from './nudges.js';
 import { emailDigest } from './email-digests.js';
+import { sheetsSyncJob } from './sheets-sync.js';
 import { opsNotifier } from './ops-alerts.js';
 import { channelScorecard } from '../report/visibility.js';
 import type { SlackMessage } from '../slack/blocks.js';
@@ -247,7 +248,12 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   async function run(job: SchedulerJob, at: Date): Promise<void> {
     if (job === 'refresh') {
-      await serial('refresh', async () => deps.refresh?.());
+      const refreshed = await serial('refresh', async () => deps.refresh?.());
+      // The Sheets mirror follows every refresh that did not fail (a no-op unless it is set up).
+      if ((refreshed as { ok?: boolean } | undefined)?.ok !== false)
+        await serial('sheets', () => sheetsSyncJob(rt, {}, { notify: opsNotifier(config, deps.client) })).catch((err: unknown) =>
+          logger.error({ error: describeSlackError(err) }, 'the sheets sync failed'),
+        );
       await updatePosted(at);
     } else if (job === 'nudges') {
       const client = deps.client;
