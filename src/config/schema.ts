@@ -43,8 +43,10 @@ export const metricSchema = z
     name: z.string().min(1),
     aliases: z.array(z.string().min(1)).default([]),
     unit: z.enum(UNITS),
-    /** Slack user id (U…) or email. */
+    /** Slack user id (U…), user group id (S…, shown as the group's mention) or email. */
     owner: z.string().min(1).optional(),
+    /** How the owner is written where Slack mentions don't work (terminal, web, email): "Dana Reyes", "Inside sales". */
+    owner_name: z.string().min(1).optional(),
     cadence: z.array(z.enum(CADENCES)).min(1).default(['weekly']),
     aggregate: z.enum(AGGREGATES),
     goal: goalSchema.optional(),

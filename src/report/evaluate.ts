@@ -45,6 +45,8 @@ export interface MetricWeek {
   lastWeek: Figure;
   qtdAvg: Figure;
   trend: (number | null)[];
+  /** What the goal alone said of each trend week (no staleness), oldest first; the last is this week's basis. */
+  trendBasis: Status['basis'][];
   sparkline: string;
   status: Status;
   asOf: string | null;
@@ -82,17 +84,21 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
   );
 
   const goal = goalFor(metric, week, changes);
+  const statusOf = (value: number | null, weekGoal: Goal | undefined, stale: number | null) =>
+    evaluateStatus({
+      value,
+      goal: weekGoal,
+      unit: metric.unit,
+      tolerancePct: ctx.config.defaults.tolerance_pct,
+      toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
+      staleHours: stale,
+    });
+  // Each week against the goal of that week, so a streak of reds is not rewritten by a later goal change.
+  const trendBasis = frame.trend.map((w, i) => statusOf(weekly[i]!.value, goalFor(metric, w, changes), null).basis);
   const connection = connectionOf(metric, ctx);
   const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
   const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, week.endAt);
-  let status = evaluateStatus({
-    value: current.value,
-    goal,
-    unit: metric.unit,
-    tolerancePct: ctx.config.defaults.tolerance_pct,
-    toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
-    staleHours: stale,
-  });
+  let status = statusOf(current.value, goal, stale);
   if (current.value === null && connection === 'not_connected')
     status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
 
@@ -105,6 +111,7 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
     lastWeek: { value: previous.value, text: displayValue(previous, metric) },
     qtdAvg: { value: qtd, text: formatValue(qtd, metric.unit) },
     trend: weekly.map((w) => w.value),
+    trendBasis,
     sparkline: sparkline(weekly.map((w) => w.value)),
     status,
     asOf: data.asOf,

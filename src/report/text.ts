@@ -60,6 +60,14 @@ export function ageOf(iso: string | null, now: Date): string {
   return hours < 1 ? 'just now' : `${formatAge(hours)} ago`;
 }
 
-export function summaryLine(summary: { green: number; yellow: number; red: number; grey: number }): string {
-  return `🟢 ${summary.green}  🟡 ${summary.yellow}  🔴 ${summary.red}  ⚪ ${summary.grey}`;
+/** The order statuses are counted and listed in: the goal colours first, then what has no colour and why. */
+export const SUMMARY_ORDER: readonly StatusKind[] = ['green', 'yellow', 'red', 'no_data', 'no_goal', 'stale'];
+
+/** "🟢 15 on track", one per status, each symbol meaning one thing (the README legend lists them). */
+export function summaryParts(summary: Record<StatusKind, number>): string[] {
+  return SUMMARY_ORDER.map((kind) => `${STATUS_EMOJI[kind]} ${summary[kind]} ${STATUS_WORD[kind]}`);
+}
+
+export function summaryLine(summary: Record<StatusKind, number>): string {
+  return summaryParts(summary).join('  ');
 }

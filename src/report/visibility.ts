@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { WeeklyScorecard } from './weekly.js';
+import { buildAttention, summarize } from './attention.js';
 
 /**
  * The weekly scorecard as one person may see it: rows of metrics they may not see (sensitive figures outside
@@ -16,21 +17,14 @@ export function visibleScorecard(view: WeeklyScorecard, canSee: (metricId: strin
     .filter((group) => group.rows.length > 0);
   if (hidden === 0) return { view, hidden };
 
-  const summary = { green: 0, yellow: 0, red: 0, grey: 0 };
-  const counted = new Set<string>();
-  for (const row of groups.flatMap((g) => g.rows)) {
-    // A metric listed in two groups is one metric: count it once, as the digest does.
-    if (counted.has(row.id)) continue;
-    counted.add(row.id);
-    if (row.status === 'green' || row.status === 'yellow' || row.status === 'red') summary[row.status]++;
-    else summary.grey++;
-  }
-  const visibleIds = counted;
+  // Recounted over what is shown, each metric once (a metric listed in two groups is one metric).
+  const shown = groups.flatMap((g) => g.rows);
+  const visibleIds = new Set(shown.map((row) => row.id));
   const freshness = {
     ...view.freshness,
     stale: view.freshness.stale.filter((s) => visibleIds.has(s.id)),
   };
-  return { view: { ...view, groups, summary, freshness }, hidden };
+  return { view: { ...view, groups, summary: summarize(shown), attention: buildAttention(shown), freshness }, hidden };
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { Metric } from '../config/schema.js';
-import type { StatusKind, Week } from '../metrics/types.js';
+import type { Goal, Metric } from '../config/schema.js';
+import type { Status, StatusKind, Week } from '../metrics/types.js';
+import { buildAttention, redStreak, summarize, type Attention, type Summary } from './attention.js';
 import { metricsOf } from '../metrics/catalog.js';
 import type { LoadedData } from './metric-data.js';
 import { evaluateWeek, weekFrame, type MetricWeek } from './evaluate.js';
@@ -8,14 +9,25 @@ import type { EvalContext } from '../metrics/context.js';
 export interface WeeklyRow {
   id: string;
   name: string;
+  /** As configured: email, Slack user id (U…) or user group id (S…). */
   owner: string | null;
+  /** `owner_name` from the config; renderers without Slack mentions show it instead of the raw owner. */
+  ownerName: string | null;
+  source: string;
   unit: Metric['unit'];
   goal: string;
+  /** The goal that applies to this week, structured; null without one. */
+  goalSpec: Goal | null;
   thisWeek: string;
   lastWeek: string;
   qtdAvg: string;
   trend: string;
   status: StatusKind;
+  /** This week's and last week's colour against the goal alone (staleness aside). */
+  basis: Status['basis'];
+  lastWeekBasis: Status['basis'];
+  /** Consecutive red weeks ending with this one (0 when this week is not red). */
+  redWeeks: number;
   reason: string;
   staleHours: number | null;
   connection: MetricWeek['connection'];
@@ -34,7 +46,10 @@ export interface WeeklyScorecard {
   org: string;
   period: { label: string; start: string; end: string; timezone: string; startAt: string; endAt: string };
   generatedAt: string;
-  summary: { green: number; yellow: number; red: number; grey: number };
+  /** One count per status, each metric once: on track, near miss, off track, no data, no goal, stale. */
+  summary: Summary;
+  /** What needs attention, shown before any table. */
+  attention: Attention;
   groups: WeeklyGroup[];
   freshness: { oldestAsOf: string | null; stale: { id: string; name: string; hours: number }[]; notConnected: string[] };
 }
@@ -52,13 +67,19 @@ export function toWeeklyRow(evaluated: MetricWeek): WeeklyRow {
     id: metric.id,
     name: metric.name,
     owner: metric.owner ?? null,
+    ownerName: metric.owner_name ?? null,
+    source: metric.source,
     unit: metric.unit,
     goal: evaluated.goalText,
+    goalSpec: evaluated.goal ?? null,
     thisWeek: evaluated.thisWeek.text,
     lastWeek: evaluated.lastWeek.text,
     qtdAvg: evaluated.qtdAvg.text,
     trend: evaluated.sparkline,
     status: evaluated.status.kind,
+    basis: evaluated.status.basis,
+    lastWeekBasis: evaluated.trendBasis[evaluated.trendBasis.length - 2] ?? 'no_data',
+    redWeeks: evaluated.status.basis === 'red' ? redStreak(evaluated.trendBasis) : 0,
     reason: evaluated.status.reason,
     staleHours: evaluated.status.staleHours,
     connection: evaluated.connection,
@@ -79,7 +100,6 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
       .filter((m) => m.cadence.includes('weekly'))
       .map((m) => m.id),
   );
-  const summary = { green: 0, yellow: 0, red: 0, grey: 0 };
   const stale: WeeklyScorecard['freshness']['stale'] = [];
   const notConnected = new Set<string>();
   let oldestAsOf: string | null = null;
@@ -99,10 +119,7 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
           const evaluated = evaluateWeek(metric, loaded, frame, ctx);
           const row = toWeeklyRow(evaluated);
           evaluatedById.set(id, row);
-          const kind = row.status;
-          if (kind === 'green' || kind === 'yellow' || kind === 'red') summary[kind]++;
-          else summary.grey++;
-          if (kind === 'stale' && row.staleHours !== null) stale.push({ id, name: metric.name, hours: row.staleHours });
+          if (row.status === 'stale' && row.staleHours !== null) stale.push({ id, name: metric.name, hours: row.staleHours });
           if (row.connection === 'not_connected') notConnected.add(metric.source);
           if (row.asOf && (oldestAsOf === null || row.asOf < oldestAsOf)) oldestAsOf = row.asOf;
           return row;
@@ -122,7 +139,8 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
       endAt: week.endAt,
     },
     generatedAt: ctx.now.toISOString(),
-    summary,
+    summary: summarize(evaluatedById.values()),
+    attention: buildAttention(evaluatedById.values()),
     groups,
     freshness: { oldestAsOf, stale, notConnected: [...notConnected].sort() },
   };

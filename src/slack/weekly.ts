@@ -2,7 +2,7 @@ import type { ActionsBlock, ContextBlock, KnownBlock, RawTextElement, TableBlock
 import type { WeeklyGroup, WeeklyRow, WeeklyScorecard } from '../report/weekly.js';
 import { formatAge } from '../metrics/format.js';
 import { SLACK_LIMITS, blocksTextLength } from './limits.js';
-import { ageOf, dayRange, localTime, statusLabel } from '../report/text.js';
+import { ageOf, dayRange, localTime, statusLabel, summaryLine, summaryParts } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, ownerLabel, plain, type SlackMessage } from './blocks.js';
 
 /**
@@ -69,8 +69,7 @@ const table = (rows: Cell[][]): TableBlock => ({
 });
 
 export function weeklyFallbackText(view: WeeklyScorecard): string {
-  const s = view.summary;
-  return `Weekly scorecard ${view.period.label}: 🟢 ${s.green} 🟡 ${s.yellow} 🔴 ${s.red} ⚪ ${s.grey}`;
+  return `Weekly scorecard ${view.period.label}: ${summaryLine(view.summary)}`;
 }
 
 function freshnessContext(view: WeeklyScorecard, now: Date): ContextBlock {
@@ -99,14 +98,13 @@ function actions(view: WeeklyScorecard): ActionsBlock {
 
 function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: number): KnownBlock[] {
   const threadNote = parts > 1 ? `\n_Continued in the thread: ${parts - 1} more ${parts === 2 ? 'part' : 'parts'}._` : '';
-  const s = view.summary;
   return [
     { type: 'header', text: plain(clip(`Weekly scorecard ${view.period.label}`, SLACK_LIMITS.headerText)) },
     {
       type: 'section',
       text: mrkdwn(
         `*${dayRange(view.period.start, view.period.end)}* · ${view.period.timezone}\n` +
-          `🟢 ${s.green}   🟡 ${s.yellow}   🔴 ${s.red}   ⚪ ${s.grey}${threadNote}`,
+          `${summaryParts(view.summary).join('   ')}${threadNote}`,
       ),
     },
     table(rows),

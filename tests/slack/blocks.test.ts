@@ -119,7 +119,9 @@ describe('weekly scorecard Block Kit', () => {
     expectValidMessages(messages);
     const [parent] = messages;
     const s = view.summary;
-    expect(parent!.text).toBe(`Weekly scorecard 2025-W46: 🟢 ${s.green} 🟡 ${s.yellow} 🔴 ${s.red} ⚪ ${s.grey}`);
+    expect(parent!.text).toBe(
+      `Weekly scorecard 2025-W46: 🟢 ${s.green} on track  🟡 ${s.yellow} near miss  🔴 ${s.red} off track  ⚪ ${s.no_data} no data  ▫️ ${s.no_goal} no goal  🕒 ${s.stale} stale`,
+    );
     expect(parent!.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Weekly scorecard 2025-W46', emoji: true } });
     const intro = JSON.stringify(parent!.blocks[1]);
     expect(intro).toContain('Mon 10 Nov – Sun 16 Nov 2025');
