@@ -10,6 +10,7 @@ import { claimDelivery, listDeliveries } from '../../src/store/deliveries.js';
 import { emailDigest, type EmailDigestIo } from '../../src/jobs/email-digests.js';
 import { digestMessageId, recipientsHash } from '../../src/email/send.js';
 import { createMailer, smtpSettings, type Mailer } from '../../src/email/transport.js';
+import { attentionLines } from '../../src/email/weekly.js';
 import { emailDigestCommand, smtpCheck } from '../../src/cli/email.js';
 import { tempDbPath, removeTempDb } from '../helpers/tmp-store.js';
 import { expectNoSecrets } from '../helpers/source-harness.js';
@@ -135,8 +136,13 @@ describe('the weekly digest by email', () => {
     expect(text.indexOf('NEEDS ATTENTION')).toBeLessThan(text.indexOf(view.groups[0]!.name.toUpperCase()));
     expect(html).toContain('href="https://scorecard.example.com/scorecard/2026-W46"');
     expect(text).toContain('https://scorecard.example.com/scorecard/2026-W46');
-    for (const row of view.groups.flatMap((g) => g.rows).filter((r) => r.status === 'red'))
-      expect(text).toMatch(new RegExp(`- 🔴 ${row.name.replace(/[()]/g, '.')}`));
+    // The view model's "needs attention" section, first in both parts: every red with how far off it is.
+    expect(view.attention.red.length).toBeGreaterThan(0);
+    const attentionText = text.slice(text.indexOf('NEEDS ATTENTION'), text.indexOf(view.groups[0]!.name.toUpperCase()));
+    for (const red of view.attention.red)
+      expect(attentionText).toContain(`🔴 ${red.name}: ${red.thisWeek} against ${red.goal}, ${red.missText}`);
+    for (const line of attentionLines(view.attention))
+      expect(html).toContain(line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
   });
 
   it('leaves sensitive metrics out of the copy for recipients outside email.sensitive_recipients', async () => {
