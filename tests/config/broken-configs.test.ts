@@ -25,7 +25,7 @@ describe('schema problems', () => {
   it('lists the valid keys when an unknown key is not close to any', () => {
     const text = broken('    why: Activity predicts pipeline.\n', '    why: Activity predicts pipeline.\n    colour: red\n');
     expect(loadError(temp, text).message).toContain(
-      `metrics.dials.colour (${positionOf(text, 'colour')}): unknown key "colour" — valid keys here: name, aliases, unit, owner, cadence,`,
+      `metrics.dials.colour (${positionOf(text, 'colour')}): unknown key "colour" — valid keys here: name, aliases, unit, owner, owner_name, cadence,`,
     );
   });
 
