@@ -12,6 +12,7 @@ import { digestMessageId, recipientsHash } from '../../src/email/send.js';
 import { createMailer, smtpSettings, type Mailer } from '../../src/email/transport.js';
 import { attentionLines } from '../../src/email/weekly.js';
 import { emailDigestCommand, smtpCheck } from '../../src/cli/email.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
 import { tempDbPath, removeTempDb } from '../helpers/tmp-store.js';
 import { expectNoSecrets } from '../helpers/source-harness.js';
 import { startSmtpPeer, type SmtpPeer } from '../helpers/smtp.js';
@@ -275,5 +276,23 @@ describe('the CLI and doctor', () => {
     expect(peer.received).toHaveLength(0);
     expect(await smtpCheck({ ...runtime(), rawEnv: {} })).toMatchObject({ ok: true, skipped: true });
     expect(await smtpCheck({ ...runtime(), rawEnv: { SMTP_URL: 'http://x:y@host', EMAIL_FROM: 'a@b.c' } })).toMatchObject({ ok: false });
+  });
+});
+
+describe('the scheduler', () => {
+  it('emails the weekly digest on its schedule once per recipient list, across the start-up catch-up and a later fire', async () => {
+    // Monday 08:00 in Chicago: the weekly fire time, so the start-up catch-up sends it, and a fire after that does not.
+    const scheduler = startScheduler({
+      runtime: runtime(),
+      client: null,
+      schedule: () => ({ stop: () => undefined }),
+      out: () => undefined,
+    });
+    await scheduler.caughtUp;
+    expect(peer.received).toHaveLength(2);
+    await scheduler.runNow('weekly');
+    await scheduler.stop();
+    expect(peer.received).toHaveLength(2);
+    expect(peer.received.map((m) => m.parsed.subject)).toEqual([expect.stringContaining(PERIOD), expect.stringContaining(PERIOD)]);
   });
 });
