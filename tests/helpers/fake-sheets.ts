@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { colLetter, jwtGrantProblem, parseA1, trim, type Cell } from './google-fakes.js';
 
 /**
  * A stateful loopback fake of the Google Sheets API v4 and of Google's OAuth token endpoint. Bodies follow the
@@ -10,7 +11,6 @@ import { randomBytes, verify } from 'node:crypto';
  * public key, its issuer, scope and audience, and issues random bearer tokens that the API then requires.
  */
 
-type Cell = string | number | boolean;
 interface Sheet {
   sheetId: number;
   title: string;
@@ -36,7 +36,6 @@ export interface FakeSheets {
   close(): Promise<void>;
 }
 
-const GOOGLE_TOKEN_AUD = 'https://oauth2.googleapis.com/token';
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
   401: 'UNAUTHENTICATED',
@@ -61,41 +60,6 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-const colNumber = (letters: string) => [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-
-/** `'Daily'!A2:H40`, `Daily!A1:H`, `'Sync_Log'!A1` → tab, 0-based first row/col and optional last row/col (inclusive). */
-export function parseA1(range: string): { title: string; row0: number; col0: number; row1?: number; col1?: number } {
-  const bang = range.lastIndexOf('!');
-  const rawTitle = bang < 0 ? range : range.slice(0, bang);
-  const title = rawTitle.startsWith("'") ? rawTitle.slice(1, -1).replace(/''/g, "'") : rawTitle;
-  const cells = bang < 0 ? '' : range.slice(bang + 1);
-  const m = /^([A-Z]+)(\d+)?(?::([A-Z]+)(\d+)?)?$/i.exec(cells);
-  if (!m) return { title, row0: 0, col0: 0 };
-  return {
-    title,
-    col0: colNumber(m[1]!) - 1,
-    row0: m[2] ? Number(m[2]) - 1 : 0,
-    ...(m[3] ? { col1: colNumber(m[3]) - 1 } : {}),
-    ...(m[4] ? { row1: Number(m[4]) - 1 } : {}),
-  };
-}
-
-const colLetter = (n: number) => {
-  let s = '';
-  for (let x = n + 1; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-};
-
-function trim(rows: Cell[][]): Cell[][] {
-  const out = rows.map((row) => {
-    const r = [...row];
-    while (r.length > 0 && (r.at(-1) === '' || r.at(-1) === undefined)) r.pop();
-    return r;
-  });
-  while (out.length > 0 && out.at(-1)!.length === 0) out.pop();
-  return out;
 }
 
 export async function startFakeSheets(opts: { publicKeyPem: string; clientEmail: string }): Promise<FakeSheets> {
@@ -293,26 +257,8 @@ export async function startFakeSheets(opts: { publicKeyPem: string; clientEmail:
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'invalid_grant', error_description: description }));
     };
-    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return refuse('Invalid grant_type');
-    const [header, payload, signature] = (form.get('assertion') ?? '').split('.');
-    if (!header || !payload || !signature) return refuse('Invalid JWT');
-    const alg = JSON.parse(Buffer.from(header, 'base64url').toString()).alg;
-    const ok =
-      alg === 'RS256' && verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), opts.publicKeyPem, Buffer.from(signature, 'base64url'));
-    if (!ok) return refuse('Invalid JWT Signature.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
-      iss?: string;
-      scope?: string;
-      aud?: string;
-      exp?: number;
-      iat?: number;
-    };
-    const now = Math.floor(Date.now() / 1000);
-    if (claims.iss !== opts.clientEmail) return refuse('Invalid issuer');
-    if (claims.aud !== GOOGLE_TOKEN_AUD) return refuse('Invalid audience');
-    if (!claims.scope?.split(' ').includes('https://www.googleapis.com/auth/spreadsheets')) return refuse('Invalid scope');
-    if (!claims.exp || !claims.iat || claims.exp <= now - 60 || claims.exp - claims.iat > 3600)
-      return refuse('Invalid JWT: Token must be a short-lived token (60 minutes)');
+    const problem = jwtGrantProblem(form, opts);
+    if (problem) return refuse(problem);
     const accessToken = `ya29.fake-${randomBytes(24).toString('base64url')}`;
     tokens.push(accessToken);
     valid.add(accessToken);
