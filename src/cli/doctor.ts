@@ -63,6 +63,7 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     lines.push({ check: label, ok: result.ok, detail: `${result.detail}${last}` });
   }
   lines.push(await slackCheck(rt));
+  lines.push(await (await import('./email.js')).smtpCheck(rt));
   for (const check of extraChecks) lines.push(await check());
   return lines;
 }

@@ -54,9 +54,17 @@ program
   .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
   .option('--json', 'print the view model as JSON')
   .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
-  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
+  .option('--email', 'email it to email.<kind> in the config (once per period and recipient list)')
+  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean; email?: boolean }) =>
     withRuntime(globals(), async (rt) => {
       const { digestCommand } = await import('./digest.js');
+      if (opts.email) {
+        const { emailDigestCommand } = await import('./email.js');
+        const token = rt.env.SLACK_BOT_TOKEN;
+        const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+        if (!(await emailDigestCommand(rt, kind, opts, notify ? { notify } : {}))) process.exitCode = 1;
+        if (!opts.post) return;
+      }
       if (!opts.post) return digestCommand(rt, kind, opts);
       // Loaded only when posting: the Slack client is not needed to print a digest.
       const { postDigestCommand } = await import('./post.js');
@@ -104,6 +112,21 @@ program
       const { refreshCommand } = await import('./refresh.js');
       const summary = await refreshCommand(rt, opts, notify);
       if (!summary.ok) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('sheets')
+  .description('the Google Sheets mirror')
+  .command('sync')
+  .option('--from <day>', 'first local day to write (default: the whole window, sheets.window_days)')
+  .description('write the Daily, Weekly and Sync_Log tabs now (upsert; rows past the window are removed)')
+  .action((opts: { from?: string }) =>
+    withRuntime(globals(), async (rt) => {
+      const { sheetsSyncCommand } = await import('./sheets.js');
+      const token = rt.env.SLACK_BOT_TOKEN;
+      const notify = token && rt.config.slack.channels.ops ? await slackOpsNotifier(rt, token) : undefined;
+      if (!(await sheetsSyncCommand(rt, opts, notify ? { notify } : {})).ok) process.exitCode = 1;
     }),
   );
 

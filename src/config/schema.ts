@@ -91,6 +91,28 @@ export const businessHoursSchema = z
   })
   .strict();
 
+const emailAddress = z.email({ error: 'an email address like ops@example.com' });
+const recipients = z.array(emailAddress).default([]);
+
+export const emailSchema = z
+  .object({
+    weekly: recipients,
+    cash: recipients,
+    support: recipients,
+    /** Recipients who see metrics marked `sensitive`; everyone else gets a copy without them. */
+    sensitive_recipients: recipients,
+  })
+  .strict();
+
+export const sheetsSchema = z
+  .object({
+    /** Metrics marked `sensitive` are mirrored only when true. */
+    include_sensitive: z.boolean().default(false),
+    /** Days of daily rows the `Daily` tab keeps; older rows are removed. */
+    window_days: z.number().int().min(7).max(3650).default(365),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     org: z
@@ -182,6 +204,10 @@ export const configSchema = z
       })
       .strict()
       .default({ cash: [], support: [] }),
+    /** Email digests (SMTP_URL, EMAIL_FROM): recipients per digest; sensitive metrics only to `sensitive_recipients`. */
+    email: emailSchema.default({ weekly: [], cash: [], support: [], sensitive_recipients: [] }),
+    /** The Google Sheets mirror (GOOGLE_SERVICE_ACCOUNT_JSON, SHEETS_SPREADSHEET_ID). */
+    sheets: sheetsSchema.default({ include_sensitive: false, window_days: 365 }),
   })
   .strict();
 
@@ -195,6 +221,8 @@ export type Unit = (typeof UNITS)[number];
 export type Aggregate = (typeof AGGREGATES)[number];
 export type WeekDay = (typeof WEEK_DAYS)[number];
 export type Group = z.output<typeof groupSchema>;
+export type EmailConfig = z.output<typeof emailSchema>;
+export type SheetsConfig = z.output<typeof sheetsSchema>;
 
 /** A metric with its id attached, as the rest of the code passes it around. */
 export type Metric = MetricConfig & { id: string };

@@ -18,6 +18,9 @@ import type { ChannelPacer } from '../slack/pacing.js';
 import { sendNudges } from './nudges.js';
 import { digestPeriod, nudgeWeek, previousFireTime } from './cron-timing.js';
 import { correctedDays, type RefreshSummary } from '../integrations/refresh.js';
+import { emailDigest } from './email-digests.js';
+import { sheetsSyncJob } from './sheets-sync.js';
+import { opsNotifier } from './ops-alerts.js';
 import { channelScorecard } from '../report/visibility.js';
 import type { SlackMessage } from '../slack/blocks.js';
 
@@ -186,7 +189,13 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return result.outcome;
   }
 
-  async function updatePosted(at: Date, day?: LocalDay, why?: string[]): Promise<void> {
+  /** The email copy of a digest period (exactly once per recipient list; see jobs/email-digests.ts). Never throws. */
+  const sendEmail = (kind: DigestKind, period: string) =>
+    emailDigest(rt, kind, period, { notify: opsNotifier(config, deps.client) }).catch((err: unknown) =>
+      logger.error({ kind, period, error: describeSlackError(err) }, `emailing the ${kind} digest failed`),
+    );
+
+    async function updatePosted(at: Date, day?: LocalDay, why?: string[]): Promise<void> {
     if (!deps.client) return;
     for (const kind of DIGEST_KINDS) {
       const channel = config.slack.channels[kind];
@@ -227,6 +236,11 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       await sweep();
     } else if (job === 'refresh') {
       const result = await serial('refresh', async () => deps.refresh?.());
+      // The Sheets mirror follows every refresh that did not fail (a no-op unless it is set up).
+      if ((result as { ok?: boolean } | undefined)?.ok !== false)
+        await serial('sheets', () => sheetsSyncJob(rt, {}, { notify: opsNotifier(config, deps.client) })).catch((err: unknown) =>
+          logger.error({ error: describeSlackError(err) }, 'the sheets sync failed'),
+        );
       await updatePosted(at);
       await updateCorrected(at, result);
     } else if (job === 'nudges') {
@@ -242,7 +256,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         logger.info({ slot: slot.toISOString(), week: week.label, ...result }, 'nudges done');
       });
     } else {
-      await serial(job, () => runDigest(job, digestPeriod(job, at, periods)));
+      const period = digestPeriod(job, at, periods);
+      const emailed = serial(`email-${job}`, () => sendEmail(job, period));
+      await serial(job, () => runDigest(job, period));
+      await emailed;
     }
   }
 
@@ -253,8 +270,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     for (const kind of DIGEST_KINDS) {
       const channel = config.slack.channels[kind];
       const missedAt = previousFireTime(config.schedule[kind], now, tz);
-      if (!channel || !missedAt || now.getTime() - missedAt.getTime() > graceMs) continue;
+      if (!missedAt || now.getTime() - missedAt.getTime() > graceMs) continue;
       const period = digestPeriod(kind, missedAt, periods);
+      await serial(`email-${kind}`, () => sendEmail(kind, period));
+      if (!channel) continue;
       if ((await getDigestRun(rt.store, { kind, period, channel }))?.status === 'posted') continue;
       logger.info({ kind, period, missedAt: missedAt.toISOString() }, `catching up the missed ${kind} digest`);
       try {

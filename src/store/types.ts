@@ -16,6 +16,7 @@ export interface Database {
   ad_spend_channels: AdSpendChannelsTable;
   web_sessions: WebSessionsTable;
   web_link_uses: WebLinkUsesTable;
+  deliveries: DeliveriesTable;
 }
 
 export interface DailyValuesTable {
@@ -148,6 +149,30 @@ export interface WebLinkUsesTable {
   used_at: string;
 }
 
+export type DeliveryStatus = 'claimed' | 'sending' | 'sent' | 'failed' | 'unconfirmed';
+
+/** The ledger of deliveries outside Slack (email digests); see store/deliveries.ts. */
+export interface DeliveriesTable {
+  /** `email`. */
+  kind: string;
+  /** The digest: weekly, cash or support. */
+  digest: string;
+  period: string;
+  /** sha256 of the sorted, lower-cased recipient list: a changed list is a new delivery. */
+  recipients_hash: string;
+  /** The recipient list, comma-separated, as sent. */
+  recipients: string;
+  status: DeliveryStatus;
+  /** Derived from the digest, period and recipient list and stored before sending. */
+  message_id: string;
+  attempts: number;
+  error: string | null;
+  claimed_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DailyValueRow = Selectable<DailyValuesTable>;
 export type NewDailyValue = Insertable<DailyValuesTable>;
 export type ManualEntryRow = Selectable<ManualEntriesTable>;

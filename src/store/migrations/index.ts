@@ -3,6 +3,7 @@ import { initial } from './0001_initial.js';
 import { digestLease } from './0002_digest_lease.js';
 import { adSpendChannels } from './0007_ad_spend_channels.js';
 import { web } from './0004_web.js';
+import { deliveries } from './0005_deliveries.js';
 
 /**
  * Every migration, keyed by its name; Kysely applies them in name order and records each once.
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002_digest_lease': digestLease,
   '0007_ad_spend_channels': adSpendChannels,
   '0004_web': web,
+  '0005_deliveries': deliveries,
 };
