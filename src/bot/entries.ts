@@ -73,7 +73,7 @@ export async function submitEntry(
         value: row.value,
         note: row.note,
         forUser: row.user_id !== submission.userId ? row.user_id : null,
-    },
+      },
       created,
     };
   }
@@ -87,31 +87,31 @@ export async function submitEntry(
   if (!validation.ok) return { ok: false, errors: toBlockErrors(validation.errors, submission.inputBlockIds) };
   const { entry } = validation;
 
-    const old = await getManualEntry(store, mode.entryId);
-    if (!old || old.deleted_at !== null)
-      return { ok: false, errors: { [ENTRY_BLOCK.value]: 'This entry was deleted meanwhile; log a new one instead.' } };
-    if (!canChangeEntry(config, old, who))
-      return {
-        ok: false,
-        errors: { [ENTRY_BLOCK.value]: 'Only the person it counts for, whoever entered it, or an admin can edit this entry.' },
-      };
-    if (!admin && isLocked(old.day))
-      return {
-        ok: false,
-        errors: {
-          [ENTRY_BLOCK.date]: 'This entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.',
-        },
-      };
-    try {
-      const row = await editManualEntry(store, old.id, { value: entry.value, day: entry.day, note: entry.note }, submission.userId, now);
-      deps.entriesChanged?.([...new Set([old.day, row.day])]);
-      return { ok: true, entry: confirmed(row, deps, submission.userId)!, created: true };
-    } catch (error) {
-      return {
-        ok: false,
-        errors: { [ENTRY_BLOCK.value]: `Not saved: ${errorMessage(error).replace(/^manual entry \d+ /, 'the entry ')}.` },
-      };
-    }
+  const old = await getManualEntry(store, mode.entryId);
+  if (!old || old.deleted_at !== null)
+    return { ok: false, errors: { [ENTRY_BLOCK.value]: 'This entry was deleted meanwhile; log a new one instead.' } };
+  if (!canChangeEntry(config, old, who))
+    return {
+      ok: false,
+      errors: { [ENTRY_BLOCK.value]: 'Only the person it counts for, whoever entered it, or an admin can edit this entry.' },
+    };
+  if (!admin && isLocked(old.day))
+    return {
+      ok: false,
+      errors: {
+        [ENTRY_BLOCK.date]: 'This entry is in a locked week: its scorecard went out over a week ago. Ask an admin to change it.',
+      },
+    };
+  try {
+    const row = await editManualEntry(store, old.id, { value: entry.value, day: entry.day, note: entry.note }, submission.userId, now);
+    deps.entriesChanged?.([...new Set([old.day, row.day])]);
+    return { ok: true, entry: confirmed(row, deps, submission.userId)!, created: true };
+  } catch (error) {
+    return {
+      ok: false,
+      errors: { [ENTRY_BLOCK.value]: `Not saved: ${errorMessage(error).replace(/^manual entry \d+ /, 'the entry ')}.` },
+    };
+  }
 }
 
 export type UndoResult =

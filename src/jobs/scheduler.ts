@@ -195,7 +195,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       logger.error({ kind, period, error: describeSlackError(err) }, `emailing the ${kind} digest failed`),
     );
 
-    async function updatePosted(at: Date, day?: LocalDay, why?: string[]): Promise<void> {
+  async function updatePosted(at: Date, day?: LocalDay, why?: string[]): Promise<void> {
     if (!deps.client) return;
     for (const kind of DIGEST_KINDS) {
       const channel = config.slack.channels[kind];

@@ -100,11 +100,11 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
     evaluateStatus({
       value,
       goal: weekGoal,
-    unit: metric.unit,
-    tolerancePct: ctx.config.defaults.tolerance_pct,
-    toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
-    staleHours: stale,
-  });
+      unit: metric.unit,
+      tolerancePct: ctx.config.defaults.tolerance_pct,
+      toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
+      staleHours: stale,
+    });
   // Each week against the goal of that week, so a streak of reds is not rewritten by a later goal change.
   const trendBasis = frame.trend.map((w, i) => statusOf(weekly[i]!.value, goalFor(metric, w, changes), null).basis);
   const connection = connectionOf(metric, ctx);

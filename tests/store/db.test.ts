@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { migrations } from '../../src/store/migrations/index.js';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,7 +88,7 @@ describe('openStore', () => {
     const second = await open(`sqlite:${path}`);
     expect(await getDailyValues(second, ['dials'], '2026-11-16', '2026-11-17')).toMatchObject([{ value: 42 }]);
     const applied = second.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all();
-    expect(applied).toEqual(Object.keys(migrations).map((name) => ({ name })));
+    expect(applied).toEqual(ALL_MIGRATIONS);
     const entries = second.sqlite.prepare('SELECT count(*) AS n FROM manual_entries').get();
     expect(entries).toEqual({ n: 1 });
   });
@@ -164,9 +163,7 @@ describe('backupTo', () => {
       try {
         const copied = copy.prepare('SELECT metric_id, day, value FROM daily_values ORDER BY day').all();
         expect(copied).toEqual(rows.map((r) => ({ metric_id: r.metric_id, day: r.day, value: r.value })));
-        expect(copy.prepare('SELECT name FROM kysely_migration ORDER BY name').all()).toEqual(
-          Object.keys(migrations).map((name) => ({ name })),
-        );
+        expect(copy.prepare('SELECT name FROM kysely_migration ORDER BY name').all()).toEqual(ALL_MIGRATIONS);
       } finally {
         copy.close();
       }
