@@ -42,8 +42,12 @@ program
   .command('demo')
   .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
   .option('--json', 'print the view models as JSON')
-  .action((opts: { json?: boolean }) =>
-    demoCommand({ ...globals(), database: undefined }, { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json }),
+  .option('--wide', 'every column, whatever the terminal width')
+  .action((opts: { json?: boolean; wide?: boolean }) =>
+    demoCommand(
+      { ...globals(), database: undefined },
+      { database: globals().database?.replace(/^sqlite:/, ''), json: opts.json, wide: opts.wide },
+    ),
   );
 
 program
@@ -52,8 +56,9 @@ program
   .argument('<kind>', 'weekly | cash | support')
   .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
   .option('--json', 'print the view model as JSON')
+  .option('--wide', 'every column, whatever the terminal width')
   .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
-  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean }) =>
+  .action((kind: string, opts: { period?: string; json?: boolean; wide?: boolean; post?: boolean }) =>
     withRuntime(globals(), async (rt) => {
       if (!opts.post) return digestCommand(rt, kind, opts);
       // Loaded only when posting: the Slack client is not needed to print a digest.
@@ -65,11 +70,12 @@ program
 program
   .command('metric')
   .description('one metric: figure, goal, status and why, trend, freshness, definition ("list" lists them)')
-  .argument('<query...>', 'metric id, name or alias; typos forgiven')
+  .argument('<query...>', 'metric id, name or alias, matched exactly (any case); a near miss gets suggestions')
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
-  .action((words: string[], opts: { period?: string; json?: boolean }) =>
-    withRuntime(globals(), async (rt) => (words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts))),
+  .option('--wide', 'no wrapping to the terminal width')
+  .action((words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) =>
+    withRuntime(globals(), async (rt) => (words.join(' ') === 'list' ? listMetrics(rt, opts) : metricCommand(rt, words.join(' '), opts))),
   );
 
 program

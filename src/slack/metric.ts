@@ -100,7 +100,7 @@ export function metricFallbackText(answer: MetricAnswer): string {
 export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptions): BlockMessage {
   const status = `${STATUS_EMOJI[answer.status]} ${STATUS_WORD[answer.status]}`;
   const fields: MrkdwnElement[] = [
-    mrkdwn(`*Goal*\n${answer.goal ?? '— (no goal)'}`),
+    mrkdwn(`*Goal*\n${answer.goal_text ?? '— (no goal)'}`),
     mrkdwn(`*Period*\n${periodText(answer)}`),
     lastWeekField(answer),
     ...(answer.week_to_date ? [mrkdwn(`*This week so far (${answer.week_to_date.period})*\n${answer.week_to_date.text}`)] : []),
