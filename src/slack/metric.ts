@@ -6,6 +6,7 @@ import type { MetricAnswer } from '../report/metric-answer.js';
 import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from '../report/text.js';
 import { clip, escapeMrkdwn, type SlackMessage } from './blocks.js';
 import { blocksTextLength, SLACK_LIMITS } from './limits.js';
+import { chartFigures, trendChart, type MessageBlock } from './chart.js';
 
 /** Block Kit for `/metric`: the answer, its shared copy, suggestions, the list, help and the refusal. */
 
@@ -119,11 +120,20 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     .slice(0, MAX_NOTES)
     .map((note) => `⚠️ ${clip(escapeMrkdwn(note), NOTE_MAX_CHARS)}`);
 
-  const blocks: KnownBlock[] = [
+  const chartInput = {
+    name: answer.name,
+    unit: answer.unit,
+    weeks: answer.trend.weeks,
+    values: answer.trend.values,
+    goals: answer.trend.goals,
+  };
+  const blocks: MessageBlock[] = [
     header(answer.name),
     section(`*${answer.value_text}*  ${status}\n${clip(escapeMrkdwn(answer.reason), 500)}`),
     { type: 'section', fields },
     context(freshnessText(answer, opts.now)),
+    // The trend drawn against the goal, with the same figures in text beside it.
+    ...(answer.trend.weeks.length > 0 ? [trendChart(chartInput), chartFigures(chartInput)] : []),
     { type: 'divider' },
     ...explanation.map(section),
     ...(notes.length ? [context(...notes)] : []),
