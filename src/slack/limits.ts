@@ -172,10 +172,13 @@ class Checker {
     if (chart.type === 'pie') {
       const segments = asArray(chart.segments);
       if (segments.length === 0) this.report(where, 'pie chart needs at least one segment');
-      return this.maxItems(where, 'segments', segments, SLACK_LIMITS.chartSeries);
+      this.maxItems(where, 'segments', segments, SLACK_LIMITS.chartSeries);
+      return;
     }
-    if (chart.type !== 'line' && chart.type !== 'bar' && chart.type !== 'area')
-      return this.report(where, 'chart type must be line, bar, area or pie');
+    if (chart.type !== 'line' && chart.type !== 'bar' && chart.type !== 'area') {
+      this.report(where, 'chart type must be line, bar, area or pie');
+      return;
+    }
     const axis = isObj(chart.axis_config) ? chart.axis_config : {};
     const categories = asArray(axis.categories).map((c) => (typeof c === 'string' ? c : ''));
     if (categories.length === 0) this.report(where, 'axis_config.categories is empty');
