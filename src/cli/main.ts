@@ -70,7 +70,10 @@ program
 program
   .command('metric')
   .description('one metric: figure, goal, status and why, trend, freshness, definition ("list" lists them)')
-  .argument('<query...>', 'metric id, name or alias, matched exactly (any case); a near miss gets suggestions')
+  .argument(
+    '<query...>',
+    'metric id, name or alias, whole or a unique start or part of it (any case, spaces and dashes ignored); a typo is not answered but gets suggestions',
+  )
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
   .option('--wide', 'no wrapping to the terminal width')
