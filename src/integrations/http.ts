@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
@@ -69,7 +70,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       permit = await limiter.acquire(req.bucket);
     } catch (error) {
-      throw new SourceError('config', options.source, error instanceof Error ? error.message : String(error));
+      throw new SourceError('config', options.source, errorMessage(error));
     }
     const sentAt = Date.now();
     stats.calls++;
@@ -233,7 +234,7 @@ function networkFailure(error: unknown, what: string, timeoutMs: number): Failur
   if (effective === 'ERR_CANCELED' || name === 'TimeoutError' || name === 'CanceledError') {
     return { errorClass: 'unavailable', retryable: true, message: `${what}: timed out after ${timeoutMs} ms` };
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const retryable = effective !== undefined && RETRYABLE_NETWORK_CODES.has(effective);
   return { errorClass: 'unavailable', retryable, message: `${what}: ${effective ?? 'network error'}: ${text}` };
 }

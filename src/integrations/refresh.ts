@@ -1,6 +1,7 @@
+import { errorMessage } from '../errors.js';
 import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
-import { addDays, daysInRange, isValidDay, localDayOf } from '../metrics/periods.js';
+import { addDays, daysInRange, isValidDay, laterDay, localDayOf } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
 import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
 import { upsertDailyValues } from '../store/daily-values.js';
@@ -26,7 +27,7 @@ export interface RefreshDeps {
   env: Env;
   logger: Logger;
   now: Date;
-  sources: readonly Source<any, any>[];
+  sources: readonly Source[];
   /** Posts to the ops channel; without it no alert is sent (nor marked as sent). */
   notify?: (text: string) => Promise<void>;
 }
@@ -110,7 +111,7 @@ export async function refresh(deps: RefreshDeps, opts: RefreshOptions = {}): Pro
   const results = settled.map((outcome, i): SourceRunSummary => {
     if (outcome.status === 'fulfilled') return outcome.value;
     // Only the store itself can land here (runSource catches everything the source throws).
-    const message = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+    const message = errorMessage(outcome.reason);
     return { ...emptyResult(wanted[i]!, 'failed'), errorClass: 'internal', error: message };
   });
   return { from, to, results, ok: results.every((result) => result.status !== 'failed') };
@@ -123,7 +124,7 @@ function emptyResult(source: string, status: SourceRunSummary['status']): Source
 async function runSource(
   deps: RefreshDeps,
   opts: RefreshOptions,
-  source: Source<any, any>,
+  source: Source,
   request: { from: LocalDay; to: LocalDay; metrics: Metric[] },
 ): Promise<SourceRunSummary> {
   const { store, now } = deps;
@@ -153,7 +154,7 @@ async function runSource(
         .filter((value) => acceptValue(value, wantedMetrics, request, logger))
         .map((value) => toRow(value, source.id, now, redactText));
       valuesWritten += await upsertDailyValues(store, rows);
-      const newest = rows.reduce((day, row) => (row.day > day ? row.day : day), request.from);
+      const newest = rows.reduce((day, row) => laterDay(row.day, day), request.from);
       if (rows.length > 0) {
         const done = Math.min(total, Math.floor(valuesWritten / request.metrics.length));
         opts.onProgress?.({ source: source.id, day: newest, done, total });
@@ -202,7 +203,7 @@ async function send(deps: RefreshDeps, logger: Logger, text: string): Promise<vo
   try {
     await deps.notify?.(text);
   } catch (error) {
-    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not post the source alert');
+    logger.error({ err: errorMessage(error) }, 'could not post the source alert');
   }
 }
 
@@ -253,13 +254,7 @@ function metricNames(metrics: Metric[]): string {
   return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
 }
 
-export function alertText(
-  source: Source<any, any>,
-  errorClass: RefreshErrorClass,
-  error: string,
-  failures: number,
-  metrics: Metric[],
-): string {
+export function alertText(source: Source, errorClass: RefreshErrorClass, error: string, failures: number, metrics: Metric[]): string {
   return [
     `:rotating_light: *${source.name}* has failed ${failures} refreshes in a row (${errorClass}): ${MEANING[errorClass]}.`,
     `Its metrics (${metricNames(metrics)}) show their last good values, marked stale, until it recovers.`,
@@ -267,7 +262,7 @@ export function alertText(
   ].join('\n');
 }
 
-export function recoveryText(source: Source<any, any>, metrics: Metric[]): string {
+export function recoveryText(source: Source, metrics: Metric[]): string {
   return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
 }
 

@@ -14,7 +14,7 @@ import { dattoSource } from './datto/index.js';
 import { quickbooksSource } from './quickbooks/index.js';
 
 /** Every source the product knows. Adding a source = its folder + one line here. */
-export const SOURCES: readonly Source<any, any>[] = [
+export const SOURCES: readonly Source[] = [
   sampleSource,
   hubspotSource,
   zendeskSource,
@@ -29,9 +29,9 @@ export const SOURCES: readonly Source<any, any>[] = [
 ];
 
 /** What a refresh runs: every source but the built-in sample, which only ever feeds the demo. */
-export const REFRESH_SOURCES: readonly Source<any, any>[] = SOURCES.filter((source) => source.id !== 'sample');
+export const REFRESH_SOURCES: readonly Source[] = SOURCES.filter((source) => source.id !== 'sample');
 
-export function sourceById(id: string): Source<any, any> | undefined {
+export function sourceById(id: string): Source | undefined {
   return SOURCES.find((s) => s.id === id);
 }
 

@@ -12,8 +12,8 @@ import { SourceError } from './errors.js';
 export function parseOrConfigError<S extends z.ZodTypeAny>(source: string, schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new SourceError('config', source, `${what}: ${issues}`);
+  const issues = parsed.error.issues.map((issue) => `${[what, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
+  throw new SourceError('config', source, issues);
 }
 
 /** `[from, to]` (inclusive) as consecutive runs of at most `size` days, so a long backfill pages through bounded windows. */

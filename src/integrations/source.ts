@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config, Metric } from '../config/schema.js';
 import type { LocalDay } from '../metrics/types.js';
 import type { SyncState } from '../store/sync-state.js';
+import { errorMessage } from '../errors.js';
+import { parseOrConfigError } from './source-helpers.js';
 
 /**
  * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
@@ -47,7 +49,20 @@ export interface CheckResult {
   detail: string;
 }
 
-export interface Source<Settings = unknown, Query = unknown> {
+/** A catalog metric whose `query` the framework has parsed with the source's `querySchema`. */
+export type SourceMetric<Query> = Omit<Metric, 'query'> & { query: Query };
+
+/** What a source's own `collect()` and `check()` receive: the run context plus its settings, parsed once. */
+export interface SourceRun<Settings> extends SourceContext {
+  settings: Settings;
+}
+
+export interface SourceRequest<Query> extends Omit<CollectRequest, 'metrics'> {
+  metrics: SourceMetric<Query>[];
+}
+
+/** What a source folder writes: its schemas and its typed collect and check. `defineSource` turns it into a `Source`. */
+export interface SourceDefinition<Settings, Query> {
   id: string;
   /** Human name for summaries: "HubSpot", "SimpleFIN". */
   name: string;
@@ -63,15 +78,75 @@ export interface Source<Settings = unknown, Query = unknown> {
    * For sources with several APIs and credential sets (Datto BCDR and RMM): whether this metric's credentials are
    * present. Without it a metric is connected when the source is `configured`.
    */
-  configuredFor?(env: Env, metric: Metric): boolean;
+  configuredFor?(env: Env, metric: SourceMetric<Query>): boolean;
   /**
    * Streams daily values for `[from, to]` in batches (the refresh writes one transaction per batch).
    * Must never hold a year of raw records in memory: page, bucket, yield, forget.
    * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.
    */
-  collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
+  collect(run: SourceRun<Settings>, request: SourceRequest<Query>): AsyncIterable<CollectedValue[]>;
   /** One cheap authenticated call for `scorecard doctor`. Must not throw: failures become `{ ok: false }`. */
+  check(run: SourceRun<Settings>): Promise<CheckResult>;
+}
+
+/**
+ * A source as the framework holds it, its settings and query types hidden: the registry, refresh and doctor handle
+ * every source alike, and hand it the raw config, which `defineSource` parses before the source's own code runs.
+ */
+export interface Source {
+  id: string;
+  name: string;
+  envVars: readonly string[];
+  settingsSchema: z.ZodType;
+  querySchema: z.ZodType;
+  configured(env: Env): boolean;
+  configuredFor?(env: Env, metric: Metric): boolean;
+  collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
   check(ctx: SourceContext): Promise<CheckResult>;
+}
+
+/**
+ * Wraps a typed definition as a `Source`. The settings (`sources.<id>`) and every metric's query are parsed once per
+ * run, here; a value that does not fit is a `config` error naming its YAML path, never an `internal` one.
+ */
+export function defineSource<Settings, Query>(definition: SourceDefinition<Settings, Query>): Source {
+  const { id, settingsSchema, querySchema } = definition;
+  const settingsOf = (ctx: SourceContext): Settings =>
+    parseOrConfigError(id, settingsSchema, ctx.config.sources[id] ?? {}, `sources.${id}`);
+  const parseMetric = (metric: Metric): SourceMetric<Query> => ({
+    ...metric,
+    query: parseOrConfigError(id, querySchema, metric.query, `metrics.${metric.id}.query`),
+  });
+  const { configuredFor } = definition;
+  return {
+    id,
+    name: definition.name,
+    envVars: definition.envVars,
+    settingsSchema,
+    querySchema,
+    configured: (env) => definition.configured(env),
+    ...(configuredFor
+      ? {
+          configuredFor: (env: Env, metric: Metric) => {
+            const query = querySchema.safeParse(metric.query);
+            return query.success && configuredFor(env, { ...metric, query: query.data });
+          },
+        }
+      : {}),
+    async *collect(ctx, request) {
+      const run = { ...ctx, settings: settingsOf(ctx) };
+      yield* definition.collect(run, { ...request, metrics: request.metrics.map(parseMetric) });
+    },
+    async check(ctx) {
+      let settings: Settings;
+      try {
+        settings = settingsOf(ctx);
+      } catch (error) {
+        return { ok: false, detail: errorMessage(error) };
+      }
+      return definition.check({ ...ctx, settings });
+    },
+  };
 }
 
 /** The env vars that hold a source's credentials: all it reads except endpoint overrides (`*_BASE_URL`, `*_TOKEN_URL`). */

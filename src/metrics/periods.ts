@@ -61,6 +61,16 @@ export function compareDays(a: LocalDay, b: LocalDay): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The earlier of two days. Days are ISO strings, which order as dates; `Math.min` would make them NaN. */
+export function earlierDay(a: LocalDay, b: LocalDay): LocalDay {
+  return compareDays(a, b) <= 0 ? a : b;
+}
+
+/** The later of two days. */
+export function laterDay(a: LocalDay, b: LocalDay): LocalDay {
+  return compareDays(a, b) >= 0 ? a : b;
+}
+
 /** Every day in `[from, toExclusive)`, in order. */
 export function daysInRange(from: LocalDay, toExclusive: LocalDay): LocalDay[] {
   const days: LocalDay[] = [];

@@ -1,6 +1,6 @@
 import type { Goal, Metric } from '../config/schema.js';
 import type { LocalDay, StatusKind, Week } from '../metrics/types.js';
-import { addDays, lastCompletedWeek, localDayOf, weekContaining } from '../metrics/periods.js';
+import { addDays, laterDay, lastCompletedWeek, localDayOf, weekContaining } from '../metrics/periods.js';
 import { formatValue } from '../metrics/format.js';
 import { aggregateRange, type LoadedData } from './metric-data.js';
 import { displayValue, evaluateWeek, weekFrame, weeklyWindow } from './evaluate.js';
@@ -49,7 +49,7 @@ export function answerWindow(week: Week, ctx: EvalContext): { from: LocalDay; to
   const { from } = weeklyWindow(week, ctx.periods);
   // Reach to today, for the week-to-date figure and the newest snapshot of a stock.
   const today = localDayOf(ctx.now, ctx.periods.timezone);
-  const to = addDays(today, 1) > week.end ? addDays(today, 1) : week.end;
+  const to = laterDay(addDays(today, 1), week.end);
   return { from, to };
 }
 

@@ -9,6 +9,7 @@ import { dirname, join, posix, relative } from 'node:path';
 export const LAYERS: Record<string, number> = {
   config: 0,
   'logger.ts': 0,
+  'errors.ts': 0,
   metrics: 1,
   store: 2,
   integrations: 3,
@@ -43,7 +44,7 @@ export function importsOf(file: string, source: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const match of source.matchAll(IMPORT_PATTERN)) {
     const specifier = match[1] ?? match[2];
-    if (!specifier || !specifier.startsWith('.')) continue;
+    if (!specifier?.startsWith('.')) continue;
     const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
     edges.push({ file, specifier, target });
   }

@@ -62,7 +62,7 @@ export function fakeSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
-export async function collectAll(source: Source<any, any>, ctx: SourceContext, from: string, to: string, metrics: Metric[]) {
+export async function collectAll(source: Source, ctx: SourceContext, from: string, to: string, metrics: Metric[]) {
   const values: CollectedValue[] = [];
   for await (const batch of source.collect(ctx, { from, to, metrics })) values.push(...batch);
   return values;

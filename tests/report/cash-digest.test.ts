@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { dailyDigest } from '../../src/report/queries.js';
 import { createBillSource } from '../../src/integrations/bill/index.js';
-import { MISSING_W9_WARNING } from '../../src/integrations/bill/collect.js';
+import { MISSING_W9_WARNING } from '../../src/integrations/bill/map.js';
 import { refresh, type RefreshDeps } from '../../src/integrations/refresh.js';
 import { SOURCES } from '../../src/integrations/registry.js';
 import type { Env } from '../../src/integrations/source.js';

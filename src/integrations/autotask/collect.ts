@@ -1,100 +1,110 @@
 import type { LocalDay } from '../../metrics/types.js';
-import { localDayOf } from '../../metrics/periods.js';
-import type { CollectedValue } from '../source.js';
-import { parseAutotaskInstant, type AutotaskQueryKind, type Ticket, type TimeEntry } from './schemas.js';
+import { addDays, dayStart } from '../../metrics/periods.js';
+import { SourceError } from '../errors.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import {
+  connect,
+  credentialsFrom,
+  MAX_IN_VALUES,
+  resolveQueueId,
+  resolveResourceIds,
+  SOURCE_ID,
+  utcFilterValue,
+  type AutotaskApi,
+  type AutotaskDeps,
+  type Filter,
+} from './client.js';
+import { tallyClosed, tallyHours, tallyOpened, valuesFor, type DayTallies } from './map.js';
+import { ticketSchema, timeEntrySchema, type AutotaskQuery, type AutotaskQueryKind, type AutotaskSettings } from './schemas.js';
+import { dayChunks } from '../source-helpers.js';
 
-/**
- * Pure mappers from Autotask records to daily values. Records are folded into per-day tallies page by page,
- * so a long range never holds more than one page of raw records.
- */
+/** Days per query window: small enough to yield regularly, large enough to keep request counts low. */
+const CHUNK_DAYS = 31;
+const TICKET_KINDS: readonly AutotaskQueryKind[] = ['tickets_opened', 'tickets_closed', 'same_day_close_rate'];
 
-export interface ClosedTally {
-  closed: number;
-  /** Closed on the same local calendar day they were created. */
-  sameDay: number;
-}
+async function collectChunk(
+  api: AutotaskApi,
+  days: LocalDay[],
+  kinds: ReadonlySet<AutotaskQueryKind>,
+  context: { timezone: string; queueId?: number; resourceIds: number[]; settings: AutotaskSettings },
+): Promise<DayTallies> {
+  const { timezone, queueId, resourceIds, settings } = context;
+  const first = days[0]!;
+  const last = days[days.length - 1]!;
+  const start = utcFilterValue(dayStart(first, timezone));
+  const end = utcFilterValue(dayStart(addDays(last, 1), timezone));
+  const inQueue: Filter = { op: 'eq', field: 'queueID', value: queueId ?? 0 };
+  const tallies: DayTallies = {};
 
-export interface HoursTally {
-  billable: number;
-  total: number;
-}
-
-export interface DayTallies {
-  opened?: Map<LocalDay, number>;
-  closed?: Map<LocalDay, ClosedTally>;
-  hours?: Map<LocalDay, HoursTally>;
-}
-
-export function tallyOpened(into: Map<LocalDay, number>, tickets: readonly Ticket[], timezone: string): void {
-  for (const ticket of tickets) {
-    const day = localDayOf(parseAutotaskInstant(ticket.createDate), timezone);
-    into.set(day, (into.get(day) ?? 0) + 1);
+  if (kinds.has('tickets_opened')) {
+    tallies.opened = new Map();
+    const filter: Filter[] = [inQueue, { op: 'gte', field: 'createDate', value: start }, { op: 'lt', field: 'createDate', value: end }];
+    for await (const page of api.query('Tickets', filter, ['id', 'createDate'], ticketSchema)) tallyOpened(tallies.opened, page, timezone);
   }
-}
 
-/** Buckets by the local day of `completedDate`; tickets not (or no longer) in the Complete status are skipped. */
-export function tallyClosed(into: Map<LocalDay, ClosedTally>, tickets: readonly Ticket[], timezone: string, completeStatus: number): void {
-  for (const ticket of tickets) {
-    if (!ticket.completedDate) continue;
-    if (ticket.status !== undefined && ticket.status !== completeStatus) continue;
-    const closedOn = localDayOf(parseAutotaskInstant(ticket.completedDate), timezone);
-    const createdOn = localDayOf(parseAutotaskInstant(ticket.createDate), timezone);
-    const tally = into.get(closedOn) ?? { closed: 0, sameDay: 0 };
-    tally.closed += 1;
-    if (createdOn === closedOn) tally.sameDay += 1;
-    into.set(closedOn, tally);
-  }
-}
-
-/**
- * The local day a time entry counts for. `dateWorked` is a date: Autotask serialises it as midnight UTC, which
- * converted to a zone west of UTC would land on the previous day, so a midnight-UTC value is read as its calendar
- * date; any other instant is converted to the org timezone.
- */
-export function workDayOf(dateWorked: string, timezone: string): LocalDay {
-  const at = parseAutotaskInstant(dateWorked);
-  const isBareDate = at.getUTCHours() === 0 && at.getUTCMinutes() === 0 && at.getUTCSeconds() === 0 && at.getUTCMilliseconds() === 0;
-  return isBareDate ? at.toISOString().slice(0, 10) : localDayOf(at, timezone);
-}
-
-export function tallyHours(into: Map<LocalDay, HoursTally>, entries: readonly TimeEntry[], timezone: string): void {
-  for (const entry of entries) {
-    const day = workDayOf(entry.dateWorked, timezone);
-    const tally = into.get(day) ?? { billable: 0, total: 0 };
-    tally.total += entry.hoursWorked;
-    if (!entry.isNonBillable) tally.billable += entry.hoursWorked;
-    into.set(day, tally);
-  }
-}
-
-function round(value: number, digits = 4): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-/** A percent ratio as the catalog stores it: value on a 0–100 scale, numerator and denominator in their own units. */
-function percentValue(metricId: string, day: LocalDay, numerator: number, denominator: number): CollectedValue {
-  const num = round(numerator);
-  const den = round(denominator);
-  return { metricId, day, value: den > 0 ? round((100 * num) / den) : 0, numerator: num, denominator: den };
-}
-
-/** One value per day for a metric (0 where nothing happened), from tallies covering those days. */
-export function valuesFor(metricId: string, kind: AutotaskQueryKind, days: readonly LocalDay[], tallies: DayTallies): CollectedValue[] {
-  return days.map((day): CollectedValue => {
-    switch (kind) {
-      case 'tickets_opened':
-        return { metricId, day, value: tallies.opened?.get(day) ?? 0 };
-      case 'tickets_closed':
-        return { metricId, day, value: tallies.closed?.get(day)?.closed ?? 0 };
-      case 'same_day_close_rate': {
-        const tally = tallies.closed?.get(day) ?? { closed: 0, sameDay: 0 };
-        return percentValue(metricId, day, tally.sameDay, tally.closed);
-      }
-      case 'utilization': {
-        const tally = tallies.hours?.get(day) ?? { billable: 0, total: 0 };
-        return percentValue(metricId, day, tally.billable, tally.total);
-      }
+  if (kinds.has('tickets_closed') || kinds.has('same_day_close_rate')) {
+    tallies.closed = new Map();
+    const filter: Filter[] = [
+      inQueue,
+      { op: 'eq', field: 'status', value: settings.complete_status },
+      { op: 'gte', field: 'completedDate', value: start },
+      { op: 'lt', field: 'completedDate', value: end },
+    ];
+    const fields = ['id', 'createDate', 'completedDate', 'status'];
+    for await (const page of api.query('Tickets', filter, fields, ticketSchema)) {
+      tallyClosed(tallies.closed, page, timezone, settings.complete_status);
     }
-  });
+  }
+
+  if (kinds.has('utilization')) {
+    tallies.hours = new Map();
+    // A day wider on each side: dateWorked is a date serialised as midnight UTC; days outside the chunk are dropped.
+    const window: Filter[] = [
+      { op: 'gte', field: 'dateWorked', value: utcFilterValue(dayStart(addDays(first, -1), timezone)) },
+      { op: 'lt', field: 'dateWorked', value: utcFilterValue(dayStart(addDays(last, 2), timezone)) },
+    ];
+    const batches: (Filter | undefined)[] = [];
+    if (resourceIds.length === 0) batches.push(undefined);
+    for (let i = 0; i < resourceIds.length; i += MAX_IN_VALUES) {
+      batches.push({ op: 'in', field: 'resourceID', value: resourceIds.slice(i, i + MAX_IN_VALUES) });
+    }
+    const fields = ['id', 'resourceID', 'dateWorked', 'hoursWorked', 'isNonBillable'];
+    for (const byResource of batches) {
+      const filter = byResource ? [...window, byResource] : window;
+      for await (const page of api.query('TimeEntries', filter, fields, timeEntrySchema)) tallyHours(tallies.hours, page, timezone);
+    }
+  }
+  return tallies;
+}
+
+export async function* collectAutotask(
+  ctx: SourceRun<AutotaskSettings>,
+  { from, to, metrics }: SourceRequest<AutotaskQuery>,
+  deps: AutotaskDeps,
+): AsyncGenerator<CollectedValue[]> {
+  const credentials = credentialsFrom(ctx.env);
+  if (!credentials)
+    throw new SourceError('config', SOURCE_ID, 'not configured: set AUTOTASK_USERNAME, AUTOTASK_SECRET and AUTOTASK_INTEGRATION_CODE');
+  const { settings } = ctx;
+  const wanted = metrics.map((metric) => ({
+    id: metric.id,
+    kind: metric.query.kind,
+  }));
+  if (wanted.length === 0 || from > to) return;
+  const kinds = new Set(wanted.map((metric) => metric.kind));
+
+  const api = await connect(ctx, credentials, settings, deps);
+  let queueId: number | undefined;
+  if (TICKET_KINDS.some((kind) => kinds.has(kind))) {
+    if (!settings.queue)
+      throw new SourceError('config', SOURCE_ID, 'sources.autotask.queue: set the queue id or name the ticket metrics count');
+    queueId = await resolveQueueId(ctx, api, settings.queue);
+  }
+  const resourceIds = kinds.has('utilization') ? await resolveResourceIds(api, settings.resources) : [];
+  const context = { timezone: ctx.config.org.timezone, queueId, resourceIds, settings };
+
+  for (const days of dayChunks(from, to, CHUNK_DAYS)) {
+    const tallies = await collectChunk(api, days, kinds, context);
+    yield wanted.flatMap((metric): CollectedValue[] => valuesFor(metric.id, metric.kind, days, tallies));
+  }
 }

@@ -1,83 +1,145 @@
-import type { BackupEntry, BcdrAsset, RmmDevice } from './schemas.js';
+import { localDayOf } from '../../metrics/periods.js';
+import type { LocalDay } from '../../metrics/types.js';
+import { SourceError } from '../errors.js';
+import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
+import {
+  BCDR_CONCURRENCY,
+  BCDR_ENV,
+  createBcdrApi,
+  createRmmApi,
+  credentialsFrom,
+  RMM_ENV,
+  SOURCE_ID,
+  type BcdrApi,
+  type DattoDeps,
+  type RmmApi,
+  type TokenCache,
+} from './client.js';
+import { isBackupFailing, isMissingPatches, ThresholdCounts } from './map.js';
+import type { DattoQuery, DattoSettings } from './schemas.js';
 
-/**
- * Pure rules for the two Datto stocks. Records are folded into counts as they arrive (one device's assets, one
- * page of RMM devices), so a large fleet is never held in memory.
- */
+export const NOT_CONFIGURED = `not configured: set ${BCDR_ENV} (backups) and/or ${RMM_ENV} (patches)`;
+const DEVICE_CACHE_KEY = 'datto.bcdr.devices';
+const DEVICE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
-const HOUR_MS = 3_600_000;
+type Wanted<K extends DattoQuery['kind']> = { id: string; query: Extract<DattoQuery, { kind: K }> };
 
-/** Paused and archived assets are deliberately not being backed up; everything else is expected to be. */
-export function isProtected(asset: BcdrAsset): boolean {
-  return asset.isPaused !== true && asset.isArchived !== true;
+/** The BCDR device serial numbers, from sync state when listed less than a day ago for the same account. */
+async function deviceSerials(ctx: SourceContext, api: BcdrApi): Promise<string[]> {
+  const cached = parseDeviceCache(await ctx.state.get(DEVICE_CACHE_KEY));
+  if (cached && cached.account === api.accountKey && ctx.now.getTime() - cached.fetchedAt < DEVICE_CACHE_TTL_MS) return cached.serials;
+  const serials: string[] = [];
+  for await (const page of api.devicePages()) serials.push(...page.map((device) => device.serialNumber));
+  const unique = [...new Set(serials)];
+  await ctx.state.set(DEVICE_CACHE_KEY, JSON.stringify({ account: api.accountKey, fetchedAt: ctx.now.toISOString(), serials: unique }));
+  return unique;
+}
+
+function parseDeviceCache(text: string | undefined): { account: string; fetchedAt: number; serials: string[] } | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as { account?: unknown; fetchedAt?: unknown; serials?: unknown };
+    const fetchedAt = typeof value.fetchedAt === 'string' ? Date.parse(value.fetchedAt) : NaN;
+    const serials =
+      Array.isArray(value.serials) && value.serials.every((serial) => typeof serial === 'string') ? (value.serials as string[]) : undefined;
+    if (typeof value.account !== 'string' || Number.isNaN(fetchedAt) || !serials) return undefined;
+    return { account: value.account, fetchedAt, serials };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; the first failure stops new work and is rethrown. */
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function failedBackupValues(
+  ctx: SourceContext,
+  api: BcdrApi,
+  metrics: Wanted<'failed_backups'>[],
+  today: LocalDay,
+): Promise<CollectedValue[]> {
+  const serials = await deviceSerials(ctx, api);
+  const counts = new ThresholdCounts(metrics.map((metric) => metric.query.older_than_hours));
+  const gone: string[] = [];
+  await forEachLimited(serials, BCDR_CONCURRENCY, async (serial) => {
+    const assets = await api.assets(serial);
+    if (assets === undefined) gone.push(serial);
+    else counts.add(assets, (asset, hours) => isBackupFailing(asset, ctx.now, hours));
+  });
+  // A device removed since the list was cached: list again next run, and say the count may be short.
+  if (gone.length > 0) await ctx.state.set(DEVICE_CACHE_KEY, '');
+  const warnings = gone.length > 0 ? [`${gone.length} BCDR device(s) no longer found (${gone.sort().join(', ')}): skipped`] : undefined;
+  return metrics.map((metric) => ({
+    metricId: metric.id,
+    day: today,
+    value: counts.get(metric.query.older_than_hours),
+    ...(warnings ? { warnings } : {}),
+  }));
+}
+
+async function missingPatchValues(api: RmmApi, metrics: Wanted<'devices_missing_patches'>[], today: LocalDay): Promise<CollectedValue[]> {
+  const counts = new ThresholdCounts(metrics.map((metric) => metric.query.more_than));
+  for await (const page of api.devicePages()) counts.add(page, isMissingPatches);
+  return metrics.map((metric) => ({ metricId: metric.id, day: today, value: counts.get(metric.query.more_than) }));
 }
 
 /**
- * Datto reports a successful backup as `success`; the failure spellings are not documented publicly, so
- * anything naming a failure or an error counts and other states (queued, in progress, …) do not.
+ * Both Datto figures are stocks: one value for today, and only when today is in the requested window. Each API yields
+ * on its own, so one failing still stores the other's figure.
  */
-export function isFailureStatus(status: string | null | undefined): boolean {
-  return typeof status === 'string' && /fail|error/i.test(status);
-}
+export async function* collectDatto(
+  ctx: SourceRun<DattoSettings>,
+  { from, to, metrics }: SourceRequest<DattoQuery>,
+  deps: DattoDeps,
+  tokens: TokenCache,
+): AsyncGenerator<CollectedValue[]> {
+  const credentials = credentialsFrom(ctx.env);
+  if (!credentials.bcdr && !credentials.rmm) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
+  const { settings } = ctx;
+  const wanted = metrics.map((metric) => ({ id: metric.id, query: metric.query }));
+  const today = localDayOf(ctx.now, ctx.config.org.timezone);
+  if (today < from || today > to) return;
 
-/** The newest entry of `backups` by timestamp (the API lists newest first; entries without a usable time lose). */
-export function latestBackup(backups: readonly BackupEntry[] | null | undefined): BackupEntry | undefined {
-  let latest: BackupEntry | undefined;
-  let latestAt = -Infinity;
-  for (const entry of backups ?? []) {
-    const at = entry.timestamp ? Date.parse(entry.timestamp) : NaN;
-    const time = Number.isNaN(at) ? -Infinity : at;
-    if (latest === undefined || time > latestAt) {
-      latest = entry;
-      latestAt = time;
+  const backups = wanted.filter((metric): metric is Wanted<'failed_backups'> => metric.query.kind === 'failed_backups');
+  const patches = wanted.filter((metric): metric is Wanted<'devices_missing_patches'> => metric.query.kind === 'devices_missing_patches');
+  // Half a setup is a choice, not an outage: the metric gets no value and a warning, the other API still runs.
+  const skip = (list: { id: string }[], api: string, env: string) => {
+    for (const metric of list)
+      ctx.logger.warn({ metric: metric.id }, `metrics.${metric.id}: no value, Datto ${api} is not configured (set ${env})`);
+  };
+  if (!credentials.bcdr) skip(backups, 'BCDR', BCDR_ENV);
+  if (!credentials.rmm) skip(patches, 'RMM', RMM_ENV);
+
+  // Each API yields on its own, so one failing still stores the other's figure; the first failure ends the run.
+  let failure: unknown;
+  if (credentials.rmm && patches.length > 0) {
+    try {
+      yield await missingPatchValues(createRmmApi(ctx, credentials.rmm, settings, deps, tokens), patches, today);
+    } catch (error) {
+      failure = error;
     }
   }
-  return latest;
-}
-
-/**
- * A protected asset whose last snapshot is more than `olderThanHours` before `now` (or that never had one), or
- * whose latest backup failed. Exactly `olderThanHours` old is not yet overdue.
- */
-export function isBackupFailing(asset: BcdrAsset, now: Date, olderThanHours: number): boolean {
-  if (!isProtected(asset)) return false;
-  if (asset.lastSnapshot === undefined) return true;
-  if (now.getTime() - asset.lastSnapshot * 1000 > olderThanHours * HOUR_MS) return true;
-  return isFailureStatus(latestBackup(asset.backups)?.backup?.status);
-}
-
-/** Patching has stalled on the device whatever the number of waiting patches. */
-export const STALLED_PATCH_STATUSES: ReadonlySet<string> = new Set(['InstallError', 'RebootRequired']);
-
-/**
- * A live device with stalled patching, or with more than `moreThan` approved patches waiting. `ApprovedPending`
- * only says at least one is waiting, so without a count it decides alone only when the threshold is 0.
- */
-export function isMissingPatches(device: RmmDevice, moreThan: number): boolean {
-  if (device.deleted === true) return false;
-  const patches = device.patchManagement;
-  if (!patches) return false;
-  if (patches.patchStatus && STALLED_PATCH_STATUSES.has(patches.patchStatus)) return true;
-  const pending = patches.patchesApprovedPending;
-  if (typeof pending === 'number') return pending > moreThan;
-  return moreThan === 0 && patches.patchStatus === 'ApprovedPending';
-}
-
-/** Running counts per threshold, so metrics with different thresholds share one pass over the records. */
-export class ThresholdCounts {
-  private readonly counts = new Map<number, number>();
-
-  constructor(thresholds: Iterable<number>) {
-    for (const threshold of thresholds) this.counts.set(threshold, 0);
-  }
-
-  add<T>(records: Iterable<T>, matches: (record: T, threshold: number) => boolean): void {
-    for (const record of records) {
-      for (const [threshold, count] of this.counts) if (matches(record, threshold)) this.counts.set(threshold, count + 1);
+  if (credentials.bcdr && backups.length > 0) {
+    try {
+      yield await failedBackupValues(ctx, createBcdrApi(ctx, credentials.bcdr, settings, deps), backups, today);
+    } catch (error) {
+      failure ??= error;
     }
   }
-
-  get(threshold: number): number {
-    return this.counts.get(threshold) ?? 0;
-  }
+  if (failure !== undefined) throw failure;
 }

@@ -1,10 +1,10 @@
 import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/periods.js';
-import type { CollectRequest, CollectedValue, SourceContext } from '../source.js';
+import { earlierDay, localDayOf } from '../../metrics/periods.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
-import { dayIndex } from './measures.js';
+import { dayIndex, splitIntoWindows, type Window } from './map.js';
 import { buildPlan, type MetricPlan, type RunPlan, type StockPlan } from './plan.js';
-import { settingsSchema } from './schemas.js';
+import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import { searchWindow, type StopSignal } from './search.js';
 
 /**
@@ -16,22 +16,16 @@ import { searchWindow, type StopSignal } from './search.js';
 /** Windows fetched at once: the next window's searches run while the caller stores the current batch. */
 const WINDOW_LOOKAHEAD = 2;
 
-interface Window {
-  days: LocalDay[];
-  /** Local midnight of each day, then of the day after the last (epoch ms). */
-  boundaries: number[];
-}
-
 export async function* collectHubspot(
-  ctx: SourceContext,
-  request: CollectRequest,
+  ctx: SourceRun<HubspotSettings>,
+  request: SourceRequest<HubspotQuery>,
   deps: HubspotDeps = {},
 ): AsyncGenerator<CollectedValue[]> {
-  const settings = settingsSchema.parse(ctx.config.sources.hubspot ?? {});
+  const { settings } = ctx;
   const tz = ctx.config.org.timezone;
   const today = localDayOf(ctx.now, tz);
   // Days after today cannot have happened yet; writing zeros for them would only look like data.
-  const to = request.to < today ? request.to : today;
+  const to = earlierDay(request.to, today);
   if (request.metrics.length === 0 || request.from > to) return;
 
   const client = createHubspotClient(ctx, settings, deps);
@@ -49,18 +43,6 @@ export async function* collectHubspot(
   } finally {
     stop.stopped = true;
   }
-}
-
-export function splitIntoWindows(from: LocalDay, to: LocalDay, windowDays: number, tz: string): Window[] {
-  const days = daysInRange(from, addDays(to, 1));
-  const windows: Window[] = [];
-  for (let i = 0; i < days.length; i += windowDays) {
-    const chunk = days.slice(i, i + windowDays);
-    const boundaries = chunk.map((day) => dayStart(day, tz).getTime());
-    boundaries.push(dayStart(addDays(chunk[chunk.length - 1]!, 1), tz).getTime());
-    windows.push({ days: chunk, boundaries });
-  }
-  return windows;
 }
 
 interface Totals {
@@ -101,7 +83,7 @@ async function collectWindow(client: HubspotClient, plan: RunPlan, window: Windo
   const values: CollectedValue[] = [];
   for (const flow of plan.flows) {
     const total = totals.get(flow)!;
-    window.days.forEach((day, i) => values.push(dailyValue(flow, day, total.value[i]!, total.denominator[i]!)));
+    for (const [i, day] of window.days.entries()) values.push(dailyValue(flow, day, total.value[i]!, total.denominator[i]!));
   }
   return values;
 }

@@ -1,5 +1,6 @@
+import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
-import type { CheckResult, Source, SourceContext } from '../source.js';
+import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
 import { accessToken, createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
 import { collectHubspot } from './collect.js';
 import { fetchOwners, resolveOwners } from './owners.js';
@@ -12,8 +13,8 @@ export { querySchema, settingsSchema, type HubspotQuery, type HubspotSettings } 
  * HubSpot CRM: dials, conversations with a decision maker, FTAs set and attended, MRR closed, MQLs, open tickets
  * and ticket first response, per owner, through CRM v3 search (see collect.ts for the request pattern).
  */
-export function createHubspotSource(deps: HubspotDeps = {}): Source<HubspotSettings, HubspotQuery> {
-  return {
+export function createHubspotSource(deps: HubspotDeps = {}): Source {
+  return defineSource<HubspotSettings, HubspotQuery>({
     id: 'hubspot',
     name: 'HubSpot',
     envVars: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL'],
@@ -22,16 +23,16 @@ export function createHubspotSource(deps: HubspotDeps = {}): Source<HubspotSetti
     configured: (env) => accessToken(env) !== undefined,
     collect: (ctx, request) => collectHubspot(ctx, request, deps),
     check: (ctx) => checkHubspot(ctx, deps),
-  };
+  });
 }
 
 export const hubspotSource = createHubspotSource();
 
 /** Pages the owners list (one call for most portals): proves the token and the owners scope, counts owners. */
-async function checkHubspot(ctx: SourceContext, deps: HubspotDeps): Promise<CheckResult> {
+async function checkHubspot(ctx: SourceRun<HubspotSettings>, deps: HubspotDeps): Promise<CheckResult> {
   let client: HubspotClient | undefined;
   try {
-    const settings = settingsSchema.parse(ctx.config.sources.hubspot ?? {});
+    const { settings } = ctx;
     client = createHubspotClient(ctx, settings, deps);
     const byEmail = await fetchOwners(client);
     const missing = resolveOwners(settings.owners, byEmail).unknown;
@@ -39,7 +40,7 @@ async function checkHubspot(ctx: SourceContext, deps: HubspotDeps): Promise<Chec
     return { ok: true, detail };
   } catch (error) {
     if (isSourceError(error)) return { ok: false, detail: error.message };
-    const text = error instanceof Error ? error.message : String(error);
+    const text = errorMessage(error);
     return { ok: false, detail: client ? client.http.redact(text) : text };
   }
 }

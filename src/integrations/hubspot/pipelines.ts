@@ -1,5 +1,6 @@
 import type { SourceContext } from '../source.js';
-import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
+import { parseOrConfigError } from '../source-helpers.js';
+import { createHubspotClient, SOURCE_ID, type HubspotClient, type HubspotDeps } from './client.js';
 import { pipelinesSchema, settingsSchema, type Pipeline } from './schemas.js';
 
 /**
@@ -71,7 +72,7 @@ export async function stageLabels(
   objectType: PipelineObject = 'deals',
   deps: HubspotDeps = {},
 ): Promise<Map<string, string>> {
-  const settings = settingsSchema.parse(ctx.config.sources.hubspot ?? {});
+  const settings = parseOrConfigError(SOURCE_ID, settingsSchema, ctx.config.sources.hubspot ?? {}, 'sources.hubspot');
   const client = createHubspotClient(ctx, settings, deps);
   const labels = new Map<string, string>();
   for (const pipeline of await fetchPipelines(client, objectType)) {

@@ -1,12 +1,12 @@
 import type { Metric } from '../../config/schema.js';
 import { SourceError } from '../errors.js';
-import type { SourceContext } from '../source.js';
+import type { SourceContext, SourceMetric } from '../source.js';
 import { businessHoursBetween } from '../support-hours.js';
 import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
-import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './measures.js';
+import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './map.js';
 import { ownerDirectory, resolveOwners } from './owners.js';
 import { closedWonStages, fetchPipelines, openTicketStages } from './pipelines.js';
-import { querySchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
+import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import type { SearchSpec } from './search.js';
 import { associatedIds, warmContactIds, type EngagementType } from './warm250.js';
 
@@ -67,14 +67,6 @@ function isOwned(query: HubspotQuery): query is OwnedQuery {
   return query.object === 'calls' || query.object === 'conversations' || query.object === 'meetings' || query.object === 'deals';
 }
 
-export function parseQuery(metric: Metric): HubspotQuery {
-  const parsed = querySchema.safeParse(metric.query);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `query.${issue.path.join('.')}` : 'query';
-  throw new SourceError('config', SOURCE_ID, `metric ${metric.id}: ${where}: ${issue?.message ?? 'invalid'}`);
-}
-
 /** The team a metric counts when it names nobody: `sources.hubspot.owners`, else every owner (undefined). */
 function teamRefs(settings: HubspotSettings): string[] | undefined {
   return settings.owners.length > 0 ? settings.owners : undefined;
@@ -83,7 +75,7 @@ function teamRefs(settings: HubspotSettings): string[] | undefined {
 /** query.owners, else the metric owner when it is an email, else the team; undefined = every owner. */
 export function ownerRefsFor(metric: Metric, query: OwnedQuery, settings: HubspotSettings): string[] | undefined {
   if (query.owners) return query.owners;
-  if (metric.owner && metric.owner.includes('@')) return [metric.owner.toLowerCase()];
+  if (metric.owner?.includes('@')) return [metric.owner.toLowerCase()];
   return teamRefs(settings);
 }
 
@@ -115,8 +107,13 @@ function metricOwners(
   return resolved.ids;
 }
 
-export async function buildPlan(ctx: Ctx, client: HubspotClient, settings: HubspotSettings, metrics: Metric[]): Promise<RunPlan> {
-  const queries = metrics.map((metric) => ({ metric, query: parseQuery(metric) }));
+export async function buildPlan(
+  ctx: Ctx,
+  client: HubspotClient,
+  settings: HubspotSettings,
+  metrics: SourceMetric<HubspotQuery>[],
+): Promise<RunPlan> {
+  const queries = metrics.map((metric) => ({ metric, query: metric.query }));
   for (const { metric, query } of queries) {
     if ('warm250' in query && query.warm250 && !settings.warm250) {
       throw new SourceError('config', SOURCE_ID, `metric ${metric.id}: query.warm250 needs sources.hubspot.warm250 (list_id or property)`);

@@ -1,6 +1,6 @@
 import { SourceError } from '../errors.js';
 import { SEARCH_PAGE_LIMIT, SEARCH_RESULT_CAP, SOURCE_ID, type HubspotClient, type SearchBody, type SearchFilter } from './client.js';
-import { parseInstant } from './measures.js';
+import { parseInstant, type SearchRecord } from './map.js';
 
 /**
  * One CRM search over one time range: every owner at once (`hubspot_owner_id IN [...]`), the date property
@@ -8,14 +8,6 @@ import { parseInstant } from './measures.js';
  * HubSpot pages through at most 10,000 results per query, so a range whose first page reports more is split
  * in halves (recursively) before anything is counted.
  */
-
-export interface SearchRecord {
-  id: string;
-  ownerId: string | undefined;
-  /** The search's date property as epoch ms. */
-  at: number;
-  properties: Record<string, string | null>;
-}
 
 export interface SearchSpec {
   key: string;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
 import type { Env, SourceContext } from '../source.js';
-import { searchBody, type SearchQuery } from './collect.js';
+import { searchBody, type SearchQuery } from './map.js';
 import {
   adminListSchema,
   conversationListSchema,

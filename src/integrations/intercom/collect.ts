@@ -1,161 +1,122 @@
-import type { CollectedValue } from '../source.js';
+import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { localDayOf } from '../../metrics/periods.js';
-import { businessHoursBetween } from '../support-hours.js';
-import type { Conversation, ResponseTimeMode } from './schemas.js';
+import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
+import { createIntercomApi, type ClientHooks, type IntercomApi } from './client.js';
+import {
+  addConversations,
+  createdBetweenQuery,
+  createdValues,
+  emptySums,
+  firstResponseValues,
+  openConversationsQuery,
+  resolveAdminIds,
+  type ConversationFilters,
+  type DailySums,
+  type ResponseTimeOptions,
+} from './map.js';
+import type { IntercomQuery, IntercomSettings } from './schemas.js';
 
-/**
- * Pure mapping from Intercom conversations to daily values: search bodies, teammate exclusions, first
- * response hours and per-day buckets. No I/O here; `index.ts` feeds it pages.
- */
+/** Days per search scan: memory stays at per-day sums and a batch is yielded per week. */
+const CHUNK_DAYS = 7;
 
-export type SupportSchedule = Parameters<typeof businessHoursBetween>[2];
-
-interface SearchFilter {
-  field: string;
-  operator: string;
-  value: string | number | boolean;
+interface Plan {
+  api: IntercomApi;
+  timezone: string;
+  filters: ConversationFilters;
+  responseTime: ResponseTimeOptions;
+  /** Shown on every value: exclusions that could not be applied. */
+  warnings: string[];
 }
-export interface SearchQuery {
-  operator: 'AND';
-  value: SearchFilter[];
-}
 
-/**
- * Conversations created in the half-open interval `[start, end)`. Intercom's `>` and `<` on dates are
- * documented as "greater (or equal)" / "lower (or equal)", so the bounds are padded and `inWindow` trims exactly.
- */
-export function createdBetweenQuery(start: Date, end: Date): SearchQuery {
+async function planFor(ctx: SourceContext, settings: IntercomSettings, api: IntercomApi): Promise<Plan> {
+  const owners = settings.excluded_owners ?? ctx.config.support.excluded_owners;
+  // GET /admins only when an exclusion is given by email.
+  const admins = owners.some((owner) => !/^\d+$/.test(owner.trim())) ? await api.admins() : [];
+  const { ids, unknown } = resolveAdminIds(owners, admins);
+  for (const botId of settings.bot_admin_ids) ids.add(botId.trim());
+  const schedule = settings.business_hours ?? ctx.config.support.business_hours;
   return {
-    operator: 'AND',
-    value: [
-      { field: 'created_at', operator: '>', value: String(epochSeconds(start) - 1) },
-      { field: 'created_at', operator: '<', value: String(epochSeconds(end)) },
-    ],
+    api,
+    timezone: ctx.config.org.timezone,
+    filters: { excludedAdminIds: ids, excludeAiAgentConversations: settings.exclude_ai_agent_conversations },
+    responseTime: {
+      mode: settings.response_time ?? (schedule ? 'schedule' : 'calendar'),
+      schedule,
+      timezone: ctx.config.org.timezone,
+    },
+    warnings: unknown.map((email) => `excluded teammate ${email} is not an Intercom admin; not excluded`),
   };
 }
 
-/** Open conversations, optionally only those assigned to one teammate (admin ids are integers in search). */
-export function openConversationsQuery(adminAssigneeId?: string): SearchQuery {
-  const value: SearchFilter[] = [{ field: 'state', operator: '=', value: 'open' }];
-  if (adminAssigneeId !== undefined) value.push({ field: 'admin_assignee_id', operator: '=', value: Number(adminAssigneeId) });
-  return { operator: 'AND', value };
-}
+export async function* collectIntercom(
+  ctx: SourceRun<IntercomSettings>,
+  request: SourceRequest<IntercomQuery>,
+  hooks: ClientHooks,
+): AsyncGenerator<CollectedValue[]> {
+  const { settings } = ctx;
+  const plan = await planFor(ctx, settings, createIntercomApi(ctx, settings, hooks));
+  const today = localDayOf(ctx.now, plan.timezone);
+  const lastDay = earlierDay(request.to, today);
+  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
+  const withWarnings = (values: CollectedValue[]) =>
+    plan.warnings.length > 0 ? values.map((value) => ({ ...value, warnings: plan.warnings })) : values;
 
-export function searchBody(query: SearchQuery, perPage: number, startingAfter?: string) {
-  return { query, pagination: startingAfter ? { per_page: perPage, starting_after: startingAfter } : { per_page: perPage } };
-}
-
-export function epochSeconds(instant: Date): number {
-  return Math.floor(instant.getTime() / 1000);
-}
-
-/**
- * Admin ids for the configured exclusions: numeric entries are ids already, emails are looked up in the
- * workspace's admins (case-insensitive). Emails that match no admin are returned so they can be reported.
- */
-export function resolveAdminIds(
-  entries: readonly string[],
-  admins: readonly { id: string; email?: string | null }[],
-): { ids: Set<string>; unknown: string[] } {
-  const ids = new Set<string>();
-  const unknown: string[] = [];
-  for (const raw of entries) {
-    const entry = raw.trim();
-    if (/^\d+$/.test(entry)) {
-      ids.add(entry);
-      continue;
+  const scanned: { metric: Metric; query: Exclude<IntercomQuery, { kind: 'open_conversations' }> }[] = [];
+  for (const metric of request.metrics) {
+    const { query } = metric;
+    if (query.kind === 'open_conversations') {
+      if (days.includes(today)) yield withWarnings([await openConversations(plan, metric, today)]);
+    } else {
+      scanned.push({ metric, query });
     }
-    const admin = admins.find((candidate) => candidate.email?.toLowerCase() === entry.toLowerCase());
-    if (admin) ids.add(admin.id);
-    else unknown.push(entry);
   }
-  return { ids, unknown };
-}
+  if (scanned.length === 0) return;
 
-export interface ConversationFilters {
-  /** Admin ids (excluded teammates and bot admins) whose assigned conversations are left out. */
-  excludedAdminIds: ReadonlySet<string>;
-  excludeAiAgentConversations: boolean;
-}
-
-function isAssignedToExcluded(conversation: Conversation, filters: ConversationFilters): boolean {
-  const assignee = conversation.admin_assignee_id;
-  return assignee !== null && assignee !== undefined && filters.excludedAdminIds.has(String(assignee));
-}
-
-export interface ResponseTimeOptions {
-  mode: ResponseTimeMode;
-  schedule?: SupportSchedule;
-  timezone: string;
-}
-
-/**
- * Hours from the contact's first message to the first teammate reply (`first_admin_reply_at` counts human
- * teammates only; bot and Fin replies are not admin replies). Undefined when nobody has replied yet.
- */
-export function firstResponseHours(conversation: Conversation, options: ResponseTimeOptions): number | undefined {
-  const stats = conversation.statistics;
-  if (!stats || typeof stats.first_admin_reply_at !== 'number') return undefined;
-  if (options.mode === 'office_hours') {
-    return typeof stats.time_to_admin_reply === 'number' ? stats.time_to_admin_reply / 3600 : undefined;
-  }
-  const askedAt = typeof stats.first_contact_reply_at === 'number' ? stats.first_contact_reply_at : conversation.created_at;
-  const seconds = Math.max(0, stats.first_admin_reply_at - askedAt);
-  if (options.mode === 'calendar') return seconds / 3600;
-  if (!options.schedule) throw new Error('first response in scheduled business hours needs support.business_hours');
-  const start = new Date(askedAt * 1000);
-  const end = new Date((askedAt + seconds) * 1000);
-  return businessHoursBetween(start.toISOString(), end.toISOString(), options.schedule, options.timezone);
-}
-
-export interface DailySums {
-  created: Map<LocalDay, number>;
-  responses: Map<LocalDay, { numerator: number; denominator: number }>;
-}
-
-export function emptySums(): DailySums {
-  return { created: new Map(), responses: new Map() };
-}
-
-/**
- * Adds one search page to the per-day sums, on the local day each conversation was created:
- * a count of conversations, and Σ first-response hours over conversations a teammate replied to.
- */
-export function addConversations(
-  sums: DailySums,
-  conversations: readonly Conversation[],
-  days: ReadonlySet<LocalDay>,
-  filters: ConversationFilters,
-  options: ResponseTimeOptions,
-): void {
-  for (const conversation of conversations) {
-    if (isAssignedToExcluded(conversation, filters)) continue;
-    const day = localDayOf(new Date(conversation.created_at * 1000), options.timezone);
-    if (!days.has(day)) continue;
-    sums.created.set(day, (sums.created.get(day) ?? 0) + 1);
-    if (filters.excludeAiAgentConversations && conversation.ai_agent_participated) continue;
-    const hours = firstResponseHours(conversation, options);
-    if (hours === undefined) continue;
-    const sum = sums.responses.get(day) ?? { numerator: 0, denominator: 0 };
-    sum.numerator += hours;
-    sum.denominator += 1;
-    sums.responses.set(day, sum);
+  // One search scan per week of days feeds every conversation-based metric.
+  for (let i = 0; i < days.length; i += CHUNK_DAYS) {
+    const chunk = days.slice(i, i + CHUNK_DAYS);
+    const sums = await scanChunk(
+      plan,
+      chunk,
+      scanned.map(({ query }) => responseOptions(plan, query)),
+    );
+    const values = scanned.flatMap(({ metric, query }, index) => {
+      const metricSums = sums[index] ?? emptySums();
+      return query.kind === 'conversations'
+        ? createdValues(metric.id, chunk, metricSums)
+        : firstResponseValues(metric.id, chunk, metricSums);
+    });
+    if (values.length > 0) yield withWarnings(values);
   }
 }
 
-/** A count for every day (0 when nothing was created). */
-export function createdValues(metricId: string, days: readonly LocalDay[], sums: DailySums): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: sums.created.get(day) ?? 0 }));
+function responseOptions(plan: Plan, query: IntercomQuery): ResponseTimeOptions {
+  return query.kind === 'first_response' && query.response_time ? { ...plan.responseTime, mode: query.response_time } : plan.responseTime;
 }
 
-/** Ratio values for the days with at least one reply; a day without any has no value (never 0/0). */
-export function firstResponseValues(metricId: string, days: readonly LocalDay[], sums: DailySums): CollectedValue[] {
-  const values: CollectedValue[] = [];
-  for (const day of days) {
-    const sum = sums.responses.get(day);
-    if (!sum || sum.denominator === 0) continue;
-    values.push({ metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator });
+async function scanChunk(plan: Plan, days: readonly LocalDay[], options: readonly ResponseTimeOptions[]): Promise<DailySums[]> {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const query = createdBetweenQuery(dayInstant(first, plan.timezone), dayInstant(addDays(last, 1), plan.timezone));
+  const sums = options.map(() => emptySums());
+  const daySet = new Set(days);
+  for await (const page of plan.api.searchConversations(query)) {
+    for (const [index, option] of options.entries()) addConversations(sums[index]!, page, daySet, plan.filters, option);
   }
-  return values;
+  return sums;
+}
+
+/** Open conversations now, minus those assigned to excluded teammates (exact, unlike a NIN filter on a nullable field). */
+async function openConversations(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
+  let count = await plan.api.countConversations(openConversationsQuery());
+  for (const adminId of plan.filters.excludedAdminIds) {
+    count -= await plan.api.countConversations(openConversationsQuery(adminId));
+  }
+  return { metricId: metric.id, day: today, value: Math.max(0, count) };
+}
+
+function dayInstant(day: LocalDay, timezone: string): Date {
+  return new Date(dayStart(day, timezone));
 }

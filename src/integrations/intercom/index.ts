@@ -1,22 +1,9 @@
-import type { Metric } from '../../config/schema.js';
-import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/periods.js';
+import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import type { CheckResult, CollectedValue, CollectRequest, Source, SourceContext } from '../source.js';
-import { createIntercomApi, type ClientHooks, type IntercomApi } from './client.js';
-import {
-  addConversations,
-  createdBetweenQuery,
-  createdValues,
-  emptySums,
-  firstResponseValues,
-  openConversationsQuery,
-  resolveAdminIds,
-  type ConversationFilters,
-  type DailySums,
-  type ResponseTimeOptions,
-} from './collect.js';
+import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
+import { createIntercomApi, type ClientHooks } from './client.js';
+import { collectIntercom } from './collect.js';
 import { intercomQuerySchema, intercomSettingsSchema, type IntercomQuery, type IntercomSettings } from './schemas.js';
 
 export const INTERCOM_ENV_VARS = ['INTERCOM_ACCESS_TOKEN', 'INTERCOM_BASE_URL'] as const;
@@ -27,20 +14,8 @@ export const supportDigestQueries = {
   first_response_time: { query: { kind: 'first_response' }, aggregate: 'ratio', unit: 'hours' },
 } as const satisfies Record<string, { query: IntercomQuery; aggregate: string; unit: string }>;
 
-/** Days per search scan: memory stays at per-day sums and a batch is yielded per week. */
-const CHUNK_DAYS = 7;
-
-interface Plan {
-  api: IntercomApi;
-  timezone: string;
-  filters: ConversationFilters;
-  responseTime: ResponseTimeOptions;
-  /** Shown on every value: exclusions that could not be applied. */
-  warnings: string[];
-}
-
-export function createIntercomSource(hooks: ClientHooks = {}): Source<IntercomSettings, IntercomQuery> {
-  return {
+export function createIntercomSource(hooks: ClientHooks = {}): Source {
+  return defineSource<IntercomSettings, IntercomQuery>({
     id: 'intercom',
     name: 'Intercom',
     envVars: INTERCOM_ENV_VARS,
@@ -49,99 +24,14 @@ export function createIntercomSource(hooks: ClientHooks = {}): Source<IntercomSe
     configured: (env) => Boolean(env.INTERCOM_ACCESS_TOKEN?.trim()),
     collect: (ctx, request) => collectIntercom(ctx, request, hooks),
     check: (ctx) => checkIntercom(ctx, hooks),
-  };
+  });
 }
 
 export const intercomSource = createIntercomSource();
 
-async function planFor(ctx: SourceContext, settings: IntercomSettings, api: IntercomApi): Promise<Plan> {
-  const owners = settings.excluded_owners ?? ctx.config.support.excluded_owners;
-  // GET /admins only when an exclusion is given by email.
-  const admins = owners.some((owner) => !/^\d+$/.test(owner.trim())) ? await api.admins() : [];
-  const { ids, unknown } = resolveAdminIds(owners, admins);
-  for (const botId of settings.bot_admin_ids) ids.add(botId.trim());
-  const schedule = settings.business_hours ?? ctx.config.support.business_hours;
-  return {
-    api,
-    timezone: ctx.config.org.timezone,
-    filters: { excludedAdminIds: ids, excludeAiAgentConversations: settings.exclude_ai_agent_conversations },
-    responseTime: {
-      mode: settings.response_time ?? (schedule ? 'schedule' : 'calendar'),
-      schedule,
-      timezone: ctx.config.org.timezone,
-    },
-    warnings: unknown.map((email) => `excluded teammate ${email} is not an Intercom admin; not excluded`),
-  };
-}
-
-async function* collectIntercom(ctx: SourceContext, request: CollectRequest, hooks: ClientHooks): AsyncGenerator<CollectedValue[]> {
-  const settings = intercomSettingsSchema.parse(ctx.config.sources.intercom ?? {});
-  const plan = await planFor(ctx, settings, createIntercomApi(ctx, settings, hooks));
-  const today = localDayOf(ctx.now, plan.timezone);
-  const lastDay = request.to < today ? request.to : today;
-  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
-  const withWarnings = (values: CollectedValue[]) =>
-    plan.warnings.length > 0 ? values.map((value) => ({ ...value, warnings: plan.warnings })) : values;
-
-  const scanned: { metric: Metric; query: Exclude<IntercomQuery, { kind: 'open_conversations' }> }[] = [];
-  for (const metric of request.metrics) {
-    const query = intercomQuerySchema.parse(metric.query);
-    if (query.kind === 'open_conversations') {
-      if (days.includes(today)) yield withWarnings([await openConversations(plan, metric, today)]);
-    } else {
-      scanned.push({ metric, query });
-    }
-  }
-  if (scanned.length === 0) return;
-
-  // One search scan per week of days feeds every conversation-based metric.
-  for (let i = 0; i < days.length; i += CHUNK_DAYS) {
-    const chunk = days.slice(i, i + CHUNK_DAYS);
-    const sums = await scanChunk(
-      plan,
-      chunk,
-      scanned.map(({ query }) => responseOptions(plan, query)),
-    );
-    const values = scanned.flatMap(({ metric, query }, index) => {
-      const metricSums = sums[index] ?? emptySums();
-      return query.kind === 'conversations'
-        ? createdValues(metric.id, chunk, metricSums)
-        : firstResponseValues(metric.id, chunk, metricSums);
-    });
-    if (values.length > 0) yield withWarnings(values);
-  }
-}
-
-function responseOptions(plan: Plan, query: IntercomQuery): ResponseTimeOptions {
-  return query.kind === 'first_response' && query.response_time ? { ...plan.responseTime, mode: query.response_time } : plan.responseTime;
-}
-
-async function scanChunk(plan: Plan, days: readonly LocalDay[], options: readonly ResponseTimeOptions[]): Promise<DailySums[]> {
-  const first = days[0];
-  const last = days[days.length - 1];
-  if (first === undefined || last === undefined) return [];
-  const query = createdBetweenQuery(dayInstant(first, plan.timezone), dayInstant(addDays(last, 1), plan.timezone));
-  const sums = options.map(() => emptySums());
-  const daySet = new Set(days);
-  for await (const page of plan.api.searchConversations(query)) {
-    options.forEach((option, index) => addConversations(sums[index]!, page, daySet, plan.filters, option));
-  }
-  return sums;
-}
-
-/** Open conversations now, minus those assigned to excluded teammates (exact, unlike a NIN filter on a nullable field). */
-async function openConversations(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
-  let count = await plan.api.countConversations(openConversationsQuery());
-  for (const adminId of plan.filters.excludedAdminIds) {
-    count -= await plan.api.countConversations(openConversationsQuery(adminId));
-  }
-  return { metricId: metric.id, day: today, value: Math.max(0, count) };
-}
-
-async function checkIntercom(ctx: SourceContext, hooks: ClientHooks): Promise<CheckResult> {
+async function checkIntercom(ctx: SourceRun<IntercomSettings>, hooks: ClientHooks): Promise<CheckResult> {
   try {
-    const settings = intercomSettingsSchema.parse(ctx.config.sources.intercom ?? {});
-    const admin = await createIntercomApi(ctx, settings, hooks).currentAdmin();
+    const admin = await createIntercomApi(ctx, ctx.settings, hooks).currentAdmin();
     const workspace = admin.app?.name ? ` in workspace ${admin.app.name}` : '';
     return { ok: true, detail: `authenticated as ${admin.email ?? admin.name ?? `admin ${admin.id}`}${workspace}` };
   } catch (error) {
@@ -151,11 +41,6 @@ async function checkIntercom(ctx: SourceContext, hooks: ClientHooks): Promise<Ch
         detail: `authentication failed: check INTERCOM_ACCESS_TOKEN (and the region / INTERCOM_BASE_URL) — ${error.message}`,
       };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, detail: redact(message, [ctx.env.INTERCOM_ACCESS_TOKEN]) };
+    return { ok: false, detail: redact(errorMessage(error), [ctx.env.INTERCOM_ACCESS_TOKEN]) };
   }
-}
-
-function dayInstant(day: LocalDay, timezone: string): Date {
-  return new Date(dayStart(day, timezone));
 }

@@ -1,144 +1,153 @@
-import type { z } from 'zod';
-import type { CollectedValue } from '../source.js';
+import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { localDayOf } from '../../metrics/periods.js';
-import { offsetMinutes, wallClock } from '../../metrics/zone.js';
-import type { ArchivedChat, ChatSummary, ChatUser, firstResponseReportSchema, ResponseUnit, totalChatsReportSchema } from './schemas.js';
+import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import { isSourceError } from '../errors.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import { createLivechatApi, type ClientHooks, type LivechatApi } from './client.js';
+import {
+  addBotTransfers,
+  botAgentIds,
+  countValues,
+  firstResponseValues,
+  isOpenForHumans,
+  reportBody,
+  timeRange,
+  totalChatsValues,
+} from './map.js';
+import type { LivechatQuery, LivechatSettings } from './schemas.js';
 
-/**
- * Pure mapping from LiveChat reports and chats to daily values: report request bodies, bot detection,
- * per-day values. No I/O here; `index.ts` calls the API.
- */
+/** Days per report call or archive scan: a batch is yielded per week. */
+const CHUNK_DAYS = 7;
 
-const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
-
-/** RFC 3339 with microseconds and the zone's offset at that instant, as the Reports and Agent Chat APIs take it. */
-export function rfc3339(instant: Date, tz: string, micros = '000000'): string {
-  const ms = Math.floor(instant.getTime() / 1000) * 1000;
-  const w = wallClock(ms, tz);
-  const offset = offsetMinutes(ms, tz);
-  const sign = offset < 0 ? '-' : '+';
-  return (
-    `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}.${micros}` +
-    `${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
-  );
+interface Bots {
+  ids: Set<string>;
+  warnings: string[];
 }
 
-/** `filters.from/to` for the local days `[start, end)`: `to` is the last microsecond before `end`. */
-export function timeRange(start: Date, end: Date, tz: string): { from: string; to: string } {
-  return { from: rfc3339(start, tz), to: rfc3339(new Date(end.getTime() - 1000), tz, '999999') };
+interface Plan {
+  api: LivechatApi;
+  settings: LivechatSettings;
+  timezone: string;
+  excludedOwners: readonly string[];
+  /** Set when support.business_hours is configured, which LiveChat's reports can't apply. */
+  calendarTimeNote: string | null;
+  /** Looked up once per run, and only when a metric needs them. */
+  bots: () => Promise<Bots>;
 }
 
-export interface ReportOptions {
-  /** Chats with any of these agents are left out (excluded owners). */
-  excludedAgents: readonly string[];
-  /** First response only: chats whose first agent response came from one of these are left out (bots). */
-  firstResponseNotBy?: readonly string[];
+function planFor(ctx: SourceRun<LivechatSettings>, hooks: ClientHooks): Plan {
+  const { settings } = ctx;
+  const api = createLivechatApi(ctx, settings, hooks);
+  let bots: Promise<Bots> | undefined;
+  return {
+    api,
+    settings,
+    timezone: ctx.config.org.timezone,
+    excludedOwners: (settings.excluded_owners ?? ctx.config.support.excluded_owners).map((owner) => owner.trim()),
+    calendarTimeNote: ctx.config.support.business_hours
+      ? "calendar time: LiveChat's reports API measures first response around the clock, so support.business_hours is not applied"
+      : null,
+    bots: () => (bots ??= findBots(api, settings)),
+  };
 }
 
-/** A chats report body with day distribution in the org timezone (the records are then keyed by local day). */
-export function reportBody(start: Date, end: Date, tz: string, options: ReportOptions) {
-  const filters: Record<string, unknown> = { ...timeRange(start, end, tz) };
-  if (options.excludedAgents.length > 0) filters.agents = { exclude_values: [...options.excludedAgents] };
-  if (options.firstResponseNotBy && options.firstResponseNotBy.length > 0) {
-    filters.agent_response = { first: true, agents: { exclude_values: [...options.firstResponseNotBy] } };
+/** Configured bot ids, the license's bots when the token may list them, and agents holding a bot role. */
+async function findBots(api: LivechatApi, settings: LivechatSettings): Promise<Bots> {
+  const warnings: string[] = [];
+  let discovered: { id: string }[] = [];
+  if (settings.discover_bots) {
+    try {
+      discovered = await api.listBots();
+    } catch (error) {
+      if (!isSourceError(error) || (error.errorClass !== 'auth' && error.errorClass !== 'config')) throw error;
+      warnings.push('could not list LiveChat bots (the token needs scope agents-bot--all:ro); only bot_agents count as bots');
+    }
   }
-  return { distribution: 'day', timezone: tz, filters };
+  const agents = settings.bot_roles.length > 0 ? await api.listAgents() : [];
+  return { ids: botAgentIds(settings.bot_agents, discovered, agents, settings.bot_roles), warnings };
 }
 
-/** Chats per day; a day reported as `{}` (or missing) had none. */
-export function totalChatsValues(
-  metricId: string,
-  days: readonly LocalDay[],
-  report: z.output<typeof totalChatsReportSchema>,
-): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: report.records[day]?.total ?? 0 }));
-}
+export async function* collectLivechat(
+  ctx: SourceRun<LivechatSettings>,
+  request: SourceRequest<LivechatQuery>,
+  hooks: ClientHooks,
+): AsyncGenerator<CollectedValue[]> {
+  const plan = planFor(ctx, hooks);
+  const today = localDayOf(ctx.now, plan.timezone);
+  const lastDay = earlierDay(request.to, today);
+  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
 
-/**
- * First response as a ratio per day: numerator Σ(average hours × count), denominator Σ count, so a week is the
- * mean over its chats, not a mean of daily means. Days reported as `{}` have no value.
- */
-export function firstResponseValues(
-  metricId: string,
-  days: readonly LocalDay[],
-  report: z.output<typeof firstResponseReportSchema>,
-  unit: ResponseUnit,
-): CollectedValue[] {
-  const perHour = unit === 'seconds' ? 3600 : 60;
-  const values: CollectedValue[] = [];
-  for (const day of days) {
-    const record = report.records[day];
-    const count = record?.count;
-    const average = record?.first_response_time;
-    if (!count || count <= 0 || typeof average !== 'number' || !Number.isFinite(average)) continue;
-    const numerator = (average / perHour) * count;
-    values.push({ metricId, day, value: numerator / count, numerator, denominator: count });
-  }
-  return values;
-}
-
-const isAgent = (user: ChatUser | undefined) => user?.type === 'agent';
-
-/**
- * A bot-to-human transfer: in one thread a bot wrote, and later a human agent wrote. Messages from the
- * customer or system events do not count; a human is an agent of the chat who is not a bot.
- */
-export function isBotTransfer(chat: ArchivedChat, bots: ReadonlySet<string>): boolean {
-  const users = new Map(chat.users.map((user) => [user.id, user]));
-  const events = [...chat.thread.events].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
-  let botSpoke = false;
-  for (const event of events) {
-    if (event.type === 'system_message' || !event.author_id) continue;
-    if (bots.has(event.author_id)) botSpoke = true;
-    else if (botSpoke && isAgent(users.get(event.author_id))) return true;
-  }
-  return false;
-}
-
-/** Adds one archives page to per-day transfer counts, on the local day the thread started. */
-export function addBotTransfers(
-  counts: Map<LocalDay, number>,
-  chats: readonly ArchivedChat[],
-  days: ReadonlySet<LocalDay>,
-  bots: ReadonlySet<string>,
-  tz: string,
-): void {
-  for (const chat of chats) {
-    const day = localDayOf(new Date(chat.thread.created_at), tz);
-    if (!days.has(day) || !isBotTransfer(chat, bots)) continue;
-    counts.set(day, (counts.get(day) ?? 0) + 1);
+  for (const metric of request.metrics) {
+    const { query } = metric;
+    if (query.kind === 'open_chats') {
+      if (days.includes(today)) yield [await openChats(plan, metric, today)];
+      continue;
+    }
+    for (let i = 0; i < days.length; i += CHUNK_DAYS) {
+      const values = await collectChunk(plan, metric, query.kind, days.slice(i, i + CHUNK_DAYS));
+      if (values.length > 0) yield values;
+    }
   }
 }
 
-export function countValues(metricId: string, days: readonly LocalDay[], counts: ReadonlyMap<LocalDay, number>): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: counts.get(day) ?? 0 }));
+async function collectChunk(
+  plan: Plan,
+  metric: Metric,
+  kind: 'total_chats' | 'first_response_time' | 'bot_transfers',
+  days: LocalDay[],
+): Promise<CollectedValue[]> {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const start = dayInstant(first, plan.timezone);
+  const end = dayInstant(addDays(last, 1), plan.timezone);
+
+  if (kind === 'total_chats') {
+    const report = await plan.api.totalChats(reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners }));
+    return totalChatsValues(metric.id, days, report);
+  }
+  if (kind === 'first_response_time') {
+    const bots = plan.settings.exclude_bot_first_responses ? await plan.bots() : { ids: new Set<string>(), warnings: [] };
+    const body = reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners, firstResponseNotBy: [...bots.ids] });
+    const values = firstResponseValues(metric.id, days, await plan.api.firstResponseTime(body), plan.settings.first_response_unit);
+    return withWarnings(values, plan.calendarTimeNote ? [...bots.warnings, plan.calendarTimeNote] : bots.warnings);
+  }
+  const bots = await plan.bots();
+  const counts = new Map<LocalDay, number>();
+  const daySet = new Set(days);
+  for await (const page of plan.api.listArchives(timeRange(start, end, plan.timezone))) {
+    addBotTransfers(counts, page, daySet, bots.ids, plan.timezone);
+  }
+  const warnings =
+    bots.ids.size === 0
+      ? [...bots.warnings, 'no bot agents known (set sources.livechat.bot_agents): no transfers can be seen']
+      : bots.warnings;
+  return withWarnings(countValues(metric.id, days, counts), warnings);
 }
 
-/**
- * An active chat counts as open unless every agent in its current thread is ignored (a bot, or an excluded
- * owner); a queued chat with no agent yet counts — a customer is waiting.
- */
-export function isOpenForHumans(chat: ChatSummary, ignoredAgents: ReadonlySet<string>): boolean {
-  const thread = chat.last_thread_summary;
-  if (!thread || thread.active !== true) return false;
-  const users = new Map(chat.users.map((user) => [user.id, user]));
-  const inThread = thread.user_ids ?? chat.users.map((user) => user.id);
-  const agents = inThread.filter((id) => isAgent(users.get(id)) || ignoredAgents.has(id));
-  return agents.length === 0 || agents.some((id) => !ignoredAgents.has(id));
+async function openChats(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
+  const bots = await plan.bots();
+  const ignored = new Set([...bots.ids, ...plan.excludedOwners]);
+  let open = 0;
+  let truncated = false;
+  for await (const page of plan.api.listChats(plan.settings.open_chats_max_pages)) {
+    open += page.chats.filter((chat) => isOpenForHumans(chat, ignored)).length;
+    truncated = page.more;
+  }
+  const warnings = truncated
+    ? [
+        ...bots.warnings,
+        `counted the newest ${plan.settings.open_chats_max_pages * 100} chats only (sources.livechat.open_chats_max_pages)`,
+      ]
+    : bots.warnings;
+  const [value] = withWarnings([{ metricId: metric.id, day: today, value: open }], warnings);
+  return value!;
 }
 
-/** Bot agent ids: configured ids, discovered bots, and agents whose role is configured as a bot role. */
-export function botAgentIds(
-  configured: readonly string[],
-  discovered: readonly { id: string }[],
-  agents: readonly { id: string; role?: string }[],
-  botRoles: readonly string[],
-): Set<string> {
-  const roles = new Set(botRoles.map((role) => role.toLowerCase()));
-  return new Set([
-    ...configured.map((id) => id.trim()),
-    ...discovered.map((bot) => bot.id),
-    ...agents.filter((agent) => agent.role !== undefined && roles.has(agent.role.toLowerCase())).map((agent) => agent.id),
-  ]);
+function withWarnings(values: CollectedValue[], warnings: readonly string[]): CollectedValue[] {
+  return warnings.length > 0 ? values.map((value) => ({ ...value, warnings: [...warnings] })) : values;
+}
+
+function dayInstant(day: LocalDay, timezone: string): Date {
+  return new Date(dayStart(day, timezone));
 }

@@ -1,20 +1,9 @@
-import type { Metric } from '../../config/schema.js';
-import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/periods.js';
+import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import type { CheckResult, CollectedValue, CollectRequest, Source, SourceContext } from '../source.js';
-import { createLivechatApi, livechatCredentials, type ClientHooks, type LivechatApi } from './client.js';
-import {
-  addBotTransfers,
-  botAgentIds,
-  countValues,
-  firstResponseValues,
-  isOpenForHumans,
-  reportBody,
-  timeRange,
-  totalChatsValues,
-} from './collect.js';
+import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
+import { createLivechatApi, livechatCredentials, type ClientHooks } from './client.js';
+import { collectLivechat } from './collect.js';
 import { livechatQuerySchema, livechatSettingsSchema, type LivechatQuery, type LivechatSettings } from './schemas.js';
 
 export const LIVECHAT_ENV_VARS = ['LIVECHAT_ACCOUNT_ID', 'LIVECHAT_PAT', 'LIVECHAT_BASE_URL'] as const;
@@ -25,27 +14,8 @@ export const supportDigestQueries = {
   first_response_time: { query: { kind: 'first_response_time' }, aggregate: 'ratio', unit: 'hours' },
 } as const satisfies Record<string, { query: LivechatQuery; aggregate: string; unit: string }>;
 
-/** Days per report call or archive scan: a batch is yielded per week. */
-const CHUNK_DAYS = 7;
-
-interface Bots {
-  ids: Set<string>;
-  warnings: string[];
-}
-
-interface Plan {
-  api: LivechatApi;
-  settings: LivechatSettings;
-  timezone: string;
-  excludedOwners: readonly string[];
-  /** Set when support.business_hours is configured, which LiveChat's reports can't apply. */
-  calendarTimeNote: string | null;
-  /** Looked up once per run, and only when a metric needs them. */
-  bots: () => Promise<Bots>;
-}
-
-export function createLivechatSource(hooks: ClientHooks = {}): Source<LivechatSettings, LivechatQuery> {
-  return {
+export function createLivechatSource(hooks: ClientHooks = {}): Source {
+  return defineSource<LivechatSettings, LivechatQuery>({
     id: 'livechat',
     name: 'LiveChat',
     envVars: LIVECHAT_ENV_VARS,
@@ -54,119 +24,14 @@ export function createLivechatSource(hooks: ClientHooks = {}): Source<LivechatSe
     configured: (env) => livechatCredentials(env) !== undefined,
     collect: (ctx, request) => collectLivechat(ctx, request, hooks),
     check: (ctx) => checkLivechat(ctx, hooks),
-  };
+  });
 }
 
 export const livechatSource = createLivechatSource();
 
-function planFor(ctx: SourceContext, hooks: ClientHooks): Plan {
-  const settings = livechatSettingsSchema.parse(ctx.config.sources.livechat ?? {});
-  const api = createLivechatApi(ctx, settings, hooks);
-  let bots: Promise<Bots> | undefined;
-  return {
-    api,
-    settings,
-    timezone: ctx.config.org.timezone,
-    excludedOwners: (settings.excluded_owners ?? ctx.config.support.excluded_owners).map((owner) => owner.trim()),
-    calendarTimeNote: ctx.config.support.business_hours
-      ? "calendar time: LiveChat's reports API measures first response around the clock, so support.business_hours is not applied"
-      : null,
-    bots: () => (bots ??= findBots(api, settings)),
-  };
-}
-
-/** Configured bot ids, the license's bots when the token may list them, and agents holding a bot role. */
-async function findBots(api: LivechatApi, settings: LivechatSettings): Promise<Bots> {
-  const warnings: string[] = [];
-  let discovered: { id: string }[] = [];
-  if (settings.discover_bots) {
-    try {
-      discovered = await api.listBots();
-    } catch (error) {
-      if (!isSourceError(error) || (error.errorClass !== 'auth' && error.errorClass !== 'config')) throw error;
-      warnings.push('could not list LiveChat bots (the token needs scope agents-bot--all:ro); only bot_agents count as bots');
-    }
-  }
-  const agents = settings.bot_roles.length > 0 ? await api.listAgents() : [];
-  return { ids: botAgentIds(settings.bot_agents, discovered, agents, settings.bot_roles), warnings };
-}
-
-async function* collectLivechat(ctx: SourceContext, request: CollectRequest, hooks: ClientHooks): AsyncGenerator<CollectedValue[]> {
-  const plan = planFor(ctx, hooks);
-  const today = localDayOf(ctx.now, plan.timezone);
-  const lastDay = request.to < today ? request.to : today;
-  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
-
-  for (const metric of request.metrics) {
-    const query = livechatQuerySchema.parse(metric.query);
-    if (query.kind === 'open_chats') {
-      if (days.includes(today)) yield [await openChats(plan, metric, today)];
-      continue;
-    }
-    for (let i = 0; i < days.length; i += CHUNK_DAYS) {
-      const values = await collectChunk(plan, metric, query.kind, days.slice(i, i + CHUNK_DAYS));
-      if (values.length > 0) yield values;
-    }
-  }
-}
-
-async function collectChunk(
-  plan: Plan,
-  metric: Metric,
-  kind: 'total_chats' | 'first_response_time' | 'bot_transfers',
-  days: LocalDay[],
-): Promise<CollectedValue[]> {
-  const first = days[0];
-  const last = days[days.length - 1];
-  if (first === undefined || last === undefined) return [];
-  const start = dayInstant(first, plan.timezone);
-  const end = dayInstant(addDays(last, 1), plan.timezone);
-
-  if (kind === 'total_chats') {
-    const report = await plan.api.totalChats(reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners }));
-    return totalChatsValues(metric.id, days, report);
-  }
-  if (kind === 'first_response_time') {
-    const bots = plan.settings.exclude_bot_first_responses ? await plan.bots() : { ids: new Set<string>(), warnings: [] };
-    const body = reportBody(start, end, plan.timezone, { excludedAgents: plan.excludedOwners, firstResponseNotBy: [...bots.ids] });
-    const values = firstResponseValues(metric.id, days, await plan.api.firstResponseTime(body), plan.settings.first_response_unit);
-    return withWarnings(values, plan.calendarTimeNote ? [...bots.warnings, plan.calendarTimeNote] : bots.warnings);
-  }
-  const bots = await plan.bots();
-  const counts = new Map<LocalDay, number>();
-  const daySet = new Set(days);
-  for await (const page of plan.api.listArchives(timeRange(start, end, plan.timezone))) {
-    addBotTransfers(counts, page, daySet, bots.ids, plan.timezone);
-  }
-  const warnings =
-    bots.ids.size === 0
-      ? [...bots.warnings, 'no bot agents known (set sources.livechat.bot_agents): no transfers can be seen']
-      : bots.warnings;
-  return withWarnings(countValues(metric.id, days, counts), warnings);
-}
-
-async function openChats(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
-  const bots = await plan.bots();
-  const ignored = new Set([...bots.ids, ...plan.excludedOwners]);
-  let open = 0;
-  let truncated = false;
-  for await (const page of plan.api.listChats(plan.settings.open_chats_max_pages)) {
-    open += page.chats.filter((chat) => isOpenForHumans(chat, ignored)).length;
-    truncated = page.more;
-  }
-  const warnings = truncated
-    ? [
-        ...bots.warnings,
-        `counted the newest ${plan.settings.open_chats_max_pages * 100} chats only (sources.livechat.open_chats_max_pages)`,
-      ]
-    : bots.warnings;
-  const [value] = withWarnings([{ metricId: metric.id, day: today, value: open }], warnings);
-  return value!;
-}
-
-async function checkLivechat(ctx: SourceContext, hooks: ClientHooks): Promise<CheckResult> {
+async function checkLivechat(ctx: SourceRun<LivechatSettings>, hooks: ClientHooks): Promise<CheckResult> {
   try {
-    const agents = await planFor(ctx, hooks).api.listAgents();
+    const agents = await createLivechatApi(ctx, ctx.settings, hooks).listAgents();
     return { ok: true, detail: `authenticated to LiveChat account ${ctx.env.LIVECHAT_ACCOUNT_ID?.trim()}, ${agents.length} agents` };
   } catch (error) {
     if (isSourceError(error) && error.errorClass === 'auth') {
@@ -175,15 +40,6 @@ async function checkLivechat(ctx: SourceContext, hooks: ClientHooks): Promise<Ch
         detail: `authentication failed: check LIVECHAT_ACCOUNT_ID and LIVECHAT_PAT (scopes reports_read, chats--all:ro, agents--all:ro) — ${error.message}`,
       };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, detail: redact(message, [ctx.env.LIVECHAT_PAT]) };
+    return { ok: false, detail: redact(errorMessage(error), [ctx.env.LIVECHAT_PAT]) };
   }
-}
-
-function withWarnings(values: CollectedValue[], warnings: readonly string[]): CollectedValue[] {
-  return warnings.length > 0 ? values.map((value) => ({ ...value, warnings: [...warnings] })) : values;
-}
-
-function dayInstant(day: LocalDay, timezone: string): Date {
-  return new Date(dayStart(day, timezone));
 }

@@ -6,7 +6,7 @@ import type { Store } from '../../store/db.js';
 import { upsertDailyValues } from '../../store/daily-values.js';
 import { addManualEntry } from '../../store/manual-entries.js';
 import type { NewDailyValue } from '../../store/types.js';
-import { createSampleSource } from './index.js';
+import { sampleValues } from './index.js';
 import { sampleSeries, type SamplePlan } from './generate.js';
 import type { SourceContext } from '../source.js';
 
@@ -62,9 +62,8 @@ export async function seedDemo(store: Store, config: Config, ctx: SourceContext,
   const staleFrom = addDays(today, -staleDays);
 
   const fed = metrics.filter((m) => m.source !== 'manual' && m.source !== 'derived');
-  const sample = createSampleSource(plan);
   let values = 0;
-  for await (const batch of sample.collect(ctx, { from, to: today, metrics: fed })) {
+  for await (const batch of sampleValues(plan, fed, from, today)) {
     const rows: NewDailyValue[] = [];
     for (const v of batch) {
       const metric = config.metrics[v.metricId]!;

@@ -1,4 +1,7 @@
 import type { Metric } from '../../config/schema.js';
+
+/** What the generator reads of a metric: never its query, so any source's metric can be sampled. */
+export type SampleMetric = Omit<Metric, 'query'>;
 import type { LocalDay } from '../../metrics/types.js';
 import { addDays, compareDays } from '../../metrics/periods.js';
 
@@ -52,7 +55,7 @@ function weekFactor(seed: number, metricId: string, day: LocalDay): number {
   return 1.02 + r * 0.25;
 }
 
-function goalTarget(metric: Metric): number | undefined {
+function goalTarget(metric: SampleMetric): number | undefined {
   const goal = metric.goal;
   if (!goal) return undefined;
   if (goal.op === 'between') return ((goal.min ?? 0) + (goal.max ?? 0)) / 2;
@@ -73,7 +76,7 @@ function drift(seed: number, metricId: string, day: LocalDay, stepScale: number)
   return level;
 }
 
-export function sampleValue(seed: number, metric: Metric, day: LocalDay): SampleValue {
+export function sampleValue(seed: number, metric: SampleMetric, day: LocalDay): SampleValue {
   const weekday = weekdayOf(day);
   const isWeekend = weekday === 0 || weekday === 6;
   const r = random(seed, metric.id, day);
@@ -111,7 +114,7 @@ export function sampleValue(seed: number, metric: Metric, day: LocalDay): Sample
   return plain(whole + (random(seed, metric.id, day, 'round') < daily - whole ? 1 : 0));
 }
 
-function sampleRatio(seed: number, metric: Metric, day: LocalDay, isWeekend: boolean, factor: number): SampleValue {
+function sampleRatio(seed: number, metric: SampleMetric, day: LocalDay, isWeekend: boolean, factor: number): SampleValue {
   const r = random(seed, metric.id, day, 'ratio');
   const goal = metric.goal;
   const lowerIsBetter = goal?.op === '<=';
@@ -135,10 +138,10 @@ function sampleRatio(seed: number, metric: Metric, day: LocalDay, isWeekend: boo
 }
 
 /** Every sample value for one metric in `[from, to]`, skipping the planned missing week. */
-export function* sampleSeries(plan: SamplePlan, metric: Metric, from: LocalDay, to: LocalDay): Generator<SampleValue> {
+export function* sampleSeries(plan: SamplePlan, metric: SampleMetric, from: LocalDay, to: LocalDay): Generator<SampleValue> {
   for (let day = from; compareDays(day, to) <= 0; day = addDays(day, 1)) {
     const gap = plan.missingWeek;
-    if (gap && gap.metricIds.has(metric.id) && compareDays(day, gap.start) >= 0 && compareDays(day, gap.end) < 0) continue;
+    if (gap?.metricIds.has(metric.id) && compareDays(day, gap.start) >= 0 && compareDays(day, gap.end) < 0) continue;
     yield sampleValue(plan.seed, metric, day);
   }
 }

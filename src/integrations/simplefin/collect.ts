@@ -1,137 +1,96 @@
+import { localDayOf } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
-import { SOURCE_ID } from './client.js';
-import { cachedBalancesSchema, type AccountsResponse, type CachedBalances } from './schemas.js';
-import type { SyncState } from '../../store/sync-state.js';
+import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
+import { createSimplefinClient, credentialsFromEnv, SOURCE_ID } from './client.js';
+import { addCalls, callsToday, cashPosition, readCache, toCache, writeCache } from './map.js';
+import type { CachedBalances, SimplefinQuery, SimplefinSettings } from './schemas.js';
 
-/** Pure parts of the SimpleFIN source: warnings, the cash sum in exact cents, and the daily call quota. */
+/** Retries spend the daily quota too, so a run never retries more than twice. */
+const MAX_RETRIES = 2;
 
-const QUOTA_KEY = 'simplefin:quota';
-const CACHE_KEY = 'simplefin:balances';
-
-/** `errors` (v1) and `errlist` (v2) as warnings, naming the connection when the body says which one. */
-export function bodyWarnings(body: AccountsResponse): string[] {
-  const connections = new Map((body.connections ?? []).map((c) => [c.conn_id, c.name ?? c.org_name ?? c.conn_id]));
-  const fromV1 = (body.errors ?? []).map((text) => `SimpleFIN: ${text}`);
-  const fromV2 = (body.errlist ?? []).map((item) => {
-    const where = item.conn_id
-      ? `${connections.get(item.conn_id) ?? item.conn_id}: `
-      : item.account_id
-        ? `account ${item.account_id}: `
-        : '';
-    return `SimpleFIN ${where}${item.msg ?? item.message ?? 'error'} (${item.code})`;
-  });
-  return [...fromV1, ...fromV2];
-}
-
-export function toCache(body: AccountsResponse, fetchedAt: Date): CachedBalances {
-  return {
-    fetchedAt: fetchedAt.toISOString(),
-    accounts: body.accounts.map((a) => ({
-      id: a.id,
-      name: a.name || a.id,
-      currency: a.currency,
-      balance: a.balance,
-      balanceDate: a['balance-date'],
-    })),
-    warnings: bodyWarnings(body),
-  };
-}
-
-/** A decimal string as integer cents, rounded half away from zero; sums in cents never drift. */
-export function toCents(decimal: string): number {
-  const match = /^([-+]?)(\d+)(?:\.(\d+))?$/.exec(decimal.trim());
-  if (!match) throw new SourceError('bad_response', SOURCE_ID, 'a balance is not a decimal number');
-  const [, sign, whole, fraction = ''] = match;
-  const digits = fraction.padEnd(3, '0');
-  const cents = Number(whole) * 100 + Number(digits.slice(0, 2)) + (Number(digits[2]) >= 5 ? 1 : 0);
-  return sign === '-' ? -cents : cents;
-}
-
-export interface CashSelection {
-  /** Account ids to sum; undefined = every non-negative account in `currency`. */
-  accounts?: readonly string[];
-  currency: string;
-  staleBalanceHours: number;
-  now: Date;
-}
-
-export interface Cash {
-  value: number;
-  warnings: string[];
+export interface SimplefinSourceHooks {
+  /** Test hook for retry backoff. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * Sums the selected balances. Throws (so the last good value stays) when nothing could be summed:
- * an empty sum would read as "cash is zero".
+ * Balances are a point-in-time stock, so a run writes today's local day only (older days keep the snapshot taken on
+ * them), and the Bridge's daily quota is guarded: once `max_calls_per_day` is spent, today's cached balance is reused
+ * with a warning.
  */
-export function cashPosition(snapshot: CachedBalances, selection: CashSelection): Cash {
-  const warnings = [...snapshot.warnings];
-  const byId = new Map(snapshot.accounts.map((a) => [a.id, a]));
-  const chosen = selection.accounts
-    ? selection.accounts.flatMap((id) => {
-        const account = byId.get(id);
-        if (!account) warnings.push(`account ${id} was not returned by SimpleFIN; left out of the sum`);
-        return account ? [account] : [];
-      })
-    : snapshot.accounts;
-  if (!selection.accounts) {
-    warnings.push(`summed all non-negative ${selection.currency} accounts; set sources.simplefin.accounts`);
-  }
+export async function* collectSimplefin(
+  ctx: SourceRun<SimplefinSettings>,
+  request: SourceRequest<SimplefinQuery>,
+  hooks: SimplefinSourceHooks,
+): AsyncGenerator<CollectedValue[]> {
+  const today = localDayOf(ctx.now, ctx.config.org.timezone);
+  if (today < request.from || today > request.to || request.metrics.length === 0) return;
+  const { settings } = ctx;
+  const snapshot = await latestBalances(ctx, settings, today, hooks);
 
-  let cents = 0;
-  let used = 0;
-  const staleBefore = selection.now.getTime() / 1000 - selection.staleBalanceHours * 3600;
-  for (const account of chosen) {
-    if (account.currency.toUpperCase() !== selection.currency.toUpperCase()) {
-      warnings.push(`skipped ${account.name} (${account.currency}, not ${selection.currency})`);
-      continue;
-    }
-    const balance = toCents(account.balance);
-    // Credit cards and loans come back negative; only an explicit allow-list may include them.
-    if (!selection.accounts && balance < 0) continue;
-    cents += balance;
-    used++;
-    if (account.balanceDate !== undefined && account.balanceDate < staleBefore) {
-      warnings.push(`${account.name} balance is dated ${new Date(account.balanceDate * 1000).toISOString().slice(0, 10)}`);
+  const values: CollectedValue[] = [];
+  let firstError: unknown;
+  for (const metric of request.metrics) {
+    try {
+      const cash = cashPosition(snapshot, {
+        accounts: metric.query.accounts ?? settings.accounts,
+        currency: settings.currency,
+        staleBalanceHours: settings.stale_balance_hours,
+        now: ctx.now,
+      });
+      values.push({ metricId: metric.id, day: today, value: cash.value, warnings: cash.warnings });
+    } catch (error) {
+      firstError ??= error;
     }
   }
-  if (used === 0) {
-    const reason = snapshot.warnings.length > 0 ? snapshot.warnings.join('; ') : `no ${selection.currency} account matched`;
-    throw new SourceError(snapshot.warnings.length > 0 ? 'unavailable' : 'config', SOURCE_ID, `no balance to sum: ${reason}`);
-  }
-  return { value: cents / 100, warnings };
+  // The metrics that could be computed are written; the failing one keeps its last good value.
+  if (values.length > 0) yield values;
+  if (firstError !== undefined) throw firstError;
 }
 
-/** Calls made today (org-local day) against `max_calls_per_day`. */
-export async function callsToday(state: SyncState, today: LocalDay): Promise<number> {
-  const raw = await state.get(QUOTA_KEY);
-  if (!raw) return 0;
+/** Today's balances: fetched if the quota allows, else the balance already fetched today, else a rate_limited failure. */
+async function latestBalances(
+  ctx: SourceContext,
+  settings: SimplefinSettings,
+  today: LocalDay,
+  hooks: SimplefinSourceHooks,
+): Promise<CachedBalances> {
+  const remaining = settings.max_calls_per_day - (await callsToday(ctx.state, today));
+  if (remaining > 0) return fetchBalances(ctx, today, Math.min(MAX_RETRIES, remaining - 1), hooks);
+
+  const cache = await readCache(ctx.state);
+  if (cache && localDayOf(new Date(cache.fetchedAt), ctx.config.org.timezone) === today) {
+    ctx.logger.info({ fetchedAt: cache.fetchedAt }, 'daily quota reached; reusing the balance fetched today');
+    return { ...cache, warnings: [...cache.warnings, `quota reached; reused balance fetched at ${cache.fetchedAt}`] };
+  }
+  throw new SourceError(
+    'rate_limited',
+    SOURCE_ID,
+    `today's quota of ${settings.max_calls_per_day} calls (sources.simplefin.max_calls_per_day) is used and no balance was fetched today`,
+  );
+}
+
+/** One fetch (plus at most `maxRetries` retries), every attempt counted against today's quota, cached on success. */
+export async function fetchBalances(
+  ctx: SourceContext,
+  today: LocalDay,
+  maxRetries: number,
+  hooks: SimplefinSourceHooks,
+): Promise<CachedBalances> {
+  const client = createSimplefinClient(credentialsFromEnv(ctx.env), {
+    logger: ctx.logger,
+    stats: ctx.stats,
+    maxRetries,
+    sleep: hooks.sleep,
+  });
   try {
-    const parsed = JSON.parse(raw) as { day?: unknown; calls?: unknown };
-    return parsed.day === today && typeof parsed.calls === 'number' ? parsed.calls : 0;
-  } catch {
-    return 0;
+    const body = await client.fetchAccounts();
+    const snapshot = toCache(body, ctx.now);
+    snapshot.warnings = snapshot.warnings.map((warning) => client.http.redact(warning));
+    await writeCache(ctx.state, snapshot);
+    return snapshot;
+  } finally {
+    await addCalls(ctx.state, today, client.http.stats.calls);
   }
-}
-
-export async function addCalls(state: SyncState, today: LocalDay, calls: number): Promise<void> {
-  if (calls <= 0) return;
-  const used = await callsToday(state, today);
-  await state.set(QUOTA_KEY, JSON.stringify({ day: today, calls: used + calls }));
-}
-
-export async function readCache(state: SyncState): Promise<CachedBalances | undefined> {
-  const raw = await state.get(CACHE_KEY);
-  if (!raw) return undefined;
-  try {
-    const parsed = cachedBalancesSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function writeCache(state: SyncState, cache: CachedBalances): Promise<void> {
-  await state.set(CACHE_KEY, JSON.stringify(cache));
 }

@@ -1,72 +1,28 @@
+import { errorMessage } from '../../errors.js';
 import { localDayOf } from '../../metrics/periods.js';
-import type { LocalDay } from '../../metrics/types.js';
-import { isSourceError, SourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import type { CollectedValue, Source, SourceContext } from '../source.js';
-import { ACCESS_URL_VAR, BASE_URL_VAR, createSimplefinClient, credentialsFromEnv, SOURCE_ID } from './client.js';
-import { addCalls, callsToday, cashPosition, readCache, toCache, writeCache } from './collect.js';
-import {
-  simplefinQuerySchema,
-  simplefinSettingsSchema,
-  type CachedBalances,
-  type SimplefinQuery,
-  type SimplefinSettings,
-} from './schemas.js';
+import { defineSource, type Source, type SourceContext } from '../source.js';
+import { ACCESS_URL_VAR, BASE_URL_VAR, SOURCE_ID } from './client.js';
+import { collectSimplefin, fetchBalances, type SimplefinSourceHooks } from './collect.js';
+import { callsToday, readCache } from './map.js';
+import { simplefinQuerySchema, simplefinSettingsSchema, type SimplefinQuery, type SimplefinSettings } from './schemas.js';
 
 export { claimSetupToken } from './claim.js';
+export type { SimplefinSourceHooks } from './collect.js';
 
-/** Retries spend the daily quota too, so a run never retries more than twice. */
-const MAX_RETRIES = 2;
-
-export interface SimplefinSourceHooks {
-  /** Test hook for retry backoff. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/**
- * Cash position from SimpleFIN Bridge. Balances are a point-in-time stock, so a run writes today's local day
- * only (older days keep the snapshot taken on them), and the Bridge's daily quota is guarded: once
- * `max_calls_per_day` is spent, today's cached balance is reused with a warning.
- */
-export function createSimplefinSource(hooks: SimplefinSourceHooks = {}): Source<SimplefinSettings, SimplefinQuery> {
-  return {
+/** Cash position from SimpleFIN Bridge: the balance of the chosen accounts, today only, within the Bridge's daily quota. */
+export function createSimplefinSource(hooks: SimplefinSourceHooks = {}): Source {
+  return defineSource<SimplefinSettings, SimplefinQuery>({
     id: SOURCE_ID,
     name: 'SimpleFIN',
     envVars: [ACCESS_URL_VAR, BASE_URL_VAR],
     settingsSchema: simplefinSettingsSchema,
     querySchema: simplefinQuerySchema,
     configured: (env) => Boolean(env[ACCESS_URL_VAR]?.trim()),
-
-    async *collect(ctx, request) {
-      const today = localDayOf(ctx.now, ctx.config.org.timezone);
-      if (today < request.from || today > request.to || request.metrics.length === 0) return;
-      const settings = settingsOf(ctx);
-      const snapshot = await latestBalances(ctx, settings, today, hooks);
-
-      const values: CollectedValue[] = [];
-      let firstError: unknown;
-      for (const metric of request.metrics) {
-        try {
-          const query = simplefinQuerySchema.parse(metric.query ?? {});
-          const cash = cashPosition(snapshot, {
-            accounts: query.accounts ?? settings.accounts,
-            currency: settings.currency,
-            staleBalanceHours: settings.stale_balance_hours,
-            now: ctx.now,
-          });
-          values.push({ metricId: metric.id, day: today, value: cash.value, warnings: cash.warnings });
-        } catch (error) {
-          firstError ??= error;
-        }
-      }
-      // The metrics that could be computed are written; the failing one keeps its last good value.
-      if (values.length > 0) yield values;
-      if (firstError !== undefined) throw firstError;
-    },
-
+    collect: (ctx, request) => collectSimplefin(ctx, request, hooks),
     async check(ctx) {
       try {
-        const settings = settingsOf(ctx);
+        const { settings } = ctx;
         const today = localDayOf(ctx.now, ctx.config.org.timezone);
         const used = await callsToday(ctx.state, today);
         if (used >= settings.max_calls_per_day) {
@@ -82,23 +38,13 @@ export function createSimplefinSource(hooks: SimplefinSourceHooks = {}): Source<
           detail: `${snapshot.accounts.length} account(s), ${inCurrency.length} in ${settings.currency}${warnings}`,
         };
       } catch (error) {
-        const message = isSourceError(error) ? error.message : error instanceof Error ? error.message : String(error);
-        return { ok: false, detail: redact(message, secretsOf(ctx)) };
+        return { ok: false, detail: redact(errorMessage(error), secretsOf(ctx)) };
       }
     },
-  };
+  });
 }
 
 export const simplefinSource = createSimplefinSource();
-
-function settingsOf(ctx: SourceContext): SimplefinSettings {
-  const parsed = simplefinSettingsSchema.safeParse(ctx.config.sources[SOURCE_ID] ?? {});
-  if (!parsed.success) {
-    const where = parsed.error.issues.map((issue) => ['sources', SOURCE_ID, ...issue.path.map(String)].join('.')).join(', ');
-    throw new SourceError('config', SOURCE_ID, `invalid settings at ${where}`);
-  }
-  return parsed.data;
-}
 
 function secretsOf(ctx: SourceContext): string[] {
   const accessUrl = ctx.env[ACCESS_URL_VAR];
@@ -108,51 +54,5 @@ function secretsOf(ctx: SourceContext): string[] {
     return [accessUrl, url.password, decodeURIComponent(url.password)];
   } catch {
     return [accessUrl];
-  }
-}
-
-/** Today's balances: fetched if the quota allows, else the balance already fetched today, else a rate_limited failure. */
-async function latestBalances(
-  ctx: SourceContext,
-  settings: SimplefinSettings,
-  today: LocalDay,
-  hooks: SimplefinSourceHooks,
-): Promise<CachedBalances> {
-  const remaining = settings.max_calls_per_day - (await callsToday(ctx.state, today));
-  if (remaining > 0) return fetchBalances(ctx, today, Math.min(MAX_RETRIES, remaining - 1), hooks);
-
-  const cache = await readCache(ctx.state);
-  if (cache && localDayOf(new Date(cache.fetchedAt), ctx.config.org.timezone) === today) {
-    ctx.logger.info({ fetchedAt: cache.fetchedAt }, 'daily quota reached; reusing the balance fetched today');
-    return { ...cache, warnings: [...cache.warnings, `quota reached; reused balance fetched at ${cache.fetchedAt}`] };
-  }
-  throw new SourceError(
-    'rate_limited',
-    SOURCE_ID,
-    `today's quota of ${settings.max_calls_per_day} calls (sources.simplefin.max_calls_per_day) is used and no balance was fetched today`,
-  );
-}
-
-/** One fetch (plus at most `maxRetries` retries), every attempt counted against today's quota, cached on success. */
-async function fetchBalances(
-  ctx: SourceContext,
-  today: LocalDay,
-  maxRetries: number,
-  hooks: SimplefinSourceHooks,
-): Promise<CachedBalances> {
-  const client = createSimplefinClient(credentialsFromEnv(ctx.env), {
-    logger: ctx.logger,
-    stats: ctx.stats,
-    maxRetries,
-    sleep: hooks.sleep,
-  });
-  try {
-    const body = await client.fetchAccounts();
-    const snapshot = toCache(body, ctx.now);
-    snapshot.warnings = snapshot.warnings.map((warning) => client.http.redact(warning));
-    await writeCache(ctx.state, snapshot);
-    return snapshot;
-  } finally {
-    await addCalls(ctx.state, today, client.http.stats.calls);
   }
 }

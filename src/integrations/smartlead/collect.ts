@@ -1,73 +1,77 @@
-import type { LocalDay } from '../../metrics/types.js';
-import { localDayOf } from '../../metrics/periods.js';
-import type { CollectedValue } from '../source.js';
-import { parseSmartleadInstant, type Campaign, type CampaignLead } from './schemas.js';
+import { addDays, dayStart, daysInRange, localDayOf } from '../../metrics/periods.js';
+import { SourceError } from '../errors.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import { createSmartleadApi, SOURCE_ID, type SmartleadDeps } from './client.js';
+import {
+  averageContactedValue,
+  isActive,
+  leadsInQueueValue,
+  runwayValue,
+  sequencedValues,
+  tallySequenced,
+  type QueueFigures,
+} from './map.js';
+import { parseSmartleadInstant, type SmartleadQuery, type SmartleadQueryKind, type SmartleadSettings } from './schemas.js';
 
-/** Pure mappers from Smartlead campaign figures to daily values. */
+export const NOT_CONFIGURED = 'not configured: set SMARTLEAD_API_KEY';
+const STOCK_KINDS: ReadonlySet<SmartleadQueryKind> = new Set(['leads_in_queue', 'avg_leads_contacted_per_day', 'lead_queue_runway']);
 
-export function isActive(campaign: Campaign): boolean {
-  return campaign.status.toUpperCase() === 'ACTIVE';
+function stockValue(metricId: string, kind: SmartleadQueryKind, day: string, figures: QueueFigures): CollectedValue {
+  if (kind === 'leads_in_queue') return leadsInQueueValue(metricId, day, figures);
+  if (kind === 'avg_leads_contacted_per_day') return averageContactedValue(metricId, day, figures);
+  return runwayValue(metricId, day, figures);
 }
 
-function round(value: number, digits = 4): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
+export async function* collectSmartlead(
+  ctx: SourceRun<SmartleadSettings>,
+  { from, to, metrics }: SourceRequest<SmartleadQuery>,
+  deps: SmartleadDeps,
+): AsyncGenerator<CollectedValue[]> {
+  const apiKey = ctx.env.SMARTLEAD_API_KEY?.trim();
+  if (!apiKey) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
+  const { settings } = ctx;
+  const wanted = metrics.map((metric) => ({
+    id: metric.id,
+    kind: metric.query.kind,
+  }));
+  const timezone = ctx.config.org.timezone;
+  const today = localDayOf(ctx.now, timezone);
+  const stocks = today >= from && today <= to ? wanted.filter((metric) => STOCK_KINDS.has(metric.kind)) : [];
+  const flows = from <= to ? wanted.filter((metric) => metric.kind === 'new_contacts_sequenced') : [];
+  if (stocks.length === 0 && flows.length === 0) return;
 
-/** Leads queued and leads contacted over the trailing window: the inputs of every stock figure. */
-export interface QueueFigures {
-  /** Σ `campaign_lead_stats.notStarted` over active campaigns. */
-  queued: number;
-  /** Σ `unique_lead_count` over the window. */
-  contacted: number;
-  windowDays: number;
-}
+  const api = createSmartleadApi(ctx, apiKey, settings, deps);
+  const campaigns = await api.campaigns();
 
-export function averagePerDay(figures: QueueFigures): number {
-  return round(figures.contacted / figures.windowDays);
-}
-
-export function leadsInQueueValue(metricId: string, day: LocalDay, figures: QueueFigures): CollectedValue {
-  return { metricId, day, value: figures.queued };
-}
-
-export function averageContactedValue(metricId: string, day: LocalDay, figures: QueueFigures): CollectedValue {
-  return { metricId, day, value: averagePerDay(figures), numerator: figures.contacted, denominator: figures.windowDays };
-}
-
-/**
- * Runway in days = leads queued ÷ average leads contacted per day, stored as a ratio (numerator = queue,
- * denominator = average per day) so the engine divides sums. With no sends in the window the runway is unbounded:
- * the denominator is 0, `value` is a 0 placeholder (the column is numeric) and a warning says why; readers must
- * use numerator/denominator (num > 0, den = 0 → "∞ (no sends)").
- */
-export function runwayValue(metricId: string, day: LocalDay, figures: QueueFigures): CollectedValue {
-  const perDay = averagePerDay(figures);
-  const base = { metricId, day, numerator: figures.queued, denominator: perDay };
-  if (perDay > 0) return { ...base, value: round(figures.queued / perDay) };
-  const window = `the last ${figures.windowDays} day${figures.windowDays === 1 ? '' : 's'}`;
-  const warning =
-    figures.queued > 0
-      ? `no leads contacted in ${window}: runway is unbounded (∞, no sends)`
-      : `no leads queued and none contacted in ${window}`;
-  return { ...base, value: 0, warnings: [warning] };
-}
-
-/** Counts leads by the local day they were added to a campaign, keeping only days inside `[from, to]`. */
-export function tallySequenced(
-  into: Map<LocalDay, number>,
-  leads: readonly CampaignLead[],
-  timezone: string,
-  from: LocalDay,
-  to: LocalDay,
-): void {
-  for (const lead of leads) {
-    const day = localDayOf(parseSmartleadInstant(lead.created_at), timezone);
-    if (day < from || day > to) continue;
-    into.set(day, (into.get(day) ?? 0) + 1);
+  if (stocks.length > 0) {
+    const active = campaigns.filter(isActive);
+    let queued = 0;
+    for (const campaign of active) queued += await api.notStarted(campaign.id);
+    const windowDays = settings.runway_window_days;
+    // The queue alone needs no send history.
+    const needsRate = stocks.some((metric) => metric.kind !== 'leads_in_queue');
+    const contacted =
+      needsRate && active.length > 0
+        ? await api.uniqueLeadsContacted(
+            active.map((campaign) => campaign.id),
+            addDays(today, -windowDays),
+            addDays(today, -1),
+            timezone,
+          )
+        : 0;
+    const figures: QueueFigures = { queued, contacted, windowDays };
+    yield stocks.map((metric) => stockValue(metric.id, metric.kind, today, figures));
   }
-}
 
-export function sequencedValues(metricId: string, days: readonly LocalDay[], tally: ReadonlyMap<LocalDay, number>): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: tally.get(day) ?? 0 }));
+  if (flows.length > 0) {
+    const tally = new Map<string, number>();
+    const rangeEnd = dayStart(addDays(to, 1), timezone).getTime();
+    for (const campaign of campaigns) {
+      // A campaign created after the range cannot have had leads added during it.
+      if (campaign.created_at && parseSmartleadInstant(campaign.created_at).getTime() >= rangeEnd) continue;
+      for await (const page of api.campaignLeads(campaign.id)) tallySequenced(tally, page, timezone, from, to);
+    }
+    const days = daysInRange(from, addDays(to, 1));
+    yield flows.flatMap((metric) => sequencedValues(metric.id, days, tally));
+  }
 }

@@ -1,164 +1,170 @@
-import type { CollectedValue } from '../source.js';
+import type { Logger } from 'pino';
+import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { localDayOf } from '../../metrics/periods.js';
-import { businessHoursBetween } from '../support-hours.js';
-import type { ExportedTicket, ReplyTimeMode, TicketMetric, TicketMetricEvent } from './schemas.js';
+import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import { createZendeskApi, type ClientHooks, type ZendeskApi } from './client.js';
+import {
+  addFirstReplies,
+  addSlaBreaches,
+  breachCountValues,
+  metricsByTicketId,
+  rangeTerms,
+  ratioValues,
+  ticketSearchQuery,
+  isExcludedTicket,
+  type Exclusions,
+  type RatioSum,
+  type ReplyTimeOptions,
+} from './map.js';
+import { SLA_METRICS, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
 
-/**
- * Pure mapping from Zendesk records to daily values: search query text, exclusions, first reply hours and
- * per-day buckets. No I/O here; `index.ts` feeds it pages.
- */
+/** Days per search export run: bounds memory (only per-day sums are kept) and yields a batch per week. */
+const CHUNK_DAYS = 7;
 
-/** The weekly hours and holidays `businessHoursBetween` measures against (`config.support.business_hours`). */
-export type SupportSchedule = Parameters<typeof businessHoursBetween>[2];
+/** Zendesk refuses an incremental export `start_time` under a few minutes old ("Too recent start_time"). */
+const RECENT_START_MS = 5 * 60_000;
 
-export interface Exclusions {
-  /** Assignee emails or user ids. */
-  owners: readonly string[];
-  /** Group names or ids. */
-  groups: readonly string[];
-}
-
-/** A search value, quoted when it holds anything but word characters (names with spaces, emails are fine bare). */
-function searchValue(value: string): string {
-  return /^[\w.@+-]+$/.test(value) ? value : `"${value.replace(/"/g, '')}"`;
-}
-
-/** `type:ticket <terms> -assignee:… -group:…`: exclusions are applied by the search itself, so counts honour them too. */
-export function ticketSearchQuery(terms: readonly string[], exclusions: Exclusions): string {
-  return [
-    'type:ticket',
-    ...terms,
-    ...exclusions.owners.map((owner) => `-assignee:${searchValue(owner)}`),
-    ...exclusions.groups.map((group) => `-group:${searchValue(group)}`),
-  ].join(' ');
-}
-
-/** Search date terms for the half-open UTC interval `[start, end)`; Zendesk search accepts ISO 8601 instants. */
-export function rangeTerms(field: 'created' | 'solved', start: Date, end: Date): string[] {
-  return [`${field}>=${isoSeconds(start)}`, `${field}<${isoSeconds(end)}`];
-}
-
-function isoSeconds(instant: Date): string {
-  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/**
- * Second line of defence behind the search terms: numeric ids in the exclusion lists are matched against the
- * ticket itself (emails and names can only be matched by the search).
- */
-export function isExcludedTicket(ticket: ExportedTicket, exclusions: Exclusions): boolean {
-  const matches = (list: readonly string[], id: number | null | undefined) =>
-    id !== null && id !== undefined && list.some((entry) => entry.trim() === String(id));
-  return matches(exclusions.owners, ticket.assignee_id) || matches(exclusions.groups, ticket.group_id);
-}
-
-export interface ReplyTimeOptions {
-  mode: ReplyTimeMode;
-  /** Required for `schedule`. */
-  schedule?: SupportSchedule;
+interface Plan {
+  api: ZendeskApi;
+  settings: ZendeskSettings;
   timezone: string;
+  exclusions: Exclusions;
+  replyTime: ReplyTimeOptions;
+  logger: Logger;
+  now: Date;
 }
 
-/**
- * Hours to the first public agent reply of one ticket, or undefined when it has none yet (Zendesk reports 0
- * minutes with `replies: 0` for those, which must not count as an instant reply).
- */
-export function firstReplyHours(ticketCreatedAt: string, metric: TicketMetric, options: ReplyTimeOptions): number | undefined {
-  if ((metric.replies ?? 0) < 1) return undefined;
-  const minutes = metric.reply_time_in_minutes;
-  if (options.mode === 'business') {
-    return typeof minutes?.business === 'number' ? minutes.business / 60 : undefined;
+function planFor(ctx: SourceRun<ZendeskSettings>, hooks: ClientHooks): Plan {
+  const { settings } = ctx;
+  const schedule = settings.business_hours ?? ctx.config.support.business_hours;
+  return {
+    api: createZendeskApi(ctx, settings, hooks),
+    settings,
+    timezone: ctx.config.org.timezone,
+    exclusions: { owners: settings.excluded_owners ?? ctx.config.support.excluded_owners, groups: settings.excluded_groups },
+    replyTime: { mode: settings.minutes ?? (schedule ? 'schedule' : 'calendar'), schedule, timezone: ctx.config.org.timezone },
+    logger: ctx.logger.child({ source: 'zendesk' }),
+    now: ctx.now,
+  };
+}
+
+export async function* collectZendesk(
+  ctx: SourceRun<ZendeskSettings>,
+  request: SourceRequest<ZendeskQuery>,
+  hooks: ClientHooks,
+): AsyncGenerator<CollectedValue[]> {
+  const plan = planFor(ctx, hooks);
+  const today = localDayOf(ctx.now, plan.timezone);
+  // Days after today have not happened: nothing is stored for them.
+  const lastDay = earlierDay(request.to, today);
+  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
+
+  for (const metric of request.metrics) {
+    const { query } = metric;
+    switch (query.kind) {
+      case 'open_tickets':
+        if (days.includes(today)) yield [await openTickets(plan, metric, today)];
+        break;
+      case 'tickets_created':
+      case 'tickets_solved':
+        for (const chunk of chunked(days, CHUNK_DAYS)) yield await dailyCounts(plan, metric, query.kind, chunk);
+        break;
+      case 'first_reply_time': {
+        const replyTime = query.minutes ? { ...plan.replyTime, mode: query.minutes } : plan.replyTime;
+        for (const chunk of chunked(days, CHUNK_DAYS)) {
+          const values = await firstReplyTimes(plan, metric, chunk, replyTime);
+          if (values.length > 0) yield values;
+        }
+        break;
+      }
+      case 'sla_breaches': {
+        const slaMetrics = new Set<string>(query.metrics ?? SLA_METRICS);
+        for (const chunk of chunked(days, CHUNK_DAYS)) yield await slaBreaches(plan, metric, chunk, slaMetrics);
+        break;
+      }
+    }
   }
-  const calendarSeconds =
-    typeof metric.reply_time_in_seconds?.calendar === 'number'
-      ? metric.reply_time_in_seconds.calendar
-      : typeof minutes?.calendar === 'number'
-        ? minutes.calendar * 60
-        : undefined;
-  if (calendarSeconds === undefined) return undefined;
-  if (options.mode === 'calendar') return calendarSeconds / 3600;
-  if (!options.schedule) throw new Error('first reply time in scheduled business hours needs support.business_hours');
-  const start = new Date(ticketCreatedAt);
-  const repliedAt = new Date(start.getTime() + calendarSeconds * 1000);
-  return businessHoursBetween(start.toISOString(), repliedAt.toISOString(), options.schedule, options.timezone);
 }
 
-export interface RatioSum {
-  numerator: number;
-  denominator: number;
+async function openTickets(plan: Plan, metric: Metric, today: LocalDay): Promise<CollectedValue> {
+  const count = await plan.api.countTickets(ticketSearchQuery(['status<solved'], plan.exclusions));
+  return { metricId: metric.id, day: today, value: count };
 }
 
-/**
- * Adds one page of tickets (joined to their metric sets) to per-day sums: numerator Σ hours, denominator
- * tickets replied, on the local day the ticket was created. Tickets outside `days` or excluded are skipped.
- */
-export function addFirstReplies(
-  sums: Map<LocalDay, RatioSum>,
-  tickets: readonly ExportedTicket[],
-  metricsByTicket: ReadonlyMap<number, TicketMetric>,
-  days: ReadonlySet<LocalDay>,
-  exclusions: Exclusions,
-  options: ReplyTimeOptions,
-): void {
-  for (const ticket of tickets) {
-    if (isExcludedTicket(ticket, exclusions)) continue;
-    const day = localDayOf(new Date(ticket.created_at), options.timezone);
-    if (!days.has(day)) continue;
-    const metric = metricsByTicket.get(ticket.id);
-    if (!metric) continue;
-    const hours = firstReplyHours(ticket.created_at, metric, options);
-    if (hours === undefined) continue;
-    const sum = sums.get(day) ?? { numerator: 0, denominator: 0 };
-    sum.numerator += hours;
-    sum.denominator += 1;
-    sums.set(day, sum);
-  }
-}
-
-/** Ratio values for the days that had at least one reply; a day without any has no value (never 0/0). */
-export function ratioValues(metricId: string, days: readonly LocalDay[], sums: ReadonlyMap<LocalDay, RatioSum>): CollectedValue[] {
+async function dailyCounts(
+  plan: Plan,
+  metric: Metric,
+  kind: 'tickets_created' | 'tickets_solved',
+  days: readonly LocalDay[],
+): Promise<CollectedValue[]> {
+  const field = kind === 'tickets_created' ? 'created' : 'solved';
   const values: CollectedValue[] = [];
   for (const day of days) {
-    const sum = sums.get(day);
-    if (!sum || sum.denominator === 0) continue;
-    values.push({ metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator });
+    const terms = rangeTerms(field, dayInstant(day, plan.timezone), dayInstant(addDays(day, 1), plan.timezone));
+    values.push({ metricId: metric.id, day, value: await plan.api.countTickets(ticketSearchQuery(terms, plan.exclusions)) });
   }
   return values;
 }
 
-/** Metric sets keyed by ticket id (a ticket has at most one). */
-export function metricsByTicketId(metricSets: readonly TicketMetric[]): Map<number, TicketMetric> {
-  return new Map(metricSets.map((metric) => [metric.ticket_id, metric]));
+/** Tickets created in the chunk's days, joined to their metric sets one export page at a time. */
+async function firstReplyTimes(
+  plan: Plan,
+  metric: Metric,
+  days: readonly LocalDay[],
+  replyTime: ReplyTimeOptions,
+): Promise<CollectedValue[]> {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const start = dayInstant(first, plan.timezone);
+  const end = dayInstant(addDays(last, 1), plan.timezone);
+  const sums = new Map<LocalDay, RatioSum>();
+  const daySet = new Set(days);
+  let tickets = 0;
+  for await (const page of plan.api.exportTickets(ticketSearchQuery(rangeTerms('created', start, end), plan.exclusions))) {
+    const kept = page.filter((ticket) => !isExcludedTicket(ticket, plan.exclusions));
+    const metricSets = await plan.api.metricSets(kept.map((ticket) => ticket.id));
+    addFirstReplies(sums, kept, metricsByTicketId(metricSets), daySet, plan.exclusions, replyTime);
+    tickets += kept.length;
+  }
+  plan.logger.debug({ metric: metric.id, from: first, to: last, tickets }, 'zendesk first reply times collected');
+  return ratioValues(metric.id, days, sums);
 }
 
 /**
- * Adds one page of ticket metric events to the breaches of each day in `days`: a breach is one
- * (ticket, metric, instance) on the local day of its event, so a repeated event (time-based export pages
- * overlap on their boundary second) counts once. Withdrawn (`deleted`) breaches and other metrics are skipped.
+ * Breaches in the chunk's days, from the ticket metric events export. The events carry no group or assignee,
+ * so the support exclusions cannot apply here: breaches on every ticket count.
  */
-export function addSlaBreaches(
-  breaches: Map<LocalDay, Set<string>>,
-  events: readonly TicketMetricEvent[],
-  days: ReadonlySet<LocalDay>,
-  metrics: ReadonlySet<string>,
-  timezone: string,
-): void {
-  for (const event of events) {
-    if (event.type !== 'breach' || event.deleted === true || !metrics.has(event.metric)) continue;
-    const day = localDayOf(new Date(event.time), timezone);
-    if (!days.has(day)) continue;
-    const keys = breaches.get(day) ?? new Set<string>();
-    keys.add(`${event.ticket_id}:${event.metric}:${event.instance_id}`);
-    breaches.set(day, keys);
+async function slaBreaches(
+  plan: Plan,
+  metric: Metric,
+  days: readonly LocalDay[],
+  slaMetrics: ReadonlySet<string>,
+): Promise<CollectedValue[]> {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const end = dayInstant(addDays(last, 1), plan.timezone);
+  // Starting earlier than the first day is harmless: events outside the chunk's days are skipped.
+  const start = new Date(Math.min(dayInstant(first, plan.timezone).getTime(), plan.now.getTime() - RECENT_START_MS));
+  const breaches = new Map<LocalDay, Set<string>>();
+  const daySet = new Set(days);
+  let events = 0;
+  for await (const page of plan.api.ticketMetricEvents(start, end)) {
+    addSlaBreaches(breaches, page, daySet, slaMetrics, plan.timezone);
+    events += page.length;
   }
+  plan.logger.debug({ metric: metric.id, from: first, to: last, events }, 'zendesk sla breaches collected');
+  return breachCountValues(metric.id, days, breaches);
 }
 
-/** A count for every day, 0 when none: a day without breaches is a clean day, not a missing one. */
-export function breachCountValues(
-  metricId: string,
-  days: readonly LocalDay[],
-  breaches: ReadonlyMap<LocalDay, ReadonlySet<string>>,
-): CollectedValue[] {
-  return days.map((day) => ({ metricId, day, value: breaches.get(day)?.size ?? 0 }));
+function dayInstant(day: LocalDay, timezone: string): Date {
+  return new Date(dayStart(day, timezone));
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { createBillSource } from '../../../src/integrations/bill/index.js';
-import { MISSING_W9_WARNING } from '../../../src/integrations/bill/collect.js';
+import { MISSING_W9_WARNING } from '../../../src/integrations/bill/map.js';
 import { billQuerySchema, billSettingsSchema } from '../../../src/integrations/bill/schemas.js';
 import { collectAll, createHarness, type Harness } from '../../helpers/source-harness.js';
 import { BASE, billsPage1, billsPage2, listPage, loginResponse, ROOT, vendorsPage1, vendorsPage2 } from './fixtures.js';

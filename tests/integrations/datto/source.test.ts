@@ -118,7 +118,7 @@ describe('Datto source contract', () => {
     const h = await harness(BCDR_ENV, { stale: { kind: 'failed_backups', older_than_hours: -3 } });
     const { error } = await collectUntilFailure(source(), h, '2026-11-05', '2026-11-05');
     expect(error).toMatchObject({ errorClass: 'config' });
-    expect((error as Error).message).toContain('metrics.stale.query: older_than_hours');
+    expect((error as Error).message).toContain('metrics.stale.query.older_than_hours: ');
   });
 
   it('checks each configured API with one cheap call', async () => {

@@ -140,7 +140,7 @@ describe('HubSpot errors and retries', () => {
     const ctx = makeContext(makeConfig({ ftas: { query: { object: 'meetings', by: 'booked' } } }));
     const error = await failureOf(collectAll(ctx, '2026-11-16', '2026-11-16'));
     expect(error.errorClass).toBe('config');
-    expect(error.message).toContain('metric ftas: query.by');
+    expect(error.message).toContain('metrics.ftas.query.by: ');
   });
 });
 

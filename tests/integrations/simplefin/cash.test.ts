@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyWarnings, cashPosition, toCents } from '../../../src/integrations/simplefin/collect.js';
+import { bodyWarnings, cashPosition, toCents } from '../../../src/integrations/simplefin/map.js';
 import { credentialsFromEnv } from '../../../src/integrations/simplefin/client.js';
 import { accountsResponseSchema } from '../../../src/integrations/simplefin/schemas.js';
 import type { CachedBalances } from '../../../src/integrations/simplefin/schemas.js';

@@ -69,7 +69,7 @@ export function makeContext(
   };
 }
 
-export async function collectAll(source: Source<any, any>, ctx: SourceContext, from = TODAY, to = TODAY): Promise<CollectedValue[]> {
+export async function collectAll(source: Source, ctx: SourceContext, from = TODAY, to = TODAY): Promise<CollectedValue[]> {
   const out: CollectedValue[] = [];
   for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) out.push(...batch);
   return out;

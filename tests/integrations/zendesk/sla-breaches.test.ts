@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { SourceError } from '../../../src/integrations/errors.js';
 import { createZendeskSource, supportDigestQueries, zendeskSource } from '../../../src/integrations/zendesk/index.js';
-import { zendeskQuerySchema } from '../../../src/integrations/zendesk/schemas.js';
+import { zendeskQuerySchema, zendeskSettingsSchema } from '../../../src/integrations/zendesk/schemas.js';
 import eventsExample from './fixtures/get-incremental-ticket_metric_events.json' with { type: 'json' };
 import { buildConfig, byDay, collectAll, fakeSleep, makeContext, metricsOf } from '../../helpers/support-source-harness.js';
 
@@ -215,7 +215,7 @@ describe('zendesk sla_breaches query and settings', () => {
     });
     expect(() => zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: ['first_reply_time'] })).toThrow();
     expect(() => zendeskQuerySchema.parse({ kind: 'sla_breaches', metrics: [] })).toThrow();
-    expect(zendeskSource.settingsSchema.parse({ rate_limit: { incremental: { max: 5, per_seconds: 60 } } }).rate_limit).toEqual({
+    expect(zendeskSettingsSchema.parse({ rate_limit: { incremental: { max: 5, per_seconds: 60 } } }).rate_limit).toEqual({
       incremental: { max: 5, per_seconds: 60 },
     });
   });

@@ -7,7 +7,7 @@ import {
   tallyVendors,
   valueFor,
   type VendorTally,
-} from '../../../src/integrations/bill/collect.js';
+} from '../../../src/integrations/bill/map.js';
 import { billSchema, vendorSchema, type Vendor } from '../../../src/integrations/bill/schemas.js';
 import { vendorsPage1, vendorsPage2 } from './fixtures.js';
 

@@ -1,6 +1,15 @@
-import type { SearchRecord } from './search.js';
+import { addDays, dayStart, daysInRange } from '../../metrics/periods.js';
+import type { LocalDay } from '../../metrics/types.js';
 
 /** Small pure helpers that turn one HubSpot record into a contribution to a metric. */
+
+export interface SearchRecord {
+  id: string;
+  ownerId: string | undefined;
+  /** The search's date property as epoch ms. */
+  at: number;
+  properties: Record<string, string | null>;
+}
 
 /** HubSpot date properties arrive as epoch-ms strings (date) or ISO strings (datetime). */
 export function parseInstant(value: string | null | undefined): number | undefined {
@@ -55,3 +64,22 @@ export function dayIndex(boundaries: readonly number[], at: number): number {
 }
 
 export type Measure = (record: SearchRecord) => number | undefined;
+
+/** A run of consecutive days searched together. */
+export interface Window {
+  days: LocalDay[];
+  /** Local midnight of each day, then of the day after the last (epoch ms). */
+  boundaries: number[];
+}
+
+export function splitIntoWindows(from: LocalDay, to: LocalDay, windowDays: number, tz: string): Window[] {
+  const days = daysInRange(from, addDays(to, 1));
+  const windows: Window[] = [];
+  for (let i = 0; i < days.length; i += windowDays) {
+    const chunk = days.slice(i, i + windowDays);
+    const boundaries = chunk.map((day) => dayStart(day, tz).getTime());
+    boundaries.push(dayStart(addDays(chunk[chunk.length - 1]!, 1), tz).getTime());
+    windows.push({ days: chunk, boundaries });
+  }
+  return windows;
+}

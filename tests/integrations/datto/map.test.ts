@@ -6,7 +6,7 @@ import {
   isProtected,
   latestBackup,
   ThresholdCounts,
-} from '../../../src/integrations/datto/collect.js';
+} from '../../../src/integrations/datto/map.js';
 import { bcdrAssetSchema, rmmDeviceSchema } from '../../../src/integrations/datto/schemas.js';
 import { asset, assetExample, HOUR_S, NOW, NOW_S, rmmDevice } from './fixtures.js';
 

@@ -7,7 +7,7 @@ import {
   workDayOf,
   type ClosedTally,
   type HoursTally,
-} from '../../../src/integrations/autotask/collect.js';
+} from '../../../src/integrations/autotask/map.js';
 import {
   autotaskQuerySchema,
   autotaskSettingsSchema,

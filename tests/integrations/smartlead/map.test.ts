@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageContactedValue, runwayValue, sequencedValues, tallySequenced } from '../../../src/integrations/smartlead/collect.js';
+import { averageContactedValue, runwayValue, sequencedValues, tallySequenced } from '../../../src/integrations/smartlead/map.js';
 import { campaignLeadsPageSchema, parseSmartleadInstant, unwrapEnvelope } from '../../../src/integrations/smartlead/schemas.js';
 
 describe('runway', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../../src/metrics/aggregate.js';
-import { dailyFigures, dayColumns, findSection, moneyCents, valuesFor } from '../../../src/integrations/quickbooks/collect.js';
+import { dailyFigures, dayColumns, findSection, moneyCents, valuesFor } from '../../../src/integrations/quickbooks/map.js';
 import { reportSchema, type ProfitAndLossReport, type ReportRow } from '../../../src/integrations/quickbooks/schemas.js';
 import { dstWeekReport, noDataReport, referenceExampleTotal, WEEK } from './fixtures.js';
 

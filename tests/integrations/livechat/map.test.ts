@@ -8,7 +8,7 @@ import {
   rfc3339,
   timeRange,
   totalChatsValues,
-} from '../../../src/integrations/livechat/collect.js';
+} from '../../../src/integrations/livechat/map.js';
 import { classifyLivechat } from '../../../src/integrations/livechat/client.js';
 import {
   firstResponseReportSchema,

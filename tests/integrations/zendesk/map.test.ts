@@ -8,7 +8,7 @@ import {
   ratioValues,
   ticketSearchQuery,
   type RatioSum,
-} from '../../../src/integrations/zendesk/collect.js';
+} from '../../../src/integrations/zendesk/map.js';
 import { ticketMetricSchema, type TicketMetric } from '../../../src/integrations/zendesk/schemas.js';
 import example from './fixtures/get-ticket_metrics.json' with { type: 'json' };
 

@@ -8,7 +8,7 @@ import {
   firstResponseValues,
   openConversationsQuery,
   resolveAdminIds,
-} from '../../../src/integrations/intercom/collect.js';
+} from '../../../src/integrations/intercom/map.js';
 import { intercomRetryDelay } from '../../../src/integrations/intercom/client.js';
 import { conversationSchema, type Conversation } from '../../../src/integrations/intercom/schemas.js';
 import searchExample from './fixtures/post-conversations-search.json' with { type: 'json' };
