@@ -5,6 +5,7 @@ import { upsertDailyValues } from '../store/daily-values.js';
 import { appendAudit } from '../store/audit.js';
 import { formatValue } from '../metrics/format.js';
 import { UsageError } from './common.js';
+import { localDayOf } from '../metrics/periods.js';
 
 /** `scorecard import ad-spend <file.csv>`: daily spend totals into the `ad_spend` metric; re-importing a day replaces it. */
 export async function importAdSpend(rt: Runtime, file: string, opts: { metric: string }): Promise<void> {
@@ -20,7 +21,7 @@ export async function importAdSpend(rt: Runtime, file: string, opts: { metric: s
   } catch (error) {
     throw new UsageError(`can't read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const parsed = parseAdSpendCsv(text);
+  const parsed = parseAdSpendCsv(text, { today: localDayOf(rt.now(), rt.config.org.timezone) });
   if (!parsed.ok) throw new UsageError(`Nothing was imported from ${file}:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
   const now = rt.now();
   await upsertDailyValues(

@@ -285,7 +285,20 @@ export function formatRefreshSummary(summary: RefreshSummary): string {
       .map((cell, col) => (col === cells.length - 1 ? cell : numeric.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
       .join('  ')
       .trimEnd();
-  const failed = summary.results.filter((r) => r.status === 'failed').length;
-  const footer = `${summary.from} → ${summary.to}: ${summary.results.length - failed} of ${summary.results.length} sources without failure`;
-  return [line(header), ...rows.map(line), footer].join('\n');
+  return [line(header), ...rows.map(line), refreshFooter(summary)].join('\n');
+}
+
+/** What happened, in counts that claim nothing for sources that were not run: refreshed, failed, not configured. */
+export function refreshFooter(summary: RefreshSummary): string {
+  const count = (status: SourceRunSummary['status']) => summary.results.filter((r) => r.status === status).length;
+  const [ok, failed, notConfigured, skipped] = [count('ok'), count('failed'), count('not_configured'), count('skipped')];
+  if (ok === 0 && failed === 0)
+    return `${summary.from} → ${summary.to}: nothing refreshed — no source is configured. Set a source's credentials (see .env.example), or try \`scorecard demo\`.`;
+  const parts = [
+    `${ok} refreshed`,
+    `${failed} failed`,
+    ...(notConfigured ? [`${notConfigured} not configured`] : []),
+    ...(skipped ? [`${skipped} skipped`] : []),
+  ];
+  return `${summary.from} → ${summary.to}: ${parts.join(', ')}`;
 }

@@ -38,7 +38,8 @@ function splitCsvLine(line: string): string[] {
   return cells.map((c) => c.trim());
 }
 
-export function parseAdSpendCsv(text: string): SpendParse {
+/** `today` (the org's local day) refuses rows dated later, as `log` does: spend not yet incurred is a typo. */
+export function parseAdSpendCsv(text: string, opts: { today?: LocalDay } = {}): SpendParse {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((column) => !header.includes(column));
@@ -64,6 +65,7 @@ export function parseAdSpendCsv(text: string): SpendParse {
     const spend = Number(spendText);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
       errors.push(`line ${n}: date must be YYYY-MM-DD — found "${day}"`);
+    else if (opts.today !== undefined && day > opts.today) errors.push(`line ${n}: ${day} is in the future; today is ${opts.today}`);
     else if (spendText === '' || !Number.isFinite(spend) || spend < 0)
       errors.push(`line ${n}: spend_usd must be a number ≥ 0 — found "${cells[at.spend_usd] ?? ''}"`);
     else {

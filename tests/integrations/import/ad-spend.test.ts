@@ -42,3 +42,14 @@ describe('parseAdSpendCsv', () => {
     });
   });
 });
+
+describe('parseAdSpendCsv with today', () => {
+  it('refuses rows dated after today, as log does, and imports nothing', () => {
+    const csv = 'date,channel,spend_usd\n2026-11-16,google,10\n2026-11-17,google,5\n';
+    expect(parseAdSpendCsv(csv, { today: '2026-11-16' })).toEqual({
+      ok: false,
+      errors: ['line 3: 2026-11-17 is in the future; today is 2026-11-16'],
+    });
+    expect(parseAdSpendCsv(csv, { today: '2026-11-17' })).toMatchObject({ ok: true, rows: 2 });
+  });
+});
