@@ -5,12 +5,13 @@ import { addDays, daysInRange, isValidDay, laterDay, localDayOf } from '../metri
 import type { LocalDay } from '../metrics/types.js';
 import { finishSourceRun, markSourceAlerted, recordSourceFailure, recordSourceSuccess, startSourceRun } from '../store/source-health.js';
 import { upsertDailyValues } from '../store/daily-values.js';
+import { clearMetricFailures, recordMetricFailures } from '../store/metric-failures.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { createRedactor } from './redact.js';
-import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
+import { credentialEnvVars, isFailedMetric, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
 /**
  * The refresh job: every configured source collects the window concurrently, each value batch is upserted in
@@ -66,6 +67,15 @@ export interface SourceRunSummary {
   error?: string;
   /** Why a source was skipped or not configured. */
   detail?: string;
+  /** Metrics that failed on their own while the source's others refreshed. */
+  failedMetrics?: MetricRunFailure[];
+}
+
+export interface MetricRunFailure {
+  metric: string;
+  errorClass: SourceErrorClass;
+  /** Redacted. */
+  error: string;
 }
 
 export interface RefreshSummary {
@@ -147,10 +157,18 @@ async function runSource(
   const total = daysBetween(request.from, request.to);
   const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
   let valuesWritten = 0;
+  const failedMetrics = new Map<string, MetricRunFailure>();
 
   try {
     for await (const batch of source.collect(ctx, request)) {
+      for (const item of batch.filter(isFailedMetric)) {
+        if (!wantedMetrics.has(item.metricId)) continue;
+        const message = redactText(item.failure.message);
+        failedMetrics.set(item.metricId, { metric: item.metricId, errorClass: item.failure.errorClass, error: message });
+        logger.warn({ metric: item.metricId, errorClass: item.failure.errorClass }, `metric failed: ${message}`);
+      }
       const rows = batch
+        .filter((item): item is CollectedValue => !isFailedMetric(item))
         .filter((value) => acceptValue(value, wantedMetrics, request, logger))
         .map((value) => toRow(value, source.id, now, redactText));
       valuesWritten += await upsertDailyValues(store, rows);
@@ -184,13 +202,25 @@ async function runSource(
     return summary;
   }
 
+  const failures = [...failedMetrics.values()];
   const summary: SourceRunSummary = {
     ...emptyResult(source.id, 'ok'),
     calls: stats.calls,
     rateLimited: stats.rateLimited,
     valuesWritten,
     durationMs: Math.round(performance.now() - startedAt),
+    ...(failures.length > 0 ? { failedMetrics: failures } : {}),
   };
+  // The source ran: each metric's failure is what this run said of it, and those that refreshed are cleared.
+  await recordMetricFailures(
+    store,
+    failures.map((f) => ({ metricId: f.metric, source: source.id, errorClass: f.errorClass, error: f.error })),
+    clock(),
+  );
+  await clearMetricFailures(
+    store,
+    request.metrics.map((m) => m.id).filter((id) => !failedMetrics.has(id)),
+  );
   await finishSourceRun(store, runId, { ...summary, status: 'ok' }, clock());
   const { recovered } = await recordSourceSuccess(store, source.id, clock());
   if (recovered && deps.notify) await send(deps, logger, recoveryText(source, request.metrics));
@@ -266,39 +296,4 @@ export function recoveryText(source: Source, metrics: Metric[]): string {
   return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
 }
 
-/** The table `scorecard refresh` prints: one aligned row per source. */
-export function formatRefreshSummary(summary: RefreshSummary): string {
-  const header = ['source', 'status', 'calls', '429s', 'values', 'time', 'error'];
-  const rows = summary.results.map((r) => [
-    r.source,
-    r.status.replace('_', ' '),
-    String(r.calls),
-    String(r.rateLimited),
-    String(r.valuesWritten),
-    r.status === 'ok' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)}s` : '',
-    r.error ? `${r.errorClass}: ${r.error}` : (r.detail ?? ''),
-  ]);
-  const numeric = new Set([2, 3, 4, 5]);
-  const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, col) => (col === cells.length - 1 ? cell : numeric.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line), refreshFooter(summary)].join('\n');
-}
-
-/** What happened, in counts that claim nothing for sources that were not run: refreshed, failed, not configured. */
-export function refreshFooter(summary: RefreshSummary): string {
-  const count = (status: SourceRunSummary['status']) => summary.results.filter((r) => r.status === status).length;
-  const [ok, failed, notConfigured, skipped] = [count('ok'), count('failed'), count('not_configured'), count('skipped')];
-  if (ok === 0 && failed === 0)
-    return `${summary.from} → ${summary.to}: nothing refreshed — no source is configured. Set a source's credentials (see .env.example), or try \`scorecard demo\`.`;
-  const parts = [
-    `${ok} refreshed`,
-    `${failed} failed`,
-    ...(notConfigured ? [`${notConfigured} not configured`] : []),
-    ...(skipped ? [`${skipped} skipped`] : []),
-  ];
-  return `${summary.from} → ${summary.to}: ${parts.join(', ')}`;
-}
+export { formatRefreshSummary, refreshFooter } from './refresh-summary.js';

@@ -38,6 +38,8 @@ export interface MetricAnswer {
   edge_cases: string | null;
   caveat: string | null;
   warnings: string[];
+  /** Why this metric's last refresh failed while its source's others refreshed; null when it did not. */
+  refresh_failure: { error_class: string; error: string; failed_at: string } | null;
 }
 
 /** Which week a question is about when none is given: the last completed week, as on the scorecard. */
@@ -102,5 +104,6 @@ export function buildMetricAnswer(metric: Metric, week: Week, loaded: LoadedData
     edge_cases: metric.edge_cases ?? null,
     caveat: metric.caveat ?? null,
     warnings: evaluated.warnings,
+    refresh_failure: null,
   };
 }

@@ -116,7 +116,10 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     explain('Calculation', answer.calculation),
     ...(answer.edge_cases ? [explain('Edge cases', answer.edge_cases)] : []),
   ];
-  const notes = [...(answer.caveat ? [answer.caveat] : []), ...answer.warnings]
+  const failure = answer.refresh_failure
+    ? [`Last refresh failed for this metric (${answer.refresh_failure.error_class}): ${answer.refresh_failure.error}`]
+    : [];
+  const notes = [...failure, ...(answer.caveat ? [answer.caveat] : []), ...answer.warnings]
     .slice(0, MAX_NOTES)
     .map((note) => `⚠️ ${clip(escapeMrkdwn(note), NOTE_MAX_CHARS)}`);
 

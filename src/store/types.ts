@@ -13,6 +13,17 @@ export interface Database {
   sync_state: SyncStateTable;
   goal_changes: GoalChangesTable;
   audit_log: AuditLogTable;
+  metric_failures: MetricFailuresTable;
+}
+
+/** The last refresh failure of one metric whose source otherwise refreshed (migration 0008). */
+export interface MetricFailuresTable {
+  metric_id: string;
+  source: string;
+  error_class: string;
+  /** Redacted. */
+  error: string;
+  failed_at: string;
 }
 
 export interface DailyValuesTable {
@@ -131,3 +142,4 @@ export type SourceRunRow = Selectable<SourceRunsTable>;
 export type SourceHealthRow = Selectable<SourceHealthTable>;
 export type GoalChangeRow = Selectable<GoalChangesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type MetricFailureRow = Selectable<MetricFailuresTable>;

@@ -186,6 +186,9 @@ export function renderMetricTerminal(answer: MetricAnswer, opts: TerminalOptions
     ...(answer.edge_cases ? [`Edge cases: ${answer.edge_cases}`] : []),
     ...(answer.caveat ? [`Note: ${answer.caveat}`] : []),
     ...answer.warnings.map((w) => `Warning: ${w}`),
+    ...(answer.refresh_failure
+      ? [`Refresh failed: ${answer.refresh_failure.error_class}: ${answer.refresh_failure.error} (${answer.refresh_failure.failed_at})`]
+      : []),
   ];
   return lines.flatMap((line) => wrapped(line, width)).join('\n');
 }

@@ -99,6 +99,7 @@ const answer: MetricAnswer = {
   edge_cases: 'e'.repeat(5000),
   caveat: 'a'.repeat(5000),
   warnings: Array.from({ length: 20 }, (_, i) => `warning ${i} ${'w'.repeat(3000)}`),
+  refresh_failure: { error_class: 'config', error: 'e'.repeat(3000), failed_at: '2026-11-18T12:00:00Z' },
 };
 
 describe('/metric blocks stay within Block Kit limits', () => {

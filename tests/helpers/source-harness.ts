@@ -3,7 +3,14 @@ import nock from 'nock';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { configSchema, type Metric } from '../../src/config/schema.js';
-import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
+import {
+  isFailedMetric,
+  type Collected,
+  type CollectedValue,
+  type Env,
+  type Source,
+  type SourceContext,
+} from '../../src/integrations/source.js';
 import { syncStateFor } from '../../src/store/sync-state.js';
 import type { Store } from '../../src/store/db.js';
 import { openTempStore } from './tmp-store.js';
@@ -93,7 +100,7 @@ export async function collectAll(
   metrics = harness.metrics,
 ): Promise<CollectedValue[]> {
   const values: CollectedValue[] = [];
-  for await (const batch of source.collect(harness.ctx, { from, to, metrics })) values.push(...batch);
+  for await (const batch of source.collect(harness.ctx, { from, to, metrics })) values.push(...valuesOrThrow(batch));
   return values;
 }
 
@@ -134,4 +141,11 @@ export function sourceTestLifecycle(): { sleeps: number[]; track: (harness: Harn
 /** Asserts that no captured text (log lines, error messages, details) contains any of the secrets. */
 export function expectNoSecrets(texts: readonly string[], secrets: readonly string[]): void {
   for (const text of texts) for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+/** A batch's values; a metric that failed on its own is thrown, so a test never mistakes it for missing data. */
+export function valuesOrThrow(batch: Collected[]): CollectedValue[] {
+  const failed = batch.find(isFailedMetric);
+  if (failed) throw new Error(`metric ${failed.metricId} failed: ${failed.failure.errorClass}: ${failed.failure.message}`);
+  return batch as CollectedValue[];
 }

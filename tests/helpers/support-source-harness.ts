@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { configSchema, type Metric } from '../../src/config/schema.js';
+import { valuesOrThrow } from './source-harness.js';
 import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
 
 /** Test plumbing for the support sources (Zendesk, Intercom, LiveChat): a config with support settings, a context with in-memory state, a memory logger. */
@@ -64,7 +65,7 @@ export function fakeSleep() {
 
 export async function collectAll(source: Source, ctx: SourceContext, from: string, to: string, metrics: Metric[]) {
   const values: CollectedValue[] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics })) values.push(...batch);
+  for await (const batch of source.collect(ctx, { from, to, metrics })) values.push(...valuesOrThrow(batch));
   return values;
 }
 

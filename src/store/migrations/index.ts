@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001_initial.js';
+import { metricFailures } from './0008_metric_failures.js';
 
 /**
  * Every migration, keyed by its name; Kysely applies them in name order and records each once.
@@ -7,4 +8,5 @@ import { initial } from './0001_initial.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0008_metric_failures': metricFailures,
 };

@@ -1,6 +1,6 @@
 import type { CollectedValue, Env, Source } from '../../../src/integrations/source.js';
 import type { Store } from '../../../src/store/db.js';
-import { createHarness as createSourceHarness, type Harness } from '../../helpers/source-harness.js';
+import { createHarness as createSourceHarness, valuesOrThrow, type Harness } from '../../helpers/source-harness.js';
 
 export type { Harness };
 export { expectNoSecrets, sourceTestLifecycle } from '../../helpers/source-harness.js';
@@ -27,7 +27,7 @@ export function createHarness(options: {
 
 export async function collectAll(source: Source, harness: Harness, from: string, to: string): Promise<CollectedValue[]> {
   const values: CollectedValue[] = [];
-  for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...batch);
+  for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...valuesOrThrow(batch));
   return values;
 }
 
@@ -35,7 +35,7 @@ export async function collectAll(source: Source, harness: Harness, from: string,
 export async function collectUntilFailure(source: Source, harness: Harness, from: string, to: string) {
   const values: CollectedValue[] = [];
   try {
-    for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...batch);
+    for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...valuesOrThrow(batch));
   } catch (error) {
     return { values, error };
   }

@@ -4,6 +4,7 @@ import { configSchema, type Config, type Metric } from '../../../src/config/sche
 import { createHubspotSource } from '../../../src/integrations/hubspot/index.js';
 import type { CollectedValue, SourceContext } from '../../../src/integrations/source.js';
 import type { SyncState } from '../../../src/store/sync-state.js';
+import { valuesOrThrow } from '../../helpers/source-harness.js';
 
 export const BASE = 'https://api.hubapi.com';
 export const TOKEN = 'pat-na1-11111111-2222-3333-4444-555566667777';
@@ -115,7 +116,7 @@ export function testSource() {
 
 export async function collectAll(ctx: SourceContext, from: string, to: string, source = testSource().source): Promise<CollectedValue[][]> {
   const batches: CollectedValue[][] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) batches.push(batch);
+  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) batches.push(valuesOrThrow(batch));
   return batches;
 }
 

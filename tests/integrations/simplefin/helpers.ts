@@ -6,6 +6,7 @@ import type { CollectedValue, Source, SourceContext } from '../../../src/integra
 import type { Metric } from '../../../src/config/schema.js';
 import { syncStateFor } from '../../../src/store/sync-state.js';
 import type { Store } from '../../../src/store/db.js';
+import { valuesOrThrow } from '../../helpers/source-harness.js';
 
 export const HOST = 'https://beta-bridge.simplefin.org';
 export const USER = 'sfin-user-81c2';
@@ -71,7 +72,7 @@ export function makeContext(
 
 export async function collectAll(source: Source, ctx: SourceContext, from = TODAY, to = TODAY): Promise<CollectedValue[]> {
   const out: CollectedValue[] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) out.push(...batch);
+  for await (const batch of source.collect(ctx, { from, to, metrics: metricsOf(ctx.config) })) out.push(...valuesOrThrow(batch));
   return out;
 }
 
