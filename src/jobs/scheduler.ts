@@ -15,7 +15,7 @@ import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
 import { describeSlackError, type ChannelPacer } from '../slack/client.js';
 import { sendNudges } from './nudges.js';
 import { channelScorecard } from '../report/visibility.js';
-import type { SlackMessage } from '../slack/blocks.js';
+import { configMentions, type SlackMessage } from '../slack/blocks.js';
 
 /**
  * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
@@ -121,7 +121,7 @@ export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, ch
     const ctx = rt.evalContext(target.at);
     if (target.week) {
       const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
-      const messages = renderWeeklyMessages(view, { now: ctx.now });
+      const messages = renderWeeklyMessages(view, { now: ctx.now, mentions: configMentions(ctx.config.slack.users) });
       if (hidden > 0) messages.push(restrictedNote(hidden));
       return { messages, snapshot: snapshotOf(view) };
     }

@@ -46,6 +46,11 @@ export function ownerMention(owner: string | null, ownerName: string | null, men
   return escapeMrkdwn(ownerName ?? owner);
 }
 
+/** The mentions the config already knows: `slack.users` (email → Slack user id). */
+export function configMentions(users: Readonly<Record<string, string>>): Mentions {
+  return new Map(Object.entries(users).map(([email, id]) => [email.toLowerCase(), id]));
+}
+
 /** Packs lines into chunks of at most `max` characters (joined by newlines); a single longer line is clipped. */
 export function packLines(lines: readonly string[], max: number): string[] {
   const chunks: string[] = [];
