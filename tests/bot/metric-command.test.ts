@@ -120,14 +120,21 @@ describe('/metric <query>', () => {
     }
   });
 
-  it('offers up to three suggestions as buttons when nothing matches, and a click answers that metric', async () => {
+  it('answers nonsense with no suggestion rather than an unrelated metric', async () => {
     const { replies } = await h.command('/metric', 'zzqqxx');
+    expect(actionIds(replies[0]!.body).filter((id) => id.startsWith('pick_metric:'))).toEqual([]);
+    expect(blockText(replies[0]!.body) + String(replies[0]!.body.text)).toContain('zzqqxx');
+  });
+
+  it('offers up to three suggestions as buttons for a typo, and a click answers that metric', async () => {
+    const { replies } = await h.command('/metric', 'dails');
     const suggestions = replies[0]!.body;
     const ids = actionIds(suggestions);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.length).toBeLessThanOrEqual(3);
     expect(ids.every((id) => id.startsWith('pick_metric:'))).toBe(true);
-    expect(blockText(suggestions)).toContain('No metric matches *zzqqxx*');
+    expect(blockText(suggestions)).toContain('No metric matches *dails*');
+    expect(ids[0]).toBe('pick_metric:dials');
 
     const firstId = ids[0]!;
     const metricId = firstId.slice('pick_metric:'.length);
