@@ -12,6 +12,7 @@ import { refreshCommand } from './refresh.js';
 import { doctor, formatDoctor } from './doctor.js';
 import { claimSetupToken } from '../integrations/simplefin/claim.js';
 import { importAdSpend } from './import.js';
+import { createLogger } from '../logger.js';
 
 const program = new Command('scorecard')
   .description('Weekly KPI scorecard and daily digests, from cached daily snapshots.')
@@ -113,11 +114,16 @@ program
   .command('doctor')
   .description('check the config, the database and every configured source')
   .action(() =>
-    withRuntime(globals(), async (rt) => {
-      const lines = await doctor(rt);
-      process.stdout.write(`${formatDoctor(lines)}\n`);
-      if (lines.some((l) => !l.ok)) process.exitCode = 1;
-    }),
+    withRuntime(
+      globals(),
+      async (rt) => {
+        const lines = await doctor(rt);
+        process.stdout.write(`${formatDoctor(lines)}\n`);
+        if (lines.some((l) => !l.ok)) process.exitCode = 1;
+      },
+      // The report is the output: only warnings and errors are logged (to stderr), never info lines among it.
+      { logger: createLogger('warn') },
+    ),
   );
 
 program
