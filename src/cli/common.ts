@@ -3,6 +3,10 @@ import { parseNow } from '../config/now.js';
 import { chooseWeek } from '../report/period.js';
 import type { Week } from '../metrics/types.js';
 import type { EvalContext } from '../metrics/context.js';
+import { localDayOf } from '../metrics/periods.js';
+import { toJsonView } from '../report/json.js';
+import type { TerminalOptions } from '../terminal/render.js';
+import { terminalWidth } from '../terminal/width.js';
 
 /** Options every command accepts (commander passes them as the program's global options). */
 export interface GlobalOptions {
@@ -44,11 +48,24 @@ export async function withRuntime<T>(
 export function resolveWeek(input: string | undefined, ctx: EvalContext): { week: Week; explicit: boolean } {
   const choice = chooseWeek(input, ctx);
   if (!choice.ok) throw new UsageError(`--period: ${choice.message}`);
+  refuseFuture(choice.week.start, choice.week.label, ctx);
   return { week: choice.week, explicit: choice.explicit };
 }
 
+/** A period that has not started has nothing to show: say so (exit 2) rather than print an empty report. */
+export function refuseFuture(firstDay: string, label: string, ctx: EvalContext): void {
+  const today = localDayOf(ctx.now, ctx.periods.timezone);
+  if (firstDay > today) throw new UsageError(`--period: ${label} is in the future (today is ${today}); pick a period that has started`, 2);
+}
+
+/** Every `--json` output goes through here: snake_case keys and structured goals (see `toJsonView`). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(toJsonView(value), null, 2)}\n`);
 }
 
 export const useColor = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+/** How terminal output is laid out: colour on a TTY, fitted to its width (or COLUMNS, or 100) unless `--wide`. */
+export function terminalOptions(now: Date, wide = false): TerminalOptions {
+  return { color: useColor(), now, width: wide ? null : terminalWidth(process.stdout, process.env) };
+}

@@ -8,13 +8,14 @@ import { listAudit } from '../store/audit.js';
 import { emptyDatabase } from '../store/copy.js';
 import type { Runtime } from '../runtime.js';
 import { renderDigest } from './digest.js';
-import { runtimeOptions, UsageError, type GlobalOptions } from './common.js';
+import { printJson, runtimeOptions, UsageError, type GlobalOptions } from './common.js';
+import { terminalWidth, wrap } from '../terminal/width.js';
 
 /**
  * `scorecard demo`: a database of its own, rebuilt from the deterministic sample on every run, then the weekly
  * scorecard and both daily digests. Needs no credentials; two runs with the same --now print the same bytes.
  */
-export async function demoCommand(global: GlobalOptions, opts: { database?: string; json?: boolean }): Promise<void> {
+export async function demoCommand(global: GlobalOptions, opts: { database?: string; json?: boolean; wide?: boolean }): Promise<void> {
   const target = opts.database ?? process.env.DEMO_DATABASE ?? postgresDatabaseUrl() ?? './data/demo.db';
   const postgres = /^postgres(ql)?:/i.test(target);
   const file = postgres ? undefined : resolve(target.replace(/^sqlite:/, ''));
@@ -40,17 +41,17 @@ export async function demoCommand(global: GlobalOptions, opts: { database?: stri
       stats: { calls: 0, rateLimited: 0 },
     });
     const outputs = [];
-    for (const kind of ['weekly', 'cash', 'support'] as const) outputs.push(await renderDigest(rt, kind, { json: opts.json }));
+    for (const kind of ['weekly', 'cash', 'support'] as const)
+      outputs.push(await renderDigest(rt, kind, { json: opts.json, wide: opts.wide }));
     if (opts.json) {
-      process.stdout.write(
-        `${JSON.stringify({ demo: { database, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] }, null, 2)}\n`,
-      );
+      printJson({ demo: { database, ...summary }, weekly: outputs[0], cash: outputs[1], support: outputs[2] });
       return;
     }
-    process.stdout.write(
+    const intro =
       `Demo database ${database}: ${summary.values} daily values and ${summary.entries} manual entries, ${summary.from} → ${summary.to}` +
-        `${summary.gapWeek ? `; ${summary.gapWeek} is missing for one group` : ''}${summary.staleSource ? `; ${summary.staleSource} stopped refreshing ${summary.staleDays} days ago` : ''}.\n\n`,
-    );
+      `${summary.gapWeek ? `; ${summary.gapWeek} is missing for one group` : ''}${summary.staleSource ? `; ${summary.staleSource} stopped refreshing ${summary.staleDays} days ago` : ''}.`;
+    const width = opts.wide ? null : terminalWidth(process.stdout, process.env);
+    process.stdout.write(`${(width ? wrap(intro, width) : [intro]).join('\n')}\n\n`);
     process.stdout.write(`${outputs.join('\n\n')}\n`);
   } finally {
     await rt.close();

@@ -4,14 +4,21 @@ import timezone from 'dayjs/plugin/timezone.js';
 import type { Runtime } from '../runtime.js';
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
 import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
-import { printJson, resolveWeek, useColor, UsageError } from './common.js';
+import { printJson, refuseFuture, resolveWeek, terminalOptions, UsageError } from './common.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-export async function renderDigest(rt: Runtime, kind: string, opts: { period?: string; json?: boolean }): Promise<string | object> {
+export interface DigestOptions {
+  period?: string;
+  json?: boolean;
+  /** Every column whatever the terminal width. */
+  wide?: boolean;
+}
+
+export async function renderDigest(rt: Runtime, kind: string, opts: DigestOptions): Promise<string | object> {
   const ctx = rt.evalContext();
-  const term = { color: useColor(), now: ctx.now };
+  const term = terminalOptions(ctx.now, opts.wide);
   if (kind === 'weekly') {
     const { week } = resolveWeek(opts.period, ctx);
     const { rowsRead: _rowsRead, ...view } = await weeklyScorecard(rt.store, ctx, week);
@@ -20,6 +27,7 @@ export async function renderDigest(rt: Runtime, kind: string, opts: { period?: s
   if (kind === 'cash' || kind === 'support') {
     if (opts.period && !/^\d{4}-\d{2}-\d{2}$/.test(opts.period))
       throw new UsageError(`--period for the ${kind} digest is a day like 2026-11-20 — got "${opts.period}"`);
+    if (opts.period) refuseFuture(opts.period, opts.period, ctx);
     // A daily digest for a past day is the digest as it would have read that morning.
     const dayCtx = opts.period ? rt.evalContext(morningOf(opts.period, ctx.periods.timezone)) : ctx;
     const view = await dailyDigest(rt.store, dayCtx, kind);
@@ -33,7 +41,7 @@ function morningOf(day: string, timezone: string): Date {
   return dayjs.tz(`${day} 08:00`, timezone).toDate();
 }
 
-export async function digestCommand(rt: Runtime, kind: string, opts: { period?: string; json?: boolean }): Promise<void> {
+export async function digestCommand(rt: Runtime, kind: string, opts: DigestOptions): Promise<void> {
   const out = await renderDigest(rt, kind, opts);
   if (typeof out === 'string') process.stdout.write(`${out}\n`);
   else printJson(out);

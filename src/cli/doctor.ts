@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime.js';
 import { SOURCES } from '../integrations/registry.js';
 import { credentialEnvVars } from '../integrations/source.js';
 import { getSourceHealth } from '../store/source-health.js';
+import { listMetricFailures } from '../store/metric-failures.js';
 import { syncStateFor } from '../store/sync-state.js';
 import { metricsOf } from '../metrics/catalog.js';
 import { databaseStats } from '../store/db.js';
@@ -61,6 +62,14 @@ export async function doctor(rt: Runtime, extraChecks: (() => Promise<DoctorLine
     const h = health.get(source.id);
     const last = h?.last_success_at ? `; last refresh ${h.last_success_at}` : '';
     lines.push({ check: label, ok: result.ok, detail: `${result.detail}${last}` });
+  }
+  // Metrics that failed on their own at the last refresh while their source's others refreshed.
+  for (const failure of await listMetricFailures(rt.store)) {
+    lines.push({
+      check: `metric ${failure.metric_id}`,
+      ok: false,
+      detail: `last refresh failed (${failure.source}, ${failure.error_class}, ${failure.failed_at}): ${failure.error}`,
+    });
   }
   lines.push(await slackCheck(rt));
   lines.push(await (await import('./email.js')).smtpCheck(rt));

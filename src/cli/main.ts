@@ -42,9 +42,10 @@ program
   .command('demo')
   .description('build a demo database from deterministic sample data and print every digest (no credentials needed)')
   .option('--json', 'print the view models as JSON')
-  .action(async (opts: { json?: boolean }) => {
+  .option('--wide', 'every column, whatever the terminal width')
+  .action(async (opts: { json?: boolean; wide?: boolean }) => {
     const { demoCommand } = await import('./demo.js');
-    await demoCommand({ ...globals(), database: undefined }, { database: globals().database, json: opts.json });
+    await demoCommand({ ...globals(), database: undefined }, { database: globals().database, json: opts.json, wide: opts.wide });
   });
 
 program
@@ -53,9 +54,10 @@ program
   .argument('<kind>', 'weekly | cash | support')
   .option('--period <period>', 'week (2026-W47, last-week, this-week) or day (2026-11-20)')
   .option('--json', 'print the view model as JSON')
+  .option('--wide', 'every column, whatever the terminal width')
   .option('--post', 'post it to its Slack channel (once per period and channel; later runs update it in place)')
   .option('--email', 'email it to email.<kind> in the config (once per period and recipient list)')
-  .action((kind: string, opts: { period?: string; json?: boolean; post?: boolean; email?: boolean }) =>
+  .action((kind: string, opts: { period?: string; json?: boolean; wide?: boolean; post?: boolean; email?: boolean }) =>
     withRuntime(globals(), async (rt) => {
       const { digestCommand } = await import('./digest.js');
       if (opts.email) {
@@ -75,13 +77,17 @@ program
 program
   .command('metric')
   .description('one metric: figure, goal, status and why, trend, freshness, definition ("list" lists them)')
-  .argument('<query...>', 'metric id, name or alias; typos forgiven')
+  .argument(
+    '<query...>',
+    'metric id, name or alias, whole or a unique start or part of it (any case, spaces and dashes ignored); a typo is not answered but gets suggestions',
+  )
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
-  .action((words: string[], opts: { period?: string; json?: boolean }) =>
+  .option('--wide', 'no wrapping to the terminal width')
+  .action((words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) =>
     withRuntime(globals(), async (rt) => {
       const { listMetrics, metricCommand } = await import('./metric.js');
-      return words.join(' ') === 'list' ? listMetrics(rt) : metricCommand(rt, words.join(' '), opts);
+      return words.join(' ') === 'list' ? listMetrics(rt, opts) : metricCommand(rt, words.join(' '), opts);
     }),
   );
 
@@ -133,14 +139,20 @@ program
 program
   .command('doctor')
   .description('check the config, the database and every configured source')
-  .action(() =>
-    withRuntime(globals(), async (rt) => {
-      const { doctor, formatDoctor } = await import('./doctor.js');
-      const lines = await doctor(rt);
-      process.stdout.write(`${formatDoctor(lines)}\n`);
-      if (lines.some((l) => !l.ok)) process.exitCode = 1;
-    }),
-  );
+  .action(async () => {
+    const { createLogger } = await import('../logger.js');
+    await withRuntime(
+      globals(),
+      async (rt) => {
+        const { doctor, formatDoctor } = await import('./doctor.js');
+        const lines = await doctor(rt);
+        process.stdout.write(`${formatDoctor(lines)}\n`);
+        if (lines.some((l) => !l.ok)) process.exitCode = 1;
+      },
+      // The report is the output: only warnings and errors are logged (to stderr), never info lines among it.
+      { logger: createLogger('warn') },
+    );
+  });
 
 program
   .command('backup')

@@ -2,9 +2,9 @@ import type { Runtime } from '../runtime.js';
 import { findMetric } from '../metrics/catalog.js';
 import { metricAnswer } from '../report/queries.js';
 import { renderMetricTerminal } from '../terminal/render.js';
-import { printJson, resolveWeek, useColor, UsageError } from './common.js';
+import { printJson, resolveWeek, terminalOptions, UsageError } from './common.js';
 
-export async function metricCommand(rt: Runtime, query: string, opts: { period?: string; json?: boolean }): Promise<void> {
+export async function metricCommand(rt: Runtime, query: string, opts: { period?: string; json?: boolean; wide?: boolean }): Promise<void> {
   const { match, suggestions } = findMetric(rt.config, query);
   if (!match) {
     const list = suggestions.map((m) => `  ${m.name} (${m.id})`).join('\n');
@@ -18,10 +18,31 @@ export async function metricCommand(rt: Runtime, query: string, opts: { period?:
   const { week, explicit } = resolveWeek(opts.period, ctx);
   const answer = await metricAnswer(rt.store, ctx, match, week, explicit);
   if (opts.json) printJson(answer);
-  else process.stdout.write(`${renderMetricTerminal(answer, { color: useColor(), now: ctx.now })}\n`);
+  else process.stdout.write(`${renderMetricTerminal(answer, terminalOptions(ctx.now, opts.wide))}\n`);
 }
 
-export function listMetrics(rt: Runtime): void {
+export function listMetrics(rt: Runtime, opts: { json?: boolean } = {}): void {
+  if (opts.json) {
+    printJson({
+      groups: rt.config.groups.map((group) => ({
+        id: group.id,
+        name: group.name,
+        metrics: group.metrics.map((id) => {
+          const m = rt.config.metrics[id]!;
+          return {
+            id,
+            name: m.name,
+            aliases: m.aliases,
+            unit: m.unit,
+            source: m.source,
+            owner: m.owner ?? null,
+            owner_name: m.owner_name ?? null,
+          };
+        }),
+      })),
+    });
+    return;
+  }
   const lines: string[] = [];
   for (const group of rt.config.groups) {
     lines.push(group.name);

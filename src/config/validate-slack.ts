@@ -10,12 +10,15 @@ const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function checkPerson(person: string, at: PathSegment[]): PendingProblem[] {
-  if (SLACK_USER.test(person) || EMAIL.test(person)) return [];
+const SLACK_USER_GROUP = /^S[A-Z0-9]{2,}$/;
+
+/** A person: a Slack user id or an email; a metric's owner may also be a Slack user group (S…). */
+export function checkPerson(person: string, at: PathSegment[], opts: { group?: boolean } = {}): PendingProblem[] {
+  if (SLACK_USER.test(person) || EMAIL.test(person) || (opts.group && SLACK_USER_GROUP.test(person))) return [];
   return [
     {
       at,
-      expected: 'a Slack user id (U…) or an email address',
+      expected: opts.group ? 'a Slack user id (U…), a user group id (S…) or an email address' : 'a Slack user id (U…) or an email address',
       found: describeValue(person),
       hint: 'in Slack: profile → ⋮ → Copy member ID; or use the person’s work email',
     },

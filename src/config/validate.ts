@@ -118,14 +118,55 @@ function checkGroups(groups: unknown, metrics: Record<string, unknown>): Pending
   return problems;
 }
 
-function checkMetrics(metrics: Record<string, unknown>): PendingProblem[] {
+/**
+ * A name or alias must point at one metric: `/metric spend` cannot answer both ad spend and expenses. Compared as
+ * the search compares them (case, spaces and punctuation aside); each clash names both metrics.
+ */
+function checkSharedNames(metrics: Record<string, unknown>): PendingProblem[] {
+  const key = (text: string) =>
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^\p{L}\p{N}]/gu, '');
+  const owners = new Map<string, { id: string; what: string }>();
   const problems: PendingProblem[] = [];
+  for (const [id, metric] of Object.entries(metrics)) {
+    if (!isRecord(metric)) continue;
+    const aliases = Array.isArray(metric.aliases) ? metric.aliases : [];
+    const names: { text: unknown; at: PathSegment[]; what: string }[] = [
+      { text: id, at: ['metrics', id], what: 'id' },
+      { text: metric.name, at: ['metrics', id, 'name'], what: 'name' },
+      ...aliases.map((alias, i) => ({ text: alias, at: ['metrics', id, 'aliases', i] as PathSegment[], what: 'alias' })),
+    ];
+    const own = new Set<string>();
+    for (const { text, at, what } of names) {
+      if (typeof text !== 'string' || key(text) === '') continue;
+      const k = key(text);
+      const other = owners.get(k);
+      if (other && other.id !== id) {
+        problems.push({
+          at,
+          expected: 'a name or alias no other metric uses',
+          found: `${what} "${text}", also the ${other.what} of metrics.${other.id}`,
+          message: `${what} "${text}" of metrics.${id} is also the ${other.what} of metrics.${other.id}`,
+          hint: `keep it on one of metrics.${other.id} and metrics.${id}; /metric ${text} has to mean one metric`,
+        });
+      } else if (!own.has(k)) owners.set(k, { id, what });
+      own.add(k);
+    }
+  }
+  return problems;
+}
+
+function checkMetrics(metrics: Record<string, unknown>): PendingProblem[] {
+  const problems: PendingProblem[] = [...checkSharedNames(metrics)];
   for (const [id, metric] of Object.entries(metrics)) {
     if (!isRecord(metric)) continue;
     const at = ['metrics', id];
     problems.push(...checkGoal(metric.goal, [...at, 'goal']));
     problems.push(...checkGoalChanges(metric, at));
-    if (typeof metric.owner === 'string' && metric.owner !== '') problems.push(...checkPerson(metric.owner, [...at, 'owner']));
+    if (typeof metric.owner === 'string' && metric.owner !== '')
+      problems.push(...checkPerson(metric.owner, [...at, 'owner'], { group: true }));
 
     const entry = metric.entry;
     if (entry !== undefined && metric.source !== 'manual' && metric.manual !== true) {

@@ -1,4 +1,4 @@
-import type { RefreshSummary } from './refresh.js';
+import type { MetricRunFailure, RefreshSummary, SourceRunSummary } from './refresh.js';
 
 /** The table `scorecard refresh` prints: one aligned row per source. */
 export function formatRefreshSummary(summary: RefreshSummary): string {
@@ -10,7 +10,7 @@ export function formatRefreshSummary(summary: RefreshSummary): string {
     String(r.rateLimited),
     String(r.valuesWritten),
     r.status === 'ok' || r.status === 'failed' ? `${(r.durationMs / 1000).toFixed(1)}s` : '',
-    r.error ? `${r.errorClass}: ${r.error}` : (r.detail ?? ''),
+    r.error ? `${r.errorClass}: ${r.error}` : r.failedMetrics ? metricFailuresText(r.failedMetrics) : (r.detail ?? ''),
   ]);
   const numeric = new Set([2, 3, 4, 5]);
   const widths = header.map((title, col) => Math.max(title.length, ...rows.map((row) => row[col]!.length)));
@@ -19,9 +19,7 @@ export function formatRefreshSummary(summary: RefreshSummary): string {
       .map((cell, col) => (col === cells.length - 1 ? cell : numeric.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
       .join('  ')
       .trimEnd();
-  const failed = summary.results.filter((r) => r.status === 'failed').length;
-  const footer = `${summary.from} → ${summary.to}: ${summary.results.length - failed} of ${summary.results.length} sources without failure`;
-  return [line(header), ...rows.map(line), footer, ...lateLines(summary)].join('\n');
+  return [line(header), ...rows.map(line), refreshFooter(summary), ...lateLines(summary)].join('\n');
 }
 
 /** "12 old days corrected (autotask: 2 tickets reopened, 1 ticket moved out of the queue)", when a cursor found any. */
@@ -35,4 +33,25 @@ function lateLines(summary: RefreshSummary): string[] {
     )
     .join('; ');
   return [`${corrected} old day${corrected === 1 ? '' : 's'} corrected (${why})`];
+}
+
+/** "1 metric failed: warm250_dials (config: list 123 not found)" for the summary's error column. */
+function metricFailuresText(failures: MetricRunFailure[]): string {
+  const list = failures.map((f) => `${f.metric} (${f.errorClass}: ${f.error})`).join('; ');
+  return `${failures.length} ${failures.length === 1 ? 'metric' : 'metrics'} failed: ${list}`;
+}
+
+/** What happened, in counts that claim nothing for sources that were not run: refreshed, failed, not configured. */
+export function refreshFooter(summary: RefreshSummary): string {
+  const count = (status: SourceRunSummary['status']) => summary.results.filter((r) => r.status === status).length;
+  const [ok, failed, notConfigured, skipped] = [count('ok'), count('failed'), count('not_configured'), count('skipped')];
+  if (ok === 0 && failed === 0)
+    return `${summary.from} → ${summary.to}: nothing refreshed — no source is configured. Set a source's credentials (see .env.example), or try \`scorecard demo\`.`;
+  const parts = [
+    `${ok} refreshed`,
+    `${failed} failed`,
+    ...(notConfigured ? [`${notConfigured} not configured`] : []),
+    ...(skipped ? [`${skipped} skipped`] : []),
+  ];
+  return `${summary.from} → ${summary.to}: ${parts.join(', ')}`;
 }

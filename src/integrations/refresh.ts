@@ -14,15 +14,15 @@ import {
 } from '../store/source-health.js';
 import { deleteDailyValues, upsertDailyValues } from '../store/daily-values.js';
 import { writeChannelSpend } from '../store/ad-spend-channels.js';
+import { clearMetricFailures, recordMetricFailures } from '../store/metric-failures.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { longestDeadlineMs, sourceDeadlineMs, withinDeadline, withoutCoreSettings } from './deadline.js';
 import { createRedactor } from './redact.js';
-export { formatRefreshSummary } from './refresh-summary.js';
 import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
-import { credentialEnvVars, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
+import { credentialEnvVars, isFailedMetric, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
 /**
  * The refresh job: every configured source collects the window concurrently, each value batch is upserted in
@@ -85,6 +85,15 @@ export interface SourceRunSummary {
   detail?: string;
   /** Days before (or after) the window that records modified since the last refresh touched, re-collected whole. */
   late?: LateCorrection;
+  /** Metrics that failed on their own while the source's others refreshed. */
+  failedMetrics?: MetricRunFailure[];
+}
+
+export interface MetricRunFailure {
+  metric: string;
+  errorClass: SourceErrorClass;
+  /** Redacted. */
+  error: string;
 }
 
 export interface RefreshSummary {
@@ -185,12 +194,21 @@ async function runSource(
   const total = daysBetween(request.from, request.to);
   const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
   let valuesWritten = 0;
+  const failedMetrics = new Map<string, MetricRunFailure>();
 
   let late = NO_CORRECTION;
   const collectRange = async (range: { from: LocalDay; to: LocalDay }, progress: boolean): Promise<number> => {
     let written = 0;
     for await (const batch of withinDeadline(source.collect(ctx, { ...request, ...range }), deadline.signal, source.id, deadlineMs)) {
-      const accepted = batch.filter((value) => acceptValue(value, wantedMetrics, range, logger));
+      for (const item of batch.filter(isFailedMetric)) {
+        if (!wantedMetrics.has(item.metricId)) continue;
+        const message = redactText(item.failure.message);
+        failedMetrics.set(item.metricId, { metric: item.metricId, errorClass: item.failure.errorClass, error: message });
+        logger.warn({ metric: item.metricId, errorClass: item.failure.errorClass }, `metric failed: ${message}`);
+      }
+      const accepted = batch
+        .filter((item): item is CollectedValue => !isFailedMetric(item))
+        .filter((value) => acceptValue(value, wantedMetrics, range, logger));
       // 0 ÷ 0 is no activity, not 0 %: the day keeps no value (and loses the one a past collect stored).
       await deleteDailyValues(
         store,
@@ -240,6 +258,7 @@ async function runSource(
   }
 
   clearTimeout(timer);
+  const failures = [...failedMetrics.values()];
   const summary: SourceRunSummary = {
     ...emptyResult(source.id, 'ok'),
     calls: stats.calls,
@@ -247,7 +266,18 @@ async function runSource(
     valuesWritten,
     durationMs: Math.round(performance.now() - startedAt),
     ...(late.recollected.length > 0 ? { late } : {}),
+    ...(failures.length > 0 ? { failedMetrics: failures } : {}),
   };
+  // The source ran: each metric's failure is what this run said of it, and those that refreshed are cleared.
+  await recordMetricFailures(
+    store,
+    failures.map((f) => ({ metricId: f.metric, source: source.id, errorClass: f.errorClass, error: f.error })),
+    clock(),
+  );
+  await clearMetricFailures(
+    store,
+    request.metrics.map((m) => m.id).filter((id) => !failedMetrics.has(id)),
+  );
   await finishSourceRun(store, runId, { ...summary, status: 'ok' }, clock());
   const { recovered } = await recordSourceSuccess(store, source.id, clock());
   if (recovered && deps.notify) await send(deps, logger, recoveryText(source, request.metrics));
@@ -352,3 +382,5 @@ export function alertText(source: Source, errorClass: RefreshErrorClass, error: 
 export function recoveryText(source: Source, metrics: Metric[]): string {
   return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
 }
+
+export { formatRefreshSummary, refreshFooter } from './refresh-summary.js';

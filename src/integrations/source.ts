@@ -4,6 +4,7 @@ import type { Config, Metric } from '../config/schema.js';
 import type { LocalDay } from '../metrics/types.js';
 import type { SyncState } from '../store/sync-state.js';
 import { errorMessage } from '../errors.js';
+import type { SourceErrorClass } from './errors.js';
 import { parseOrConfigError } from './source-helpers.js';
 
 /**
@@ -32,6 +33,23 @@ export interface CollectedValue {
    * refresh keeps it per channel and sets that metric's day to the sum of its channels (CSV-imported ones too).
    */
   feeds?: { metricId: string; channel: string; currency: string };
+}
+
+/**
+ * A metric the source could not collect while its other metrics went on: a bad list id, a deleted pipeline, a
+ * missing property. The refresh records the reason for `/metric`, `doctor` and its summary; the source's other
+ * metrics still refresh. A failure that stops the whole source (auth, outage) is thrown instead.
+ */
+export interface FailedMetric {
+  metricId: string;
+  failure: { errorClass: SourceErrorClass; message: string };
+}
+
+/** What `collect` yields: values, and metrics that failed on their own. */
+export type Collected = CollectedValue | FailedMetric;
+
+export function isFailedMetric(item: Collected): item is FailedMetric {
+  return 'failure' in item;
 }
 
 export interface SourceContext {
@@ -110,7 +128,7 @@ export interface SourceDefinition<Settings, Query> {
    * Must never hold a year of raw records in memory: page, bucket, yield, forget.
    * Should yield a value (0 where nothing happened) for every metric and day it covers, so freshness is visible.
    */
-  collect(run: SourceRun<Settings>, request: SourceRequest<Query>): AsyncIterable<CollectedValue[]>;
+  collect(run: SourceRun<Settings>, request: SourceRequest<Query>): AsyncIterable<Collected[]>;
   /**
    * Sources with a modification cursor: what changed since the last plain refresh. The refresh re-collects the
    * returned days outside its window; `refresh --full` does not call it. Without it, only the window is corrected.
@@ -132,7 +150,7 @@ export interface Source {
   querySchema: z.ZodType;
   configured(env: Env): boolean;
   configuredFor?(env: Env, metric: Metric): boolean;
-  collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<CollectedValue[]>;
+  collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<Collected[]>;
   lateChanges?(ctx: SourceContext, request: CollectRequest): Promise<LateChanges>;
   check(ctx: SourceContext): Promise<CheckResult>;
 }

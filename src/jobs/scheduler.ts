@@ -22,7 +22,7 @@ import { emailDigest } from './email-digests.js';
 import { sheetsSyncJob } from './sheets-sync.js';
 import { opsNotifier } from './ops-alerts.js';
 import { channelScorecard } from '../report/visibility.js';
-import type { SlackMessage } from '../slack/blocks.js';
+import { configMentions, type SlackMessage } from '../slack/blocks.js';
 
 /**
  * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
@@ -83,7 +83,11 @@ export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, ch
     const ctx = rt.evalContext(target.at);
     if (target.week) {
       const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
-      const messages = renderWeeklyMessages(view, { now: ctx.now, web: webSettingsOf(rt.env) !== undefined });
+      const messages = renderWeeklyMessages(view, {
+        now: ctx.now,
+        web: webSettingsOf(rt.env) !== undefined,
+        mentions: configMentions(ctx.config.slack.users),
+      });
       if (hidden > 0) messages.push(restrictedNote(hidden));
       return { messages, snapshot: snapshotOf(view) };
     }

@@ -138,6 +138,22 @@ export function findMetric(config: Config, query: string): MetricSearch {
   if (first && certain && (!second || better(first.score, second.score))) return { match: first.metric, suggestions: [] };
   if (qualified.length > 0) return { suggestions: qualified.slice(0, SUGGESTIONS).map((s) => s.metric) };
 
-  const nearest = scored.map((s) => ({ ...s, near: nearness(q, s.keys) })).sort((a, b) => a.near - b.near || a.order - b.order);
+  // Beyond the cut-off a "suggestion" is just the least unrelated metric (xyzzy → FTAs set): better none. A longer
+  // query qualifies a metric when the whole is near enough, or one of its words is a small typo of a metric's word.
+  const cutOff = suggestionCutOff(q.length);
+  const queryWords = query
+    .split(/[^\p{L}\p{N}]+/u)
+    .map(normalize)
+    .filter((w) => w.length >= 3);
+  const wordNear = (keys: Keys) => queryWords.some((w) => keys.words.some((k) => distance(w, k) <= allowedTypos(w.length)));
+  const nearest = scored
+    .map((s) => ({ ...s, near: nearness(q, s.keys) }))
+    .filter((s) => s.near <= cutOff || wordNear(s.keys))
+    .sort((a, b) => a.near - b.near || a.order - b.order);
   return { suggestions: nearest.slice(0, SUGGESTIONS).map((s) => s.metric) };
+}
+
+/** The most edits a "did you mean" may be from the query: two (a transposition), or ~40 % of a longer query. */
+export function suggestionCutOff(length: number): number {
+  return Math.max(2, Math.ceil(length * 0.4));
 }

@@ -1,5 +1,5 @@
 import { metricsWithIds } from '../config/metric-ids.js';
-import type { Metric } from '../config/schema.js';
+import type { Goal, Metric } from '../config/schema.js';
 import type { Aggregated, DayValue, LocalDay, StatusKind } from '../metrics/types.js';
 import { aggregate } from '../metrics/aggregate.js';
 import { describeGoal, goalFor } from '../metrics/goals.js';
@@ -31,6 +31,8 @@ export interface DailyItem {
   vs7Days: string | null;
   last7Days: string | null;
   goal: string;
+  /** The goal, structured (`--json` prints it as `goal`, the text as `goal_text`); null without one. */
+  goalSpec: Goal | null;
   status: StatusKind;
   reason: string;
   asOf: string | null;
@@ -135,6 +137,7 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     vs7Days,
     last7Days,
     goal: goal ? describeGoal(goal, metric.unit) : '—',
+    goalSpec: goal ?? null,
     status: status.kind,
     reason,
     asOf: data.asOf,

@@ -47,6 +47,8 @@ export interface MetricWeek {
   trend: (number | null)[];
   /** What the goal alone said of each trend week (no staleness), oldest first; the last is this week's basis. */
   trendBasis: Status['basis'][];
+  /** The goal of each trend week (goals change over time), oldest first. */
+  trendGoals: (Goal | undefined)[];
   sparkline: string;
   status: Status;
   asOf: string | null;
@@ -106,7 +108,8 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
       staleHours: stale,
     });
   // Each week against the goal of that week, so a streak of reds is not rewritten by a later goal change.
-  const trendBasis = frame.trend.map((w, i) => statusOf(weekly[i]!.value, goalFor(metric, w, changes), null).basis);
+  const trendGoals = frame.trend.map((w) => goalFor(metric, w, changes));
+  const trendBasis = frame.trend.map((_, i) => statusOf(weekly[i]!.value, trendGoals[i], null).basis);
   const connection = connectionOf(metric, ctx);
   const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
   const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, week.endAt);
@@ -124,6 +127,7 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
     qtdAvg: { value: qtd, text: formatValue(qtd, metric.unit) },
     trend: weekly.map((w) => w.value),
     trendBasis,
+    trendGoals,
     sparkline: sparkline(weekly.map((w) => w.value)),
     status,
     asOf: data.asOf,

@@ -1,4 +1,4 @@
-import type { Metric } from '../config/schema.js';
+import type { Goal, Metric } from '../config/schema.js';
 import type { LocalDay, StatusKind, Week } from '../metrics/types.js';
 import { addDays, laterDay, lastCompletedWeek, localDayOf, weekContaining } from '../metrics/periods.js';
 import { formatValue } from '../metrics/format.js';
@@ -17,23 +17,29 @@ export interface MetricAnswer {
   period_range: { start: LocalDay; end: LocalDay; timezone: string };
   value: number | null;
   value_text: string;
-  goal: string | null;
+  /** The goal for the period, structured; `goal_text` is how it reads ("≥ 125"). */
+  goal: Goal | null;
+  goal_text: string | null;
   status: StatusKind;
   reason: string;
   last_week: { period: string; value: number | null; text: string };
   week_to_date: { period: string; value: number | null; text: string } | null;
   qtd_avg: { value: number | null; text: string };
-  trend: { weeks: string[]; values: (number | null)[]; sparkline: string };
+  /** The 13 weeks ending with the period; `goals` is each week's goal (a chart's second series). */
+  trend: { weeks: string[]; values: (number | null)[]; goals: (Goal | null)[]; sparkline: string };
   as_of: string | null;
   source: string;
   connection: string;
   owner: string | null;
+  owner_name: string | null;
   definition: string;
   why: string;
   calculation: string;
   edge_cases: string | null;
   caveat: string | null;
   warnings: string[];
+  /** Why this metric's last refresh failed while its source's others refreshed; null when it did not. */
+  refresh_failure: { error_class: string; error: string; failed_at: string } | null;
 }
 
 /** Which week a question is about when none is given: the last completed week, as on the scorecard. */
@@ -74,22 +80,30 @@ export function buildMetricAnswer(metric: Metric, week: Week, loaded: LoadedData
       : { start: week.start, end: lastDayOf(week), timezone: week.timezone },
     value: snapshot ? snapshot.value : evaluated.thisWeek.value,
     value_text: snapshot ? snapshot.text : evaluated.thisWeek.text,
-    goal: evaluated.goal ? evaluated.goalText : null,
+    goal: evaluated.goal ?? null,
+    goal_text: evaluated.goal ? evaluated.goalText : null,
     status: snapshot ? snapshot.status : evaluated.status.kind,
     reason: snapshot ? snapshot.reason : evaluated.status.reason,
     last_week: { period: previousLabel, value: evaluated.lastWeek.value, text: evaluated.lastWeek.text },
     week_to_date: wtd ? { period: current.label, value: wtd.value, text: displayValue(wtd, metric) } : null,
     qtd_avg: { value: evaluated.qtdAvg.value, text: formatValue(evaluated.qtdAvg.value, metric.unit) },
-    trend: { weeks: trendLabels, values: evaluated.trend, sparkline: evaluated.sparkline },
+    trend: {
+      weeks: trendLabels,
+      values: evaluated.trend,
+      goals: evaluated.trendGoals.map((g) => g ?? null),
+      sparkline: evaluated.sparkline,
+    },
     as_of: evaluated.asOf,
     source: metric.source,
     connection: evaluated.connection,
     owner: metric.owner ?? null,
+    owner_name: metric.owner_name ?? null,
     definition: metric.definition,
     why: metric.why,
     calculation: metric.calculation,
     edge_cases: metric.edge_cases ?? null,
     caveat: metric.caveat ?? null,
     warnings: evaluated.warnings,
+    refresh_failure: null,
   };
 }

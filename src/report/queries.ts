@@ -3,6 +3,7 @@ import type { Metric } from '../config/schema.js';
 import type { Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
 import type { Store } from '../store/db.js';
+import { listMetricFailures } from '../store/metric-failures.js';
 import { loadMetricData } from './metric-data.js';
 import { buildDailyDigest, dailyWindow, type DailyDigest, type DailyKind } from './daily.js';
 import { weeklyWindow } from './evaluate.js';
@@ -37,6 +38,10 @@ export async function metricAnswer(
   explicitPeriod: boolean,
 ): Promise<MetricAnswer> {
   const { from, to } = answerWindow(week, ctx);
-  const loaded = await loadMetricData(store, [metric], from, to);
-  return buildMetricAnswer(metric, week, loaded, ctx, explicitPeriod);
+  const [loaded, failures] = await Promise.all([loadMetricData(store, [metric], from, to), listMetricFailures(store, [metric.id])]);
+  const answer = buildMetricAnswer(metric, week, loaded, ctx, explicitPeriod);
+  const failure = failures[0];
+  return failure
+    ? { ...answer, refresh_failure: { error_class: failure.error_class, error: failure.error, failed_at: failure.failed_at } }
+    : answer;
 }

@@ -32,7 +32,14 @@ export interface WeeklyRow {
   reason: string;
   staleHours: number | null;
   connection: MetricWeek['connection'];
-  values: { thisWeek: number | null; lastWeek: number | null; qtdAvg: number | null; trend: (number | null)[] };
+  /** `trend` and `trendGoals` follow the view's `trendWeeks`, oldest first. */
+  values: {
+    thisWeek: number | null;
+    lastWeek: number | null;
+    qtdAvg: number | null;
+    trend: (number | null)[];
+    trendGoals: (Goal | null)[];
+  };
   asOf: string | null;
 }
 
@@ -47,6 +54,8 @@ export interface WeeklyScorecard {
   org: string;
   period: { label: string; start: string; end: string; timezone: string; startAt: string; endAt: string };
   generatedAt: string;
+  /** The 13 weeks of every row's trend, oldest first, ending with this one. */
+  trendWeeks: string[];
   /** One count per status, each metric once: on track, near miss, off track, no data, no goal, stale. */
   summary: Summary;
   /** What needs attention, shown before any table. */
@@ -89,6 +98,7 @@ export function toWeeklyRow(evaluated: MetricWeek): WeeklyRow {
       lastWeek: evaluated.lastWeek.value,
       qtdAvg: evaluated.qtdAvg.value,
       trend: evaluated.trend,
+      trendGoals: evaluated.trendGoals.map((g) => g ?? null),
     },
     asOf: evaluated.asOf,
   };
@@ -140,6 +150,7 @@ export function buildWeeklyScorecard(week: Week, loaded: LoadedData, ctx: EvalCo
       endAt: week.endAt,
     },
     generatedAt: ctx.now.toISOString(),
+    trendWeeks: frame.trend.map((w) => w.label),
     summary: summarize(evaluatedById.values()),
     attention: buildAttention(evaluatedById.values()),
     groups,

@@ -35,6 +35,13 @@ export const SLACK_LIMITS = {
   inputHint: 2000,
   // Slack fails with msg_blocks_too_long around 12k characters of block text; keep a buffer.
   messageTotalText: 11_000,
+  // data_visualization (§1.2): a title, ≤ 20 categories of ≤ 20 characters, 1–6 series, two charts per message.
+  chartsPerMessage: 2,
+  chartTitle: 50,
+  chartCategories: 20,
+  chartCategoryText: 20,
+  chartAxisLabel: 50,
+  chartSeries: 6,
 } as const;
 
 export interface SlackMessageLike {
@@ -135,6 +142,9 @@ class Checker {
       case 'image':
         this.maxLength(where, 'alt_text', textOf(block.alt_text), SLACK_LIMITS.imageAltText, 1);
         break;
+      case 'data_visualization':
+        this.chart(block, where);
+        break;
     }
   }
 
@@ -165,6 +175,43 @@ class Checker {
       }
     }
     this.maxItems(where, 'column_settings', asArray(block.column_settings), SLACK_LIMITS.tableColumnSettings);
+  }
+
+  private chart(block: Obj, where: string): void {
+    this.maxLength(where, 'title', typeof block.title === 'string' ? block.title : '', SLACK_LIMITS.chartTitle, 1);
+    const chart = isObj(block.chart) ? block.chart : {};
+    if (chart.type === 'pie') {
+      const segments = asArray(chart.segments);
+      if (segments.length === 0) this.report(where, 'pie chart needs at least one segment');
+      this.maxItems(where, 'segments', segments, SLACK_LIMITS.chartSeries);
+      return;
+    }
+    if (chart.type !== 'line' && chart.type !== 'bar' && chart.type !== 'area') {
+      this.report(where, 'chart type must be line, bar, area or pie');
+      return;
+    }
+    const axis = isObj(chart.axis_config) ? chart.axis_config : {};
+    const categories = asArray(axis.categories).map((c) => (typeof c === 'string' ? c : ''));
+    if (categories.length === 0) this.report(where, 'axis_config.categories is empty');
+    this.maxItems(where, 'categories', categories, SLACK_LIMITS.chartCategories);
+    categories.forEach((c, i) => this.maxLength(where, `categories[${i}]`, c, SLACK_LIMITS.chartCategoryText, 1));
+    for (const label of ['x_label', 'y_label'] as const)
+      this.maxLength(where, label, typeof axis[label] === 'string' ? axis[label] : undefined, SLACK_LIMITS.chartAxisLabel);
+    const series = asArray(chart.series);
+    if (series.length === 0) this.report(where, 'needs at least one series');
+    this.maxItems(where, 'series', series, SLACK_LIMITS.chartSeries);
+    const names = new Set<string>();
+    series.forEach((entry, i) => {
+      const name = isObj(entry) && typeof entry.name === 'string' ? entry.name : '';
+      if (name === '' || names.has(name)) this.report(where, `series[${i}] needs a unique name`);
+      names.add(name);
+      asArray(isObj(entry) ? entry.data : []).forEach((point, j) => {
+        const label = isObj(point) ? point.label : undefined;
+        if (typeof label !== 'string' || !categories.includes(label)) this.report(where, `series[${i}].data[${j}] label is not a category`);
+        if (!isObj(point) || typeof point.value !== 'number' || !Number.isFinite(point.value))
+          this.report(where, `series[${i}].data[${j}] value must be a finite number`);
+      });
+    });
   }
 
   private element(element: unknown, where: string): void {
@@ -234,6 +281,10 @@ export function checkMessage(msg: SlackMessageLike): string[] {
   const tables = blocks.filter((block) => isObj(block) && block.type === 'table').length;
   if (tables > SLACK_LIMITS.tablesPerMessage) {
     checker.report('blocks', `has ${tables} table blocks (max ${SLACK_LIMITS.tablesPerMessage} per message)`);
+  }
+  const charts = blocks.filter((block) => isObj(block) && block.type === 'data_visualization').length;
+  if (charts > SLACK_LIMITS.chartsPerMessage) {
+    checker.report('blocks', `has ${charts} charts (max ${SLACK_LIMITS.chartsPerMessage} per message)`);
   }
   checker.blocks(blocks);
   const totalText = blocksTextLength(blocks);

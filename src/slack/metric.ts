@@ -7,6 +7,7 @@ import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from 
 import { clip, escapeMrkdwn, type SlackMessage } from './blocks.js';
 import { blocksTextLength, SLACK_LIMITS } from './limits.js';
 import { openInBrowserButton } from './web-link.js';
+import { chartFigures, trendChart, type MessageBlock } from './chart.js';
 
 /** Block Kit for `/metric`: the answer, its shared copy, suggestions, the list, help and the refusal. */
 
@@ -105,7 +106,7 @@ export function metricFallbackText(answer: MetricAnswer): string {
 export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptions): BlockMessage {
   const status = `${STATUS_EMOJI[answer.status]} ${STATUS_WORD[answer.status]}`;
   const fields: MrkdwnElement[] = [
-    mrkdwn(`*Goal*\n${answer.goal ?? '— (no goal)'}`),
+    mrkdwn(`*Goal*\n${answer.goal_text ?? '— (no goal)'}`),
     mrkdwn(`*Period*\n${periodText(answer)}`),
     lastWeekField(answer),
     ...(answer.week_to_date ? [mrkdwn(`*This week so far (${answer.week_to_date.period})*\n${answer.week_to_date.text}`)] : []),
@@ -120,15 +121,27 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     explain('Calculation', answer.calculation),
     ...(answer.edge_cases ? [explain('Edge cases', answer.edge_cases)] : []),
   ];
-  const notes = [...(answer.caveat ? [answer.caveat] : []), ...answer.warnings]
+  const failure = answer.refresh_failure
+    ? [`Last refresh failed for this metric (${answer.refresh_failure.error_class}): ${answer.refresh_failure.error}`]
+    : [];
+  const notes = [...failure, ...(answer.caveat ? [answer.caveat] : []), ...answer.warnings]
     .slice(0, MAX_NOTES)
     .map((note) => `⚠️ ${clip(escapeMrkdwn(note), NOTE_MAX_CHARS)}`);
 
-  const blocks: KnownBlock[] = [
+  const chartInput = {
+    name: answer.name,
+    unit: answer.unit,
+    weeks: answer.trend.weeks,
+    values: answer.trend.values,
+    goals: answer.trend.goals,
+  };
+  const blocks: MessageBlock[] = [
     header(answer.name),
     section(`*${answer.value_text}*  ${status}\n${clip(escapeMrkdwn(answer.reason), 500)}`),
     { type: 'section', fields },
     context(freshnessText(answer, opts.now)),
+    // The trend drawn against the goal, with the same figures in text beside it.
+    ...(answer.trend.weeks.length > 0 ? [trendChart(chartInput), chartFigures(chartInput)] : []),
     { type: 'divider' },
     ...explanation.map(section),
     ...(notes.length ? [context(...notes)] : []),

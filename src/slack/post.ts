@@ -15,6 +15,7 @@ import type { SlackMessage } from './blocks.js';
 import { describeSlackError, type DigestLogger } from './client.js';
 import { sharedPacer, type ChannelPacer } from './pacing.js';
 import { changeNoteMessage } from './change-note.js';
+import { sendDroppingRefusedCharts } from './chart.js';
 
 /**
  * Posting a digest exactly once per (kind, period, channel). The ledger row is claimed before anything is sent and
@@ -151,15 +152,20 @@ class DigestPoster {
     message: SlackMessage,
     extra: { thread_ts?: string; metadata?: { event_type: string; event_payload: Record<string, string | number> } },
   ): Promise<string> {
-    const result = await this.send(() =>
-      this.deps.client.chat.postMessage({
-        channel: this.job.channel,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-        ...extra,
-      }),
+    const result = await sendDroppingRefusedCharts(
+      message,
+      (m) =>
+        this.send(() =>
+          this.deps.client.chat.postMessage({
+            channel: this.job.channel,
+            text: m.text,
+            blocks: m.blocks,
+            unfurl_links: false,
+            unfurl_media: false,
+            ...extra,
+          }),
+        ),
+      (error) => this.chartRefused(error),
     );
     if (!result.ts) throw new Error('chat.postMessage answered without a ts');
     return result.ts;
@@ -176,8 +182,22 @@ class DigestPoster {
   /** chat.update keeps the ts (and so the thread); metadata is sent again so it survives the edit. */
   async update(ts: string, message: SlackMessage, part = 1): Promise<void> {
     const metadata = part === 1 ? this.parentMetadata() : this.partMetadata(part);
-    await this.send(() =>
-      this.deps.client.chat.update({ channel: this.job.channel, ts, text: message.text, blocks: message.blocks, metadata }),
+    await sendDroppingRefusedCharts(
+      message,
+      (m) => this.send(() => this.deps.client.chat.update({ channel: this.job.channel, ts, text: m.text, blocks: m.blocks, metadata })),
+      (error) => this.chartRefused(error),
+    );
+  }
+
+  private chartRefusalLogged = false;
+
+  /** Logged once per digest, however many of its messages carried a refused chart. */
+  private chartRefused(error: unknown): void {
+    if (this.chartRefusalLogged) return;
+    this.chartRefusalLogged = true;
+    this.deps.logger.warn(
+      { kind: this.job.kind, period: this.job.period, channel: this.job.channel, err: describeSlackError(error) },
+      'Slack refused a chart (invalid_blocks); sent without charts, their figures are in the text',
     );
   }
 

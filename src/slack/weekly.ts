@@ -3,13 +3,20 @@ import type { WeeklyGroup, WeeklyRow, WeeklyScorecard } from '../report/weekly.j
 import { formatAge } from '../metrics/format.js';
 import { SLACK_LIMITS, blocksTextLength } from './limits.js';
 import { ageOf, dayRange, localTime, statusLabel, summaryLine, summaryParts } from '../report/text.js';
-import { clip, escapeMrkdwn, mrkdwn, ownerLabel, plain, type SlackMessage } from './blocks.js';
+import { attentionLines } from '../report/attention-text.js';
+import { clip, escapeMrkdwn, mrkdwn, ownerMention, packLines, plain, type Mentions, type SlackMessage } from './blocks.js';
+import { CHART_LIMITS, chartFigures, trendChart } from './chart.js';
 import { openInBrowserButton } from './web-link.js';
 
 /**
- * The weekly scorecard as Block Kit: a parent message (period, summary, one table, freshness, buttons) and, when the
- * catalog outgrows one message, thread replies that each carry one more table. Chunks are cut by measured size, so
- * every message stays under Slack's row, block and cumulative-text limits whatever the names look like.
+ * The weekly scorecard as Block Kit: a parent message (period, summary, what needs attention, one table, freshness,
+ * buttons) and, when the catalog outgrows one message, thread replies that each carry one more table; then one chart
+ * per red metric in the thread, two per message. Chunks are cut by measured size, so every message stays under
+ * Slack's row, block and cumulative-text limits whatever the names look like.
+ *
+ * The table has six columns (metric, goal, this week, last week, QTD, status) so it reads on a phone; the owner is
+ * named in the attention section and the 13-week trend is in the charts and in `/metric`. Groups are heading rows
+ * inside the one table rather than a message each: a reader scrolls one table instead of opening a thread.
  */
 
 export interface WeeklyRenderOptions {
@@ -18,19 +25,19 @@ export interface WeeklyRenderOptions {
   maxRowsPerMessage?: number;
   /** Adds *Open in browser* (the web pages are set up: PUBLIC_URL and WEB_SESSION_SECRET). */
   web?: boolean;
+  /** Owners given as emails → Slack user ids, so the attention section can mention them. */
+  mentions?: Mentions;
 }
 
 export const WEEKLY_ACTIONS = { logActivity: 'log_activity', explainMetric: 'explain_metric' } as const;
 
-const HEADER = ['Metric', 'Owner', 'Goal', 'This week', 'Last week', 'QTD avg', 'Trend', 'Status'];
+const HEADER = ['Metric', 'Goal', 'This week', 'Last week', 'QTD', 'Status'];
 const COLUMN_SETTINGS: NonNullable<TableBlock['column_settings']> = [
   { align: 'left', is_wrapped: true },
-  { align: 'left' },
   { align: 'right' },
   { align: 'right' },
   { align: 'right' },
   { align: 'right' },
-  { align: 'left' },
   { align: 'left' },
 ];
 /** raw_text needs at least one character; a separator row fills its empty columns with this. */
@@ -48,16 +55,7 @@ const cellsLength = (cells: Cell[]) => cells.reduce((sum, c) => sum + c.text.len
 function metricCells(row: WeeklyRow): Cell[] {
   const notConnected = row.connection === 'not_connected' && row.values.thisWeek === null;
   const status = `${statusLabel(row.status, row.staleHours)}${notConnected ? ' not connected' : ''}`;
-  return [
-    cell(row.name, MAX_NAME),
-    cell(ownerLabel(row.owner)),
-    cell(row.goal),
-    cell(row.thisWeek),
-    cell(row.lastWeek),
-    cell(row.qtdAvg),
-    cell(row.trend),
-    cell(status),
-  ];
+  return [cell(row.name, MAX_NAME), cell(row.goal), cell(row.thisWeek), cell(row.lastWeek), cell(row.qtdAvg), cell(status)];
 }
 
 function separatorCells(group: WeeklyGroup, continued: boolean): Cell[] {
@@ -100,7 +98,16 @@ function actions(view: WeeklyScorecard, web: boolean): ActionsBlock {
   };
 }
 
-function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: number, web = false): KnownBlock[] {
+/** What needs attention, reds first, owners mentioned; split into sections under Slack's 3000-character limit. */
+function attentionBlocks(view: WeeklyScorecard, mentions: Mentions | undefined): KnownBlock[] {
+  const lines = attentionLines(view.attention, {
+    owner: (o) => ownerMention(o.owner, o.ownerName, mentions),
+    escape: escapeMrkdwn,
+  }).map((line) => (line.kind === 'red' ? line.text : `• ${line.text}`));
+  return packLines(['*Needs attention*', ...lines], SLACK_LIMITS.sectionText).map((text) => ({ type: 'section', text: mrkdwn(text) }));
+}
+
+function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: number, mentions?: Mentions, web = false): KnownBlock[] {
   const threadNote = parts > 1 ? `\n_Continued in the thread: ${parts - 1} more ${parts === 2 ? 'part' : 'parts'}._` : '';
   return [
     { type: 'header', text: plain(clip(`Weekly scorecard ${view.period.label}`, SLACK_LIMITS.headerText)) },
@@ -111,6 +118,7 @@ function parentBlocks(view: WeeklyScorecard, rows: Cell[][], now: Date, parts: n
           `${summaryParts(view.summary).join('   ')}${threadNote}`,
       ),
     },
+    ...attentionBlocks(view, mentions),
     table(rows),
     freshnessContext(view, now),
     actions(view, web),
@@ -159,17 +167,45 @@ export function renderWeeklyMessages(view: WeeklyScorecard, opts: WeeklyRenderOp
   const maxRows = Math.max(3, Math.min(opts.maxRowsPerMessage ?? SLACK_LIMITS.tableRows, SLACK_LIMITS.tableRows));
   const limit = SLACK_LIMITS.messageTotalText;
   // Measured with an empty table (header row only) and the widest labels, so the chunk budget is exact or safe.
-  const parentOverhead = blocksTextLength(parentBlocks(view, [], opts.now, 999, opts.web));
+  const parentOverhead = blocksTextLength(parentBlocks(view, [], opts.now, 999, opts.mentions, opts.web));
   const continuationOverhead = blocksTextLength(continuationBlocks(view, [], WIDEST_PART_LABEL));
   const chunks = chunkRows(view.groups, maxRows - 1, (i) => limit - (i === 0 ? parentOverhead : continuationOverhead));
 
   const text = weeklyFallbackText(view);
-  return chunks.map((rows, i) =>
+  const tables = chunks.map((rows, i) =>
     i === 0
-      ? { text, blocks: parentBlocks(view, rows, opts.now, chunks.length, opts.web) }
+      ? { text, blocks: parentBlocks(view, rows, opts.now, chunks.length, opts.mentions, opts.web) }
       : {
           text: `Weekly scorecard ${view.period.label} ${partLabel(i, chunks.length)}`,
           blocks: continuationBlocks(view, rows, partLabel(i, chunks.length)),
         },
   );
+  return [...tables, ...redChartMessages(view)];
+}
+
+/** One trend chart per red metric, with its figures in text, two charts per thread reply. */
+export function redChartMessages(view: WeeklyScorecard): SlackMessage[] {
+  const rows = new Map(view.groups.flatMap((g) => g.rows).map((row) => [row.id, row]));
+  const charts = view.attention.red.flatMap((red) => {
+    const row = rows.get(red.id);
+    if (!row) return [];
+    const input = { name: row.name, unit: row.unit, weeks: view.trendWeeks, values: row.values.trend, goals: row.values.trendGoals };
+    return [[trendChart(input), chartFigures(input)]];
+  });
+  const messages: SlackMessage[] = [];
+  for (let i = 0; i < charts.length; i += CHART_LIMITS.chartsPerMessage) {
+    const batch = charts.slice(i, i + CHART_LIMITS.chartsPerMessage);
+    const names = view.attention.red.slice(i, i + batch.length).map((r) => r.name);
+    messages.push({
+      text: `Weekly scorecard ${view.period.label}: off-track trends — ${names.join(', ')}`,
+      blocks: [
+        {
+          type: 'section',
+          text: mrkdwn(clip(`*Off track, last ${view.trendWeeks.length} weeks* · ${escapeMrkdwn(names.join(', '))}`, 3000)),
+        },
+        ...batch.flat(),
+      ],
+    });
+  }
+  return messages;
 }

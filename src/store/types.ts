@@ -17,6 +17,17 @@ export interface Database {
   web_sessions: WebSessionsTable;
   web_link_uses: WebLinkUsesTable;
   deliveries: DeliveriesTable;
+  metric_failures: MetricFailuresTable;
+}
+
+/** The last refresh failure of one metric whose source otherwise refreshed (migration 0008). */
+export interface MetricFailuresTable {
+  metric_id: string;
+  source: string;
+  error_class: string;
+  /** Redacted. */
+  error: string;
+  failed_at: string;
 }
 
 export interface DailyValuesTable {
@@ -197,3 +208,4 @@ export interface AdSpendChannelsTable {
 }
 export type AdSpendChannelRow = Selectable<AdSpendChannelsTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
+export type MetricFailureRow = Selectable<MetricFailuresTable>;

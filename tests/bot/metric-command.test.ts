@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { metricAnswer } from '../../src/report/queries.js';
 import { lastCompletedWeek } from '../../src/metrics/periods.js';
 import { metricById } from '../../src/metrics/catalog.js';
+import { formatValue } from '../../src/metrics/format.js';
+import { isChart, type LineChart } from '../../src/slack/chart.js';
+import { checkMessage } from '../../src/slack/limits.js';
 import { blockActionsPayload } from '../helpers/slack-requests.js';
 import { actionIds, blockText, CHANNELS, findElement, NOW, USERS, type BotHarness, botTestLifecycle } from './harness.js';
 
@@ -28,7 +31,7 @@ describe('/metric <query>', () => {
     const text = blockText(reply);
     expect(text).toContain(answer.value_text);
     expect(text).toContain(answer.reason);
-    expect(text).toContain(answer.goal!);
+    expect(text).toContain(answer.goal_text!);
     expect(text).toContain(answer.trend.sparkline);
     expect(text).toContain('*Definition* Tickets closed the day they were created');
     expect(text).toContain('*Why it matters*');
@@ -36,6 +39,47 @@ describe('/metric <query>', () => {
     expect(text).toContain('source sample');
     expect(String(reply.text)).toContain('Same-day close rate');
     expect(actionIds(reply)).toEqual(['share_metric']);
+  });
+
+  it('/metric dials draws the last 13 weeks against the goal as a line chart, with the same figures in text', async () => {
+    const { replies } = await h.command('/metric', 'dials');
+    expect(replies).toHaveLength(1);
+    const blocks = replies[0]!.body.blocks as { type: string }[];
+    const charts = blocks.filter(isChart);
+    expect(charts).toHaveLength(1);
+    const answer = await expectedAnswer('dials');
+    const chart = charts[0]!;
+    expect(chart.title).toBe('Dials, last 13 weeks');
+    expect(chart.chart.type).toBe('line');
+    const line = chart.chart as LineChart;
+    expect(line.axis_config.categories).toEqual(answer.trend.weeks);
+    expect(line.axis_config.categories).toHaveLength(13);
+    expect(line.series.map((s) => s.name)).toEqual(['Actual', 'Goal']);
+    const actual = line.series[0]!.data;
+    expect(actual.map((p) => p.value)).toEqual(answer.trend.values.filter((v) => v !== null));
+    expect(line.series[1]!.data).toEqual(answer.trend.weeks.map((label) => ({ label, value: 125 })));
+    expect(checkMessage({ text: 'x', blocks })).toEqual([]);
+    // The figures beside the chart, in text.
+    const figures = JSON.stringify(blocks[blocks.indexOf(chart) + 1]);
+    for (const point of actual.slice(-3)) expect(figures).toContain(`${point.label.slice(5)} ${formatValue(point.value, 'count')}`);
+    expect(figures).toContain('goal ≥ 125');
+  });
+
+  it('answers again without the chart when Slack refuses it, logging the refusal once', async () => {
+    h.fake.refuseBlockTypes(['data_visualization']);
+    const warn = vi.spyOn(h.runtime.logger, 'warn');
+    try {
+      const { replies } = await h.command('/metric', 'dials');
+      expect(replies).toHaveLength(2);
+      expect((replies[0]!.body.blocks as unknown[]).some(isChart)).toBe(true);
+      const delivered = replies[1]!.body.blocks as { type: string }[];
+      expect(delivered.some(isChart)).toBe(false);
+      expect(JSON.stringify(delivered)).toContain('goal ≥ 125');
+      const refusals = warn.mock.calls.filter((call) => String(call[1]).includes('invalid_blocks'));
+      expect(refusals).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('shows a caveat for proxies (bills missing W-9)', async () => {
@@ -65,14 +109,21 @@ describe('/metric <query>', () => {
     }
   });
 
-  it('offers up to three suggestions as buttons when nothing matches, and a click answers that metric', async () => {
+  it('answers nonsense with no suggestion rather than an unrelated metric', async () => {
     const { replies } = await h.command('/metric', 'zzqqxx');
+    expect(actionIds(replies[0]!.body).filter((id) => id.startsWith('pick_metric:'))).toEqual([]);
+    expect(blockText(replies[0]!.body) + String(replies[0]!.body.text)).toContain('zzqqxx');
+  });
+
+  it('offers up to three suggestions as buttons for a typo, and a click answers that metric', async () => {
+    const { replies } = await h.command('/metric', 'dails');
     const suggestions = replies[0]!.body;
     const ids = actionIds(suggestions);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.length).toBeLessThanOrEqual(3);
     expect(ids.every((id) => id.startsWith('pick_metric:'))).toBe(true);
-    expect(blockText(suggestions)).toContain('No metric matches *zzqqxx*');
+    expect(blockText(suggestions)).toContain('No metric matches *dails*');
+    expect(ids[0]).toBe('pick_metric:dials');
 
     const firstId = ids[0]!;
     const metricId = firstId.slice('pick_metric:'.length);

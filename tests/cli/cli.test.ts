@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { displayWidth } from '../../src/terminal/width.js';
 
 /** End to end: the built binary, as a user runs it, on a temp database. `npm test` builds first. */
 
@@ -56,6 +57,26 @@ describe('scorecard demo', () => {
     expect(stdout).toMatch(/Bills pending approval .*🕒 \d+ d/);
   });
 
+  it('fits 80 columns with the reds first under the title; --wide restores every column', () => {
+    const narrow = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo'], { COLUMNS: '80' });
+    const lines = narrow.stdout.split('\n');
+    expect(lines.filter((l) => displayWidth(l) > 80)).toEqual([]);
+    const view = JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json']).stdout);
+    const title = lines.findIndex((l) => l.includes('Weekly scorecard 2026-W46'));
+    const reds: { name: string }[] = view.attention.red;
+    const first = lines
+      .slice(title + 1)
+      .join('\n')
+      .split('\n\n')[0]!;
+    const redLines = first.split(/\n(?! )/).slice(0, Math.max(1, reds.length));
+    expect(redLines.every((l) => l.startsWith('🔴'))).toBe(true);
+    for (const red of reds) expect(redLines.join(' ')).toContain(red.name);
+    expect(lines.find((l) => l.startsWith('Metric'))).not.toContain('Owner');
+
+    const wide = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo', '--wide'], { COLUMNS: '80' });
+    expect(wide.stdout.split('\n').find((l) => l.startsWith('Metric'))).toMatch(/Owner .*13-week trend/);
+  });
+
   it('prints identical output for the same --now', () => {
     const a = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
     const b = run(['--now', NOW, '--database', `sqlite:${demoDb}`, 'demo']);
@@ -68,7 +89,7 @@ describe('scorecard metric', () => {
     const { stdout, code } = run(['--now', NOW, 'metric', 'cash', '--json']);
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(answer).toMatchObject({ metric: 'cash', period: '2026-11-16', goal: '≥ $500K' });
+    expect(answer).toMatchObject({ metric: 'cash', period: '2026-11-16', goal: { op: '>=', value: 500000 }, goal_text: '≥ $500K' });
     expect(typeof answer.value).toBe('number');
     expect(['green', 'yellow', 'red']).toContain(answer.status);
     expect(answer.as_of).toMatch(/^2026-11-16T/);
@@ -110,6 +131,34 @@ describe('scorecard log', () => {
     expect(big.stderr).toMatch(/value: Enter a value between 0 and/);
     const after = JSON.parse(run(['--now', NOW, 'metric', 'hybrid_coi_created', '--json', '--period', '2026-W47']).stdout).value;
     expect(after).toBe(before);
+  });
+});
+
+describe('scorecard --json', () => {
+  it('uses snake_case keys and structured goals everywhere', () => {
+    const view = JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json']).stdout);
+    expect(view.period).toHaveProperty('start_at');
+    const dials = view.groups.flatMap((g: { rows: unknown[] }) => g.rows).find((r: { id: string }) => r.id === 'dials');
+    expect(dials).toMatchObject({ goal: { op: '>=', value: 125 }, goal_text: '≥ 125', this_week: expect.any(String) });
+    const cash = JSON.parse(run(['--now', NOW, 'digest', 'cash', '--json']).stdout);
+    expect(cash.items[0]).toHaveProperty('vs_yesterday');
+    expect(cash.items[0]).toHaveProperty('goal_text');
+    const keys = (v: unknown): string[] =>
+      Array.isArray(v) ? v.flatMap(keys) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : [];
+    expect(keys([view, cash]).filter((k) => /[A-Z]/.test(k))).toEqual([]);
+  });
+
+  it('metric list --json prints the catalog as JSON', () => {
+    const list = JSON.parse(run(['metric', 'list', '--json']).stdout);
+    expect(list.groups[0].metrics[0]).toMatchObject({ id: 'dials', name: 'Dials' });
+  });
+
+  it('refuses a future period with exit 2', () => {
+    const weekly = run(['--now', NOW, 'digest', 'weekly', '--period', '2027-W10']);
+    expect(weekly.code).toBe(2);
+    expect(weekly.stderr).toContain('2027-W10 is in the future');
+    expect(run(['--now', NOW, 'digest', 'cash', '--period', '2026-12-01']).code).toBe(2);
+    expect(run(['--now', NOW, 'metric', 'dials', '--period', '2027-W10']).code).toBe(2);
   });
 });
 

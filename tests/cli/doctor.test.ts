@@ -3,6 +3,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { doctor, formatDoctor } from '../../src/cli/doctor.js';
+import { recordMetricFailures } from '../../src/store/metric-failures.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { tempDbPath, removeTempDb } from '../helpers/tmp-store.js';
 
@@ -74,5 +75,20 @@ describe('scorecard doctor', () => {
     ]) {
       expect(printed).toContain(`source ${id}`);
     }
+  });
+
+  it('names each metric whose last refresh failed on its own, with the reason', async () => {
+    slack = undefined;
+    rt = await openRuntime({ databaseUrl: `sqlite:${path}`, logger: pino({ level: 'silent' }), env: {} });
+    await recordMetricFailures(
+      rt.store,
+      [{ metricId: 'w250_dials', source: 'hubspot', errorClass: 'config', error: 'GET /crm/v3/lists/123/memberships → HTTP 404' }],
+      new Date('2026-11-16T12:00:00Z'),
+    );
+    const line = (await doctor(rt)).find((l) => l.check === 'metric w250_dials');
+    expect(line).toMatchObject({ ok: false });
+    expect(line!.detail).toBe(
+      'last refresh failed (hubspot, config, 2026-11-16T12:00:00.000Z): GET /crm/v3/lists/123/memberships → HTTP 404',
+    );
   });
 });

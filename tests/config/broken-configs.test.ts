@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
 import { BASE_CONFIG, loadError, makeTempDir, positionOf, replaceOnce, type TempDir } from './helpers.js';
 
 let temp: TempDir;
@@ -55,6 +56,23 @@ describe('schema problems', () => {
       `metrics.Dials (${positionOf(text, 'Dials:')}): expected a key made of lowercase letters, digits and _ — found "Dials"`,
     );
     expect(error.message).toContain('fix: use "dials"');
+  });
+
+  it('rejects a name or alias that two metrics share, naming both', () => {
+    const text = broken('    name: MRR closed\n', '    name: MRR closed\n    aliases: [revenue, "DIALS"]\n').replace(
+      '    name: Dials\n',
+      '    name: Dials\n    aliases: [revenue]\n',
+    );
+    const error = loadError(temp, text);
+    expect(error.problems.map((p) => p.path)).toEqual(['metrics.mrr_closed.aliases[0]', 'metrics.mrr_closed.aliases[1]']);
+    expect(error.message).toContain('alias "revenue" of metrics.mrr_closed is also the alias of metrics.dials');
+    expect(error.message).toContain('alias "DIALS" of metrics.mrr_closed is also the id of metrics.dials');
+  });
+
+  it('accepts a Slack user group as a metric owner', () => {
+    temp.write('scorecard.yml', broken('    name: Dials\n', '    name: Dials\n    owner: S0SALES01\n    owner_name: Inside sales\n'));
+    const { config } = loadConfig({ env: {}, cwd: temp.dir });
+    expect(config.metrics.dials).toMatchObject({ owner: 'S0SALES01', owner_name: 'Inside sales' });
   });
 
   it('names the missing required key', () => {

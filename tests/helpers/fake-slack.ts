@@ -105,6 +105,8 @@ export interface FakeSlack {
    * recorded but before it is answered (the message exists, the caller never learns its ts).
    */
   hold(method: string, nth: number, phase: 'before' | 'after'): FakeSlackHold;
+  /** Answer `invalid_blocks` to any message carrying a block of these types (as a workspace without them would). */
+  refuseBlockTypes(types: string[]): void;
   /** Forget calls, messages, views, responses and pending injected failures. */
   reset(): void;
   close(): Promise<void>;
@@ -188,7 +190,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     profile: { real_name: u.real_name, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
   });
   const findMessage = (channel: unknown, ts: unknown) => messages.find((m) => m.channel === channel && m.ts === ts);
-  const limitProblems = (m: { text?: string; blocks?: unknown[] }) => (checkLimits ? checkMessage(m) : []);
+  let refusedTypes = new Set<string>();
+  const refused = (m: { blocks?: unknown[] }) =>
+    (m.blocks ?? [])
+      .map((b) => (b as { type?: unknown }).type)
+      .filter((type): type is string => typeof type === 'string' && refusedTypes.has(type))
+      .map((type) => `blocks: unsupported type ${type}`);
+  const limitProblems = (m: { text?: string; blocks?: unknown[] }) => [...refused(m), ...(checkLimits ? checkMessage(m) : [])];
   const asMessage = (body: Body) => ({
     text: str(body.text),
     blocks: Array.isArray(body.blocks) ? body.blocks : undefined,
@@ -422,6 +430,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     failNext: (method, count) => void failures.set(method, count),
     rateLimitNext: (method, count, retryAfterSec) => void rateLimits.set(method, { count, retryAfterSec }),
     addUser: (user) => void users.set(user.id, { ...user }),
+    refuseBlockTypes: (types) => {
+      refusedTypes = new Set(types);
+    },
     hold: (method, nth, phase) => {
       let arrive!: (call?: FakeSlackCall) => void;
       let release!: () => void;
@@ -433,6 +444,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     reset: () => {
       for (const h of holds) h.release();
       holds = [];
+      refusedTypes = new Set();
       calls.length = 0;
       responses.length = 0;
       messages = [];

@@ -4,7 +4,14 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { configSchema, type Config, type Metric } from '../../src/config/schema.js';
 import { metricsOf } from '../../src/metrics/catalog.js';
-import type { CollectedValue, Env, Source, SourceContext } from '../../src/integrations/source.js';
+import {
+  isFailedMetric,
+  type Collected,
+  type CollectedValue,
+  type Env,
+  type Source,
+  type SourceContext,
+} from '../../src/integrations/source.js';
 import { syncStateFor, type SyncState } from '../../src/store/sync-state.js';
 import type { Store } from '../../src/store/db.js';
 import { openTempStore } from './tmp-store.js';
@@ -100,7 +107,7 @@ export async function collectBatches(
   metrics: Metric[] = metricsOf(ctx.config),
 ): Promise<CollectedValue[][]> {
   const batches: CollectedValue[][] = [];
-  for await (const batch of source.collect(ctx, { from, to, metrics })) batches.push(batch);
+  for await (const batch of source.collect(ctx, { from, to, metrics })) batches.push(valuesOrThrow(batch));
   return batches;
 }
 
@@ -224,4 +231,11 @@ export function supportConfig(
     support: { source, ...extra.support },
     sources: extra.settings ? { [source]: extra.settings } : {},
   });
+}
+
+/** A batch's values; a metric that failed on its own is thrown, so a test never mistakes it for missing data. */
+export function valuesOrThrow(batch: Collected[]): CollectedValue[] {
+  const failed = batch.find(isFailedMetric);
+  if (failed) throw new Error(`metric ${failed.metricId} failed: ${failed.failure.errorClass}: ${failed.failure.message}`);
+  return batch as CollectedValue[];
 }

@@ -7,6 +7,7 @@ import { refresh } from '../../src/integrations/refresh.js';
 import { defineSource, type CollectedValue, type SourceContext } from '../../src/integrations/source.js';
 import { syncStateFor } from '../../src/store/sync-state.js';
 import { openTempStore } from '../helpers/tmp-store.js';
+import { valuesOrThrow } from '../helpers/source-harness.js';
 
 /** The framework parses a source's settings and each metric's query once, before the source's own code runs. */
 
@@ -72,7 +73,7 @@ describe('defineSource', () => {
       const ctx = { ...base, config };
       const values: CollectedValue[] = [];
       for await (const batch of source.collect(ctx, { from: '2026-11-16', to: '2026-11-16', metrics: metricsOf(config) }))
-        values.push(...batch);
+        values.push(...valuesOrThrow(batch));
       expect(values).toEqual([{ metricId: 'widgets', day: '2026-11-16', value: 2 }]);
       expect(seen.settings).toEqual([{ per_day: 2 }]);
       expect(seen.queries).toEqual([{ kind: 'widgets', scale: 1 }]);

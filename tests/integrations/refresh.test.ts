@@ -8,6 +8,7 @@ import {
   closeInterruptedRuns,
   formatRefreshSummary,
   refresh,
+  refreshFooter,
   type RefreshDeps,
   type RefreshSummary,
 } from '../../src/integrations/refresh.js';
@@ -304,7 +305,25 @@ describe.each(storeKinds())('refresh (%s)', (kind) => {
         /^beta {4}failed {14}1 {5}1 {7}0 {2}0\.1s {2}unavailable: GET https:\/\/desk\.example\/api\?token=\[REDACTED\]/,
       );
       expect(table[3]).toBe('gamma   not configured      0     0       0        set GAMMA_KEY');
-      expect(table[4]).toBe('2026-11-09 → 2026-11-15: 2 of 3 sources without failure');
+      expect(table[4]).toBe('2026-11-09 → 2026-11-15: 1 refreshed, 1 failed, 1 not configured');
+    });
+
+    it('says so when no source is configured, claiming no success for the sources it skipped', () => {
+      const footer = refreshFooter({
+        from: '2026-11-09',
+        to: '2026-11-15',
+        ok: true,
+        results: ['alpha', 'beta'].map((source) => ({
+          source,
+          status: 'not_configured' as const,
+          calls: 0,
+          rateLimited: 0,
+          valuesWritten: 0,
+          durationMs: 0,
+        })),
+      });
+      expect(footer).toContain('nothing refreshed — no source is configured');
+      expect(footer).not.toMatch(/without failure|refreshed,/);
     });
   });
 

@@ -13,6 +13,7 @@ import { renderWeeklyMessages } from '../../src/slack/weekly.js';
 import { renderDailyMessage } from '../../src/slack/daily.js';
 import { assertSlackLimits, blocksTextLength, SLACK_LIMITS } from '../../src/slack/limits.js';
 import type { SlackMessage } from '../../src/slack/blocks.js';
+import { isChart } from '../../src/slack/chart.js';
 import { describeChanges, snapshotOf } from '../../src/report/changes.js';
 import { openTempStore, storeKinds, useTempStore } from '../helpers/tmp-store.js';
 import { periodSettings, type EvalContext } from '../../src/metrics/context.js';
@@ -87,15 +88,23 @@ async function seedSample(store: Store, config: Config, from: string, to: string
 
 const tableOf = (message: SlackMessage) => message.blocks.filter((b): b is TableBlock => b.type === 'table');
 const cellText = (cell: unknown) => (cell as RawTextElement).text;
+/** The scorecard's table messages (parent and continuations); the chart replies come after them. */
+const tableMessages = (messages: SlackMessage[]) => messages.filter((m) => tableOf(m).length > 0);
+const chartMessages = (messages: SlackMessage[]) => messages.filter((m) => m.blocks.some(isChart));
 const metricRows = (messages: SlackMessage[]) =>
-  messages.flatMap((m) => tableOf(m)[0]!.rows.slice(1)).filter((row) => !cellText(row[0]).startsWith('— '));
+  tableMessages(messages)
+    .flatMap((m) => tableOf(m)[0]!.rows.slice(1))
+    .filter((row) => !cellText(row[0]).startsWith('— '));
 
 function expectValidMessages(messages: SlackMessage[]): void {
-  for (const message of messages) {
-    assertSlackLimits(message);
+  for (const message of messages) assertSlackLimits(message);
+  // Tables first, then chart replies; every message is one or the other.
+  const tables = tableMessages(messages);
+  expect([...tables, ...chartMessages(messages)]).toEqual(messages);
+  for (const message of tables) {
     expect(tableOf(message)).toHaveLength(1);
     for (const row of tableOf(message)[0]!.rows) {
-      expect(row).toHaveLength(8);
+      expect(row).toHaveLength(6);
       // raw_text cells need at least one visible character.
       for (const cell of row) expect(cellText(cell).trim().length).toBeGreaterThan(0);
     }
@@ -112,9 +121,13 @@ describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
     await seedSample(store, config, '2025-08-01', '2025-11-16');
     const ctx = ctxOf(config);
     const view = await weeklyScorecard(store, ctx, lastCompletedWeek(NOW, ctx.periods));
-    const messages = renderWeeklyMessages(view, { now: NOW });
+    const mentions = new Map([
+      ['owner1@example.com', 'U0OWNER01'],
+      ['owner2@example.com', 'U0OWNER02'],
+    ]);
+    const messages = renderWeeklyMessages(view, { now: NOW, mentions });
 
-    expect(messages).toHaveLength(1);
+    expect(tableMessages(messages)).toHaveLength(1);
     expectValidMessages(messages);
     const [parent] = messages;
     const s = view.summary;
@@ -128,13 +141,29 @@ describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
     expect(intro).toContain(`🟢 ${s.green}`);
 
     const table = tableOf(parent!)[0]!;
-    expect(table.rows[0]!.map(cellText)).toEqual(['Metric', 'Owner', 'Goal', 'This week', 'Last week', 'QTD avg', 'Trend', 'Status']);
-    expect(table.column_settings!.map((c) => c.align)).toEqual(['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left']);
+    expect(table.rows[0]!.map(cellText)).toEqual(['Metric', 'Goal', 'This week', 'Last week', 'QTD', 'Status']);
+    expect(table.column_settings!.map((c) => c.align)).toEqual(['left', 'right', 'right', 'right', 'right', 'left']);
     expect(table.rows.map((r) => cellText(r[0]))).toContain('— Group 1 —');
     const firstMetric = table.rows.find((r) => cellText(r[0]) === 'Metric 000 of group 1')!;
-    expect(cellText(firstMetric[1])).toBe('U0DANA001');
-    expect(cellText(table.rows.find((r) => cellText(r[0]) === 'Metric 001 of group 1')![1])).toBe('owner1');
-    expect(cellText(firstMetric[3])).toBe(view.groups[0]!.rows[0]!.thisWeek);
+    expect(cellText(firstMetric[2])).toBe(view.groups[0]!.rows[0]!.thisWeek);
+
+    // What needs attention comes before the table, reds first with their owners mentioned.
+    const attention = parent!.blocks.findIndex((b) => JSON.stringify(b).includes('*Needs attention*'));
+    expect(attention).toBeGreaterThan(0);
+    expect(attention).toBeLessThan(parent!.blocks.findIndex((b) => b.type === 'table'));
+    const attentionText = JSON.stringify(parent!.blocks[attention]);
+    expect(view.attention.red.length).toBeGreaterThan(0);
+    for (const red of view.attention.red) {
+      expect(attentionText).toContain(red.name);
+      expect(attentionText).toContain(`<@${mentions.get(red.owner!) ?? red.owner}>`);
+    }
+
+    // One chart per red metric in the thread, two per reply at most, each with its figures in text.
+    const replies = chartMessages(messages);
+    expect(replies).toHaveLength(Math.ceil(view.attention.red.length / 2));
+    const charts = replies.flatMap((m) => m.blocks.filter(isChart));
+    expect(charts.map((c) => c.title)).toEqual(view.attention.red.map((r) => `${r.name}, last 13 weeks`.slice(0, 50)));
+    for (const reply of replies) expect(reply.blocks.filter((b) => b.type === 'context').length).toBe(reply.blocks.filter(isChart).length);
 
     const context = parent!.blocks.find((b) => b.type === 'context');
     expect(JSON.stringify(context)).toContain('Data as of 2 h ago');
@@ -162,14 +191,15 @@ describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
         .map((m) => m.name)
         .sort(),
     );
-    messages.slice(1).forEach((m, i) => {
-      expect(m.text).toBe(`Weekly scorecard 2025-W46 (continued ${i + 2}/${messages.length})`);
+    const tables = tableMessages(messages);
+    tables.slice(1).forEach((m, i) => {
+      expect(m.text).toBe(`Weekly scorecard 2025-W46 (continued ${i + 2}/${tables.length})`);
       expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
     });
     // A reply that starts inside a group repeats the group's name, marked as continued.
-    const firstRows = messages.slice(1).map((m) => cellText(tableOf(m)[0]!.rows[1]![0]));
+    const firstRows = tables.slice(1).map((m) => cellText(tableOf(m)[0]!.rows[1]![0]));
     for (const first of firstRows) expect(first).toMatch(/^— Group \d+( \(cont\.\))? —$/);
-    const more = messages.length - 1;
+    const more = tables.length - 1;
     expect(JSON.stringify(messages[0]!.blocks[1])).toContain(`Continued in the thread: ${more} more ${more === 1 ? 'part' : 'parts'}`);
   });
 
@@ -183,16 +213,18 @@ describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
 
     const bySize = renderWeeklyMessages(view, { now: NOW });
     expectValidMessages(bySize);
-    // Cut by size, not by the 100-row cap: full messages stop short of 100 rows but close to the text budget.
-    for (const m of bySize.slice(0, -1)) {
-      expect(tableOf(m)[0]!.rows.length).toBeLessThan(SLACK_LIMITS.tableRows);
-      expect(blocksTextLength(m.blocks)).toBeGreaterThan(SLACK_LIMITS.messageTotalText * 0.95);
+    // Cut by size or by the 100-row cap, whichever comes first: a full message is at one of the two.
+    const full = tableMessages(bySize).slice(0, -1);
+    expect(full.some((m) => tableOf(m)[0]!.rows.length < SLACK_LIMITS.tableRows)).toBe(true);
+    for (const m of full) {
+      const atRowCap = tableOf(m)[0]!.rows.length === SLACK_LIMITS.tableRows;
+      expect(atRowCap || blocksTextLength(m.blocks) > SLACK_LIMITS.messageTotalText * 0.95).toBe(true);
     }
     expect(metricRows(bySize)).toHaveLength(150);
 
     const small = renderWeeklyMessages(view, { now: NOW, maxRowsPerMessage: 20 });
     expectValidMessages(small);
-    for (const m of small) expect(tableOf(m)[0]!.rows.length).toBeLessThanOrEqual(20);
+    for (const m of tableMessages(small)) expect(tableOf(m)[0]!.rows.length).toBeLessThanOrEqual(20);
     expect(metricRows(small)).toHaveLength(150);
   });
 
@@ -217,9 +249,9 @@ describe.each(storeKinds())('weekly scorecard Block Kit (%s)', (kind) => {
     const [message] = renderWeeklyMessages(await weeklyScorecard(store, ctx, lastCompletedWeek(NOW, ctx.periods)), { now: NOW });
     expectValidMessages([message!]);
     const backlog = tableOf(message!)[0]!.rows.find((r) => cellText(r[0]) === 'Backlog')!;
-    expect(cellText(backlog[7])).toBe('🕒 3 d');
+    expect(cellText(backlog[5])).toBe('🕒 3 d');
     const vendors = tableOf(message!)[0]!.rows.find((r) => cellText(r[0]) === 'Vendors not onboarded')!;
-    expect(cellText(vendors[7])).toBe('⚪ not connected');
+    expect(cellText(vendors[5])).toBe('⚪ not connected');
     const context = JSON.stringify(message!.blocks.find((b) => b.type === 'context'));
     expect(context).toContain('Stale: Backlog (3 d)');
     expect(context).toContain('Not connected: bill');

@@ -12,6 +12,7 @@ import { claimDigestRun, getDigestRun, setDigestMessageTs, type DigestKey } from
 import { addManualEntry } from '../../src/store/manual-entries.js';
 import type { DigestSnapshot } from '../../src/report/changes.js';
 import type { SlackMessage } from '../../src/slack/blocks.js';
+import { chartFigures, isChart, trendChart } from '../../src/slack/chart.js';
 import { DIGEST_EVENT_TYPE, postDigest, type DigestJob, type PostDeps } from '../../src/slack/post.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { ChannelPacer, type PacerClock } from '../../src/slack/pacing.js';
@@ -97,6 +98,40 @@ describe.each(storeKinds())('post (%s)', (kind) => {
       const run = await getDigestRun(store, KEY);
       expect(run).toMatchObject({ status: 'posted', message_ts: result.ts, attempts: 1 });
       expect(JSON.parse(run!.snapshot!)).toMatchObject({ figures: { dials: { text: '118' } }, parts: replies(result.ts).map((m) => m.ts) });
+    });
+
+    it('a chart Slack refuses (invalid_blocks) is dropped and the message sent again, with one warning per digest', async () => {
+      const input = {
+        name: 'Dials',
+        unit: 'count' as const,
+        weeks: ['2025-W45', '2025-W46'],
+        values: [90, 100],
+        goals: [
+          { op: '>=' as const, value: 125 },
+          { op: '>=' as const, value: 125 },
+        ],
+      };
+      const chartReply: SlackMessage = { text: 'Off-track trends', blocks: [trendChart(input), chartFigures(input)] };
+      const messages = [section('Scorecard 2025-W46'), chartReply, chartReply];
+      fake.refuseBlockTypes(['data_visualization']);
+      const warnings: unknown[] = [];
+      const logger = {
+        ...silent,
+        info: () => {},
+        debug: () => {},
+        error: () => {},
+        warn: (...args: unknown[]) => void warnings.push(args),
+      };
+      const result = await postDigest({ ...deps, logger }, { ...KEY, render: async () => ({ messages, snapshot: figures({}) }) });
+      expect(result.outcome).toBe('posted');
+      const thread = replies(result.ts);
+      expect(thread).toHaveLength(2);
+      for (const reply of thread) {
+        expect(reply.blocks!.some(isChart)).toBe(false);
+        expect(JSON.stringify(reply.blocks)).toContain('W46 100 · goal ≥ 125');
+      }
+      expect(fake.callsTo('chat.postMessage').filter((c) => c.response.error === 'invalid_blocks')).toHaveLength(2);
+      expect(warnings).toHaveLength(1);
     });
 
     it('a second run with the same numbers sends nothing', async () => {

@@ -68,7 +68,7 @@ describe('PDF', () => {
     reason: '',
     staleHours: null,
     connection: 'connected' as const,
-    values: { thisWeek: i, lastWeek: 1, qtdAvg: 2, trend: [] },
+    values: { thisWeek: i, lastWeek: 1, qtdAvg: 2, trend: [], trendGoals: [] },
     asOf: null,
   });
   const view = (rows: number): WeeklyScorecard => ({
@@ -77,6 +77,7 @@ describe('PDF', () => {
     period: { label: '2026-W47', start: '2026-11-16', end: '2026-11-22', timezone: 'UTC', startAt: '', endAt: '' },
     generatedAt: '2026-11-23T08:00:00.000Z',
     summary: { green: rows, yellow: 0, red: 0, no_data: 0, no_goal: 0, stale: 0 },
+    trendWeeks: [],
     attention: { red: [], changed: [], stale: [], missing: [], movers: [] },
     groups: [{ id: 'g', name: 'Group', rows: Array.from({ length: rows }, (_, i) => row(i)) }],
     freshness: { oldestAsOf: null, stale: [], notConnected: [] },

@@ -1,6 +1,6 @@
 import type { LocalDay } from '../../metrics/types.js';
 import { earlierDay, localDayOf } from '../../metrics/periods.js';
-import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import type { Collected, CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
 import { dayIndex, splitIntoWindows, type Window } from './map.js';
 import { buildPlan, type MetricPlan, type RunPlan, type StockPlan } from './plan.js';
@@ -20,7 +20,7 @@ export async function* collectHubspot(
   ctx: SourceRun<HubspotSettings>,
   request: SourceRequest<HubspotQuery>,
   deps: HubspotDeps = {},
-): AsyncGenerator<CollectedValue[]> {
+): AsyncGenerator<Collected[]> {
   const { settings } = ctx;
   const tz = ctx.config.org.timezone;
   const today = localDayOf(ctx.now, tz);
@@ -30,6 +30,7 @@ export async function* collectHubspot(
 
   const client = createHubspotClient(ctx, settings, deps);
   const plan = await buildPlan(ctx, client, settings, request.metrics);
+  if (plan.failed.length > 0) yield plan.failed;
 
   if (plan.openTickets.length > 0 && request.from <= today && today <= request.to) {
     yield await collectOpenTickets(client, plan.openTickets, today);

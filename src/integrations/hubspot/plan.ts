@@ -1,6 +1,6 @@
 import type { Metric } from '../../config/schema.js';
 import { SourceError } from '../errors.js';
-import type { SourceContext, SourceMetric } from '../source.js';
+import type { FailedMetric, SourceContext, SourceMetric } from '../source.js';
 import { businessHoursBetween } from '../support-hours.js';
 import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
 import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './map.js';
@@ -40,6 +40,33 @@ export interface RunPlan {
   flows: MetricPlan[];
   searches: (SearchSpec & { consumers: Consumer[] })[];
   openTickets: StockPlan[];
+  /** Metrics whose own prerequisite failed (a Warm 250 list that is gone, a pipeline read refused); the rest run. */
+  failed: FailedMetric[];
+}
+
+/**
+ * An error that concerns only the metrics needing that call (HubSpot answered 4xx, or a body we cannot read), as
+ * opposed to one that stops the whole source (auth, rate limits, an outage), which is thrown on.
+ */
+function isMetricScoped(error: unknown): error is SourceError {
+  return error instanceof SourceError && (error.errorClass === 'config' || error.errorClass === 'bad_response');
+}
+
+function failureOf(metric: Metric, errorClass: SourceError['errorClass'], message: string): FailedMetric {
+  const prefix = `${SOURCE_ID}: ${errorClass}: `;
+  return { metricId: metric.id, failure: { errorClass, message: message.startsWith(prefix) ? message.slice(prefix.length) : message } };
+}
+
+/** Runs a prerequisite of `metrics`; a metric-scoped failure fails those metrics (recorded) and yields `fallback`. */
+async function forMetrics<T>(metrics: Metric[], failed: FailedMetric[], fallback: T, run: () => Promise<T>): Promise<T> {
+  if (metrics.length === 0) return fallback;
+  try {
+    return await run();
+  } catch (error) {
+    if (!isMetricScoped(error)) throw error;
+    for (const metric of metrics) failed.push(failureOf(metric, error.errorClass, error.message));
+    return fallback;
+  }
 }
 
 /** The searches a run can need: object type, the date property windows filter and sort on, fixed filters. */
@@ -113,12 +140,13 @@ export async function buildPlan(
   settings: HubspotSettings,
   metrics: SourceMetric<HubspotQuery>[],
 ): Promise<RunPlan> {
-  const queries = metrics.map((metric) => ({ metric, query: metric.query }));
-  for (const { metric, query } of queries) {
-    if ('warm250' in query && query.warm250 && !settings.warm250) {
-      throw new SourceError('config', SOURCE_ID, `metric ${metric.id}: query.warm250 needs sources.hubspot.warm250 (list_id or property)`);
-    }
-  }
+  const failed: FailedMetric[] = [];
+  const isWarm = (query: HubspotQuery) => 'warm250' in query && query.warm250 === true;
+  // A Warm 250 metric without a target list fails alone; the rest of HubSpot still refreshes.
+  const unset = settings.warm250 ? [] : metrics.filter((m) => isWarm(m.query));
+  for (const metric of unset)
+    failed.push(failureOf(metric, 'config', 'query.warm250 needs sources.hubspot.warm250 (list_id or property) in scorecard.yml'));
+  let queries = metrics.filter((m) => !unset.includes(m)).map((metric) => ({ metric, query: metric.query }));
   // support.excluded_owners is shared with the other support sources: only its emails can name HubSpot owners.
   const sharedExclusions = ctx.config.support.excluded_owners.filter((o) => o.includes('@')).map((o) => o.toLowerCase());
   const ticketExclusions = [...settings.tickets.excluded_owners, ...sharedExclusions];
@@ -131,10 +159,14 @@ export async function buildPlan(
   }
   const byEmail = emails.size > 0 ? await ownerDirectory(ctx, client, emails) : new Map<string, string>();
 
-  const needsDeals = queries.some((q) => q.query.object === 'deals');
-  const won = needsDeals ? closedWonStages(await fetchPipelines(client, 'deals')) : undefined;
-  const ticketPipelines = queries.some((q) => q.query.object === 'open_tickets') ? await fetchPipelines(client, 'tickets') : [];
-  const warm = await warmSets(client, settings, queries);
+  const using = (test: (query: HubspotQuery) => boolean) => queries.filter((q) => test(q.query)).map((q) => q.metric);
+  const dealMetrics = using((q) => q.object === 'deals');
+  const won = await forMetrics(dealMetrics, failed, undefined, async () => closedWonStages(await fetchPipelines(client, 'deals')));
+  const ticketMetrics = using((q) => q.object === 'open_tickets');
+  const ticketPipelines = await forMetrics(ticketMetrics, failed, [], () => fetchPipelines(client, 'tickets'));
+  const warm = await forMetrics(using(isWarm), failed, undefined, () => warmSets(client, settings, queries));
+  const failedIds = new Set(failed.map((f) => f.metricId));
+  queries = queries.filter((q) => !failedIds.has(q.metric.id));
 
   const searches = new Map<string, SearchSpec & { consumers: Consumer[] }>();
   const addToSearch = (search: SearchKind, properties: string[], consumer: Consumer) => {
@@ -166,7 +198,7 @@ export async function buildPlan(
     const owners = isOwned(query) ? metricOwners(metric, query, settings, byEmail, plan.warnings) : 'all';
     if (owners !== 'all' && owners.size === 0) continue; // nobody to count: zeros, with the warnings above
     const onlyWarm = (type: EngagementType, measure: Measure): Measure =>
-      'warm250' in query && query.warm250 ? (record) => (warm.get(type)?.has(record.id) ? measure(record) : undefined) : measure;
+      'warm250' in query && query.warm250 ? (record) => (warm?.get(type)?.has(record.id) ? measure(record) : undefined) : measure;
 
     switch (query.object) {
       case 'calls': {
@@ -225,7 +257,7 @@ export async function buildPlan(
       }
     }
   }
-  return { flows, searches: [...searches.values()], openTickets };
+  return { flows, searches: [...searches.values()], openTickets, failed };
 }
 
 function firstResponseMeasure(ctx: Ctx, settings: HubspotSettings, excluded: Set<string>): Measure {

@@ -4,6 +4,7 @@ import { digestLease } from './0002_digest_lease.js';
 import { web } from './0004_web.js';
 import { deliveries } from './0005_deliveries.js';
 import { adSpendChannels } from './0007_ad_spend_channels.js';
+import { metricFailures } from './0008_metric_failures.js';
 
 /**
  * Every migration, keyed by its name; Kysely applies them in name order and records each once.
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_web': web,
   '0005_deliveries': deliveries,
   '0007_ad_spend_channels': adSpendChannels,
+  '0008_metric_failures': metricFailures,
 };

@@ -1,6 +1,6 @@
 import type { CollectedValue, Env, Source } from '../../../src/integrations/source.js';
 import type { Store } from '../../../src/store/db.js';
-import { createHarness as createSourceHarness, type Harness } from '../../helpers/source-harness.js';
+import { createHarness as createSourceHarness, valuesOrThrow, type Harness } from '../../helpers/source-harness.js';
 
 export type { Harness };
 export { collectAll, expectNoSecrets, sourceTestLifecycle } from '../../helpers/source-harness.js';
@@ -29,7 +29,7 @@ export function createHarness(options: {
 export async function collectUntilFailure(source: Source, harness: Harness, from: string, to: string) {
   const values: CollectedValue[] = [];
   try {
-    for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...batch);
+    for await (const batch of source.collect(harness.ctx, { from, to, metrics: harness.metrics })) values.push(...valuesOrThrow(batch));
   } catch (error) {
     return { values, error };
   }

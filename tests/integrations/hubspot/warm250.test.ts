@@ -1,10 +1,19 @@
 import nock from 'nock';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { refresh, formatRefreshSummary } from '../../../src/integrations/refresh.js';
+import { isFailedMetric } from '../../../src/integrations/source.js';
+import { getDailyValues } from '../../../src/store/daily-values.js';
+import { listMetricFailures } from '../../../src/store/metric-failures.js';
+import { openTempStore } from '../../helpers/tmp-store.js';
 import {
   BASE,
   OWNERS,
+  TOKEN,
   call,
   collectWindows,
+  memoryLogger,
+  testSource,
   filterOf,
   makeConfig,
   hubspotContext,
@@ -91,10 +100,76 @@ describe('HubSpot collect: Warm 250', () => {
     });
   });
 
-  it('refuses a Warm-250 metric when no target list is configured', async () => {
+  it('fails a Warm-250 metric with no target list configured, alone', async () => {
     ownersOnce();
-    const ctx = hubspotContext(makeConfig({ w250: { owner: OWNERS.ava.email, query: { object: 'calls', warm250: true } } }));
-    await expect(collectWindows(ctx, '2026-11-16', '2026-11-16')).rejects.toMatchObject({ errorClass: 'config' });
+    searchOn('calls', () => searchPage(1, [call('9001', OWNERS.ava.id, '2026-11-16T15:00:00Z')]));
+    const ctx = hubspotContext(
+      makeConfig({
+        dials: { owner: OWNERS.ava.email, query: { object: 'calls' } },
+        w250: { owner: OWNERS.ava.email, query: { object: 'calls', warm250: true } },
+      }),
+    );
+    const items = [];
+    for await (const batch of testSource().source.collect(ctx, { from: '2026-11-16', to: '2026-11-16', metrics: metricsOf(ctx.config) }))
+      items.push(...batch);
+    expect(items.filter(isFailedMetric)).toEqual([
+      { metricId: 'w250', failure: { errorClass: 'config', message: expect.stringContaining('needs sources.hubspot.warm250') } },
+    ]);
+    expect(items.filter((i) => !isFailedMetric(i))).toEqual([{ metricId: 'dials', day: '2026-11-16', value: 1 }]);
+  });
+
+  it('a target list that answers 404 fails the Warm-250 metrics only: the others refresh, and the reason is kept', async () => {
+    const { store, cleanup } = await openTempStore();
+    try {
+      ownersOnce();
+      nock(BASE).get('/crm/v3/lists/123/memberships').query(true).reply(404, {
+        status: 'error',
+        message: 'List 123 does not exist',
+        correlationId: 'c0a8e3b2-1f0e-4bde-9c52-2d6a9f4b1a11',
+        category: 'OBJECT_NOT_FOUND',
+      });
+      searchOn('calls', () => searchPage(1, [call('9001', OWNERS.ava.id, '2026-11-16T15:00:00Z')]));
+      const config = makeConfig(
+        {
+          dials: { owner: OWNERS.ava.email, query: { object: 'calls' } },
+          w250_dials: { owner: OWNERS.ava.email, query: { object: 'calls', warm250: true } },
+        },
+        { warm250: { list_id: '123' } },
+      );
+      const { logger } = memoryLogger();
+      const deps = {
+        store,
+        config,
+        env: { HUBSPOT_ACCESS_TOKEN: TOKEN },
+        logger,
+        now: new Date('2026-11-16T23:00:00Z'),
+        sources: [testSource().source],
+      };
+      const summary = await refresh(deps, { from: '2026-11-16', to: '2026-11-16' });
+
+      expect(summary.ok).toBe(true);
+      expect(summary.results[0]).toMatchObject({
+        source: 'hubspot',
+        status: 'ok',
+        failedMetrics: [{ metric: 'w250_dials', errorClass: 'config' }],
+      });
+      expect(summary.results[0]!.failedMetrics![0]!.error).toContain('404');
+      expect(formatRefreshSummary(summary)).toContain('1 metric failed: w250_dials (config:');
+      expect((await getDailyValues(store, ['dials'], '2026-11-16', '2026-11-17')).map((v) => v.value)).toEqual([1]);
+      expect(await getDailyValues(store, ['w250_dials'], '2026-11-16', '2026-11-17')).toEqual([]);
+      const [failure] = await listMetricFailures(store);
+      expect(failure).toMatchObject({ metric_id: 'w250_dials', source: 'hubspot', error_class: 'config' });
+      expect(failure!.error).not.toContain(TOKEN);
+
+      // Fixed: the next refresh clears the failure.
+      ownersOnce();
+      nock(BASE).get('/crm/v3/lists/123/memberships').query(true).reply(200, { results: [] });
+      searchOn('calls', () => searchPage(0, []));
+      await refresh(deps, { from: '2026-11-16', to: '2026-11-16' });
+      expect(await listMetricFailures(store)).toEqual([]);
+    } finally {
+      await cleanup();
+    }
   });
 });
 

@@ -82,3 +82,12 @@ describe('parseAdSpendCsv: strict input', () => {
     expect(errors[8]).toContain('in the future');
   });
 });
+
+describe('parseAdSpendCsv with today', () => {
+  it('refuses rows dated after today, as log does, and imports nothing', () => {
+    const csv = 'date,channel,spend_usd\n2026-11-16,google,10\n2026-11-17,google,5\n';
+    const refused = parseAdSpendCsv(csv, { today: '2026-11-16' });
+    expect(refused).toMatchObject({ ok: false, errors: [expect.stringMatching(/^line 3: date "2026-11-17": .*in the future/)] });
+    expect(parseAdSpendCsv(csv, { today: '2026-11-17' })).toMatchObject({ ok: true, rows: 2 });
+  });
+});

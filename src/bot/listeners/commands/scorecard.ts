@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { weeklyScorecard } from '../../../report/queries.js';
 import { renderWeeklyMessages } from '../../../slack/weekly.js';
+import { configMentions } from '../../../slack/blocks.js';
 import { renderNotice } from '../../../slack/metric.js';
 import { metricById } from '../../../metrics/catalog.js';
 import { canSeeMetric } from '../../access.js';
@@ -38,7 +39,11 @@ export function scorecardCommand(deps: BotDeps) {
         const metric = metricById(deps.runtime.config, id);
         return !metric || canSeeMetric(deps.runtime.config, metric, who, command.channel_id);
       });
-      const messages = renderWeeklyMessages(view, { now: ctx.now, web: webEnabled(deps) });
+      const messages = renderWeeklyMessages(view, {
+        now: ctx.now,
+        web: webEnabled(deps),
+        mentions: configMentions(ctx.config.slack.users),
+      });
       if (hidden > 0) messages.push(renderNotice(`${hidden} restricted metric${hidden === 1 ? ' is' : 's are'} left out of your copy.`));
       for (const [index, message] of messages.entries()) {
         const viaResponseUrl = index < RESPONSE_URL_USES ? target : { ...target, respond: undefined };
