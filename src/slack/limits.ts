@@ -194,7 +194,7 @@ class Checker {
     const categories = asArray(axis.categories).map((c) => (typeof c === 'string' ? c : ''));
     if (categories.length === 0) this.report(where, 'axis_config.categories is empty');
     this.maxItems(where, 'categories', categories, SLACK_LIMITS.chartCategories);
-    categories.forEach((c, i) => this.maxLength(where, `categories[${i}]`, c, SLACK_LIMITS.chartCategoryText, 1));
+    for (const [i, c] of categories.entries()) this.maxLength(where, `categories[${i}]`, c, SLACK_LIMITS.chartCategoryText, 1);
     for (const label of ['x_label', 'y_label'] as const)
       this.maxLength(where, label, typeof axis[label] === 'string' ? axis[label] : undefined, SLACK_LIMITS.chartAxisLabel);
     const series = asArray(chart.series);
