@@ -277,6 +277,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         logger.error({ kind, period, error: describeSlackError(err) }, `catch-up of the ${kind} digest failed`);
       }
     }
+    logger.info({ runs: runs.map((r) => `${r.kind} ${r.period}: ${r.outcome}`) }, 'catch-up of missed digests done');
     return runs;
   }
 
