@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import type { RespondFn } from '@slack/bolt';
+import { ErrorCode, type RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { renderNotice, type BlockMessage } from '../slack/metric.js';
@@ -17,13 +17,19 @@ export interface ReplyTarget {
 
 export async function replyPrivately(target: ReplyTarget, message: BlockMessage, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
   if (target.respond) {
-    await target.respond({
-      response_type: 'ephemeral',
-      replace_original: opts.replaceOriginal ?? false,
-      text: message.text,
-      blocks: message.blocks,
-    });
-    return;
+    try {
+      await target.respond({
+        response_type: 'ephemeral',
+        replace_original: opts.replaceOriginal ?? false,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return;
+    } catch (error) {
+      // Bolt 5's respond() throws RespondError when Slack refuses the response_url (used 5 times, or older than
+      // 30 minutes): the answer still reaches the user, as an ephemeral or a DM below.
+      if ((error as { code?: string }).code !== ErrorCode.RespondError) throw error;
+    }
   }
   if (target.channelId) {
     await target.client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text: message.text, blocks: message.blocks });

@@ -291,6 +291,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     // Then whatever a crash before the restart left half-posted, including periods older than the grace window.
     const done = new Set(runs.map((r) => `${r.kind} ${r.period}`));
     for (const swept of await sweep()) if (!done.has(`${swept.kind} ${swept.period}`)) runs.push(swept);
+    logger.info({ runs: runs.map((r) => `${r.kind} ${r.period}: ${r.outcome}`) }, 'catch-up of missed digests done');
     return runs;
   }
 

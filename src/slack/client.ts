@@ -16,8 +16,8 @@ export function createSlackClient(opts: { token: string; apiUrl?: string; logger
     rejectRateLimitedCalls: false,
     logLevel: LogLevel.ERROR,
     timeout: 30_000,
-    // The original transport error carries the request config, Authorization header included: never keep it.
-    attachOriginalToWebAPIRequestError: false,
+    // web-api 8 sends with fetch: a transport error's `original` is fetch's TypeError (message and cause), which,
+    // unlike axios's error in 7, carries no request config and so no Authorization header.
   });
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterSec: number, info: { url?: string }) => {
     opts.logger?.warn({ method: info.url?.split('/').pop(), retryAfterSec }, 'Slack rate limited a call; retrying after Retry-After');

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, Migrator, sql, type MigrationProvider } from 'kysely';
 import type { Pool } from 'pg';
-import { takePostgresWriteLock, type DialectName } from './dialect.js';
+import { postgresChangeToken, takePostgresWriteLock, type DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './types.js';
 
@@ -140,12 +140,14 @@ export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Databas
 }
 
 /**
- * A number that changes whenever another connection commits, so a cache of answers computed from this store stays
- * valid exactly while it does not: SQLite's data_version. Postgres has no such counter, so there it is undefined
- * and callers do not cache.
+ * A token that changes whenever anything may have been committed since it was last read, so a cache of answers
+ * computed from this store stays valid exactly while it does not: SQLite's data_version (bumped by other connections'
+ * commits), Postgres's current WAL position (every commit on the server advances it; unrelated writes only make the
+ * cache more cautious). Undefined when it can't be read (a read-only standby): callers then do not cache.
  */
-export function dataVersion(store: Store): number | undefined {
-  return store.dialect === 'sqlite' ? Number(store.sqlite.pragma('data_version', { simple: true })) : undefined;
+export async function changeToken(store: Store): Promise<string | undefined> {
+  if (store.dialect === 'sqlite') return String(store.sqlite.pragma('data_version', { simple: true }));
+  return postgresChangeToken(store.db).catch(() => undefined);
 }
 
 /** What `scorecard doctor` shows of the database. */

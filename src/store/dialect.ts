@@ -155,3 +155,9 @@ export async function afterExplicitIds(store: Store, table: string): Promise<voi
     store.db,
   );
 }
+
+/** Postgres's current WAL write position (see changeToken in db.ts). */
+export async function postgresChangeToken(db: QueryExecutorProvider): Promise<string | undefined> {
+  const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(db);
+  return rows[0]?.lsn;
+}

@@ -1,6 +1,6 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/db.js';
+import { changeToken, openStore, type Store } from '../../src/store/db.js';
 import { postgresDdl } from '../../src/store/dialect.js';
 import { storeKinds, useTempStore } from '../helpers/tmp-store.js';
 
@@ -83,6 +83,20 @@ describe.each(storeKinds())('a schema-builder migration in portable types (%s)',
       .onConflict((oc) => oc.column('label').doUpdateSet((eb) => ({ count: eb('probe.count', '+', eb.ref('excluded.count')) })))
       .execute();
     expect(await db.selectFrom('probe').select('count').executeTakeFirstOrThrow()).toEqual({ count: 6 });
+  });
+
+  it('the change token stays put while nothing is written, and moves when another connection commits', async () => {
+    const other = await openStore(store.url);
+    try {
+      const before = await changeToken(store);
+      expect(before).toBeDefined();
+      await db.selectFrom('probe').selectAll().execute();
+      expect(await changeToken(store)).toBe(before);
+      await (other.db as unknown as Kysely<Probe>).insertInto('probe').values({ label: 'x', count: 1, ratio: 1, precise: 1 }).execute();
+      expect(await changeToken(store)).not.toBe(before);
+    } finally {
+      await other.close();
+    }
   });
 
   it('a second process opening the same database finds the migrations applied', async () => {

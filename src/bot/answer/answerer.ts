@@ -32,7 +32,8 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
 
   const data: AnswerWorkerData = {
     configPath: runtime.configPath,
-    databaseUrl: `sqlite:${location}`,
+    // The store's own URL: a SQLite file, or the same Postgres database (the thread opens a small pool of its own).
+    databaseUrl: runtime.store.url,
     env: { ...runtime.rawEnv },
     nice: ANSWER_THREAD_NICE,
   };
