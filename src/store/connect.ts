@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DatabaseLocation, PostgresStore, SqliteStore } from './db.js';
-import { describePostgresUrl } from './db.js';
 import { POSTGRES_NUMERIC_OIDS, PortableTypesPlugin, postgresNumber } from './dialect.js';
 import type { Database } from './types.js';
 
@@ -72,4 +71,14 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
       await db.destroy();
     },
   };
+}
+
+/** `postgres://host:port/db`, for logs and `doctor`: user and password dropped. */
+function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
 }

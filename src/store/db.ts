@@ -59,16 +59,6 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   return { kind: 'file', path };
 }
 
-/** `postgres://host:port/db`, for logs and `doctor`: user and password dropped. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `postgres://${parsed.host}${parsed.pathname}`;
-  } catch {
-    return 'postgres://(unparseable url)';
-  }
-}
-
 /** Static list, so migrations run the same from `src/` (vitest) and `dist/` (no directory scanning). */
 const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -1,10 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { HttpBindings } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { consumeLinkNonce, createWebSession, findWebSession, revokeWebSession } from '../store/web-sessions.js';
 import { SESSION_COOKIE, SESSION_TTL_MS, type WebDeps } from './deps.js';
-import type { Html } from './html.js';
+import { field, render, sameToken, type WebContext, type WebEnv } from './context.js';
 import { DEFAULT_LANDING, safeNext, verifyLinkToken } from './link-token.js';
 import { registerSlackSignIn } from './slack-oidc.js';
 import { confirmSignInPage, howToSignInPage, messagePage } from './pages/signin.js';
@@ -12,16 +10,13 @@ import { AttemptLimiter } from './rate-limit.js';
 import { registerFormRoutes } from './routes-forms.js';
 import { registerPageRoutes } from './routes-pages.js';
 import { STYLESHEET } from './style.js';
-import { viewerOf, type Viewer } from './viewer.js';
+import { viewerOf } from './viewer.js';
 
 /**
  * The web pages as a Hono app. Everything but sign-in needs a session: pages answer 302 to /signin without one,
  * the CSV and PDF downloads 401. Every POST must come from our own origin, and a signed-in POST must carry the
  * session's CSRF token. Failed sign-in attempts are limited per client address.
  */
-
-export type WebEnv = { Bindings: HttpBindings; Variables: { viewer: Viewer; sessionId: string } };
-export type WebContext = Context<WebEnv>;
 
 /** The paths the pages answer; the bot mounts exactly these next to /healthz. */
 export const WEB_PATHS = [
@@ -48,22 +43,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
 };
-
-export async function render(c: WebContext, page: Html, status: 200 | 400 | 403 | 404 | 410 | 422 | 429 = 200): Promise<Response> {
-  return c.html(await page, status);
-}
-
-export function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** A form post's text field ('' when absent or a file). */
-export function field(form: Record<string, unknown>, name: string): string {
-  const value = form[name];
-  return typeof value === 'string' ? value : '';
-}
 
 function clientAddress(c: WebContext): string {
   return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';

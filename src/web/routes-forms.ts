@@ -9,7 +9,7 @@ import { logNewEntry } from '../report/log-entry.js';
 import { appendAudit } from '../store/audit.js';
 import { addGoalChange, listGoalChanges } from '../store/goal-changes.js';
 import { getManualEntry } from '../store/manual-entries.js';
-import { field, render, type WebContext, type WebEnv } from './app.js';
+import { field, render, type WebContext, type WebEnv } from './context.js';
 import type { WebDeps } from './deps.js';
 import { validateGoalForm } from './goal-form.js';
 import { entryFormPage, type EntryFormState } from './pages/entry.js';

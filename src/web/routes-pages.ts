@@ -11,7 +11,7 @@ import { visibleScorecard } from '../report/visibility.js';
 import type { WeeklyScorecard } from '../report/weekly.js';
 import { goalChangeRecords } from '../store/goal-changes.js';
 import { manualEntriesForWeek } from '../store/manual-entries.js';
-import { render, type WebContext, type WebEnv } from './app.js';
+import { render, type WebContext, type WebEnv } from './context.js';
 import { toCsv } from './csv.js';
 import type { WebDeps } from './deps.js';
 import type { PageUser } from './html.js';

@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { WebContext, WebEnv } from './app.js';
+import type { WebContext, WebEnv } from './context.js';
 import type { WebDeps } from './deps.js';
 
 /**

@@ -32,6 +32,8 @@ export interface ImportEdge {
   file: string;
   specifier: string;
   target: string;
+  /** A type-only import: checked for direction, but it loads nothing at run time, so it makes no cycle. */
+  typeOnly: boolean;
 }
 
 export interface Violation extends ImportEdge {
@@ -46,7 +48,9 @@ export function importsOf(file: string, source: string): ImportEdge[] {
     const specifier = match[1] ?? match[2];
     if (!specifier?.startsWith('.')) continue;
     const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
-    edges.push({ file, specifier, target });
+    // `import type` / `export type` statements are erased by the compiler: they order no module loading.
+    const typeOnly = match[1] !== undefined && /^\s*(?:import|export)\s+type\s/.test(match[0]);
+    edges.push({ file, specifier, target, typeOnly });
   }
   return edges;
 }
@@ -92,9 +96,19 @@ export function violationsIn(root: string): Violation[] {
   return violations;
 }
 
-/** Import cycles among `files` (path → its source text), each as the files around the loop, first file repeated last. */
+/**
+ * Run-time import cycles among `files` (path → its source text), each as the files around the loop, first file
+ * repeated last. Type-only imports are left out: they are erased, so they cannot load a module half-initialised.
+ */
 export function cyclesAmong(files: ReadonlyMap<string, string>): string[][] {
-  const graph = new Map([...files].map(([file, source]) => [file, importsOf(file, source).map((edge) => edge.target)]));
+  const graph = new Map(
+    [...files].map(([file, source]) => [
+      file,
+      importsOf(file, source)
+        .filter((edge) => !edge.typeOnly)
+        .map((edge) => edge.target),
+    ]),
+  );
   const cycles: string[][] = [];
   const done = new Set<string>();
   const path: string[] = [];

@@ -34,8 +34,8 @@ function run(args: string[], env: Record<string, string> = {}) {
 interface JsonRow {
   id: string;
   name: string;
-  thisWeek: string;
-  values: { thisWeek: number | null };
+  this_week: string;
+  values: { this_week: number | null };
 }
 
 beforeAll(() => {
@@ -64,7 +64,7 @@ describe('scorecard export', () => {
     for (const row of week.rows) {
       const csv = rows.find((r) => r[0] === row.id && r[2] === week.label);
       expect(csv, row.id).toBeDefined();
-      expect(csv![3] === '' ? null : Number(csv![3]), row.id).toBe(row.values.thisWeek);
+      expect(csv![3] === '' ? null : Number(csv![3]), row.id).toBe(row.values.this_week);
     }
   });
 
@@ -82,7 +82,7 @@ describe('scorecard export', () => {
     for (const row of week.rows) {
       const line = text.split('\n').find((l) => l.trimStart().startsWith(row.name));
       expect(line, row.name).toBeDefined();
-      expect(line, row.name).toContain(row.thisWeek.replace('≥', '>=').replace('∞', 'inf'));
+      expect(line, row.name).toContain(row.this_week.replace('≥', '>=').replace('∞', 'inf'));
     }
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
   });

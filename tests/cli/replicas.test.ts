@@ -108,7 +108,7 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'scorecard-replicas-'));
-    fake = await startFakeSlack();
+    fake = await startFakeSlack({ firstTs: Date.parse(NOW) / 1000 });
     proxy = holdingProxy(fake);
     const proxyPort = await listen(proxy);
     database = await tempDatabaseUrl('postgres');
@@ -170,8 +170,8 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
     await waitFor('the follower to become leader', async () => ((await health(follower))?.leader ? true : undefined), 30_000);
     const metrics = await (await fetch(`http://127.0.0.1:${follower.port}/metrics`)).text();
     expect(metrics).toMatch(/^scorecard_leader 1$/m);
-    // Its start-up catch-up finds the period claimed (or, if Slack's answer reached the leader first, posted) by the
-    // dead leader, and does not post it again.
+    // Its start-up catch-up takes over the dead leader's claim (its owner process is gone) and finds the message the
+    // leader sent through its metadata, so it completes the period without posting it again.
     await waitFor('the follower to catch up', () => (follower.log.includes('catch-up of missed digests done') ? true : undefined));
     expect(follower.log).toContain('this replica is the leader');
     expect(topLevel()).toHaveLength(1);

@@ -125,7 +125,9 @@ describe('Jira source', () => {
     const ids = Object.keys(examples);
 
     const first = await refresh(deps, { sourceIds: ['jira'], from: FROM, to: TO });
-    expect(first.results[0]).toMatchObject({ status: 'ok', valuesWritten: 2 + 4 * 14 });
+    // Two stocks, three daily flows, and mean resolution days only on the 3 days with resolutions: a day with
+    // nothing to divide (0 ÷ 0) stores no value.
+    expect(first.results[0]).toMatchObject({ status: 'ok', valuesWritten: 2 + 3 * 14 + 3 });
     const stored = await getDailyValues(h.store, ids, FROM, '2026-11-09');
     const sums = Object.fromEntries(
       ids.map((id) => [id, stored.filter((row) => row.metric_id === id).reduce((sum, row) => sum + row.value, 0)]),
