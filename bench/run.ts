@@ -1,13 +1,14 @@
 import { formatWeeklyBench, runWeeklyBench } from './weekly/run.js';
 import { runHubspotBench } from './hubspot/run.js';
 import { runAckBench } from './ack/run.js';
+import { formatMixedBench, runMixedBench } from './mixed/run.js';
 
 /**
  * `npm run bench`: every benchmark in one run, so the ratios compare figures measured on the same machine at the same
- * time. Pass names to run a subset: `npm run bench -- weekly ack`. Prints figures; asserts nothing.
+ * time. Pass names to run a subset: `npm run bench -- weekly ack` (or `-- mixed` alone). Prints figures; asserts nothing.
  */
 
-const all = ['weekly', 'ack', 'hubspot'] as const;
+const all = ['weekly', 'ack', 'mixed', 'hubspot'] as const;
 type Name = (typeof all)[number];
 const asked = process.argv.slice(2).filter((a): a is Name => (all as readonly string[]).includes(a));
 const selected: readonly Name[] = asked.length ? asked : all;
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
     console.log(
       `  answer at response_url: p50 ${ms(r.answered.p50)}  p99 ${ms(r.answered.p99)}; ${r.answered.withFigure}/${r.answered.count} carried the figure`,
     );
+    console.log('');
+  }
+  if (selected.includes('mixed')) {
+    console.log(formatMixedBench(await runMixedBench()));
     console.log('');
   }
   if (selected.includes('hubspot')) {

@@ -93,6 +93,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), scheduler?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
       await bot.deps.answerer.close();
+      await bot.deps.scorecards.close();
     })());
 
   return { stop, port, mode: bot.settings.mode, idle: (timeoutMs) => bot.inFlight.idle(timeoutMs) };

@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { answerAndRespond, type AnswerRequest } from './job.js';
-import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './worker.js';
+import { renderScorecardFor, type ScorecardRequest } from './scorecard-render.js';
+import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './worker.js';
+import type { BlockMessage } from '../../slack/metric.js';
 import type { BotDeps } from '../deps.js';
 
 /**
- * Answers `/metric` after the ack: on a worker thread when the bot runs from compiled JavaScript with a database
- * file (production), else on the listener's own thread (tests run TypeScript; an in-memory database can't be
- * shared). Same function either way: `answerAndRespond`.
+ * Work done after an ack, off the thread that acks: `/metric` answers on one worker thread, whole-scorecard renders
+ * (`/scorecard`) on another, so an answer never waits behind a scorecard. Workers are used when the bot runs from
+ * compiled JavaScript with a database file (production), else the work runs on the listener's own thread (tests run
+ * TypeScript; an in-memory database can't be shared). Same functions either way.
  */
 export interface MetricAnswerer {
   readonly where: 'worker' | 'inline';
@@ -16,13 +19,30 @@ export interface MetricAnswerer {
   close(): Promise<void>;
 }
 
-/** Niceness of the answer thread on Linux: acks win when the CPU is contended, answers use what is left. */
+export interface ScorecardRenderer {
+  readonly where: 'worker' | 'inline';
+  render(request: ScorecardRequest): Promise<BlockMessage[]>;
+  close(): Promise<void>;
+}
+
+/** Niceness on Linux: acks win when the CPU is contended, `/metric` answers next, scorecard renders last. */
 const ANSWER_THREAD_NICE = 10;
+const SCORECARD_THREAD_NICE = 15;
+
+const at = (request: { nowIso: string }) => () => new Date(request.nowIso);
 
 export function inlineAnswerer(deps: BotDeps): MetricAnswerer {
   return {
     where: 'inline',
-    answer: (request) => answerAndRespond({ ...deps, now: () => new Date(request.nowIso) }, request),
+    answer: (request) => answerAndRespond({ ...deps, now: at(request) }, request),
+    close: async () => undefined,
+  };
+}
+
+export function inlineScorecardRenderer(deps: BotDeps): ScorecardRenderer {
+  return {
+    where: 'inline',
+    render: (request) => renderScorecardFor({ ...deps, now: at(request) }, request),
     close: async () => undefined,
   };
 }
@@ -34,24 +54,29 @@ function compiledWorkerFile(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** Starts the answer thread; resolves to the inline answerer when a worker can't be used or fails to start. */
-export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<MetricAnswerer> {
+interface JobThread {
+  run(job: AnswerJob): Promise<BlockMessage[] | undefined>;
+  isAlive(): boolean;
+  close(): Promise<void>;
+}
+
+/** Starts one worker thread; undefined when a worker can't be used or fails to start (callers then work inline). */
+async function startJobThread(
+  deps: BotDeps,
+  opts: { worker?: boolean; workerFile?: string },
+  nice: number,
+  name: string,
+): Promise<JobThread | undefined> {
   const { runtime } = deps;
   const file = opts.workerFile ?? compiledWorkerFile();
   const location = runtime.store.location;
-  if (opts.worker === false || !file || location === ':memory:') return inlineAnswerer(deps);
+  if (opts.worker === false || !file || location === ':memory:') return undefined;
 
-  const data: AnswerWorkerData = {
-    configPath: runtime.configPath,
-    databaseUrl: `sqlite:${location}`,
-    env: { ...runtime.rawEnv },
-    nice: ANSWER_THREAD_NICE,
-  };
+  const data: AnswerWorkerData = { configPath: runtime.configPath, databaseUrl: `sqlite:${location}`, env: { ...runtime.rawEnv }, nice };
   const worker = new Worker(file, { workerData: data });
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (messages: BlockMessage[] | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let alive = true;
-  const fallback = inlineAnswerer(deps);
 
   const failAll = (error: Error) => {
     alive = false;
@@ -64,29 +89,28 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
-      if (reply.ok) waiting.resolve();
+      if (reply.ok) waiting.resolve(reply.messages);
       else waiting.reject(new Error(reply.error));
     });
     worker.on('error', (error) => {
-      runtime.logger.error({ err: error.message }, 'the /metric answer thread failed; answering on the main thread');
+      runtime.logger.error({ err: error.message }, `the ${name} thread failed; working on the main thread`);
       failAll(error);
       resolve(false);
     });
     worker.on('exit', () => {
-      failAll(new Error('the /metric answer thread exited'));
+      failAll(new Error(`the ${name} thread exited`));
       resolve(false);
     });
   });
-  if (!(await ready)) return fallback;
+  if (!(await ready)) return undefined;
 
   return {
-    where: 'worker',
-    answer(request) {
-      if (!alive) return fallback.answer(request);
+    isAlive: () => alive,
+    run(job) {
       const id = ++nextId;
-      return new Promise<void>((resolve, reject) => {
+      return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, request } satisfies AnswerWorkerMessage);
+        worker.postMessage({ id, job } satisfies AnswerWorkerMessage);
       });
     },
     async close() {
@@ -98,5 +122,36 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<MetricAnswerer> {
+  const fallback = inlineAnswerer(deps);
+  const thread = await startJobThread(deps, opts, ANSWER_THREAD_NICE, '/metric answer');
+  if (!thread) return fallback;
+  return {
+    where: 'worker',
+    answer: async (request) => {
+      if (!thread.isAlive()) return fallback.answer(request);
+      await thread.run({ kind: 'metric', request });
+    },
+    close: () => thread.close(),
+  };
+}
+
+export async function createScorecardRenderer(
+  deps: BotDeps,
+  opts: { worker?: boolean; workerFile?: string } = {},
+): Promise<ScorecardRenderer> {
+  const fallback = inlineScorecardRenderer(deps);
+  const thread = await startJobThread(deps, opts, SCORECARD_THREAD_NICE, 'scorecard render');
+  if (!thread) return fallback;
+  return {
+    where: 'worker',
+    render: async (request) => {
+      if (!thread.isAlive()) return fallback.render(request);
+      return (await thread.run({ kind: 'scorecard', request })) ?? [];
+    },
+    close: () => thread.close(),
   };
 }
