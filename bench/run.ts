@@ -3,13 +3,14 @@ import { runHubspotBench } from './hubspot/run.js';
 import { runAckBench } from './ack/run.js';
 import { formatCliBench, runCliBench } from './cli/run.js';
 import { benchPostgres } from './postgres.js';
+import { formatMixedBench, runMixedBench } from './mixed/run.js';
 
 /**
  * `npm run bench`: every benchmark in one run, so the ratios compare figures measured on the same machine at the same
- * time. Pass names to run a subset: `npm run bench -- weekly ack`. Prints figures; asserts nothing.
+ * time. Pass names to run a subset: `npm run bench -- weekly ack` (or `-- mixed` alone). Prints figures; asserts nothing.
  */
 
-const all = ['weekly', 'ack', 'cli', 'hubspot'] as const;
+const all = ['weekly', 'ack', 'mixed', 'cli', 'hubspot'] as const;
 type Name = (typeof all)[number];
 const asked = process.argv.slice(2).filter((a): a is Name => (all as readonly string[]).includes(a));
 const selected: readonly Name[] = asked.length ? asked : all;
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
   if (selected.includes('cli')) {
     const r = await runCliBench();
     console.log(formatCliBench(r));
+    console.log('');
+  }
+  if (selected.includes('mixed')) {
+    console.log(formatMixedBench(await runMixedBench()));
     console.log('');
   }
   if (selected.includes('hubspot')) {

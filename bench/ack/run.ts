@@ -58,7 +58,7 @@ const SIGNING_SECRET = 'ack-bench-signing-secret-0123456789';
 const ASKER = { user: 'U0CFO00001', channel: 'C0CASH0001' };
 
 /** The directory holding scorecard.example.yml: the repo root, from src (tsx) or from dist. */
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'scorecard.example.yml'))) {
     const parent = dirname(dir);
@@ -69,7 +69,7 @@ function repoRoot(): string {
 }
 
 /** Credentials for every registered source, and every base URL aimed at the hung server. */
-function hungSourceEnv(hungUrl: string): Record<string, string> {
+export function hungSourceEnv(hungUrl: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of SOURCES) {
     for (const name of source.envVars) {
@@ -81,7 +81,7 @@ function hungSourceEnv(hungUrl: string): Record<string, string> {
   return env;
 }
 
-function startServer(start: ServerStart): Promise<{ child: ChildProcess; ready: Extract<ServerReply, { type: 'ready' }> }> {
+export function startServer(start: ServerStart): Promise<{ child: ChildProcess; ready: Extract<ServerReply, { type: 'ready' }> }> {
   const child = fork(fileURLToPath(new URL('./servers.js', import.meta.url)), [], { stdio: 'inherit' });
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
@@ -93,7 +93,7 @@ function startServer(start: ServerStart): Promise<{ child: ChildProcess; ready: 
   });
 }
 
-function finishServer(child: ChildProcess): Promise<Extract<ServerReply, { type: 'result' }>> {
+export function finishServer(child: ChildProcess): Promise<Extract<ServerReply, { type: 'result' }>> {
   return new Promise((resolvePromise, reject) => {
     child.removeAllListeners('exit');
     child.once('exit', (code) => reject(new Error(`ack bench server exited without a result (code ${code})`)));
@@ -161,7 +161,7 @@ function percentile(sorted: number[], p: number): number {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function stats(values: number[]): LatencyStats {
+export function stats(values: number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50: round2(percentile(sorted, 50)), p95: round2(percentile(sorted, 95)), p99: round2(percentile(sorted, 99)) };
 }

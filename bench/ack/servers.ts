@@ -17,8 +17,8 @@ import { startFakeSlack } from '../../tests/helpers/fake-slack.js';
  * The benchmark's servers, each in its own process so no event loop waits on another's (as in production, where
  * Slack and the sources are other machines): `slack` (the fake Web API and response_url sink, plus a "source"
  * that accepts connections and never answers), `app` (the real bot, with a refresh hung on every source in the
- * background) and `bare` (a Bolt app whose /metric only acks). Parent → child: `start`; child → parent: `ready`;
- * parent → child: `finish`; child → parent: `result`, then the child exits.
+ * background) and `bare` (a Bolt app whose /metric, /scorecard and /log modal only ack). Parent → child: `start`;
+ * child → parent: `ready`; parent → child: `finish`; child → parent: `result`, then the child exits.
  */
 
 export type ServerStart =
@@ -130,6 +130,13 @@ async function serveBare(start: Extract<ServerStart, { kind: 'bare' }>): Promise
     logLevel: LogLevel.ERROR,
   });
   app.command('/metric', async ({ ack }) => {
+    await ack();
+  });
+  // The mixed-load benchmark also sends /scorecard and /log modal submissions: the bare app acks those alone too.
+  app.command('/scorecard', async ({ ack }) => {
+    await ack();
+  });
+  app.view('log_entry', async ({ ack }) => {
     await ack();
   });
   const server = (await app.start(0)) as { address(): AddressInfo };

@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime.js';
-import { inlineAnswerer } from './answer/answerer.js';
+import { inlineAnswerer, inlineScorecardRenderer } from './answer/answerer.js';
 import type { BotDeps } from './deps.js';
 
 /**
@@ -10,5 +10,6 @@ export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): 
   // The inline answerer reads the deps it belongs to, so it is attached once they exist.
   const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
   deps.answerer = inlineAnswerer(deps);
+  deps.scorecards = inlineScorecardRenderer(deps);
   return deps;
 }

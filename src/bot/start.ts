@@ -115,6 +115,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), leadership?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
       await bot.deps.answerer.close();
+      await bot.deps.scorecards.close();
     })());
 
   return {

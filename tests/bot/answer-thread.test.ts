@@ -4,7 +4,8 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache, dataVersionOf } from '../../src/bot/answer/cache.js';
-import { createMetricAnswerer } from '../../src/bot/answer/answerer.js';
+import { createMetricAnswerer, createScorecardRenderer } from '../../src/bot/answer/answerer.js';
+import { renderScorecardFor } from '../../src/bot/answer/scorecard-render.js';
 import { createBotDeps } from '../../src/bot/create-deps.js';
 import { metricAnswer } from '../../src/report/queries.js';
 import type { MetricAnswer } from '../../src/report/metric-answer.js';
@@ -117,6 +118,20 @@ describe.runIf(existsSync(compiledWorker))('the /metric answer thread (compiled)
       expect(await ask()).toContain(`*${after.value_text}*`);
     } finally {
       await answerer.close();
+    }
+  });
+
+  it('renders a whole scorecard on a thread of its own, the same messages as on the main thread', async () => {
+    const deps = createBotDeps(runtime, () => NOW);
+    const renderer = await createScorecardRenderer(deps, { workerFile: compiledWorker });
+    try {
+      expect(renderer.where).toBe('worker');
+      const request = { text: '2026-W46', userId: 'W111', channelId: 'C111', nowIso: NOW.toISOString() };
+      const messages = await renderer.render(request);
+      expect(messages.length).toBeGreaterThan(0);
+      expect(messages).toEqual(await renderScorecardFor(deps, request));
+    } finally {
+      await renderer.close();
     }
   });
 });

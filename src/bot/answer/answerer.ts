@@ -2,16 +2,33 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { answerAndRespond } from './job.js';
-import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, MetricAnswerer } from './types.js';
+import { renderScorecardFor } from './scorecard-render.js';
+import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, MetricAnswerer, ScorecardRenderer } from './types.js';
+import type { BlockMessage } from '../../slack/metric.js';
 import type { BotDeps } from '../deps.js';
 
-/** Niceness of the answer thread on Linux: acks win when the CPU is contended, answers use what is left. */
-const ANSWER_THREAD_NICE = 10;
+/**
+ * Niceness on Linux: acks win when the CPU is contended, `/metric` answers next, scorecard renders last. Nice 10 for
+ * answers starved them on a busy shared machine (other processes at nice 0 took the CPU: answer p50 17 s at 200
+ * req/s mixed); 5 kept answer p99 under 1 s in the mixed benchmark (bench/mixed).
+ */
+const ANSWER_THREAD_NICE = 5;
+const SCORECARD_THREAD_NICE = 15;
+
+const at = (request: { nowIso: string }) => () => new Date(request.nowIso);
 
 export function inlineAnswerer(deps: BotDeps): MetricAnswerer {
   return {
     where: 'inline',
-    answer: (request) => answerAndRespond({ ...deps, now: () => new Date(request.nowIso) }, request),
+    answer: (request) => answerAndRespond({ ...deps, now: at(request) }, request),
+    close: async () => undefined,
+  };
+}
+
+export function inlineScorecardRenderer(deps: BotDeps): ScorecardRenderer {
+  return {
+    where: 'inline',
+    render: (request) => renderScorecardFor({ ...deps, now: at(request) }, request),
     close: async () => undefined,
   };
 }
@@ -23,25 +40,35 @@ function compiledWorkerFile(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** Starts the answer thread; resolves to the inline answerer when a worker can't be used or fails to start. */
-export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<MetricAnswerer> {
+interface JobThread {
+  run(job: AnswerJob): Promise<BlockMessage[] | undefined>;
+  isAlive(): boolean;
+  close(): Promise<void>;
+}
+
+/** Starts one worker thread; undefined when a worker can't be used or fails to start (callers then work inline). */
+async function startJobThread(
+  deps: BotDeps,
+  opts: { worker?: boolean; workerFile?: string },
+  nice: number,
+  name: string,
+): Promise<JobThread | undefined> {
   const { runtime } = deps;
   const file = opts.workerFile ?? compiledWorkerFile();
   const location = runtime.store.location;
-  if (opts.worker === false || !file || location === ':memory:') return inlineAnswerer(deps);
+  if (opts.worker === false || !file || location === ':memory:') return undefined;
 
   const data: AnswerWorkerData = {
     configPath: runtime.configPath,
     // The store's own URL: a SQLite file, or the same Postgres database (the thread opens a small pool of its own).
     databaseUrl: runtime.store.url,
     env: { ...runtime.rawEnv },
-    nice: ANSWER_THREAD_NICE,
+    nice,
   };
   const worker = new Worker(file, { workerData: data });
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (messages: BlockMessage[] | undefined) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let alive = true;
-  const fallback = inlineAnswerer(deps);
 
   const failAll = (error: Error) => {
     alive = false;
@@ -54,29 +81,28 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
-      if (reply.ok) waiting.resolve();
+      if (reply.ok) waiting.resolve(reply.messages);
       else waiting.reject(new Error(reply.error));
     });
     worker.on('error', (error) => {
-      runtime.logger.error({ err: error.message }, 'the /metric answer thread failed; answering on the main thread');
+      runtime.logger.error({ err: error.message }, `the ${name} thread failed; working on the main thread`);
       failAll(error);
       resolve(false);
     });
     worker.on('exit', () => {
-      failAll(new Error('the /metric answer thread exited'));
+      failAll(new Error(`the ${name} thread exited`));
       resolve(false);
     });
   });
-  if (!(await ready)) return fallback;
+  if (!(await ready)) return undefined;
 
   return {
-    where: 'worker',
-    answer(request) {
-      if (!alive) return fallback.answer(request);
+    isAlive: () => alive,
+    run(job) {
       const id = ++nextId;
-      return new Promise<void>((resolve, reject) => {
+      return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, request } satisfies AnswerWorkerMessage);
+        worker.postMessage({ id, job } satisfies AnswerWorkerMessage);
       });
     },
     async close() {
@@ -88,5 +114,36 @@ export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boole
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+export async function createMetricAnswerer(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<MetricAnswerer> {
+  const fallback = inlineAnswerer(deps);
+  const thread = await startJobThread(deps, opts, ANSWER_THREAD_NICE, '/metric answer');
+  if (!thread) return fallback;
+  return {
+    where: 'worker',
+    answer: async (request) => {
+      if (!thread.isAlive()) return fallback.answer(request);
+      await thread.run({ kind: 'metric', request });
+    },
+    close: () => thread.close(),
+  };
+}
+
+export async function createScorecardRenderer(
+  deps: BotDeps,
+  opts: { worker?: boolean; workerFile?: string } = {},
+): Promise<ScorecardRenderer> {
+  const fallback = inlineScorecardRenderer(deps);
+  const thread = await startJobThread(deps, opts, SCORECARD_THREAD_NICE, 'scorecard render');
+  if (!thread) return fallback;
+  return {
+    where: 'worker',
+    render: async (request) => {
+      if (!thread.isAlive()) return fallback.render(request);
+      return (await thread.run({ kind: 'scorecard', request })) ?? [];
+    },
+    close: () => thread.close(),
   };
 }

@@ -1,4 +1,7 @@
-/** The shapes the `/metric` answer pipeline shares with the listeners (`deps.ts`) and its worker thread. */
+import type { BlockMessage } from '../../slack/metric.js';
+import type { ScorecardRequest } from './scorecard-render.js';
+
+/** The shapes the answer pipeline (`/metric` answers, `/scorecard` renders) shares with the listeners and its worker threads. */
 
 /** One `/metric` to answer: what was asked, by whom, where, and where the answer goes. */
 export interface AnswerRequest {
@@ -31,5 +34,17 @@ export interface AnswerWorkerData {
   nice: number;
 }
 
-export type AnswerWorkerMessage = { id: number; request: AnswerRequest };
-export type AnswerWorkerReply = { id: number; ok: true } | { id: number; ok: false; error: string } | { ready: true };
+/** Renders whole scorecards for `/scorecard`: its own worker thread in production, apart from the answerer. */
+export interface ScorecardRenderer {
+  readonly where: 'worker' | 'inline';
+  render(request: ScorecardRequest): Promise<BlockMessage[]>;
+  close(): Promise<void>;
+}
+
+/** A `/metric` answer (posted from the thread) or a whole-scorecard render (its messages handed back). */
+export type AnswerJob = { kind: 'metric'; request: AnswerRequest } | { kind: 'scorecard'; request: ScorecardRequest };
+export type AnswerWorkerMessage = { id: number; job: AnswerJob };
+export type AnswerWorkerReply =
+  | { id: number; ok: true; messages?: BlockMessage[] }
+  | { id: number; ok: false; error: string }
+  | { ready: true };

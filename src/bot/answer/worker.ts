@@ -1,14 +1,16 @@
-import { errorMessage } from '../../errors.js';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRuntime } from '../../runtime.js';
 import { answerAndRespond } from './job.js';
+import { renderScorecardFor } from './scorecard-render.js';
+import type { BlockMessage } from '../../slack/metric.js';
 import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './types.js';
 import { AnswerCache, dataVersionOf } from './cache.js';
 import { createBotDeps } from '../create-deps.js';
+import { errorMessage } from '../../errors.js';
 
 /**
- * The `/metric` answer thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
+ * The `/metric` answer thread, and (a second instance) the whole-scorecard render thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
  * CPU; here they never hold up the thread that acks Slack. On Linux the nice value is per thread, so this thread
  * also yields the CPU to acks when the machine is busy (elsewhere the priority is left alone: it would apply to the
  * whole process).
@@ -30,11 +32,14 @@ async function main(data: AnswerWorkerData): Promise<void> {
       void runtime.close().then(() => port.close());
       return;
     }
-    const { id, request } = message;
+    const { id, job } = message;
+    const { request } = job;
     const deps = { ...createBotDeps(runtime, () => new Date(request.nowIso)), answerCache };
     if (request.email) deps.learntEmails.set(request.userId, request.email);
-    answerAndRespond(deps, request).then(
-      () => port.postMessage({ id, ok: true } satisfies AnswerWorkerReply),
+    const done: Promise<BlockMessage[] | undefined> =
+      job.kind === 'metric' ? answerAndRespond(deps, job.request).then(() => undefined) : renderScorecardFor(deps, job.request);
+    done.then(
+      (messages) => port.postMessage({ id, ok: true, ...(messages ? { messages } : {}) } satisfies AnswerWorkerReply),
       (error: unknown) => port.postMessage({ id, ok: false, error: errorMessage(error) } satisfies AnswerWorkerReply),
     );
   });

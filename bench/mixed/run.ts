@@ -1,0 +1,251 @@
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ENTRY_ACTION, ENTRY_BLOCK, ENTRY_CALLBACK_ID } from '../../src/bot/views/entry-modal.js';
+import { interactivityBody, signRequest } from '../../tests/helpers/slack-requests.js';
+import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, startServer, stats } from '../ack/run.js';
+
+/**
+ * `/metric` answers under mixed load: signed requests at a fixed rate (default 200 req/s for 15 s, open loop: a slow
+ * server does not slow the sender) over loopback HTTP, 70 % `/metric cash`, 20 % `/scorecard`, 10 % `/log` modal
+ * submissions, first against a bare Bolt app that only acks the same three, then against the real bot (26 demo
+ * weeks, every source hung, as in the ack benchmark). The fake Slack in its own process records when each `/metric`
+ * answer lands on its response_url. Targets: `/metric` answer p99 < 1 s; the bot's ack p99 ≤ 1.2× the bare app's.
+ */
+
+export interface MixedBenchOptions {
+  rate?: number;
+  seconds?: number;
+  warmupSeconds?: number;
+  weeks?: number;
+}
+
+export interface MixedBenchResult {
+  rate: number;
+  seconds: number;
+  sent: { metric: number; scorecard: number; modal: number };
+  /** Requests not acked with a 200 (refused, reset, over 30 s): Slack would have shown the user an error. */
+  failed: { bare: number; app: number };
+  bare: LatencyStats;
+  app: LatencyStats;
+  appMetricAck: LatencyStats;
+  ratioP99: number;
+  /** Time from sending `/metric` to its answer arriving at the response_url (what the asker waits for). */
+  metricAnswer: LatencyStats & { count: number; maxMs: number };
+  targets: { answerP99Under1s: boolean; ratioP99: boolean };
+}
+
+const SIGNING_SECRET = 'mixed-bench-signing-secret-0123456789';
+/** The CFO may see cash (slack.sensitive_access in the example catalog); the admin may log for any week. */
+const ASKER = { user: 'U0CFO00001', channel: 'C0CASH0001' };
+const LOGGER = 'U0ADMIN001';
+const LOGGED_METRIC = 'outside_coi_attended';
+
+type Kind = 'metric' | 'scorecard' | 'modal';
+
+/** 7 in 10 `/metric`, 2 `/scorecard`, 1 modal submission, interleaved so every second carries the same mix. */
+const kindOf = (n: number): Kind => (n % 10 < 7 ? 'metric' : n % 10 < 9 ? 'scorecard' : 'modal');
+
+let sequence = 0;
+
+function commandBody(command: '/metric' | '/scorecard', text: string, responseUrl: string): string {
+  sequence++;
+  return new URLSearchParams({
+    token: 'verification_token',
+    team_id: 'T111',
+    team_domain: 'test-domain',
+    channel_id: ASKER.channel,
+    channel_name: 'cash',
+    user_id: ASKER.user,
+    user_name: 'cfo',
+    command,
+    text,
+    api_app_id: 'A111',
+    response_url: responseUrl,
+    trigger_id: `${sequence}.111.mixed`,
+  }).toString();
+}
+
+/**
+ * A `/log` modal submission as Slack posts it (the fields of Slack's view_submission example; built here because the
+ * compiled benchmark does not run beside the examples): one count of a manual metric, dated yesterday (UTC).
+ */
+function modalBody(): string {
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const input = (field: keyof typeof ENTRY_BLOCK) => ({
+    type: 'input',
+    block_id: ENTRY_BLOCK[field],
+    label: { type: 'plain_text', text: field },
+    element: { action_id: ENTRY_ACTION[field] },
+  });
+  sequence++;
+  return interactivityBody({
+    type: 'view_submission',
+    team: { id: 'T111', domain: 'test-domain' },
+    user: { id: LOGGER, username: 'admin', name: 'admin', team_id: 'T111' },
+    api_app_id: 'A111',
+    token: 'verification_token',
+    trigger_id: `${sequence}.222.mixed`,
+    view: {
+      id: `V${sequence}`,
+      team_id: 'T111',
+      type: 'modal',
+      callback_id: ENTRY_CALLBACK_ID,
+      private_metadata: '',
+      blocks: [input('metric'), input('date'), input('value'), input('note')],
+      state: {
+        values: {
+          [ENTRY_BLOCK.metric]: { [ENTRY_ACTION.metric]: { type: 'static_select', selected_option: { value: LOGGED_METRIC } } },
+          [ENTRY_BLOCK.date]: { [ENTRY_ACTION.date]: { type: 'datepicker', selected_date: day } },
+          [ENTRY_BLOCK.value]: { [ENTRY_ACTION.value]: { type: 'plain_text_input', value: '1' } },
+          [ENTRY_BLOCK.note]: { [ENTRY_ACTION.note]: { type: 'plain_text_input', value: 'mixed bench' } },
+        },
+      },
+      hash: `${sequence}.mixed`,
+      title: { type: 'plain_text', text: 'Log activity' },
+      root_view_id: `V${sequence}`,
+      app_id: 'A111',
+      bot_id: 'B111',
+    },
+    response_urls: [],
+  });
+}
+
+interface Sent {
+  kind: Kind;
+  /** Infinity when the request failed (refused, reset, timed out, non-200): counted, never dropped. */
+  ackMs: number;
+}
+
+/**
+ * Sends `rate` requests a second for `seconds`, each on time whatever the server's backlog (open loop), and waits
+ * for every ack. `metricSentAt` gets each `/metric` response_url with its send time.
+ */
+async function drive(
+  url: string,
+  responseOrigin: string,
+  rate: number,
+  seconds: number,
+  metricSentAt?: Map<string, number>,
+): Promise<Sent[]> {
+  const total = Math.round(rate * seconds);
+  const inFlight: Promise<Sent>[] = [];
+  const started = performance.now();
+  const send = (n: number): Promise<Sent> => {
+    const kind = kindOf(n);
+    const responseUrl = `${responseOrigin}/response/mixed-${kind}-${sequence + 1}`;
+    const body =
+      kind === 'modal'
+        ? modalBody()
+        : kind === 'metric'
+          ? commandBody('/metric', 'cash', responseUrl)
+          : commandBody('/scorecard', '', responseUrl);
+    const headers = signRequest(body, SIGNING_SECRET);
+    if (kind === 'metric') metricSentAt?.set(responseUrl, Date.now());
+    const at = performance.now();
+    return fetch(url, { method: 'POST', headers: { ...headers }, body, signal: AbortSignal.timeout(30_000) }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return { kind, ackMs: response.status === 200 ? performance.now() - at : Number.POSITIVE_INFINITY };
+      },
+      () => ({ kind, ackMs: Number.POSITIVE_INFINITY }),
+    );
+  };
+  // Every loop is bounded: at most `total` sends, each tick catching up on whatever fell due since the last.
+  while (inFlight.length < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    while (inFlight.length < due) inFlight.push(send(inFlight.length));
+    await new Promise((resolveTick) => setTimeout(resolveTick, 2));
+  }
+  return Promise.all(inFlight);
+}
+
+export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<MixedBenchResult> {
+  const rate = opts.rate ?? 200;
+  const seconds = opts.seconds ?? 15;
+  const warmupSeconds = opts.warmupSeconds ?? 2;
+  const children: ChildProcess[] = [];
+  try {
+    const slack = await startServer({ type: 'start', kind: 'slack' });
+    children.push(slack.child);
+    const slackApiUrl = slack.ready.slackApiUrl!;
+    const responseOrigin = new URL(slackApiUrl).origin;
+    const env = {
+      ...hungSourceEnv(slack.ready.hungUrl!),
+      SLACK_BOT_TOKEN: 'xoxb-mixed-bench',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackApiUrl,
+      LOG_LEVEL: 'silent',
+    };
+    const [app, bare] = await Promise.all([
+      startServer({ type: 'start', kind: 'app', configPath: resolve(repoRoot(), 'scorecard.example.yml'), env, weeks: opts.weeks ?? 26 }),
+      startServer({ type: 'start', kind: 'bare', signingSecret: SIGNING_SECRET, slackApiUrl }),
+    ]);
+    children.push(app.child, bare.child);
+    const appUrl = `http://127.0.0.1:${app.ready.port}/slack/events`;
+    const bareUrl = `http://127.0.0.1:${bare.ready.port}/slack/events`;
+
+    // One server at a time, so neither's load lands on the other's figures; each warmed up first.
+    await drive(bareUrl, responseOrigin, rate, warmupSeconds);
+    const bareSent = await drive(bareUrl, responseOrigin, rate, seconds);
+    await finishServer(bare.child);
+    await drive(appUrl, responseOrigin, rate, warmupSeconds);
+    const metricSentAt = new Map<string, number>();
+    const appSent = await drive(appUrl, responseOrigin, rate, seconds, metricSentAt);
+    await finishServer(app.child);
+    const slackResult = await finishServer(slack.child);
+
+    const firstAnswer = new Map<string, number>();
+    for (const r of slackResult.responses ?? []) {
+      if (metricSentAt.has(r.url) && !firstAnswer.has(r.url)) firstAnswer.set(r.url, r.at);
+    }
+    const answerTimes = [...firstAnswer].map(([url, at]) => at - metricSentAt.get(url)!);
+    const bareStats = stats(bareSent.map((s) => s.ackMs));
+    const appStats = stats(appSent.map((s) => s.ackMs));
+    const metricAnswer = { ...stats(answerTimes), count: answerTimes.length, maxMs: Math.round(Math.max(0, ...answerTimes)) };
+    const ratioP99 = Math.round((appStats.p99 / bareStats.p99) * 100) / 100;
+    const count = (kind: Kind) => appSent.filter((s) => s.kind === kind).length;
+    return {
+      rate,
+      seconds,
+      sent: { metric: count('metric'), scorecard: count('scorecard'), modal: count('modal') },
+      failed: {
+        bare: bareSent.filter((s) => !Number.isFinite(s.ackMs)).length,
+        app: appSent.filter((s) => !Number.isFinite(s.ackMs)).length,
+      },
+      bare: bareStats,
+      app: appStats,
+      appMetricAck: stats(appSent.filter((s) => s.kind === 'metric').map((s) => s.ackMs)),
+      ratioP99,
+      metricAnswer,
+      targets: { answerP99Under1s: metricAnswer.p99 < 1000, ratioP99: ratioP99 <= 1.2 },
+    };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+  }
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+export function formatMixedBench(r: MixedBenchResult): string {
+  return [
+    `Mixed load over HTTP, ${r.rate} signed req/s for ${r.seconds} s (${r.sent.metric} /metric, ${r.sent.scorecard} /scorecard, ${r.sent.modal} /log submissions; every source hung):`,
+    `  /metric answer at response_url: p50 ${ms(r.metricAnswer.p50)}  p99 ${ms(r.metricAnswer.p99)}  max ${ms(r.metricAnswer.maxMs)}; ${r.metricAnswer.count}/${r.sent.metric} answered (target p99 < 1 s)`,
+    `  acks, bare Bolt app: p50 ${ms(r.bare.p50)}  p99 ${ms(r.bare.p99)}`,
+    `  acks, Scorecard:     p50 ${ms(r.app.p50)}  p99 ${ms(r.app.p99)}  (/metric alone: p50 ${ms(r.appMetricAck.p50)}  p99 ${ms(r.appMetricAck.p99)})`,
+    `  ack p99 ratio ${r.ratioP99.toFixed(2)}× (target ≤ 1.2×); not acked: bare ${r.failed.bare}, Scorecard ${r.failed.app}`,
+  ].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runMixedBench().then(
+    (result) => {
+      console.log(formatMixedBench(result));
+      if (!result.targets.answerP99Under1s || !result.targets.ratioP99) process.exitCode = 1;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
