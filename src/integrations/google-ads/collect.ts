@@ -1,4 +1,5 @@
 import type { LocalDay } from '../../metrics/types.js';
+import { checkCurrency, checkFeeds, timezoneWarnings } from '../ad-platforms.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { credentialsFrom, GoogleAdsApi, type GoogleAdsDeps } from './client.js';
@@ -17,34 +18,15 @@ export async function* collectGoogleAds(
   const credentials = credentialsFrom(ctx.env);
   if (!credentials) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
   const { settings } = ctx;
-  for (const metric of metrics) {
-    const target = metric.query.feeds === null ? undefined : ctx.config.metrics[metric.query.feeds];
-    if (metric.query.feeds !== null && target?.unit !== 'currency') {
-      throw new SourceError(
-        'config',
-        SOURCE_ID,
-        `metrics.${metric.id}.query.feeds: "${metric.query.feeds}" is not a currency metric of the catalog`,
-      );
-    }
-  }
+  checkFeeds(SOURCE_ID, ctx.config, metrics);
   if (metrics.length === 0 || from > to) return;
 
   const batches = await new GoogleAdsApi(ctx, credentials, settings, deps).searchStream(spendQuery(from, to));
   const micros = new Map<LocalDay, bigint>();
   const account: { currency?: string; timeZone?: string } = {};
   for (const batch of batches) addBatches(micros, batch, account);
-  if (account.currency && account.currency.toUpperCase() !== settings.currency) {
-    throw new SourceError(
-      'config',
-      SOURCE_ID,
-      `the customer is billed in ${account.currency}, not the org's ${settings.currency} (sources.google_ads.currency)`,
-    );
-  }
-  const timezone = ctx.config.org.timezone;
-  const warnings =
-    account.timeZone && account.timeZone !== timezone
-      ? [`Google Ads reports days in the account's timezone (${account.timeZone}), not ${timezone}`]
-      : [];
+  if (account.currency) checkCurrency(SOURCE_ID, 'the customer is billed in', account.currency, settings.currency);
+  const warnings = timezoneWarnings("Google Ads reports days in the account's", account.timeZone, ctx.config.org.timezone);
   yield metrics.flatMap((metric) =>
     spendValues(
       metric.id,

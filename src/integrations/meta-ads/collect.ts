@@ -1,4 +1,5 @@
 import type { LocalDay } from '../../metrics/types.js';
+import { checkCurrency, checkFeeds, timezoneWarnings } from '../ad-platforms.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createMetaAdsApi, credentialsFrom, type MetaAdsDeps } from './client.js';
@@ -16,32 +17,13 @@ export async function* collectMetaAds(
   const credentials = credentialsFrom(ctx.env);
   if (!credentials) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
   const { settings } = ctx;
-  for (const metric of metrics) {
-    const target = metric.query.feeds === null ? undefined : ctx.config.metrics[metric.query.feeds];
-    if (metric.query.feeds !== null && target?.unit !== 'currency') {
-      throw new SourceError(
-        'config',
-        SOURCE_ID,
-        `metrics.${metric.id}.query.feeds: "${metric.query.feeds}" is not a currency metric of the catalog`,
-      );
-    }
-  }
+  checkFeeds(SOURCE_ID, ctx.config, metrics);
   if (metrics.length === 0 || from > to) return;
 
   const api = createMetaAdsApi(ctx, credentials, settings, deps);
   const account = await api.account();
-  if (account.currency.toUpperCase() !== settings.currency) {
-    throw new SourceError(
-      'config',
-      SOURCE_ID,
-      `the ad account spends in ${account.currency}, not the org's ${settings.currency} (sources.meta_ads.currency)`,
-    );
-  }
-  const timezone = ctx.config.org.timezone;
-  const warnings =
-    account.timezone_name && account.timezone_name !== timezone
-      ? [`Meta reports days in the ad account's timezone (${account.timezone_name}), not ${timezone}`]
-      : [];
+  checkCurrency(SOURCE_ID, 'the ad account spends in', account.currency, settings.currency);
+  const warnings = timezoneWarnings("Meta reports days in the ad account's", account.timezone_name, ctx.config.org.timezone);
   const cents = new Map<LocalDay, number>();
   for await (const page of api.dailySpend(from, to)) addSpend(cents, page, settings.currency);
   yield metrics.flatMap((metric) =>
