@@ -2,10 +2,11 @@ import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
 import { localDayOf } from '../metrics/periods.js';
-import { postDigest, type PostResult } from '../slack/post.js';
+import type { PostResult } from '../slack/digest-job.js';
+import { postDigest } from '../slack/post.js';
 import { createSlackClient } from '../slack/client.js';
 import type { ChannelPacer } from '../slack/pacing.js';
-import { buildDigestJob } from '../jobs/scheduler.js';
+import { buildDigestJob } from '../jobs/digest-render.js';
 import { resolveWeek, UsageError } from './common.js';
 
 /** Injected by tests: a client with fast retries, a pacer on a fake clock, an output sink. */

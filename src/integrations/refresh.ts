@@ -17,10 +17,11 @@ import { writeChannelSpend } from '../store/ad-spend-channels.js';
 import { clearMetricFailures, recordMetricFailures } from '../store/metric-failures.js';
 import { syncStateFor } from '../store/sync-state.js';
 import type { Store } from '../store/db.js';
-import type { NewDailyValue } from '../store/types.js';
 import { isSourceError, type SourceErrorClass } from './errors.js';
 import { longestDeadlineMs, sourceDeadlineMs, withinDeadline, withoutCoreSettings } from './deadline.js';
 import { createRedactor } from './redact.js';
+import { alertText, recoveryText } from './refresh-alerts.js';
+import { acceptValue, channelRows, detailOf, isEmptyRatio, toRow } from './refresh-rows.js';
 import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
 import { credentialEnvVars, isFailedMetric, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
 
@@ -294,93 +295,9 @@ async function send(deps: RefreshDeps, logger: Logger, text: string): Promise<vo
   }
 }
 
-/** Values for metrics the run did not ask for, or days outside the window, are a source bug: dropped, logged. */
-function acceptValue(value: CollectedValue, wanted: Set<string>, request: { from: LocalDay; to: LocalDay }, logger: Logger): boolean {
-  const ok = wanted.has(value.metricId) && value.day >= request.from && value.day <= request.to && Number.isFinite(value.value);
-  if (!ok) logger.warn({ metric: value.metricId, day: value.day }, 'dropped a value outside the requested metrics or window');
-  return ok;
-}
-
-/** Values that are also a channel of another metric (ad spend), as channel rows. */
-function channelRows(values: readonly CollectedValue[], source: string, now: Date) {
-  return values.flatMap((value) =>
-    value.feeds
-      ? [
-          {
-            metric_id: value.feeds.metricId,
-            day: value.day,
-            channel: value.feeds.channel,
-            amount: value.value,
-            currency: value.feeds.currency,
-            source,
-            fetched_at: now.toISOString(),
-          },
-        ]
-      : [],
-  );
-}
-
-/** The error text without SourceError's `source: class:` prefix, which the summary shows in its own columns. */
-function detailOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (!isSourceError(error)) return `${error.name}: ${error.message}`;
-  const prefix = `${error.source}: ${error.errorClass}: `;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-}
-
-function toRow(value: CollectedValue, source: string, now: Date, redactText: (text: string) => string): NewDailyValue {
-  const warnings = value.warnings?.filter((warning) => warning.trim() !== '').map(redactText) ?? [];
-  return {
-    metric_id: value.metricId,
-    day: value.day,
-    value: value.value,
-    numerator: value.numerator ?? null,
-    denominator: value.denominator ?? null,
-    source,
-    fetched_at: asOfOf(value, now),
-    warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
-  };
-}
-
-/** A ratio with nothing on either side (no tickets closed, no hours worked): nothing to divide. */
-function isEmptyRatio(value: CollectedValue): boolean {
-  return value.numerator === 0 && value.denominator === 0;
-}
-
-/** The value's own "as of" when the source dated it earlier than the fetch (a bank balance), else the fetch time. */
-function asOfOf(value: CollectedValue, now: Date): string {
-  const at = value.asOf ? new Date(value.asOf) : undefined;
-  return at && !Number.isNaN(at.getTime()) && at < now ? at.toISOString() : now.toISOString();
-}
-
 function daysBetween(from: LocalDay, to: LocalDay): number {
   return daysInRange(from, addDays(to, 1)).length;
 }
 
-const MEANING: Record<RefreshErrorClass, string> = {
-  auth: 'the credentials were rejected or revoked — reconnect it or update its credentials',
-  rate_limited: 'it hit its API rate limit or quota',
-  unavailable: 'the service could not be reached or kept answering with server errors',
-  bad_response: 'it answered with data the bot does not understand (an API change?)',
-  config: 'it refused the request as invalid — check its settings in scorecard.yml',
-  internal: 'the bot hit an unexpected error while reading it',
-};
-
-function metricNames(metrics: Metric[]): string {
-  const names = metrics.map((metric) => metric.name);
-  return names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
-}
-
-export function alertText(source: Source, errorClass: RefreshErrorClass, error: string, failures: number, metrics: Metric[]): string {
-  return [
-    `:rotating_light: *${source.name}* has failed ${failures} refreshes in a row (${errorClass}): ${MEANING[errorClass]}.`,
-    `Its metrics (${metricNames(metrics)}) show their last good values, marked stale, until it recovers.`,
-    `Last error: ${error.slice(0, 300)}`,
-  ].join('\n');
-}
-
-export function recoveryText(source: Source, metrics: Metric[]): string {
-  return `:white_check_mark: *${source.name}* is refreshing again; its metrics (${metricNames(metrics)}) are current.`;
-}
-
+export { alertText, recoveryText } from './refresh-alerts.js';
 export { formatRefreshSummary, refreshFooter } from './refresh-summary.js';

@@ -1,7 +1,7 @@
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
-import { localDayOf, parseWeekLabel } from '../metrics/periods.js';
-import { dayStartMs } from '../metrics/zone.js';
+import { parseWeekLabel } from '../metrics/periods.js';
+import { renderTarget } from './digest-render.js';
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
 import { visibleScorecard } from '../report/visibility.js';
 import { renderWeeklyEmail } from '../email/weekly.js';
@@ -15,9 +15,6 @@ import { EmailSendError, normalizeRecipients, sendEmailDigest, type EmailResult,
  * metrics (`email.sensitive_recipients`) and those who get a copy without them, one message per list, each exactly
  * once. A send that keeps failing ends in one ops alert.
  */
-
-const HOUR = 3_600_000;
-const DAILY_RENDER_HOUR = 8;
 
 export interface EmailDigestIo {
   mailer?: Mailer;
@@ -59,9 +56,7 @@ async function render(rt: Runtime, settings: SmtpSettings, kind: DigestKind, per
     return renderWeeklyEmail(view, { hidden, link: webLink(settings.publicUrl, `scorecard/${period}`) });
   }
   // A daily digest for a past day reads as it did at 08:00 that day, like the Slack post.
-  const now = rt.now();
-  const at = localDayOf(now, periods.timezone) === period ? now : new Date(dayStartMs(period, periods.timezone) + DAILY_RENDER_HOUR * HOUR);
-  const ctx = rt.evalContext(at);
+  const ctx = rt.evalContext(renderTarget(rt, kind, period).at);
   const { view, hidden } = visibleDaily(await dailyDigest(rt.store, ctx, kind), canSee);
   return renderDailyEmail(view, { hidden, link: webLink(settings.publicUrl, 'scorecard') }, ctx.now);
 }

@@ -2,17 +2,12 @@ import cron from 'node-cron';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
-import type { LocalDay, Week } from '../metrics/types.js';
-import { localDayOf, parseWeekLabel, weekContaining } from '../metrics/periods.js';
-import { dayStartMs } from '../metrics/zone.js';
+import type { LocalDay } from '../metrics/types.js';
+import { weekContaining } from '../metrics/periods.js';
 import { getDigestRun, listUnfinishedDigestRuns } from '../store/digest-runs.js';
-import { dailyDigest, weeklyScorecard } from '../report/queries.js';
-import { snapshotOf } from '../report/changes.js';
-import { renderWeeklyMessages } from '../slack/weekly.js';
-import { webSettingsOf } from '../web/deps.js';
-import { renderDailyMessage } from '../slack/daily.js';
-import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
-import { postDigest, type DigestJob, type PostResult } from '../slack/post.js';
+import type { PostResult } from '../slack/digest-job.js';
+import { postDigest } from '../slack/post.js';
+import { buildDigestJob, terminalDigest } from './digest-render.js';
 import { describeSlackError } from '../slack/client.js';
 import type { ChannelPacer } from '../slack/pacing.js';
 import { sendNudges } from './nudges.js';
@@ -21,8 +16,6 @@ import { correctedDays, type RefreshSummary } from '../integrations/refresh.js';
 import { emailDigest } from './email-digests.js';
 import { sheetsSyncJob } from './sheets-sync.js';
 import { opsNotifier } from './ops-alerts.js';
-import { channelScorecard } from '../report/visibility.js';
-import { configMentions, type SlackMessage } from '../slack/blocks.js';
 
 /**
  * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
@@ -45,65 +38,6 @@ const SWEEP_WINDOW_MS = 8 * 86_400_000;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-/** The daily digests describe "this morning"; a past day is rendered as of 08:00 that day. */
-const DAILY_RENDER_HOUR = 8;
-
-interface RenderTarget {
-  kind: DigestKind;
-  period: string;
-  /** The instant the view is computed for (now, or 08:00 on a past day for a daily digest). */
-  at: Date;
-  week?: Week;
-  postedAfter: Date;
-}
-
-function renderTarget(rt: Runtime, kind: DigestKind, period: string): RenderTarget {
-  const periods = rt.evalContext().periods;
-  const now = rt.now();
-  if (kind === 'weekly') {
-    const week = parseWeekLabel(period, periods);
-    if (!week) throw new Error(`not a week label: ${period}`);
-    return { kind, period, at: now, week, postedAfter: new Date(week.startAt) };
-  }
-  const dayStart = dayStartMs(period, periods.timezone);
-  const isToday = localDayOf(now, periods.timezone) === period;
-  return { kind, period, at: isToday ? now : new Date(dayStart + DAILY_RENDER_HOUR * HOUR), postedAfter: new Date(dayStart) };
-}
-
-/** A postable job for one digest period: renders Block Kit and the figures snapshot from the store when called. */
-/** A thread reply saying sensitive rows were left out of a channel's copy, and where to ask for them. */
-function restrictedNote(hidden: number): SlackMessage {
-  const text = `${hidden} restricted metric${hidden === 1 ? ' is' : 's are'} left out of this channel's scorecard; people with access can ask /metric.`;
-  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
-}
-
-export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, channel: string): DigestJob {
-  const target = renderTarget(rt, kind, period);
-  const render: DigestJob['render'] = async () => {
-    const ctx = rt.evalContext(target.at);
-    if (target.week) {
-      const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
-      const messages = renderWeeklyMessages(view, {
-        now: ctx.now,
-        web: webSettingsOf(rt.env) !== undefined,
-        mentions: configMentions(ctx.config.slack.users),
-      });
-      if (hidden > 0) messages.push(restrictedNote(hidden));
-      return { messages, snapshot: snapshotOf(view) };
-    }
-    const view = await dailyDigest(rt.store, ctx, kind as 'cash' | 'support');
-    return { messages: [renderDailyMessage(view, { now: ctx.now })], snapshot: snapshotOf(view) };
-  };
-  return { kind, period, channel, render, postedAfter: target.postedAfter };
-}
-
-async function terminalDigest(rt: Runtime, kind: DigestKind, period: string): Promise<string> {
-  const target = renderTarget(rt, kind, period);
-  const ctx = rt.evalContext(target.at);
-  if (target.week) return renderWeeklyTerminal(await weeklyScorecard(rt.store, ctx, target.week), { color: false, now: ctx.now });
-  return renderDailyTerminal(await dailyDigest(rt.store, ctx, kind as 'cash' | 'support'), { color: false, now: ctx.now });
-}
-
 export interface CronTask {
   stop(): void | Promise<void>;
   destroy?(): void | Promise<void>;

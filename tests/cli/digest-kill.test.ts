@@ -10,7 +10,7 @@ import { startScheduler } from '../../src/jobs/scheduler.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { ChannelPacer } from '../../src/slack/pacing.js';
 import { getDigestRun } from '../../src/store/digest-runs.js';
-import { DIGEST_EVENT_TYPE, DIGEST_PART_EVENT_TYPE } from '../../src/slack/post.js';
+import { DIGEST_EVENT_TYPE, DIGEST_PART_EVENT_TYPE } from '../../src/slack/digest-job.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackHold } from '../helpers/fake-slack.js';
 
 /**

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { seedDemo } from '../../src/integrations/sample/demo.js';
 import { syncStateFor } from '../../src/store/sync-state.js';
-import { buildDigestJob } from '../../src/jobs/scheduler.js';
+import { buildDigestJob } from '../../src/jobs/digest-render.js';
 import { assertSlackLimits } from '../../src/slack/limits.js';
 import { tempDbPath, removeTempDb } from '../helpers/tmp-store.js';
 

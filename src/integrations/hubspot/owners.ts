@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SourceContext } from '../source.js';
+import type { Metric } from '../../config/schema.js';
 import type { HubspotClient } from './client.js';
-import { ownersPageSchema } from './schemas.js';
+import { ownersPageSchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
 
 /**
  * Owner emails → HubSpot owner ids (`owners.id`, the value of `hubspot_owner_id` on records; not `userId`),
@@ -80,4 +81,51 @@ async function readCache(ctx: Pick<SourceContext, 'state' | 'now' | 'logger'>): 
   const age = ctx.now.getTime() - Date.parse(parsed.fetchedAt);
   if (!(age >= 0 && age < CACHE_TTL_MS)) return undefined;
   return new Map(Object.entries(parsed.byEmail));
+}
+
+/** Which owners a metric counts (its query, its owner, or the team). */
+export type OwnedQuery = Extract<HubspotQuery, { object: 'calls' | 'conversations' | 'meetings' | 'deals' }>;
+
+export function isOwned(query: HubspotQuery): query is OwnedQuery {
+  return query.object === 'calls' || query.object === 'conversations' || query.object === 'meetings' || query.object === 'deals';
+}
+
+/** The team a metric counts when it names nobody: `sources.hubspot.owners`, else every owner (undefined). */
+export function teamRefs(settings: HubspotSettings): string[] | undefined {
+  return settings.owners.length > 0 ? settings.owners : undefined;
+}
+
+/** query.owners, else the metric owner when it is an email, else the team; undefined = every owner. */
+export function ownerRefsFor(metric: Metric, query: OwnedQuery, settings: HubspotSettings): string[] | undefined {
+  if (query.owners) return query.owners;
+  if (metric.owner?.includes('@')) return [metric.owner.toLowerCase()];
+  return teamRefs(settings);
+}
+
+/**
+ * Owner ids a metric counts, with warnings. Named owners HubSpot does not know are left out. A metric owner that
+ * is only implied (the catalog's `owner`, often a team address such as inside-sales@…) and is not a HubSpot owner
+ * means a team metric: it counts the team instead, and says so.
+ */
+export function metricOwners(
+  metric: Metric,
+  query: OwnedQuery,
+  settings: HubspotSettings,
+  byEmail: Map<string, string>,
+  warnings: string[],
+): Set<string> | 'all' {
+  const refs = ownerRefsFor(metric, query, settings);
+  if (!refs) return 'all';
+  const resolved = resolveOwners(refs, byEmail);
+  const impliedByMetricOwner = !query.owners && metric.owner?.includes('@');
+  if (impliedByMetricOwner && resolved.ids.size === 0) {
+    const team = teamRefs(settings);
+    warnings.push(`metric owner ${refs[0]} is not a HubSpot owner, so this counts ${team ? 'sources.hubspot.owners' : 'every owner'}`);
+    if (!team) return 'all';
+    const teamResolved = resolveOwners(team, byEmail);
+    for (const email of teamResolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
+    return teamResolved.ids;
+  }
+  for (const email of resolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
+  return resolved.ids;
 }

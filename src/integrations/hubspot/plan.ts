@@ -4,7 +4,7 @@ import type { FailedMetric, SourceContext, SourceMetric } from '../source.js';
 import { businessHoursBetween } from '../support-hours.js';
 import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
 import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './map.js';
-import { ownerDirectory, resolveOwners } from './owners.js';
+import { isOwned, metricOwners, ownerDirectory, ownerRefsFor, resolveOwners, teamRefs } from './owners.js';
 import { closedWonStages, fetchPipelines, openTicketStages } from './pipelines.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import type { SearchSpec } from './search.js';
@@ -88,52 +88,6 @@ const MEETINGS_ATTENDED: SearchKind = {
 };
 
 type Ctx = Pick<SourceContext, 'config' | 'state' | 'now' | 'logger'>;
-type OwnedQuery = Extract<HubspotQuery, { object: 'calls' | 'conversations' | 'meetings' | 'deals' }>;
-
-function isOwned(query: HubspotQuery): query is OwnedQuery {
-  return query.object === 'calls' || query.object === 'conversations' || query.object === 'meetings' || query.object === 'deals';
-}
-
-/** The team a metric counts when it names nobody: `sources.hubspot.owners`, else every owner (undefined). */
-function teamRefs(settings: HubspotSettings): string[] | undefined {
-  return settings.owners.length > 0 ? settings.owners : undefined;
-}
-
-/** query.owners, else the metric owner when it is an email, else the team; undefined = every owner. */
-export function ownerRefsFor(metric: Metric, query: OwnedQuery, settings: HubspotSettings): string[] | undefined {
-  if (query.owners) return query.owners;
-  if (metric.owner?.includes('@')) return [metric.owner.toLowerCase()];
-  return teamRefs(settings);
-}
-
-/**
- * Owner ids a metric counts, with warnings. Named owners HubSpot does not know are left out. A metric owner that
- * is only implied (the catalog's `owner`, often a team address such as inside-sales@…) and is not a HubSpot owner
- * means a team metric: it counts the team instead, and says so.
- */
-function metricOwners(
-  metric: Metric,
-  query: OwnedQuery,
-  settings: HubspotSettings,
-  byEmail: Map<string, string>,
-  warnings: string[],
-): Set<string> | 'all' {
-  const refs = ownerRefsFor(metric, query, settings);
-  if (!refs) return 'all';
-  const resolved = resolveOwners(refs, byEmail);
-  const impliedByMetricOwner = !query.owners && metric.owner?.includes('@');
-  if (impliedByMetricOwner && resolved.ids.size === 0) {
-    const team = teamRefs(settings);
-    warnings.push(`metric owner ${refs[0]} is not a HubSpot owner, so this counts ${team ? 'sources.hubspot.owners' : 'every owner'}`);
-    if (!team) return 'all';
-    const teamResolved = resolveOwners(team, byEmail);
-    for (const email of teamResolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
-    return teamResolved.ids;
-  }
-  for (const email of resolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
-  return resolved.ids;
-}
-
 export async function buildPlan(
   ctx: Ctx,
   client: HubspotClient,
