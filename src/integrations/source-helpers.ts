@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { addDays, daysInRange } from '../metrics/periods.js';
+import { addDays, daysInRange, earlierDay } from '../metrics/periods.js';
 import type { LocalDay } from '../metrics/types.js';
 import { SourceError } from './errors.js';
 
@@ -23,4 +23,10 @@ export function* dayChunks(from: LocalDay, to: LocalDay, size: number): Generato
     yield daysInRange(start, addDays(last, 1));
     start = addDays(last, 1);
   }
+}
+
+/** The window's days up to `today`: days after today have not happened, so nothing is collected or stored for them. */
+export function daysUpToToday(window: { from: LocalDay; to: LocalDay }, today: LocalDay): LocalDay[] {
+  const lastDay = earlierDay(window.to, today);
+  return window.from <= lastDay ? daysInRange(window.from, addDays(lastDay, 1)) : [];
 }

@@ -1,6 +1,7 @@
-import { addDays, daysInRange, isValidDay } from '../../metrics/periods.js';
+import { isValidDay } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
+import { dailySpendValues } from '../ad-platforms.js';
 import type { CollectedValue } from '../source.js';
 import type { StreamBatch } from './schemas.js';
 
@@ -42,13 +43,7 @@ export function spendValues(
   feeds: { metricId: string; currency: string } | null,
   warnings: string[],
 ): CollectedValue[] {
-  return daysInRange(from, addDays(to, 1)).map((day) => ({
-    metricId,
-    day,
-    value: microsToAmount(micros.get(day) ?? 0n),
-    ...(warnings.length > 0 ? { warnings } : {}),
-    ...(feeds ? { feeds: { metricId: feeds.metricId, channel: CHANNEL, currency: feeds.currency } } : {}),
-  }));
+  return dailySpendValues(metricId, { from, to }, (day) => microsToAmount(micros.get(day) ?? 0n), CHANNEL, feeds, warnings);
 }
 
 /** `"30s"` → 30 000 ms (Google's Duration JSON). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adSpendQuerySchema, orgCurrencySetting } from '../ad-platforms.js';
 import { rateLimitSettingsSchema } from '../http.js';
 
 /**
@@ -62,7 +63,7 @@ export const googleAdsSettingsSchema = z
       .regex(/^v\d+$/, 'a version such as v21')
       .default('v21'),
     /** The org's currency: a customer billed in another currency is refused rather than added to USD figures. */
-    currency: z.string().length(3).toUpperCase().default('USD'),
+    currency: orgCurrencySetting,
     rate_limit: rateLimitSettingsSchema
       .refine((limits) => Object.keys(limits).every((bucket) => bucket === 'default'), 'the only bucket is default')
       .optional(),
@@ -70,14 +71,5 @@ export const googleAdsSettingsSchema = z
   .strict();
 export type GoogleAdsSettings = z.output<typeof googleAdsSettingsSchema>;
 
-export const googleAdsQuerySchema = z
-  .object({
-    kind: z.literal('spend'),
-    feeds: z
-      .string()
-      .regex(/^[a-z0-9_]+$/)
-      .nullable()
-      .default('ad_spend'),
-  })
-  .strict();
+export const googleAdsQuerySchema = adSpendQuerySchema;
 export type GoogleAdsQuery = z.output<typeof googleAdsQuerySchema>;

@@ -1,6 +1,7 @@
+import { daysUpToToday } from '../source-helpers.js';
 import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import { addDays, dayStart, localDayOf } from '../../metrics/periods.js';
 import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
 import { createIntercomApi, type ClientHooks, type IntercomApi } from './client.js';
 import {
@@ -60,8 +61,7 @@ export async function* collectIntercom(
   const { settings } = ctx;
   const plan = await planFor(ctx, settings, createIntercomApi(ctx, settings, hooks));
   const today = localDayOf(ctx.now, plan.timezone);
-  const lastDay = earlierDay(request.to, today);
-  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
+  const days = daysUpToToday(request, today);
   const withWarnings = (values: CollectedValue[]) =>
     plan.warnings.length > 0 ? values.map((value) => ({ ...value, warnings: plan.warnings })) : values;
 

@@ -1,6 +1,7 @@
+import { daysUpToToday } from '../source-helpers.js';
 import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import { addDays, dayStart, localDayOf } from '../../metrics/periods.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createLivechatApi, type ClientHooks, type LivechatApi } from './client.js';
@@ -67,8 +68,7 @@ export async function* collectLivechat(
 ): AsyncGenerator<CollectedValue[]> {
   const plan = planFor(ctx, hooks);
   const today = localDayOf(ctx.now, plan.timezone);
-  const lastDay = earlierDay(request.to, today);
-  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
+  const days = daysUpToToday(request, today);
 
   for (const metric of request.metrics) {
     const { query } = metric;

@@ -1,6 +1,6 @@
-import { addDays, daysInRange } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
+import { dailySpendValues } from '../ad-platforms.js';
 import type { CollectedValue } from '../source.js';
 import type { InsightsPage } from './schemas.js';
 
@@ -38,13 +38,7 @@ export function spendValues(
   feeds: { metricId: string; currency: string } | null,
   warnings: string[],
 ): CollectedValue[] {
-  return daysInRange(from, addDays(to, 1)).map((day) => ({
-    metricId,
-    day,
-    value: (cents.get(day) ?? 0) / 100,
-    ...(warnings.length > 0 ? { warnings } : {}),
-    ...(feeds ? { feeds: { metricId: feeds.metricId, channel: CHANNEL, currency: feeds.currency } } : {}),
-  }));
+  return dailySpendValues(metricId, { from, to }, (day) => (cents.get(day) ?? 0) / 100, CHANNEL, feeds, warnings);
 }
 
 /** The highest utilisation percentage any of Meta's usage headers reports, and how long it says to wait. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adSpendQuerySchema, orgCurrencySetting } from '../ad-platforms.js';
 import { rateLimitSettingsSchema } from '../http.js';
 
 /**
@@ -45,7 +46,7 @@ export const metaAdsSettingsSchema = z
       .regex(/^v\d+\.\d+$/, 'a version such as v25.0')
       .default('v25.0'),
     /** The org's currency: spend in any other currency is refused rather than added to USD figures. */
-    currency: z.string().length(3).toUpperCase().default('USD'),
+    currency: orgCurrencySetting,
     /** Pause before the next call once any usage header reaches this percentage, so usage never hits 100 %. */
     pause_at_usage_pct: z.number().min(1).max(99).default(75),
     rate_limit: rateLimitSettingsSchema
@@ -56,14 +57,5 @@ export const metaAdsSettingsSchema = z
 export type MetaAdsSettings = z.output<typeof metaAdsSettingsSchema>;
 
 /** Daily spend of the whole ad account; `feeds` names the currency metric it is a channel of (default ad_spend). */
-export const metaAdsQuerySchema = z
-  .object({
-    kind: z.literal('spend'),
-    feeds: z
-      .string()
-      .regex(/^[a-z0-9_]+$/)
-      .nullable()
-      .default('ad_spend'),
-  })
-  .strict();
+export const metaAdsQuerySchema = adSpendQuerySchema;
 export type MetaAdsQuery = z.output<typeof metaAdsQuerySchema>;

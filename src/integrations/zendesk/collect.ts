@@ -1,7 +1,8 @@
+import { daysUpToToday } from '../source-helpers.js';
 import type { Logger } from 'pino';
 import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { addDays, dayStart, daysInRange, earlierDay, localDayOf } from '../../metrics/periods.js';
+import { addDays, dayStart, localDayOf } from '../../metrics/periods.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createZendeskApi, type ClientHooks, type ZendeskApi } from './client.js';
 import { addBreachEvents, breachedTicketIds, breachValues, excludedTicketIds, type BreachesByDay, type ExcludedIds } from './breaches.js';
@@ -64,9 +65,7 @@ export async function* collectZendesk(
 ): AsyncGenerator<CollectedValue[]> {
   const plan = planFor(ctx, hooks);
   const today = localDayOf(ctx.now, plan.timezone);
-  // Days after today have not happened: nothing is stored for them.
-  const lastDay = earlierDay(request.to, today);
-  const days = request.from <= lastDay ? daysInRange(request.from, addDays(lastDay, 1)) : [];
+  const days = daysUpToToday(request, today);
 
   for (const metric of request.metrics) {
     const { query } = metric;
