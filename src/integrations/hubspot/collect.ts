@@ -5,6 +5,7 @@ import { SourceError } from '../errors.js';
 import { SOURCE_ID, createHubspotClient, type HubspotClient, type HubspotDeps, type SearchFilter } from './client.js';
 import { dayIndex, splitIntoWindows, type Window } from './map.js';
 import { buildPlan, type MetricPlan, type PlannedSearch, type RunPlan, type StockPlan } from './plan.js';
+import { CollectedDays, dayProperties } from './late.js';
 import { failMetricsNamedBy, newSearchFailures, takePending, type SearchFailures } from './search-failures.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import { searchWindow, type SearchSpec, type StopSignal } from './search.js';
@@ -43,10 +44,13 @@ export async function* collectHubspot(
   const stop: StopSignal = { stopped: false };
   const failures = newSearchFailures();
   try {
-    for await (const values of inOrder(windows, WINDOW_LOOKAHEAD, (window) => collectWindow(client, plan, window, stop, failures))) {
+    const run: WindowRun = { client, plan, stop, failures, seen: new CollectedDays(tz) };
+    for await (const values of inOrder(windows, WINDOW_LOOKAHEAD, (window) => collectWindow(run, window))) {
       // Filtered here, not in the window: a metric failed by a later window's search keeps no value from this run.
       yield [...takePending(failures), ...values.filter((value) => !failures.failedIds.has(value.metricId))];
     }
+    // For the modification cursor: a later change to one of these records names the days it was counted on.
+    await run.seen.save(ctx);
   } finally {
     stop.stopped = true;
   }
@@ -57,18 +61,22 @@ interface Totals {
   denominator: Float64Array;
 }
 
-async function collectWindow(
-  client: HubspotClient,
-  plan: RunPlan,
-  window: Window,
-  stop: StopSignal,
-  failures: SearchFailures,
-): Promise<CollectedValue[]> {
+/** What every window of one collect shares. */
+interface WindowRun {
+  client: HubspotClient;
+  plan: RunPlan;
+  stop: StopSignal;
+  failures: SearchFailures;
+  seen: CollectedDays;
+}
+
+async function collectWindow(run: WindowRun, window: Window): Promise<CollectedValue[]> {
+  const { plan } = run;
   const totals = new Map<MetricPlan, Totals>();
   for (const flow of plan.flows) {
     totals.set(flow, { value: new Float64Array(window.days.length), denominator: new Float64Array(window.days.length) });
   }
-  const found = await Promise.all(plan.searches.map((spec) => searchForWindow(client, plan, spec, window, stop, failures)));
+  const found = await Promise.all(plan.searches.map((spec) => searchForWindow(run, spec, window)));
   for (const part of found) {
     for (const [flow, total] of part) {
       const into = totals.get(flow)!;
@@ -90,21 +98,15 @@ async function collectWindow(
  * One search's contributions to the window. A 400 naming a property fails the metrics using it and the search runs
  * again without them (each retry drops at least one metric, or follows a drop made meanwhile, so the loop is bounded).
  */
-async function searchForWindow(
-  client: HubspotClient,
-  plan: RunPlan,
-  spec: PlannedSearch,
-  window: Window,
-  stop: StopSignal,
-  failures: SearchFailures,
-): Promise<Map<MetricPlan, Totals>> {
+async function searchForWindow(run: WindowRun, spec: PlannedSearch, window: Window): Promise<Map<MetricPlan, Totals>> {
+  const { client, plan, stop, failures } = run;
   const start = window.boundaries[0]!;
   const end = window.boundaries[window.boundaries.length - 1]!;
   for (let attempt = 0; attempt <= spec.consumers.length + 1; attempt++) {
     const totals = new Map<MetricPlan, Totals>();
     if (spec.consumers.length === 0) return totals;
     // The search's filters as they are now: a drop made by another search mid-paging must not change this one's pages.
-    const snapshot: SearchSpec = { ...spec };
+    const snapshot: SearchSpec = { ...spec, properties: new Set([...spec.properties, ...dayProperties(spec.objectType)]) };
     try {
       await searchWindow(
         client,
@@ -114,6 +116,7 @@ async function searchForWindow(
         (record) => {
           const day = dayIndex(window.boundaries, record.at);
           if (day < 0) return;
+          run.seen.add(spec.objectType, record.id, record.properties);
           for (const consumer of spec.consumers) {
             if (record.ownerId === undefined ? !consumer.unassigned : consumer.owners !== 'all' && !consumer.owners.has(record.ownerId)) {
               continue;

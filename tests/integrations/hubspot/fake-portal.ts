@@ -45,12 +45,21 @@ export function propertyMissing(name: string) {
   };
 }
 
+/** `error-429-daily.json`, verbatim, and its search variant (no policyName, "secondly limit"). */
+const DAILY = {
+  status: 'error',
+  message: 'You have reached your daily limit.',
+  errorType: 'RATE_LIMIT',
+  correlationId: 'c033cdaa-2c40-4a64-ae48-b4cec88dad24',
+  policyName: 'DAILY',
+  requestId: '3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd',
+};
 const SECONDLY = {
   status: 'error',
   message: 'You have reached your secondly limit.',
   errorType: 'RATE_LIMIT',
-  correlationId: 'c033cdaa-2c40-4a64-ae48-b4cec88dad24',
-  requestId: '3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd',
+  correlationId: DAILY.correlationId,
+  requestId: DAILY.requestId,
 };
 
 export class FakePortal {
@@ -59,6 +68,8 @@ export class FakePortal {
   readonly searches: { objectType: string; body: SearchBody }[] = [];
   /** Searches still to answer 429 (each takes one). */
   rateLimitSearches = 0;
+  /** Which 429: the search API's per-second one (retried) or the daily one (final). */
+  rateLimit: 'secondly' | 'daily' = 'secondly';
   /** Only searches whose body matches this answer 429 (all when unset). */
   rateLimitWhen: ((objectType: string, body: SearchBody) => boolean) | undefined;
 
@@ -94,7 +105,7 @@ export class FakePortal {
         this.searches.push({ objectType, body });
         if (this.rateLimitSearches > 0 && (this.rateLimitWhen?.(objectType, body) ?? true)) {
           this.rateLimitSearches -= 1;
-          return [429, SECONDLY];
+          return [429, this.rateLimit === 'daily' ? DAILY : SECONDLY];
         }
         const named = [...body.properties, ...body.filterGroups.flatMap((g) => g.filters.map((f) => f.propertyName))];
         const gone = named.find((name) => this.deleted.has(name));
