@@ -11,7 +11,7 @@ import {
   writeCursor,
 } from '../late-changes.js';
 import type { LateChanges, SourceContext, SourceRequest, SourceRun } from '../source.js';
-import { createHubspotClient, type HubspotDeps } from './client.js';
+import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
 import { parseInstant } from './map.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import { searchWindow, type SearchSpec } from './search.js';
@@ -106,10 +106,11 @@ export async function hubspotLateChanges(
   const scanned = new Map<ScannedType, Map<string, LocalDay[]>>();
   const outside = (touched: readonly LocalDay[]) => touched.some((day) => day < request.from || day > request.to);
 
+  let client: HubspotClient | undefined;
   for (const type of types) {
     const cursor = await readCursor(ctx.state, cursorKey(type));
     if (!cursor) continue; // the first plain refresh only starts the cursor
-    const client = createHubspotClient(ctx, ctx.settings, deps);
+    client ??= createHubspotClient(ctx, ctx.settings, deps);
     const index = await loadRecordDays(ctx.state, recordDaysKey(type));
     const now = new Map<string, LocalDay[]>();
     scanned.set(type, now);

@@ -63,7 +63,9 @@ const SECONDLY = {
 };
 
 export class FakePortal {
-  private readonly records = new Map<string, FakeRecord[]>();
+  private readonly records = new Map<string, Map<string, FakeRecord>>();
+  /** Each type's records as one array, rebuilt after a change (the search engine indexes per array). */
+  private readonly arrays = new Map<string, FakeRecord[]>();
   readonly deleted = new Set<string>();
   readonly searches: { objectType: string; body: SearchBody }[] = [];
   /** Searches still to answer 429 (each takes one). */
@@ -75,21 +77,26 @@ export class FakePortal {
 
   /** Sets a record's properties (a new object each time: the search engine caches per record object). */
   put(objectType: string, id: string, properties: Record<string, string | null>): void {
-    const list = (this.records.get(objectType) ?? []).filter((r) => r.id !== id);
-    list.push({ id, properties: { hs_object_id: id, ...properties } });
-    list.sort((a, b) => Number(a.id) - Number(b.id));
-    this.records.set(objectType, list);
+    const records = this.records.get(objectType) ?? new Map<string, FakeRecord>();
+    records.set(id, { id, properties: { hs_object_id: id, ...properties } });
+    this.records.set(objectType, records);
+    this.arrays.delete(objectType);
   }
 
   /** Changes some properties of a record, as an edit in the portal does (hs_lastmodifieddate moves with it). */
   edit(objectType: string, id: string, changes: Record<string, string | null>, at: string): void {
-    const current = this.records.get(objectType)?.find((r) => r.id === id);
+    const current = this.records.get(objectType)?.get(id);
     if (!current) throw new Error(`no ${objectType} ${id}`);
     this.put(objectType, id, { ...current.properties, ...changes, hs_lastmodifieddate: at });
   }
 
   all(objectType: string): readonly FakeRecord[] {
-    return this.records.get(objectType) ?? [];
+    let array = this.arrays.get(objectType);
+    if (!array) {
+      array = [...(this.records.get(objectType)?.values() ?? [])].sort((a, b) => Number(a.id) - Number(b.id));
+      this.arrays.set(objectType, array);
+    }
+    return array;
   }
 
   /** Answers the owners list, deal pipelines and every object search until `nock.cleanAll()`. */

@@ -1,11 +1,12 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatRefreshSummary, refresh, type RefreshOptions } from '../../../src/integrations/refresh.js';
+import { metricsOf } from '../../../src/metrics/catalog.js';
 import { getDailyValues } from '../../../src/store/daily-values.js';
 import { getSyncState } from '../../../src/store/sync-state.js';
 import { storeKinds, useTempStore } from '../../helpers/tmp-store.js';
 import { FakePortal, WON_STAGE } from './fake-portal.js';
-import { OWNERS, TOKEN, makeConfig, memoryLogger, testSource } from './helpers.js';
+import { OWNERS, TOKEN, hubspotContext, makeConfig, memoryLogger, testSource } from './helpers.js';
 
 /**
  * HubSpot's modification cursor against a stateful portal: a deal whose close date moved back 30 days, a call logged
@@ -109,7 +110,7 @@ describe.each(storeKinds())('HubSpot late changes (%s)', (kind) => {
       hs_lastmodifieddate: '2026-11-28T15:00:00Z',
     });
     fake.edit('meetings', '31', { hs_meeting_start_time: '2026-10-22T15:00:00Z' }, '2026-11-27T15:00:00Z');
-    fake.edit('calls', '3', { hubspot_owner_id: OWNERS.ben.id }, '2026-11-29T15:00:00Z');
+    fake.edit('calls', '3', { hubspot_owner_id: OWNERS.ben.id }, '2026-11-30T19:55:00Z'); // minutes before the refresh
 
     const plain = await run('2026-11-30T20:00:00Z');
     expect(plain.ok).toBe(true);
@@ -136,8 +137,8 @@ describe.each(storeKinds())('HubSpot late changes (%s)', (kind) => {
       'mrr_closed 2026-11-10: 500 → 0',
     ]);
 
-    // A second refresh changes nothing; a full re-collection of the range agrees with every stored figure.
-    const again = await run('2026-11-30T21:00:00Z');
+    // A second refresh changes nothing, though its overlap re-reads the last edit; a full re-collection agrees.
+    const again = await run('2026-11-30T20:05:00Z');
     expect(again.results[0]!.late).toBeUndefined();
     expect(await stored()).toEqual(after);
     await run('2026-11-30T21:30:00Z', { full: true, from: FIRST_DAY });
@@ -167,4 +168,36 @@ describe.each(storeKinds())('HubSpot late changes (%s)', (kind) => {
     expect([after.get('mrr_closed 2026-10-13'), after.get('mrr_closed 2026-10-20')]).toEqual([300, 0]);
     expect(await getSyncState(temp.store, 'hubspot.cursor.deals')).toBe('2026-11-30T20:30:00.000Z');
   });
+});
+
+describe('HubSpot late-change scan past the 10,000-result cap', () => {
+  it('narrows the modification window in halves until each part pages under the cap, every record once', async () => {
+    const fake = new FakePortal();
+    const start = Date.parse('2026-11-25T00:00:00Z');
+    for (let i = 0; i < 10_050; i++) {
+      fake.put('calls', String(1000 + i), {
+        hs_timestamp: i % 2 === 0 ? '2026-10-01T15:00:00Z' : '2026-10-02T15:00:00Z',
+        hubspot_owner_id: OWNERS.ava.id,
+        hs_lastmodifieddate: new Date(start + i * 30_000).toISOString(),
+      });
+    }
+    fake.serve();
+    const dialsOnly = makeConfig({ dials: { owner: OWNERS.ava.email, query: { object: 'calls' } } });
+    const ctx = hubspotContext(dialsOnly, { now: new Date('2026-11-30T20:00:00Z') });
+    await ctx.state.set('hubspot.cursor.calls', '2026-11-24T19:00:00.000Z');
+
+    const late = await testSource().source.lateChanges!(ctx, { from: '2026-11-24', to: '2026-11-30', metrics: metricsOf(dialsOnly) });
+
+    expect(late.days).toEqual(['2026-10-01', '2026-10-02']);
+    expect(late.reasons).toEqual(['10050 calls logged late']);
+    const firstPages = fake.searches.filter((s) => s.body.after === '0');
+    expect(firstPages.length).toBeGreaterThan(1);
+    expect(fake.searches.every((s) => Number(s.body.after) < 10_000)).toBe(true);
+    expect(fake.searches.length).toBeLessThan(70); // 10,050 records at 200 a page, one split: no re-reading
+    expect(firstPages[0]!.body.sorts).toEqual([{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }]);
+
+    await late.commit();
+    expect(await ctx.state.get('hubspot.cursor.calls')).toBe('2026-11-30T20:00:00.000Z');
+    expect(Object.keys(JSON.parse((await ctx.state.get('hubspot.record_days.calls'))!) as object)).toHaveLength(10_050);
+  }, 60_000);
 });
