@@ -102,7 +102,8 @@ async function searchForWindow(run: WindowRun, spec: PlannedSearch, window: Wind
   const { client, plan, stop, failures } = run;
   const start = window.boundaries[0]!;
   const end = window.boundaries[window.boundaries.length - 1]!;
-  for (let attempt = 0; attempt <= spec.consumers.length + 1; attempt++) {
+  const attempts = spec.consumers.length + 2;
+  for (let attempt = 0; attempt < attempts; attempt++) {
     const totals = new Map<MetricPlan, Totals>();
     if (spec.consumers.length === 0) return totals;
     // The search's filters as they are now: a drop made by another search mid-paging must not change this one's pages.

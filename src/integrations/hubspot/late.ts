@@ -169,7 +169,8 @@ export async function hubspotLateChanges(
  * is done (a record keeps every day it was seen on until a scan replaces them with its current ones).
  */
 export class CollectedDays {
-  private readonly byType = new Map<ScannedType, Map<string, Set<LocalDay>>>();
+  /** Record id → its days joined by commas: a year of calls is tens of thousands of ids, so one string each. */
+  private readonly byType = new Map<ScannedType, Map<string, string>>();
 
   constructor(private readonly timezone: string) {}
 
@@ -181,9 +182,9 @@ export class CollectedDays {
       records = new Map();
       this.byType.set(type, records);
     }
-    const days = records.get(id) ?? new Set<LocalDay>();
-    for (const day of recordDays(type, properties, this.timezone)) days.add(day);
-    records.set(id, days);
+    const known = records.get(id);
+    const days = recordDays(type, properties, this.timezone).join(',');
+    records.set(id, known === undefined || known === days ? days : `${known},${days}`);
   }
 
   async save(ctx: Pick<SourceContext, 'state' | 'now' | 'config'>): Promise<void> {
@@ -191,8 +192,9 @@ export class CollectedDays {
     for (const [type, records] of this.byType) {
       if (records.size === 0) continue;
       await updateRecordDays(ctx.state, recordDaysKey(type), today, (index) => {
-        for (const [id, days] of records) addRecordDays(index, id, [...days]);
+        for (const [id, days] of records) addRecordDays(index, id, days.split(',').filter(Boolean));
       });
+      records.clear();
     }
   }
 }
