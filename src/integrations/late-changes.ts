@@ -32,7 +32,7 @@ export function scanStart(cursor: Date): Date {
  */
 export type RecordDays = Map<string, LocalDay[]>;
 
-const RETAIN_DAYS = 400;
+export const RETAIN_DAYS = 400;
 
 export async function loadRecordDays(state: SyncState, key: string): Promise<RecordDays> {
   const raw = await state.get(key);

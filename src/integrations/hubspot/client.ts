@@ -3,7 +3,7 @@ import { createHttpClient } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
 import { SourceError } from '../errors.js';
 import type { Env, SourceContext } from '../source.js';
-import { rateLimitBodySchema, searchPageSchema, type HubspotSettings, type SearchPage } from './schemas.js';
+import { errorBodySchema, rateLimitBodySchema, searchPageSchema, type HubspotSettings, type SearchPage } from './schemas.js';
 
 export const SOURCE_ID = 'hubspot';
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
@@ -71,7 +71,7 @@ export function createHubspotClient(
       search: { max: settings.rate_limit.search_per_s, perMs: 1_000, exemptFromDefault: true },
     },
     maxConcurrency: settings.max_concurrency,
-    classify: classifyRateLimit,
+    classify: (failure) => classifyRateLimit(failure) ?? classifyValidation(failure),
     logger: ctx.logger,
     stats: ctx.stats,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
@@ -113,4 +113,24 @@ const classifyRateLimit: NonNullable<HttpClientOptions['classify']> = ({ status,
     };
   }
   return undefined;
+};
+
+/**
+ * A 400 keeps every detail HubSpot gives (its top message is often generic, the property is named in `errors[]` or
+ * `context`), so a search that names a deleted property can fail only the metrics using it (search-failures.ts).
+ */
+const classifyValidation: NonNullable<HttpClientOptions['classify']> = ({ status, data }) => {
+  if (status !== 400) return undefined;
+  const body = errorBodySchema.safeParse(data);
+  if (!body.success) return undefined;
+  const { message, errors = [], context = {} } = body.data;
+  const details = [
+    message,
+    ...errors.map((e) => e.message),
+    ...[context, ...errors.map((e) => e.context ?? {})].flatMap((c) =>
+      Object.entries(c).map(([key, values]) => `${key}: ${values.join(', ')}`),
+    ),
+  ];
+  const text = [...new Set(details.filter((d): d is string => Boolean(d?.trim())))].join('; ');
+  return text ? { errorClass: 'config', retryable: false, message: text.slice(0, 500) } : undefined;
 };

@@ -1,11 +1,14 @@
 import type { LocalDay } from '../../metrics/types.js';
 import { earlierDay, localDayOf } from '../../metrics/periods.js';
 import type { Collected, CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
+import { SourceError } from '../errors.js';
+import { SOURCE_ID, createHubspotClient, type HubspotClient, type HubspotDeps, type SearchFilter } from './client.js';
 import { dayIndex, splitIntoWindows, type Window } from './map.js';
-import { buildPlan, type MetricPlan, type RunPlan, type StockPlan } from './plan.js';
+import { buildPlan, type MetricPlan, type PlannedSearch, type RunPlan, type StockPlan } from './plan.js';
+import { CollectedDays, dayProperties } from './late.js';
+import { failMetricsNamedBy, newSearchFailures, takePending, type SearchFailures } from './search-failures.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
-import { searchWindow, type StopSignal } from './search.js';
+import { searchWindow, type SearchSpec, type StopSignal } from './search.js';
 
 /**
  * HubSpot collection: for each window of days, one search per object type covering every owner, records
@@ -39,8 +42,15 @@ export async function* collectHubspot(
 
   const windows = splitIntoWindows(request.from, to, settings.window_days, tz);
   const stop: StopSignal = { stopped: false };
+  const failures = newSearchFailures();
   try {
-    yield* inOrder(windows, WINDOW_LOOKAHEAD, (window) => collectWindow(client, plan, window, stop));
+    const run: WindowRun = { client, plan, stop, failures, seen: new CollectedDays(tz) };
+    for await (const values of inOrder(windows, WINDOW_LOOKAHEAD, (window) => collectWindow(run, window))) {
+      // Filtered here, not in the window: a metric failed by a later window's search keeps no value from this run.
+      yield [...takePending(failures), ...values.filter((value) => !failures.failedIds.has(value.metricId))];
+    }
+    // For the modification cursor: a later change to one of these records names the days it was counted on.
+    await run.seen.save(ctx);
   } finally {
     stop.stopped = true;
   }
@@ -51,42 +61,86 @@ interface Totals {
   denominator: Float64Array;
 }
 
-async function collectWindow(client: HubspotClient, plan: RunPlan, window: Window, stop: StopSignal): Promise<CollectedValue[]> {
+/** What every window of one collect shares. */
+interface WindowRun {
+  client: HubspotClient;
+  plan: RunPlan;
+  stop: StopSignal;
+  failures: SearchFailures;
+  seen: CollectedDays;
+}
+
+async function collectWindow(run: WindowRun, window: Window): Promise<CollectedValue[]> {
+  const { plan } = run;
   const totals = new Map<MetricPlan, Totals>();
   for (const flow of plan.flows) {
     totals.set(flow, { value: new Float64Array(window.days.length), denominator: new Float64Array(window.days.length) });
   }
-  const start = window.boundaries[0]!;
-  const end = window.boundaries[window.boundaries.length - 1]!;
-  await Promise.all(
-    plan.searches.map((spec) =>
-      searchWindow(
-        client,
-        spec,
-        start,
-        end,
-        (record) => {
-          const day = dayIndex(window.boundaries, record.at);
-          if (day < 0) return;
-          for (const consumer of spec.consumers) {
-            if (consumer.owners !== 'all' && (record.ownerId === undefined || !consumer.owners.has(record.ownerId))) continue;
-            const amount = consumer.measure(record);
-            if (amount === undefined) continue;
-            const total = totals.get(consumer.metric)!;
-            total.value[day]! += amount;
-            total.denominator[day]! += 1;
-          }
-        },
-        stop,
-      ),
-    ),
-  );
+  const found = await Promise.all(plan.searches.map((spec) => searchForWindow(run, spec, window)));
+  for (const part of found) {
+    for (const [flow, total] of part) {
+      const into = totals.get(flow)!;
+      for (let i = 0; i < window.days.length; i++) {
+        into.value[i]! += total.value[i]!;
+        into.denominator[i]! += total.denominator[i]!;
+      }
+    }
+  }
   const values: CollectedValue[] = [];
   for (const flow of plan.flows) {
     const total = totals.get(flow)!;
     for (const [i, day] of window.days.entries()) values.push(dailyValue(flow, day, total.value[i]!, total.denominator[i]!));
   }
   return values;
+}
+
+/**
+ * One search's contributions to the window. A 400 naming a property fails the metrics using it and the search runs
+ * again without them (each retry drops at least one metric, or follows a drop made meanwhile, so the loop is bounded).
+ */
+async function searchForWindow(run: WindowRun, spec: PlannedSearch, window: Window): Promise<Map<MetricPlan, Totals>> {
+  const { client, plan, stop, failures } = run;
+  const start = window.boundaries[0]!;
+  const end = window.boundaries[window.boundaries.length - 1]!;
+  const attempts = spec.consumers.length + 2;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const totals = new Map<MetricPlan, Totals>();
+    if (spec.consumers.length === 0) return totals;
+    // The search's filters as they are now: a drop made by another search mid-paging must not change this one's pages.
+    const snapshot: SearchSpec = { ...spec, properties: new Set([...spec.properties, ...dayProperties(spec.objectType)]) };
+    try {
+      await searchWindow(
+        client,
+        snapshot,
+        start,
+        end,
+        (record) => {
+          const day = dayIndex(window.boundaries, record.at);
+          if (day < 0) return;
+          run.seen.add(spec.objectType, record.id, record.properties);
+          for (const consumer of spec.consumers) {
+            if (record.ownerId === undefined ? !consumer.unassigned : consumer.owners !== 'all' && !consumer.owners.has(record.ownerId)) {
+              continue;
+            }
+            const amount = consumer.measure(record);
+            if (amount === undefined) continue;
+            let total = totals.get(consumer.metric);
+            if (!total) {
+              total = { value: new Float64Array(window.days.length), denominator: new Float64Array(window.days.length) };
+              totals.set(consumer.metric, total);
+            }
+            total.value[day]! += amount;
+            total.denominator[day]! += 1;
+          }
+        },
+        stop,
+      );
+      return totals;
+    } catch (error) {
+      if (!failMetricsNamedBy(error, spec, plan.searches, failures)) throw error;
+    }
+  }
+  throw new SourceError('bad_response', SOURCE_ID, `${spec.objectType} search kept failing after its failing metrics were left out`);
 }
 
 function dailyValue(flow: MetricPlan, day: LocalDay, amount: number, records: number): CollectedValue {
@@ -111,8 +165,17 @@ async function collectOpenTickets(client: HubspotClient, stocks: StockPlan[], to
       values.push({ metricId: stock.metric.id, day: today, value: 0, ...warnings });
       continue;
     }
+    const open: SearchFilter = { propertyName: 'hs_pipeline_stage', operator: 'IN', values: [...stock.stageIds].sort() };
+    // Excluded owners' tickets stay out; groups are ORed, so tickets nobody owns are asked for on their own.
+    const filterGroups =
+      stock.excludedOwners.length > 0
+        ? [
+            { filters: [open, { propertyName: 'hubspot_owner_id', operator: 'NOT_IN' as const, values: stock.excludedOwners }] },
+            { filters: [open, { propertyName: 'hubspot_owner_id', operator: 'NOT_HAS_PROPERTY' as const }] },
+          ]
+        : [{ filters: [open] }];
     const page = await client.search('tickets', {
-      filterGroups: [{ filters: [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: [...stock.stageIds].sort() }] }],
+      filterGroups,
       sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
       properties: ['hs_pipeline_stage'],
       limit: 1,

@@ -3,6 +3,7 @@ import { isSourceError } from '../errors.js';
 import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
 import { accessToken, createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
 import { collectHubspot } from './collect.js';
+import { hubspotLateChanges } from './late.js';
 import { fetchOwners, resolveOwners } from './owners.js';
 import { querySchema, settingsSchema, type HubspotQuery, type HubspotSettings } from './schemas.js';
 
@@ -22,6 +23,7 @@ export function createHubspotSource(deps: HubspotDeps = {}): Source {
     querySchema,
     configured: (env) => accessToken(env) !== undefined,
     collect: (ctx, request) => collectHubspot(ctx, request, deps),
+    lateChanges: (ctx, request) => hubspotLateChanges(ctx, request, deps),
     check: (ctx) => checkHubspot(ctx, deps),
   });
 }

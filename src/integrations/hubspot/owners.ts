@@ -129,3 +129,22 @@ export function metricOwners(
   for (const email of resolved.unknown) warnings.push(`${email} is not an active HubSpot owner; their activity is not counted`);
   return resolved.ids;
 }
+
+/**
+ * Whether a metric counts records with no owner. Its own `include_unassigned` wins; a metric naming its owners, or
+ * whose owner is one HubSpot user, never does; a team metric follows `sources.hubspot.include_unassigned`, which by
+ * default is true only for a metric counting every owner (it has no owner filter at all).
+ */
+export function countsUnassigned(
+  metric: Metric,
+  query: OwnedQuery,
+  settings: HubspotSettings,
+  byEmail: Map<string, string>,
+  owners: Set<string> | 'all',
+): boolean {
+  if (query.include_unassigned !== undefined) return query.include_unassigned;
+  if (query.owners) return false;
+  const individual = metric.owner?.includes('@') && resolveOwners([metric.owner.toLowerCase()], byEmail).ids.size > 0;
+  if (individual) return false;
+  return settings.include_unassigned ?? owners === 'all';
+}

@@ -4,7 +4,7 @@ import type { FailedMetric, SourceContext, SourceMetric } from '../source.js';
 import { businessHoursBetween } from '../support-hours.js';
 import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
 import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './map.js';
-import { isOwned, metricOwners, ownerDirectory, ownerRefsFor, resolveOwners, teamRefs } from './owners.js';
+import { countsUnassigned, isOwned, metricOwners, ownerDirectory, ownerRefsFor, resolveOwners, teamRefs } from './owners.js';
 import { closedWonStages, fetchPipelines, openTicketStages } from './pipelines.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import type { SearchSpec } from './search.js';
@@ -20,8 +20,14 @@ export type MetricKind = 'count' | 'money' | 'ratio';
 export interface Consumer {
   metric: MetricPlan;
   owners: Set<string> | 'all';
+  /** Counts records with no owner (see `countsUnassigned`). */
+  unassigned: boolean;
+  /** The properties this metric reads from the search's records, on top of the search's own date and filters. */
+  properties: string[];
   measure: Measure;
 }
+
+export type PlannedSearch = SearchSpec & { consumers: Consumer[] };
 
 export interface MetricPlan {
   metric: Metric;
@@ -33,12 +39,14 @@ export interface MetricPlan {
 export interface StockPlan {
   metric: Metric;
   stageIds: string[];
+  /** Owner ids whose tickets are left out (`support.excluded_owners`, `sources.hubspot.tickets.excluded_owners`). */
+  excludedOwners: string[];
   warnings: string[];
 }
 
 export interface RunPlan {
   flows: MetricPlan[];
-  searches: (SearchSpec & { consumers: Consumer[] })[];
+  searches: PlannedSearch[];
   openTickets: StockPlan[];
   /** Metrics whose own prerequisite failed (a Warm 250 list that is gone, a pipeline read refused); the rest run. */
   failed: FailedMetric[];
@@ -79,13 +87,25 @@ interface SearchKind {
 
 const CALLS: SearchKind = { key: 'calls', objectType: 'calls', dateProperty: 'hs_timestamp' };
 const NOTES: SearchKind = { key: 'notes', objectType: 'notes', dateProperty: 'hs_timestamp' };
-const MEETINGS_CREATED: SearchKind = { key: 'meetings:created', objectType: 'meetings', dateProperty: 'hs_createdate' };
-const MEETINGS_ATTENDED: SearchKind = {
-  key: 'meetings:attended',
-  objectType: 'meetings',
-  dateProperty: 'hs_meeting_start_time',
-  extraFilters: [{ propertyName: 'hs_meeting_outcome', operator: 'EQ', value: 'COMPLETED' }],
-};
+
+/** A filter on one property: EQ for one value (the common case), IN for several. */
+function oneOf(propertyName: string, values: readonly string[]): SearchFilter {
+  return values.length === 1
+    ? { propertyName, operator: 'EQ', value: values[0]! }
+    : { propertyName, operator: 'IN', values: [...values].sort() };
+}
+
+/** FTAs: meetings of the configured types (every type when none is set), by creation or by start with a held outcome. */
+export function meetingSearch(by: 'created' | 'attended', settings: HubspotSettings): SearchKind {
+  const types = settings.fta_meeting_types.length > 0 ? [oneOf('hs_activity_type', settings.fta_meeting_types)] : [];
+  if (by === 'created') return { key: 'meetings:created', objectType: 'meetings', dateProperty: 'hs_createdate', extraFilters: types };
+  return {
+    key: 'meetings:attended',
+    objectType: 'meetings',
+    dateProperty: 'hs_meeting_start_time',
+    extraFilters: [oneOf('hs_meeting_outcome', settings.fta_attended_outcomes), ...types],
+  };
+}
 
 type Ctx = Pick<SourceContext, 'config' | 'state' | 'now' | 'logger'>;
 export async function buildPlan(
@@ -108,7 +128,7 @@ export async function buildPlan(
   const emails = new Set<string>();
   for (const { metric, query } of queries) {
     const refs = isOwned(query) ? [...(ownerRefsFor(metric, query, settings) ?? []), ...(teamRefs(settings) ?? [])] : [];
-    if (query.object === 'first_response') refs.push(...ticketExclusions);
+    if (query.object === 'first_response' || query.object === 'open_tickets') refs.push(...ticketExclusions);
     for (const ref of refs) if (ref.includes('@')) emails.add(ref);
   }
   const byEmail = emails.size > 0 ? await ownerDirectory(ctx, client, emails) : new Map<string, string>();
@@ -122,17 +142,22 @@ export async function buildPlan(
   const failedIds = new Set(failed.map((f) => f.metricId));
   queries = queries.filter((q) => !failedIds.has(q.metric.id));
 
-  const searches = new Map<string, SearchSpec & { consumers: Consumer[] }>();
-  const addToSearch = (search: SearchKind, properties: string[], consumer: Consumer) => {
+  const searches = new Map<string, PlannedSearch>();
+  const addToSearch = (search: SearchKind, properties: string[], consumer: Omit<Consumer, 'properties'>) => {
     let spec = searches.get(search.key);
     if (!spec) {
-      spec = { ...search, extraFilters: search.extraFilters ?? [], properties: new Set(), owners: new Set(), consumers: [] };
+      spec = {
+        ...search,
+        extraFilters: search.extraFilters ?? [],
+        properties: new Set(),
+        owners: new Set(),
+        unassigned: false,
+        consumers: [],
+      };
       searches.set(search.key, spec);
     }
-    for (const p of properties) spec.properties.add(p);
-    if (consumer.owners === 'all' || spec.owners === 'all') spec.owners = 'all';
-    else for (const id of consumer.owners) spec.owners.add(id);
-    spec.consumers.push(consumer);
+    spec.consumers.push({ ...consumer, properties });
+    fitToConsumers(spec);
   };
 
   const flows: MetricPlan[] = [];
@@ -143,14 +168,17 @@ export async function buildPlan(
   for (const { metric, query } of queries) {
     if (query.object === 'open_tickets') {
       // Stage ids belong to one pipeline, so the OPEN stages of the chosen pipelines select those pipelines too.
-      openTickets.push({ metric, ...openTicketStages(ticketPipelines, query.pipelines) });
+      const excluded = resolveOwners(ticketExclusions, byEmail);
+      openTickets.push({ metric, ...openTicketStages(ticketPipelines, query.pipelines), excludedOwners: [...excluded.ids].sort() });
       continue;
     }
     const kind: MetricKind = query.object === 'deals' ? 'money' : query.object === 'first_response' ? 'ratio' : 'count';
     const plan: MetricPlan = { metric, kind, warnings: [] };
     flows.push(plan);
     const owners = isOwned(query) ? metricOwners(metric, query, settings, byEmail, plan.warnings) : 'all';
-    if (owners !== 'all' && owners.size === 0) continue; // nobody to count: zeros, with the warnings above
+    // Ownerless objects (MQLs, tickets) count every record.
+    const unassigned = isOwned(query) ? countsUnassigned(metric, query, settings, byEmail, owners) : true;
+    if (owners !== 'all' && owners.size === 0 && !unassigned) continue; // nobody to count: zeros, with the warnings above
     const onlyWarm = (type: EngagementType, measure: Measure): Measure =>
       'warm250' in query && query.warm250 ? (record) => (warm?.get(type)?.has(record.id) ? measure(record) : undefined) : measure;
 
@@ -158,7 +186,12 @@ export async function buildPlan(
       case 'calls': {
         const outbound = query.outbound_only ?? settings.call_direction_outbound_only;
         const measure: Measure = outbound ? (r) => (r.properties.hs_call_direction === 'OUTBOUND' ? 1 : undefined) : () => 1;
-        addToSearch(CALLS, outbound ? ['hs_call_direction'] : [], { metric: plan, owners, measure: onlyWarm('calls', measure) });
+        addToSearch(CALLS, outbound ? ['hs_call_direction'] : [], {
+          metric: plan,
+          owners,
+          unassigned,
+          measure: onlyWarm('calls', measure),
+        });
         break;
       }
       case 'conversations': {
@@ -168,13 +201,13 @@ export async function buildPlan(
         const call: Measure = (r) =>
           connected.has(r.properties.hs_call_disposition ?? '') || isDm(r.properties.hs_call_body) ? 1 : undefined;
         const note: Measure = (r) => (isDm(r.properties.hs_note_body) ? 1 : undefined);
-        addToSearch(CALLS, ['hs_call_disposition', 'hs_call_body'], { metric: plan, owners, measure: onlyWarm('calls', call) });
-        addToSearch(NOTES, ['hs_note_body'], { metric: plan, owners, measure: onlyWarm('notes', note) });
+        addToSearch(CALLS, ['hs_call_disposition', 'hs_call_body'], { metric: plan, owners, unassigned, measure: onlyWarm('calls', call) });
+        addToSearch(NOTES, ['hs_note_body'], { metric: plan, owners, unassigned, measure: onlyWarm('notes', note) });
         break;
       }
       case 'meetings': {
         const measure = onlyWarm('meetings', () => 1);
-        addToSearch(query.by === 'created' ? MEETINGS_CREATED : MEETINGS_ATTENDED, [], { metric: plan, owners, measure });
+        addToSearch(meetingSearch(query.by, settings), [], { metric: plan, owners, unassigned, measure });
         break;
       }
       case 'deals': {
@@ -184,13 +217,14 @@ export async function buildPlan(
         const measure: Measure = (r) => toCents(r.properties[property]) ?? toCents(r.properties.amount) ?? 0;
         const wonStages: SearchFilter = { propertyName: 'dealstage', operator: 'IN', values: [...won.stageIds].sort() };
         const search: SearchKind = { key: 'deals:won', objectType: 'deals', dateProperty: 'closedate', extraFilters: [wonStages] };
-        addToSearch(search, [property, 'amount'], { metric: plan, owners, measure });
+        addToSearch(search, [property, 'amount'], { metric: plan, owners, unassigned, measure });
         break;
       }
       case 'mqls':
         addToSearch({ key: 'contacts:mql', objectType: 'contacts', dateProperty: settings.mql_date_property }, [], {
           metric: plan,
           owners: 'all',
+          unassigned,
           measure: () => 1,
         });
         break;
@@ -206,12 +240,24 @@ export async function buildPlan(
           dateProperty: 'createdate',
           extraFilters: [{ propertyName: reply, operator: 'HAS_PROPERTY' }],
         };
-        addToSearch(search, [reply], { metric: plan, owners: 'all', measure: firstResponseMeasure(ctx, settings, excluded.ids) });
+        const measure = firstResponseMeasure(ctx, settings, excluded.ids);
+        addToSearch(search, [reply], { metric: plan, owners: 'all', unassigned, measure });
         break;
       }
     }
   }
   return { flows, searches: [...searches.values()], openTickets, failed };
+}
+
+/** A search's owners, properties and unassigned flag: the union of what its consumers need. */
+export function fitToConsumers(spec: PlannedSearch): void {
+  spec.properties = new Set(spec.consumers.flatMap((c) => c.properties));
+  spec.owners = new Set();
+  for (const consumer of spec.consumers) {
+    if (consumer.owners === 'all' || spec.owners === 'all') spec.owners = 'all';
+    else for (const id of consumer.owners) spec.owners.add(id);
+  }
+  spec.unassigned = spec.consumers.some((c) => c.unassigned);
 }
 
 function firstResponseMeasure(ctx: Ctx, settings: HubspotSettings, excluded: Set<string>): Measure {

@@ -34,6 +34,15 @@ export const settingsSchema = z
     call_direction_outbound_only: z.boolean().default(false),
     connected_dispositions: z.array(z.string().min(1)).default([CONNECTED_DISPOSITION]),
     dm_note_keywords: z.array(z.string().trim().min(1)).default(['decision maker', 'DM']),
+    /** FTA metrics count only meetings of these types (`hs_activity_type`, e.g. "First Meeting"). Empty = every type. */
+    fta_meeting_types: z.array(z.string().trim().min(1)).default([]),
+    /** `meetings by: attended` counts meetings with one of these outcomes (`hs_meeting_outcome`). */
+    fta_attended_outcomes: z.array(z.string().trim().min(1)).min(1).default(['COMPLETED']),
+    /**
+     * Whether team metrics (counting `owners`, or every owner) also count records with no owner. Unset: only a metric
+     * counting every owner does (no owner filter at all), as before the setting existed.
+     */
+    include_unassigned: z.boolean().optional(),
     mrr_property: z.string().min(1).default('mrr'),
     mql_date_property: z.string().min(1).default('hs_lifecyclestage_marketingqualifiedlead_date'),
     warm250: z
@@ -63,12 +72,30 @@ export const settingsSchema = z
 export type HubspotSettings = z.output<typeof settingsSchema>;
 
 const owners = z.array(ownerRef).min(1).optional();
+/** Per metric: count records with no owner too (or not), whatever `sources.hubspot.include_unassigned` says. */
+const include_unassigned = z.boolean().optional();
 
 export const querySchema = z.discriminatedUnion('object', [
-  z.object({ object: z.literal('calls'), owners, outbound_only: z.boolean().optional(), warm250: z.boolean().default(false) }).strict(),
-  z.object({ object: z.literal('conversations'), owners, warm250: z.boolean().default(false) }).strict(),
-  z.object({ object: z.literal('meetings'), by: z.enum(['created', 'attended']), owners, warm250: z.boolean().default(false) }).strict(),
-  z.object({ object: z.literal('deals'), owners, property: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      object: z.literal('calls'),
+      owners,
+      include_unassigned,
+      outbound_only: z.boolean().optional(),
+      warm250: z.boolean().default(false),
+    })
+    .strict(),
+  z.object({ object: z.literal('conversations'), owners, include_unassigned, warm250: z.boolean().default(false) }).strict(),
+  z
+    .object({
+      object: z.literal('meetings'),
+      by: z.enum(['created', 'attended']),
+      owners,
+      include_unassigned,
+      warm250: z.boolean().default(false),
+    })
+    .strict(),
+  z.object({ object: z.literal('deals'), owners, include_unassigned, property: z.string().min(1).optional() }).strict(),
   z.object({ object: z.literal('mqls') }).strict(),
   z.object({ object: z.literal('open_tickets'), pipelines: z.array(z.string().min(1)).min(1).optional() }).strict(),
   z.object({ object: z.literal('first_response') }).strict(),
@@ -141,4 +168,23 @@ export const rateLimitBodySchema = z.object({
   message: z.string().optional(),
   policyName: z.string().optional(),
   errorType: z.string().optional(),
+});
+
+/**
+ * HubSpot's `Error` (`hubspot/examples/error.schema-example.json`): a 400 names the bad property in `message`, in
+ * `errors[].message` or in a `context` entry such as `propertyName`.
+ */
+export const errorBodySchema = z.object({
+  message: z.string().optional(),
+  category: z.string().optional(),
+  context: z.record(z.string(), z.array(z.string())).optional(),
+  errors: z
+    .array(
+      z.object({
+        message: z.string().optional(),
+        code: z.string().optional(),
+        context: z.record(z.string(), z.array(z.string())).optional(),
+      }),
+    )
+    .optional(),
 });

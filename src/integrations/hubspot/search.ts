@@ -17,6 +17,8 @@ export interface SearchSpec {
   properties: Set<string>;
   /** Owner ids to filter on, or 'all' for no owner filter (ownerless objects, or a metric counting everyone). */
   owners: Set<string> | 'all';
+  /** Also fetch records with no owner (a metric counts them): a second filter group, or no owner filter at all. */
+  unassigned: boolean;
 }
 
 /** Set when the run is over (failed or abandoned) so in-flight window fetches stop paging. */
@@ -25,13 +27,23 @@ export interface StopSignal {
 }
 
 export function searchBody(spec: SearchSpec, low: number, high: number, after: string): SearchBody {
-  const filters: SearchFilter[] = [{ propertyName: spec.dateProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) }];
-  if (spec.owners !== 'all') filters.push({ propertyName: 'hubspot_owner_id', operator: 'IN', values: [...spec.owners].sort() });
-  filters.push(...spec.extraFilters);
+  const date: SearchFilter = { propertyName: spec.dateProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) };
+  const group = (owner: SearchFilter[]) => ({ filters: [date, ...owner, ...spec.extraFilters] });
+  const OWNER = 'hubspot_owner_id';
+  // Groups are ORed: the named owners' records, then (when a metric wants them) the records nobody owns.
+  const filterGroups =
+    spec.owners !== 'all'
+      ? [
+          ...(spec.owners.size > 0 || !spec.unassigned
+            ? [group([{ propertyName: OWNER, operator: 'IN', values: [...spec.owners].sort() }])]
+            : []),
+          ...(spec.unassigned ? [group([{ propertyName: OWNER, operator: 'NOT_HAS_PROPERTY' }])] : []),
+        ]
+      : [group(spec.unassigned ? [] : [{ propertyName: OWNER, operator: 'HAS_PROPERTY' }])];
   // The owner is always read: a search without an owner filter may still feed metrics that count some owners.
-  const properties = new Set([...spec.properties, spec.dateProperty, 'hubspot_owner_id']);
+  const properties = new Set([...spec.properties, spec.dateProperty, OWNER]);
   return {
-    filterGroups: [{ filters }],
+    filterGroups,
     sorts: [{ propertyName: spec.dateProperty, direction: 'ASCENDING' }],
     properties: [...properties].sort(),
     limit: SEARCH_PAGE_LIMIT,
@@ -104,7 +116,7 @@ async function searchRange(
     for (const result of page.results) {
       const at = parseInstant(result.properties[spec.dateProperty]);
       if (at === undefined) continue;
-      onRecord({ id: result.id, ownerId: result.properties.hubspot_owner_id ?? undefined, at, properties: result.properties });
+      onRecord({ id: result.id, ownerId: result.properties.hubspot_owner_id || undefined, at, properties: result.properties });
     }
     const next = page.paging?.next?.after;
     if (!next || page.results.length === 0) return;

@@ -1,5 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runSearch } from '../../../bench/hubspot/search-engine.js';
 import { stageLabels } from '../../../src/integrations/hubspot/index.js';
 import {
   BASE,
@@ -164,6 +165,34 @@ describe('open tickets', () => {
       value: 4,
       warnings: ['ticket pipeline "Escalations" not found (known: "My ticket pipeline", "Billing")'],
     });
+  });
+
+  it("leaves out excluded owners' tickets (support.excluded_owners and tickets.excluded_owners), keeping unowned ones", async () => {
+    nock(BASE).get('/crm/v3/pipelines/tickets').reply(200, ticketPipelines);
+    nock(BASE).get('/crm/v3/owners').query({ limit: '100' }).reply(200, ownersPage());
+    const ticket = (id: string, owner: string | null, stageId = '1234912') => ({
+      id,
+      properties: { hs_pipeline_stage: stageId, hubspot_owner_id: owner, createdate: '2026-11-18T15:00:00Z' },
+    });
+    const tickets = [
+      ticket('1', OWNERS.ava.id),
+      ticket('2', OWNERS.support.id),
+      ticket('3', OWNERS.cleo.id),
+      ticket('4', null),
+      ticket('5', OWNERS.ava.id, 'closed-stage'),
+    ];
+    const bodies = searchOn('tickets', (body) => runSearch(tickets, body));
+    const config = makeConfig(
+      { open: { aggregate: 'last', query: { object: 'open_tickets' } } },
+      { tickets: { excluded_owners: [OWNERS.cleo.id] } },
+      { support: { excluded_owners: [OWNERS.support.email] } },
+    );
+    const [value] = (await collectWindows(hubspotContext(config), '2026-11-20', '2026-11-20')).flat();
+    expect(value).toEqual({ metricId: 'open', day: '2026-11-20', value: 2 });
+    expect(bodies[0]!.filterGroups.map((g) => g.filters.map((f) => `${f.propertyName} ${f.operator} ${f.values ?? ''}`))).toEqual([
+      ['hs_pipeline_stage IN 1234912,77', `hubspot_owner_id NOT_IN ${OWNERS.cleo.id},${OWNERS.support.id}`],
+      ['hs_pipeline_stage IN 1234912,77', 'hubspot_owner_id NOT_HAS_PROPERTY '],
+    ]);
   });
 
   it('writes nothing for a range that ends before today', async () => {

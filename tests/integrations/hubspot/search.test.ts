@@ -9,6 +9,7 @@ const spec = (owners: SearchSpec['owners']): SearchSpec => ({
   extraFilters: [],
   properties: new Set(['hs_call_direction']),
   owners,
+  unassigned: false,
 });
 
 describe('searching for more owners than one IN filter takes', () => {
