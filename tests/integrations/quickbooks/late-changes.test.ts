@@ -155,6 +155,21 @@ describe.each(storeKinds())('QuickBooks late changes (%s)', (kind) => {
     expect(await stored()).toEqual(after);
   });
 
+  it('corrects the day of a new entry back-dated into a closed week, and of one changed on its own day', async () => {
+    await history();
+    // Entered on 1 December, dated 2 October; and bill 77 (20 October) corrected from $300 to $320.
+    books.add('SalesReceipt', '902', '2026-10-02', 450, 'income', '2026-12-01T09:00:00-08:00');
+    books.edit('Bill', '77', '2026-12-01T09:05:00-08:00', { cents: 32_000 });
+    const plain = await run('2026-12-01T20:00:00Z');
+    expect(plain.ok).toBe(true);
+    expect(plain.results[0]!.late).toMatchObject({
+      recollected: ['2026-10-02', '2026-10-20'],
+      corrected: ['2026-10-02', '2026-10-20'],
+      reasons: ['1 transaction entered or changed late', '1 transaction changed'],
+    });
+    expect(await stored()).toEqual(truth(books, '2026-12-01'));
+  });
+
   it('waits out a 429 during the scan and still corrects the days', async () => {
     await history();
     changeTheBooks();
