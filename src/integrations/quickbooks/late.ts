@@ -91,11 +91,12 @@ export async function quickbooksLateChanges(ctx: SourceContext, scope: LateScope
     };
   };
   if (ctx.now.getTime() - since.getTime() > CDC_LOOKBACK_MS) {
-    return fallback(`last scan ${cursor.toISOString().slice(0, 10)} is past change data capture's 30-day limit`);
+    return fallback(`QuickBooks' last scan ${cursor.toISOString().slice(0, 10)} is past change data capture's 30-day limit`);
   }
 
   const changed = await scope.api.changedSince(entities, since);
-  if (changed.truncated) return fallback('over 1000 changes of one kind since the last scan (change data capture answers at most 1000)');
+  if (changed.truncated)
+    return fallback('QuickBooks has over 1000 changes of one kind since the last scan (change data capture answers at most 1000)');
 
   const index = await loadRecordDays(ctx.state, TXN_DAYS_KEY);
   const days = new Set<LocalDay>();
@@ -119,7 +120,7 @@ export async function quickbooksLateChanges(ctx: SourceContext, scope: LateScope
   }
   return {
     days: [...days].sort(),
-    reasons: reasonTexts(counts, ['transaction', 'transactions']),
+    reasons: reasonTexts(counts, ['QuickBooks transaction', 'QuickBooks transactions']),
     commit: async () => {
       if (seen.size > 0) {
         await updateRecordDays(ctx.state, TXN_DAYS_KEY, today, (stored) => {

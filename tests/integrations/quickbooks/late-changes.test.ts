@@ -126,8 +126,10 @@ describe.each(storeKinds())('QuickBooks late changes (%s)', (kind) => {
     const late = plain.results[0]!.late!;
     expect(late.recollected).toEqual(['2026-10-21', '2026-11-05', '2026-11-20']);
     expect(late.corrected).toEqual(['2026-10-21', '2026-11-05', '2026-11-20']);
-    expect(late.reasons).toEqual(['1 transaction re-dated', '1 transaction deleted']);
-    expect(formatRefreshSummary(plain)).toContain('3 old days corrected (quickbooks: 1 transaction re-dated, 1 transaction deleted)');
+    expect(late.reasons).toEqual(['1 QuickBooks transaction re-dated', '1 QuickBooks transaction deleted']);
+    expect(formatRefreshSummary(plain)).toContain(
+      '3 old days corrected (quickbooks: 1 QuickBooks transaction re-dated, 1 QuickBooks transaction deleted)',
+    );
     // One scan, one report for the window and one per run of old days; one token grant for the whole run.
     const cdc = requestsOf('cdc').at(-1)!.query;
     expect(cdc.entities!.split(',')).toEqual(expect.arrayContaining(['Invoice', 'JournalEntry', 'Bill', 'Purchase']));
@@ -165,7 +167,7 @@ describe.each(storeKinds())('QuickBooks late changes (%s)', (kind) => {
     expect(plain.results[0]!.late).toMatchObject({
       recollected: ['2026-10-02', '2026-10-20'],
       corrected: ['2026-10-02', '2026-10-20'],
-      reasons: ['1 transaction entered or changed late', '1 transaction changed'],
+      reasons: ['1 QuickBooks transaction entered or changed late', '1 QuickBooks transaction changed'],
     });
     expect(await stored()).toEqual(truth(books, '2026-12-01'));
   });
@@ -226,7 +228,7 @@ describe.each(storeKinds())('QuickBooks late changes (%s)', (kind) => {
     expect(late.ok).toBe(true);
     expect(requestsOf('cdc').length).toBe(cdcBefore);
     expect(late.results[0]!.late!.reasons).toEqual([
-      "last scan 2026-11-30 is past change data capture's 30-day limit: the last 365 days re-collected",
+      "QuickBooks' last scan 2026-11-30 is past change data capture's 30-day limit: the last 365 days re-collected",
     ]);
     // Of the days stored before, exactly the three the changes touch moved; the others were new days of the year.
     const corrected = late.results[0]!.late!.corrected;
