@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LocalDay } from '../metrics/types.js';
+import { warningsColumn } from '../store/warnings.js';
 import type { NewDailyValue } from '../store/types.js';
 import { isSourceError } from './errors.js';
 import type { CollectedValue } from './source.js';
@@ -55,7 +56,7 @@ export function toRow(value: CollectedValue, source: string, now: Date, redactTe
     denominator: value.denominator ?? null,
     source,
     fetched_at: asOfOf(value, now),
-    warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
+    warnings: warningsColumn(warnings, value.staleBecause ? redactText(value.staleBecause) : undefined),
   };
 }
 

@@ -29,6 +29,12 @@ export interface CollectedValue {
    */
   asOf?: string;
   /**
+   * The source's own verdict that this figure is out of date, naming what and how old ("Reserve savings balance is
+   * 26 h old; stale after 24 h"). The figure then shows stale, with this reason, whatever the metric's
+   * `freshness_hours` says: the source's limit is the one its catalog text states.
+   */
+  staleBecause?: string;
+  /**
    * Ad spend: this value is also one channel of another (currency) metric, e.g. Meta's spend of `ad_spend`. The
    * refresh keeps it per channel and sets that metric's day to the sum of its channels (CSV-imported ones too).
    */

@@ -3,11 +3,11 @@ import type { Goal, Metric } from '../config/schema.js';
 import type { Aggregated, DayValue, LocalDay, StatusKind } from '../metrics/types.js';
 import { aggregate } from '../metrics/aggregate.js';
 import { describeGoal, goalFor } from '../metrics/goals.js';
-import { evaluateStatus, staleHours } from '../metrics/status.js';
+import { evaluateStatus } from '../metrics/status.js';
 import { formatDelta } from '../metrics/format.js';
 import { addDays, localDayOf, weekContaining } from '../metrics/periods.js';
 import { aggregateRange, daysWithin, type LoadedData, type MetricData } from './metric-data.js';
-import { connectionOf, displayValue, type Connection } from './evaluate.js';
+import { connectionOf, displayValue, staleAge, withSourceVerdict, type Connection } from './evaluate.js';
 import type { EvalContext } from '../metrics/context.js';
 import { dayLabel } from './text.js';
 
@@ -81,7 +81,6 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
   const week = weekContaining(today, ctx.periods);
   const goal = goalFor(metric, week, loaded.goalChanges.get(metric.id) ?? []);
   const isStock = metric.aggregate === 'last';
-  const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
   const nowIso = ctx.now.toISOString();
 
   let primary: Aggregated;
@@ -109,15 +108,18 @@ export function buildDailyItem(metric: Metric, loaded: LoadedData, ctx: EvalCont
     judged = metric.aggregate === 'sum' ? trailing : primary;
   }
 
-  const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, nowIso);
-  const status = evaluateStatus({
-    value: judged.value,
-    goal,
-    unit: metric.unit,
-    tolerancePct: ctx.config.defaults.tolerance_pct,
-    toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
-    staleHours: stale,
-  });
+  const stale = staleAge(metric, data, ctx, nowIso);
+  const status = withSourceVerdict(
+    evaluateStatus({
+      value: judged.value,
+      goal,
+      unit: metric.unit,
+      tolerancePct: ctx.config.defaults.tolerance_pct,
+      toleranceAbsForZero: ctx.config.defaults.tolerance_abs_for_zero,
+      staleHours: stale,
+    }),
+    data,
+  );
   const connection = connectionOf(metric, ctx);
   const reason =
     primary.value === null && connection === 'not_connected' ? `not connected: ${metric.source} has no credentials` : status.reason;

@@ -58,6 +58,21 @@ export interface MetricWeek {
 
 const EMPTY: MetricData = { days: [], asOf: null, source: null, warnings: [] };
 
+/**
+ * The data's age when it is stale, else null: older than the metric's `freshness_hours`, or judged stale by its
+ * source (a bank balance past SimpleFIN's `stale_balance_hours`), whose own limit wins whatever the metric says.
+ */
+export function staleAge(metric: Metric, data: MetricData, ctx: EvalContext, periodEnd: string): number | null {
+  if (metric.source === 'manual') return null;
+  const freshness = data.staleBecause ? 0 : (metric.freshness_hours ?? ctx.config.defaults.freshness_hours);
+  return staleHours(data.asOf, ctx.now, freshness, periodEnd);
+}
+
+/** A stale status says the source's reason too, which names what is old and how old. */
+export function withSourceVerdict(status: Status, data: MetricData): Status {
+  return status.kind === 'stale' && data.staleBecause ? { ...status, reason: `${status.reason} (${data.staleBecause})` } : status;
+}
+
 export function connectionOf(metric: Metric, ctx: EvalContext): Connection {
   if (metric.source === 'manual') return 'manual';
   return ctx.isConnected(metric) ? 'connected' : 'not_connected';
@@ -111,9 +126,8 @@ export function evaluateWeek(metric: Metric, loaded: LoadedData, at: WeekFrame |
   const trendGoals = frame.trend.map((w) => goalFor(metric, w, changes));
   const trendBasis = frame.trend.map((_, i) => statusOf(weekly[i]!.value, trendGoals[i], null).basis);
   const connection = connectionOf(metric, ctx);
-  const freshness = metric.freshness_hours ?? ctx.config.defaults.freshness_hours;
-  const stale = metric.source === 'manual' ? null : staleHours(data.asOf, ctx.now, freshness, week.endAt);
-  let status = statusOf(current.value, goal, stale);
+  const stale = staleAge(metric, data, ctx, week.endAt);
+  let status = withSourceVerdict(statusOf(current.value, goal, stale), data);
   if (current.value === null && connection === 'not_connected')
     status = { ...status, reason: `not connected: ${metric.source} has no credentials` };
 

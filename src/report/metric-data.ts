@@ -5,6 +5,7 @@ import type { Store } from '../store/db.js';
 import { getDayFigures, latestSnapshots } from '../store/daily-values.js';
 import { manualDailySums } from '../store/manual-entries.js';
 import { listGoalChanges } from '../store/goal-changes.js';
+import { parseWarningsColumn } from '../store/warnings.js';
 import type { Goal } from '../config/schema.js';
 
 /** What the digests need of one metric, read from the store in three range queries for all metrics at once. */
@@ -17,6 +18,8 @@ export interface MetricData {
   /** Source of the newest snapshot (`hubspot`, `sample`, …). */
   source: string | null;
   warnings: string[];
+  /** The source's own verdict that the newest snapshot is stale (a bank balance past its limit), naming what and how old. */
+  staleBecause?: string | null;
 }
 
 export interface GoalChange {
@@ -30,16 +33,6 @@ export interface LoadedData {
   goalChanges: Map<string, GoalChange[]>;
   /** Rows read from daily_values, for the benchmark's "rows read". */
   rowsRead: number;
-}
-
-function parseWarnings(json: string | null): string[] {
-  if (!json) return [];
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((w): w is string => typeof w === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 /** The metric ids a derived metric reads (`query: { numerator, denominator }`). */
@@ -75,11 +68,13 @@ export async function loadMetricData(store: Store, metrics: Metric[], from: Loca
   const byMetric = new Map<string, MetricData>();
   for (const id of ids) {
     const snapshot = latest.get(id);
+    const stored = parseWarningsColumn(snapshot?.warnings ?? null);
     byMetric.set(id, {
       days: mergeManual(sourceDays.get(id) ?? [], manualDays.get(id) ?? []),
       asOf: snapshot?.fetched_at ?? null,
       source: snapshot?.source ?? null,
-      warnings: parseWarnings(snapshot?.warnings ?? null),
+      warnings: stored.warnings,
+      staleBecause: stored.stale,
     });
   }
 
@@ -95,6 +90,7 @@ export async function loadMetricData(store: Store, metrics: Metric[], from: Loca
       asOf: asOfs[0] ?? null,
       source: 'derived',
       warnings: [...numerator.warnings, ...denominator.warnings],
+      staleBecause: numerator.staleBecause ?? denominator.staleBecause ?? null,
     });
   }
 

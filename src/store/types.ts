@@ -38,7 +38,7 @@ export interface DailyValuesTable {
   denominator: number | null;
   source: string;
   fetched_at: string;
-  /** JSON array of warning strings from the source (e.g. SimpleFIN errlist), or null. */
+  /** JSON array of warning strings from the source (e.g. SimpleFIN errlist), or null; with the source's own stale verdict `{ warnings, stale }` (see warnings.ts). */
   warnings: string | null;
 }
 

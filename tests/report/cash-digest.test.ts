@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { dailyDigest } from '../../src/report/queries.js';
+import type { Config } from '../../src/config/schema.js';
+import { periodSettings } from '../../src/metrics/context.js';
+import { parseWeekLabel } from '../../src/metrics/periods.js';
+import { toJsonView } from '../../src/report/json.js';
+import { dailyDigest, metricAnswer } from '../../src/report/queries.js';
+import { assertSlackLimits } from '../../src/slack/limits.js';
+import { renderMetricAnswer } from '../../src/slack/metric.js';
 import { createBillSource } from '../../src/integrations/bill/index.js';
 import { MISSING_W9_WARNING } from '../../src/integrations/bill/map.js';
 import { refresh, type RefreshDeps } from '../../src/integrations/refresh.js';
@@ -205,6 +211,38 @@ describe.each(storeKinds())('cash-digest (%s)', (kind) => {
       expect(cash).toMatchObject({ value: 562_345.77, status: 'stale', asOf: new Date(NOW.getTime() - 26 * 3_600_000).toISOString() });
       expect(cash.warnings).toEqual(['Reserve savings balance is 26 h old (dated 2026-11-17); stale after 24 h']);
       expect(cash.reason).toContain('stale: last data 26 h ago');
+    });
+
+    it.each([
+      { freshness: undefined, why: 'without freshness_hours (the 36 h default)' },
+      { freshness: 48, why: 'with freshness_hours: 48' },
+    ])("SimpleFIN's own one-day limit marks a 26-hour-old balance stale $why, in /metric cash and digest cash --json", async (c) => {
+      const { freshness_hours: _catalogs, ...cashMetric } = config.metrics.cash!;
+      const edited: Config = {
+        ...config,
+        sources: { ...config.sources, simplefin: { accounts: ['2930002', '2930003'] } },
+        metrics: { ...config.metrics, cash: c.freshness === undefined ? cashMetric : { ...cashMetric, freshness_hours: c.freshness } },
+      };
+      simplefinAccounts().reply(200, accountsBody({ checking: '412345.67', savings: '150000.10' }, 26));
+      expect((await refresh({ ...deps(SIMPLEFIN_ENV), config: edited }, { sourceIds: ['simplefin'] })).ok).toBe(true);
+      const ctx = evalContextFor(edited, SIMPLEFIN_ENV, NOW);
+      const why = 'Reserve savings balance 26 h old; SimpleFIN balances are stale after 24 h';
+
+      // `scorecard digest cash --json` prints the daily view through toJsonView.
+      const json = JSON.parse(JSON.stringify(toJsonView(await dailyDigest(store, ctx, 'cash')))) as { items: Record<string, unknown>[] };
+      const cash = json.items.find((item) => item.id === 'cash')!;
+      expect(cash).toMatchObject({ value: 562_345.77, status: 'stale', as_of: new Date(NOW.getTime() - 26 * 3_600_000).toISOString() });
+      expect(cash.reason).toContain(`stale: last data 26 h ago (${why})`);
+
+      // `/metric cash`: the answer and its Slack message name the account and its age.
+      const week = parseWeekLabel('2026-W47', periodSettings(edited))!;
+      const answer = await metricAnswer(store, ctx, { ...edited.metrics.cash!, id: 'cash' }, week, false);
+      expect(answer).toMatchObject({ metric: 'cash', status: 'stale' });
+      const message = renderMetricAnswer(answer, { now: NOW });
+      assertSlackLimits(message);
+      const shown = JSON.stringify(message.blocks);
+      expect(shown).toContain('🕒');
+      expect(shown).toContain(why);
     });
 
     it('with neither SimpleFIN nor BILL configured, every figure reads "not connected" and the digest still renders', async () => {

@@ -11,6 +11,7 @@ import {
   resourceSchema,
   zoneInformationSchema,
   type AutotaskSettings,
+  billingCodeSchema,
 } from './schemas.js';
 
 export const SOURCE_ID = 'autotask';
@@ -19,7 +20,7 @@ export const ZONE_LOOKUP_URL = 'https://webservices.autotask.net/atservicesrest/
 export const AUTOTASK_LIMITS = { default: { max: 10_000, perMs: 3_600_000 } };
 /** Thread limiting: at most 3 concurrent requests per object endpoint per integration. */
 export const PER_ENTITY_CONCURRENCY = 3;
-export const ENTITIES = ['Tickets', 'TimeEntries', 'Resources'] as const;
+export const ENTITIES = ['Tickets', 'TimeEntries', 'Resources', 'BillingCodes'] as const;
 export type Entity = (typeof ENTITIES)[number];
 export const MAX_RECORDS = 500;
 /** Autotask rejects queries with more than 500 OR conditions; an `in` list counts each value. */
@@ -155,9 +156,18 @@ export class AutotaskApi {
   }
 
   async picklist(entity: Entity, field: string): Promise<{ value: string; label: string; isActive?: boolean }[]> {
+    return (await this.picklists(entity, [field])).get(field) ?? [];
+  }
+
+  /** Several fields' picklists from one `entityInformation/fields` call, by the names asked for. */
+  async picklists(entity: Entity, fields: readonly string[]): Promise<Map<string, { value: string; label: string; isActive?: boolean }[]>> {
     const info = await this.http.request({ url: `v1.0/${entity}/entityInformation/fields`, bucket: entity }, entityFieldsSchema);
-    const found = info.fields.find((candidate) => candidate.name.toLowerCase() === field.toLowerCase());
-    return found?.picklistValues ?? [];
+    const out = new Map<string, { value: string; label: string; isActive?: boolean }[]>();
+    for (const field of fields) {
+      const found = info.fields.find((candidate) => candidate.name.toLowerCase() === field.toLowerCase());
+      out.set(field, found?.picklistValues ?? []);
+    }
+    return out;
   }
 }
 
@@ -223,4 +233,50 @@ export async function resolveResourceIds(api: AutotaskApi, resources: readonly (
   const missing = emails.filter((email) => !found.has(email));
   if (missing.length > 0) throw new SourceError('config', SOURCE_ID, `no Autotask resource with email ${missing.join(', ')}`);
   return [...new Set([...ids, ...emails.map((email) => found.get(email)!)])];
+}
+
+const TIME_OFF_STATE_KEY = 'autotask.time_off_codes';
+/** Autotask's own mark of time off: a BillingCodes `useType` or `billingCodeType` picklist value labelled "Time Off". */
+const TIME_OFF_LABEL = /\btime[\s-]*off\b/i;
+const TIME_OFF_FIELDS = ['useType', 'billingCodeType'] as const;
+
+/**
+ * The billing codes Autotask itself marks as time off (PTO, holiday, sick and the like are internal time-off
+ * codes): the picklist values of BillingCodes `useType` / `billingCodeType` whose label says "Time Off", then the
+ * codes of those types. Read by label, never by a hard-coded number, since tenants' picklists differ; cached in sync
+ * state for a day. A tenant without such a label gets a warning and only `time_off_billing_codes`.
+ */
+export async function resolveTimeOffCodes(ctx: SourceContext, api: AutotaskApi): Promise<number[]> {
+  const cached = parseTimeOffCache(await ctx.state.get(TIME_OFF_STATE_KEY));
+  if (cached && ctx.now.getTime() - cached.fetchedAt < CACHE_TTL_MS) return cached.ids;
+  const picklists = await api.picklists('BillingCodes', TIME_OFF_FIELDS);
+  const items: Filter[] = TIME_OFF_FIELDS.flatMap((field) =>
+    (picklists.get(field) ?? [])
+      .filter((value) => TIME_OFF_LABEL.test(value.label))
+      .map((value): Filter => ({ op: 'eq', field, value: Number(value.value) })),
+  );
+  const ids: number[] = [];
+  if (items.length === 0) {
+    ctx.logger.warn(
+      { source: SOURCE_ID },
+      'no BillingCodes picklist value is labelled "Time Off": only sources.autotask.time_off_billing_codes are left out of utilization',
+    );
+  } else {
+    for await (const page of api.query('BillingCodes', [{ op: 'or', items }], ['id'], billingCodeSchema))
+      ids.push(...page.map((code) => code.id));
+  }
+  await ctx.state.set(TIME_OFF_STATE_KEY, JSON.stringify({ ids, fetchedAt: ctx.now.toISOString() }));
+  return ids;
+}
+
+function parseTimeOffCache(text: string | undefined): { ids: number[]; fetchedAt: number } | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as { ids?: unknown; fetchedAt?: unknown };
+    const fetchedAt = typeof value.fetchedAt === 'string' ? Date.parse(value.fetchedAt) : NaN;
+    const ids = Array.isArray(value.ids) && value.ids.every(Number.isInteger) ? (value.ids as number[]) : undefined;
+    return ids && !Number.isNaN(fetchedAt) ? { ids, fetchedAt } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,6 +8,7 @@ import {
   MAX_IN_VALUES,
   resolveQueueId,
   resolveResourceIds,
+  resolveTimeOffCodes,
   SOURCE_ID,
   utcFilterValue,
   type AutotaskApi,
@@ -34,7 +35,14 @@ async function collectChunk(
   api: AutotaskApi,
   days: LocalDay[],
   kinds: ReadonlySet<AutotaskQueryKind>,
-  context: { timezone: string; queueId?: number; resourceIds: number[]; settings: AutotaskSettings; needOpened: boolean },
+  context: {
+    timezone: string;
+    queueId?: number;
+    resourceIds: number[];
+    settings: AutotaskSettings;
+    needOpened: boolean;
+    timeOffCodes: ReadonlySet<number>;
+  },
   seen: { opened: Ticket[]; closed: Ticket[] },
 ): Promise<DayTallies> {
   const { timezone, queueId, resourceIds, settings } = context;
@@ -81,12 +89,11 @@ async function collectChunk(
     for (let i = 0; i < resourceIds.length; i += MAX_IN_VALUES) {
       batches.push({ op: 'in', field: 'resourceID', value: resourceIds.slice(i, i + MAX_IN_VALUES) });
     }
-    const fields = ['id', 'resourceID', 'dateWorked', 'hoursWorked', 'isNonBillable', 'billingCodeID'];
-    const timeOff = new Set(settings.time_off_billing_codes);
+    const fields = ['id', 'resourceID', 'dateWorked', 'hoursWorked', 'isNonBillable', 'billingCodeID', 'internalBillingCodeID'];
     for (const byResource of batches) {
       const filter = byResource ? [...window, byResource] : window;
       for await (const page of api.query('TimeEntries', filter, fields, timeEntrySchema))
-        tallyHours(tallies.hours, page, timezone, timeOff);
+        tallyHours(tallies.hours, page, timezone, context.timeOffCodes);
     }
   }
   return tallies;
@@ -125,7 +132,8 @@ export async function* collectAutotask(
   }
   const resourceIds = kinds.has('utilization') ? await resolveResourceIds(api, settings.resources) : [];
   const needOpened = wanted.some((metric) => metric.denominator === 'created');
-  const context = { timezone: ctx.config.org.timezone, queueId, resourceIds, settings, needOpened };
+  const timeOffCodes = kinds.has('utilization') ? await timeOffCodesFor(ctx, api) : new Set<number>();
+  const context = { timezone: ctx.config.org.timezone, queueId, resourceIds, settings, needOpened, timeOffCodes };
 
   for (const days of dayChunks(from, to, CHUNK_DAYS)) {
     const seen = { opened: [] as Ticket[], closed: [] as Ticket[] };
@@ -134,6 +142,15 @@ export async function* collectAutotask(
     await rememberTicketDays(ctx, context.timezone, seen.opened, seen.closed);
     yield wanted.flatMap((metric): CollectedValue[] => valuesFor(metric.id, metric.kind, days, tallies, metric.denominator));
   }
+}
+
+/**
+ * The codes whose entries are time off, not time worked: those Autotask marks as time off plus the configured ones,
+ * unless `time_off_counts_as_worked` says time off is worked.
+ */
+async function timeOffCodesFor(ctx: SourceRun<AutotaskSettings>, api: AutotaskApi): Promise<ReadonlySet<number>> {
+  if (ctx.settings.time_off_counts_as_worked) return new Set();
+  return new Set([...(await resolveTimeOffCodes(ctx, api)), ...ctx.settings.time_off_billing_codes]);
 }
 
 /** The modification-cursor scan (`Source.lateChanges`): tickets and time entries changed since the last plain refresh. */

@@ -57,6 +57,11 @@ export function workDayOf(dateWorked: string, timezone: string): LocalDay {
   return isBareDate ? at.toISOString().slice(0, 10) : localDayOf(at, timezone);
 }
 
+/** An entry whose billing code, or internal code, is a time-off code. */
+export function isTimeOff(entry: Pick<TimeEntry, 'billingCodeID' | 'internalBillingCodeID'>, timeOffCodes: ReadonlySet<number>): boolean {
+  return [entry.billingCodeID, entry.internalBillingCodeID].some((code) => code !== null && code !== undefined && timeOffCodes.has(code));
+}
+
 export function tallyHours(
   into: Map<LocalDay, HoursTally>,
   entries: readonly TimeEntry[],
@@ -65,7 +70,7 @@ export function tallyHours(
 ): void {
   for (const entry of entries) {
     // Time off (PTO, holidays) is not time worked: it is left out of both sides of the ratio.
-    if (entry.billingCodeID !== null && entry.billingCodeID !== undefined && timeOffCodes.has(entry.billingCodeID)) continue;
+    if (isTimeOff(entry, timeOffCodes)) continue;
     const day = workDayOf(entry.dateWorked, timezone);
     const tally = into.get(day) ?? { billable: 0, total: 0 };
     tally.total += entry.hoursWorked;

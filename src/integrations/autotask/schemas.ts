@@ -63,7 +63,11 @@ export const timeEntrySchema = z.object({
   hoursWorked: z.number(),
   isNonBillable: z.boolean(),
   billingCodeID: z.number().int().nullish(),
+  /** The internal (allocation) code of a Regular Time entry, where time-off codes are usually set. */
+  internalBillingCodeID: z.number().int().nullish(),
 });
+
+export const billingCodeSchema = z.object({ id: z.number().int() });
 export type TimeEntry = z.output<typeof timeEntrySchema>;
 
 export const resourceSchema = z.object({
@@ -105,8 +109,13 @@ export const autotaskSettingsSchema = z
      * so managers and admins stay out unless listed.
      */
     resources: z.array(z.union([z.number().int().positive(), z.string().email()])).default([]),
-    /** Billing code ids of time off (PTO, holiday, sick): entries with one are not worked time, left out of both sides. */
+    /**
+     * More billing code ids of time off (PTO, holiday, sick), added to the codes Autotask itself marks as time off:
+     * entries with one are not worked time, left out of both sides of utilization.
+     */
     time_off_billing_codes: z.array(z.number().int().positive()).default([]),
+    /** Whether time off counts as hours worked. It does not by default: PTO and holidays are left out of utilization. */
+    time_off_counts_as_worked: z.boolean().default(false),
     /** Overrides of the documented 10,000 requests per hour (bucket `default`), e.g. to share it with other integrations. */
     rate_limit: rateLimitSettingsSchema
       .refine((limits) => Object.keys(limits).every((bucket) => bucket === 'default'), 'the only bucket is default')

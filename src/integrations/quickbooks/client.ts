@@ -4,7 +4,18 @@ import { isSourceError, type SourceErrorClass } from '../errors.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-types.js';
 import type { SourceContext } from '../source.js';
-import { companyInfoSchema, faultSchema, reportSchema, type ProfitAndLossReport, type QuickBooksSettings } from './schemas.js';
+import { SourceError } from '../errors.js';
+import {
+  cdcResponseSchema,
+  companyInfoSchema,
+  faultSchema,
+  queryResponseSchema,
+  reportSchema,
+  transactionSchema,
+  type ProfitAndLossReport,
+  type QuickBooksSettings,
+  type Transaction,
+} from './schemas.js';
 import {
   currentRefreshToken,
   DEFAULT_TOKEN_URL,
@@ -26,6 +37,24 @@ export const MAX_CONCURRENCY = 10;
 export const THROTTLE_WAIT_MS = 60_000;
 /** Intuit ends requests at 120 s; a large company's report can be slow, so wait that long rather than the default 30 s. */
 const REQUEST_TIMEOUT_MS = 120_000;
+
+/** Intuit returns at most 1000 objects per entity in one change data capture answer. */
+export const CDC_MAX_OBJECTS = 1000;
+/** The query endpoint's largest page. */
+const QUERY_PAGE_SIZE = 1000;
+/** A bound on one entity's pages (a million transactions): a server that never stops paging is an error, not a hang. */
+const MAX_QUERY_PAGES = 1000;
+
+/** `2026-11-05T15:00:00+00:00`: the ISO 8601 form with an explicit offset, as Intuit's examples write changedSince. */
+export function intuitDateTime(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+function parseRecords(entity: string, value: unknown): Transaction[] {
+  const parsed = transactionSchema.array().safeParse(value);
+  if (!parsed.success) throw new SourceError('bad_response', SOURCE_ID, `${entity} records do not have the documented shape`);
+  return parsed.data;
+}
 
 export interface QuickBooksDeps {
   sleep?: (ms: number) => Promise<void>;
@@ -151,6 +180,54 @@ export class QuickBooksApi {
     );
   }
 
+  /**
+   * Change data capture: every transaction of `entities` changed since `since` (deleted ones too), by entity. Intuit
+   * looks back at most 30 days and returns at most 1000 objects per entity; `truncated` says when that cap was hit.
+   */
+  async changedSince(entities: readonly string[], since: Date): Promise<{ byEntity: Map<string, Transaction[]>; truncated: boolean }> {
+    const body = await this.request(
+      {
+        url: this.companyPath('cdc'),
+        params: { entities: entities.join(','), changedSince: intuitDateTime(since), minorversion: MINOR_VERSION },
+      },
+      cdcResponseSchema,
+    );
+    const byEntity = new Map<string, Transaction[]>();
+    let truncated = false;
+    for (const response of body.CDCResponse) {
+      for (const group of response.QueryResponse ?? []) {
+        for (const entity of entities) {
+          if (group[entity] === undefined) continue;
+          const records = parseRecords(entity, group[entity]);
+          if (records.length >= CDC_MAX_OBJECTS) truncated = true;
+          byEntity.set(entity, [...(byEntity.get(entity) ?? []), ...records]);
+        }
+      }
+    }
+    return { byEntity, truncated };
+  }
+
+  /** Every `entity` transaction dated on or after `from` (id and date only), a page of 1000 at a time. */
+  async *transactionsSince(entity: string, from: LocalDay): AsyncGenerator<Transaction[]> {
+    for (let page = 0; page < MAX_QUERY_PAGES; page++) {
+      const start = page * QUERY_PAGE_SIZE + 1;
+      const body = await this.request(
+        {
+          url: this.companyPath('query'),
+          params: {
+            query: `select Id, TxnDate from ${entity} where TxnDate >= '${from}' STARTPOSITION ${start} MAXRESULTS ${QUERY_PAGE_SIZE}`,
+            minorversion: MINOR_VERSION,
+          },
+        },
+        queryResponseSchema,
+      );
+      const records = parseRecords(entity, body.QueryResponse[entity] ?? []);
+      if (records.length > 0) yield records;
+      if (records.length < QUERY_PAGE_SIZE) return;
+    }
+    throw new SourceError('bad_response', SOURCE_ID, `${entity} query still had pages after ${MAX_QUERY_PAGES * QUERY_PAGE_SIZE} records`);
+  }
+
   async companyName(): Promise<string> {
     const realm = encodeURIComponent(this.credentials.realmId);
     const info = await this.request(
@@ -159,4 +236,24 @@ export class QuickBooksApi {
     );
     return info.CompanyInfo.CompanyName;
   }
+}
+
+/**
+ * One authenticated API per refresh run (keyed by the run's `stats` object): the cursor scan, the window and each
+ * range of late days share one access token rather than spending, and rotating, a refresh token each.
+ */
+const apiPerRun = new WeakMap<object, QuickBooksApi>();
+
+export async function apiForRun(
+  ctx: SourceContext,
+  credentials: QuickBooksCredentials,
+  settings: QuickBooksSettings,
+  deps: QuickBooksDeps,
+): Promise<QuickBooksApi> {
+  const known = apiPerRun.get(ctx.stats);
+  if (known) return known;
+  const api = new QuickBooksApi(ctx, credentials, settings, deps);
+  await api.authenticate();
+  apiPerRun.set(ctx.stats, api);
+  return api;
 }

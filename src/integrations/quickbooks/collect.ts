@@ -1,7 +1,8 @@
 import { SourceError } from '../errors.js';
-import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import type { CollectedValue, LateChanges, SourceRequest, SourceRun } from '../source.js';
 import { dayChunks } from '../source-helpers.js';
-import { QuickBooksApi, SOURCE_ID, type QuickBooksDeps } from './client.js';
+import { apiForRun, SOURCE_ID, type QuickBooksDeps } from './client.js';
+import { quickbooksLateChanges } from './late.js';
 import { dailyFigures, valuesFor } from './map.js';
 import type { QuickBooksQuery, QuickBooksSettings } from './schemas.js';
 import { credentialsFrom } from './tokens.js';
@@ -28,11 +29,22 @@ export async function* collectQuickBooks(
   }));
   if (wanted.length === 0 || from > to) return;
 
-  const api = new QuickBooksApi(ctx, credentials, settings, deps);
-  await api.authenticate();
+  const api = await apiForRun(ctx, credentials, settings, deps);
   for (const days of dayChunks(from, to, CHUNK_DAYS)) {
     const report = await api.profitAndLoss(days[0]!, days[days.length - 1]!);
     const figures = dailyFigures(report, days);
     yield wanted.flatMap((metric): CollectedValue[] => valuesFor(metric.id, metric.kind, days, figures));
   }
+}
+
+/** The modification-cursor scan (`Source.lateChanges`): transactions changed since the last plain refresh, via CDC. */
+export async function lateQuickBooksChanges(
+  ctx: SourceRun<QuickBooksSettings>,
+  { from, to }: SourceRequest<QuickBooksQuery>,
+  deps: QuickBooksDeps,
+): Promise<LateChanges> {
+  const credentials = credentialsFrom(ctx.env);
+  if (!credentials) throw new SourceError('config', SOURCE_ID, NOT_CONFIGURED);
+  const api = await apiForRun(ctx, credentials, ctx.settings, deps);
+  return quickbooksLateChanges(ctx, { api, settings: ctx.settings, timezone: ctx.config.org.timezone, window: { from, to } });
 }

@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
 import { QuickBooksApi, SOURCE_ID, type QuickBooksDeps } from './client.js';
-import { collectQuickBooks, NOT_CONFIGURED } from './collect.js';
+import { collectQuickBooks, lateQuickBooksChanges, NOT_CONFIGURED } from './collect.js';
 import { quickbooksQuerySchema, quickbooksSettingsSchema, type QuickBooksQuery, type QuickBooksSettings } from './schemas.js';
 import { credentialsFrom } from './tokens.js';
 
@@ -17,7 +17,8 @@ function describeFailure(error: unknown): string {
 
 /**
  * QuickBooks Online: revenue, expenses and profit margin per day, from the profit and loss report summarised by day
- * (`summarize_column_by=Days`, a documented value), one request per month of the range.
+ * (`summarize_column_by=Days`, a documented value), one request per month of the range. Late changes (a back-dated
+ * or deleted entry) are found through change data capture (late.ts).
  */
 export function createQuickBooksSource(deps: QuickBooksDeps = {}): Source {
   return defineSource<QuickBooksSettings, QuickBooksQuery>({
@@ -28,6 +29,7 @@ export function createQuickBooksSource(deps: QuickBooksDeps = {}): Source {
     querySchema: quickbooksQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,
     collect: (ctx, request) => collectQuickBooks(ctx, request, deps),
+    lateChanges: (ctx, request) => lateQuickBooksChanges(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);
       if (!credentials) return { ok: false, detail: NOT_CONFIGURED };

@@ -103,3 +103,28 @@ export const quickbooksQuerySchema = z.discriminatedUnion('kind', [
 ]);
 export type QuickBooksQuery = z.output<typeof quickbooksQuerySchema>;
 export type QuickBooksQueryKind = QuickBooksQuery['kind'];
+
+/**
+ * A transaction as change data capture and the query endpoint return it. Only what names its day is read: the
+ * id, `TxnDate` (a calendar date in the books), and for CDC a deleted one's `status: "Deleted"` (which carries no
+ * TxnDate, only Id and MetaData).
+ */
+export const transactionSchema = z.object({
+  Id: z.string().min(1),
+  TxnDate: z.string().optional(),
+  status: z.string().optional(),
+  MetaData: z.object({ LastUpdatedTime: z.string().optional() }).optional(),
+});
+export type Transaction = z.output<typeof transactionSchema>;
+
+/**
+ * `GET /cdc?entities=…&changedSince=…`: `{ CDCResponse: [{ QueryResponse: [{ <Entity>: [...], startPosition,
+ * maxResults }, …] }], time }`, one QueryResponse per entity asked for (Intuit's ChangeDataCapture reference).
+ */
+export const cdcResponseSchema = z.object({
+  CDCResponse: z.array(z.object({ QueryResponse: z.array(z.record(z.string(), z.unknown())).optional() })),
+  time: z.string().optional(),
+});
+
+/** `GET /query?query=select …`: `{ QueryResponse: { <Entity>: [...], startPosition, maxResults }, time }`; empty pages omit the list. */
+export const queryResponseSchema = z.object({ QueryResponse: z.record(z.string(), z.unknown()), time: z.string().optional() });

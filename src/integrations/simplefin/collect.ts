@@ -39,13 +39,15 @@ export async function* collectSimplefin(
         staleBalanceHours: settings.stale_balance_hours,
         now: ctx.now,
       });
-      // A stale balance dates the whole figure: stored "as of" its oldest part, so the cash shows stale.
+      // A stale balance dates the whole figure (stored "as of" its oldest part) and marks it stale by SimpleFIN's own
+      // limit, whatever the metric's freshness_hours says.
       values.push({
         metricId: metric.id,
         day: today,
         value: cash.value,
         warnings: cash.warnings,
         ...(cash.asOf ? { asOf: cash.asOf } : {}),
+        ...(cash.staleBecause ? { staleBecause: cash.staleBecause } : {}),
       });
     } catch (error) {
       firstError ??= error;

@@ -61,6 +61,8 @@ export interface Cash {
   warnings: string[];
   /** The oldest summed balance's date, when one is past `staleBalanceHours`: the figure is as old as its oldest part. */
   asOf?: string;
+  /** Set with `asOf`: which balances are past the limit and how old they are, for the figure's stale reason. */
+  staleBecause?: string;
 }
 
 /** "26 h" up to two days, then "3 days". */
@@ -89,6 +91,7 @@ export function cashPosition(snapshot: CachedBalances, selection: CashSelection)
   let cents = 0;
   let used = 0;
   let oldestStale: number | undefined;
+  const staleParts: string[] = [];
   const nowSeconds = selection.now.getTime() / 1000;
   const staleBefore = nowSeconds - selection.staleBalanceHours * 3600;
   for (const account of chosen) {
@@ -105,6 +108,7 @@ export function cashPosition(snapshot: CachedBalances, selection: CashSelection)
       const age = ageText((nowSeconds - account.balanceDate) / 3600);
       const dated = new Date(account.balanceDate * 1000).toISOString().slice(0, 10);
       warnings.push(`${account.name} balance is ${age} old (dated ${dated}); stale after ${selection.staleBalanceHours} h`);
+      staleParts.push(`${account.name} balance ${age} old`);
       oldestStale = Math.min(oldestStale ?? account.balanceDate, account.balanceDate);
     }
   }
@@ -113,7 +117,10 @@ export function cashPosition(snapshot: CachedBalances, selection: CashSelection)
     throw new SourceError(snapshot.warnings.length > 0 ? 'unavailable' : 'config', SOURCE_ID, `no balance to sum: ${reason}`);
   }
   const cash: Cash = { value: cents / 100, warnings };
-  if (oldestStale !== undefined) cash.asOf = new Date(oldestStale * 1000).toISOString();
+  if (oldestStale !== undefined) {
+    cash.asOf = new Date(oldestStale * 1000).toISOString();
+    cash.staleBecause = `${staleParts.join(', ')}; SimpleFIN balances are stale after ${selection.staleBalanceHours} h`;
+  }
   return cash;
 }
 

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { billingCodeFields, TIME_OFF_USE_TYPE, timeOffCodes } from './fixtures.js';
 
 /**
  * A stateful loopback Autotask: tickets and time entries held in memory, answered through `POST /v1.0/<entity>/query`
@@ -65,18 +66,22 @@ function matches(record: FakeRecord, condition: Condition): boolean {
 export class FakeAutotask {
   readonly tickets = new Map<number, FakeRecord>();
   readonly timeEntries = new Map<number, FakeRecord>();
+  /** The tenant's time-off codes, of the use type `billingCodeFields` labels "Time Off". */
+  readonly billingCodes = new Map<number, FakeRecord>(timeOffCodes.map(({ id }) => [id, { id, useType: TIME_OFF_USE_TYPE }]));
   /** Every query body received, for assertions on what a refresh asked. */
   readonly queries: { entity: string; body: QueryBody }[] = [];
 
   start(): void {
     nock(FAKE_HOST)
       .persist()
-      .post(/\/ATServicesRest\/v1\.0\/(Tickets|TimeEntries)\/query$/)
+      .get(/\/ATServicesRest\/v1\.0\/BillingCodes\/entityInformation\/fields$/)
+      .reply(200, billingCodeFields)
+      .post(/\/ATServicesRest\/v1\.0\/(Tickets|TimeEntries|BillingCodes)\/query$/)
       .reply((uri, body) => {
         const entity = /v1\.0\/(\w+)\/query$/.exec(uri)![1]!;
         const query = body as QueryBody;
         this.queries.push({ entity, body: query });
-        const records = entity === 'Tickets' ? this.tickets : this.timeEntries;
+        const records = entity === 'Tickets' ? this.tickets : entity === 'TimeEntries' ? this.timeEntries : this.billingCodes;
         const found = [...records.values()].filter((record) => query.Filter.every((condition) => matches(record, condition)));
         if (found.length > (query.MaxRecords ?? 500)) throw new Error('fake Autotask: paging is not simulated; keep the data small');
         const fields = query.IncludeFields;

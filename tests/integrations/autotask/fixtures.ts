@@ -140,3 +140,48 @@ export const timeEntries = entries.map(([dateWorked, hoursWorked, isNonBillable,
 export const TIME_NEXT_PAGE = `${API_HOST}${API_ROOT}/V1.0/TimeEntries/query/next?paging=eyJwYWdlIjoyfQ%3D%3D`;
 
 export const resources = [{ id: TECH_EMAIL_ID, email: 'Tech.Two@example.com' }];
+
+/**
+ * BillingCodes `entityInformation/fields`, in the swagger's FieldInformationResultModel shape (as `ticketFields`):
+ * the `useType` and `billingCodeType` picklists. The labels are the tenant's; the source finds time off by the label
+ * "Time Off", never by number, so the values here are invented and deliberately not small integers.
+ */
+const pick = (Value: string, Label: string, SortOrder: number) => ({
+  Value,
+  Label,
+  IsDefaultValue: false,
+  SortOrder,
+  parentValue: '',
+  IsActive: true,
+  IsSystem: true,
+});
+const picklistField = (Name: string, values: ReturnType<typeof pick>[]) => ({
+  Name,
+  DataType: 'integer',
+  Length: 0,
+  IsRequired: false,
+  IsReadOnly: true,
+  IsQueryable: true,
+  IsReference: false,
+  ReferenceEntityType: '',
+  IsPickList: true,
+  PicklistValues: values,
+  PicklistParentValueField: '',
+});
+export const TIME_OFF_USE_TYPE = 17;
+export const billingCodeFields = {
+  Fields: [
+    { Name: 'id', DataType: 'long', IsPickList: false, PicklistValues: null },
+    picklistField('useType', [
+      pick('11', 'Work Type', 0),
+      pick('12', 'Material', 1),
+      pick('13', 'Internal Time', 2),
+      pick(String(TIME_OFF_USE_TYPE), 'Time Off', 3),
+    ]),
+    picklistField('billingCodeType', [pick('0', 'Normal', 0), pick('1', 'Internal', 1)]),
+  ],
+};
+/** The tenant's time-off codes (Holiday, Vacation, Sick), as a BillingCodes query answers `IncludeFields: ['id']`. */
+export const HOLIDAY_CODE = 29682833;
+export const VACATION_CODE = 29682834;
+export const timeOffCodes = [{ id: HOLIDAY_CODE }, { id: VACATION_CODE }, { id: 29682835 }];

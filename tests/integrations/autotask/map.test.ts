@@ -111,6 +111,7 @@ describe('schemas', () => {
       complete_status: 5,
       resources: [],
       time_off_billing_codes: [],
+      time_off_counts_as_worked: false,
     });
     expect(autotaskSettingsSchema.safeParse({ queue: {} }).success).toBe(false);
     expect(autotaskSettingsSchema.safeParse({ queue: { id: 1 }, queues: [] }).success).toBe(false);

@@ -5,6 +5,10 @@ import { byDay, collectAll, createHarness, sourceTestLifecycle } from '../../hel
 import {
   API_HOST,
   API_ROOT,
+  billingCodeFields,
+  HOLIDAY_CODE,
+  timeOffCodes,
+  VACATION_CODE,
   closed,
   OPENED_NEXT_PAGE,
   openedPage1,
@@ -93,7 +97,14 @@ describe('Autotask collect', () => {
       })
       .get(`${API_ROOT}/V1.0/TimeEntries/query/next`)
       .query({ paging: 'eyJwYWdlIjoyfQ==' })
-      .reply(200, page(timeEntries.slice(6)));
+      .reply(200, page(timeEntries.slice(6)))
+      .get(`${API_ROOT}/v1.0/BillingCodes/entityInformation/fields`)
+      .reply(200, billingCodeFields)
+      .post(`${API_ROOT}/v1.0/BillingCodes/query`)
+      .reply(200, (uri, body) => {
+        keep('timeOff')(uri, body as QueryBody);
+        return page(timeOffCodes);
+      });
 
     const h = await harness();
     const values = await collectAll(source(), h, '2026-10-29', '2026-11-04');
@@ -163,7 +174,62 @@ describe('Autotask collect', () => {
       { op: 'in', field: 'resourceID', value: [TECH_ID, TECH_EMAIL_ID] },
     ]);
     expect(bodies.resources?.Filter).toEqual([{ op: 'in', field: 'email', value: ['tech.two@example.com'] }]);
-    expect(h.ctx.stats.calls).toBe(8); // zone, fields, resources, opened ×2, closed, time entries ×2
+    // Time off found by Autotask's own label, "Time Off", whatever number the tenant's picklist gives it.
+    expect(bodies.timeOff).toMatchObject({
+      IncludeFields: ['id'],
+      Filter: [{ op: 'or', items: [{ op: 'eq', field: 'useType', value: 17 }] }],
+    });
+    // zone, fields, resources, billing-code fields and time-off codes, opened ×2, closed, time entries ×2
+    expect(h.ctx.stats.calls).toBe(10);
+  });
+
+  it("leaves PTO and holidays out of utilization by default, by Autotask's time-off codes plus the configured ones", async () => {
+    // 2 Nov: 6 h billable and 2 h non-billable ticket time; 8 h vacation (Regular Time, internal code), 8 h holiday
+    // (billing code), and 2 h on a code the config adds (jury duty). Only the 8 h of work count: 6 ÷ 8 = 75 %.
+    const JURY_DUTY = 29682899;
+    const day = '2026-11-02T00:00:00Z';
+    const entry = (id: number, hoursWorked: number, isNonBillable: boolean, codes: Record<string, number> = {}) => ({
+      id,
+      resourceID: TECH_ID,
+      dateWorked: day,
+      hoursWorked,
+      isNonBillable,
+      billingCodeID: null,
+      internalBillingCodeID: null,
+      ...codes,
+    });
+    const entries = [
+      entry(1, 6, false, { billingCodeID: 29682801 }),
+      entry(2, 2, true, { billingCodeID: 29682802 }),
+      entry(3, 8, true, { internalBillingCodeID: VACATION_CODE }),
+      entry(4, 8, true, { billingCodeID: HOLIDAY_CODE }),
+      entry(5, 2, true, { internalBillingCodeID: JURY_DUTY }),
+    ];
+    const utilization = (settings: Record<string, unknown>) =>
+      harness({
+        env: { ...env, AUTOTASK_BASE_URL: `${API_HOST}${API_ROOT}/v1.0/` },
+        sources: { autotask: { resources: [TECH_ID], time_off_billing_codes: [JURY_DUTY], ...settings } },
+        metrics: { utilization: { kind: 'utilization', unit: 'percent', aggregate: 'ratio' } },
+      });
+    const api = nock(API_HOST)
+      .get(`${API_ROOT}/v1.0/BillingCodes/entityInformation/fields`)
+      .reply(200, billingCodeFields)
+      .post(`${API_ROOT}/v1.0/BillingCodes/query`)
+      .reply(200, page(timeOffCodes))
+      .post(`${API_ROOT}/v1.0/TimeEntries/query`)
+      .times(2)
+      .reply(200, page(entries));
+
+    const byDefault = await utilization({});
+    expect(await collectAll(source(), byDefault, '2026-11-02', '2026-11-02')).toEqual([
+      { metricId: 'utilization', day: '2026-11-02', value: 75, numerator: 6, denominator: 8 },
+    ]);
+    // Said plainly, time off counts as worked: every hour is in the denominator, and no code lookup is made.
+    const worked = await utilization({ time_off_counts_as_worked: true });
+    expect(await collectAll(source(), worked, '2026-11-02', '2026-11-02')).toEqual([
+      { metricId: 'utilization', day: '2026-11-02', value: 23.0769, numerator: 6, denominator: 26 },
+    ]);
+    api.done();
   });
 
   it('looks the zone up once for two collects sharing sync state, and caches the queue id', async () => {

@@ -59,6 +59,7 @@ describe('cashPosition', () => {
       value: 5,
       warnings: ['a balance is 4 days old (dated 2026-11-12); stale after 72 h'],
       asOf: new Date(NOW.getTime() - 4 * 86_400_000).toISOString(),
+      staleBecause: 'a balance 4 days old; SimpleFIN balances are stale after 72 h',
     });
   });
 
@@ -75,6 +76,7 @@ describe('cashPosition', () => {
       value: 1250.5,
       warnings: ['savings balance is 26 h old (dated 2026-11-15); stale after 24 h'],
       asOf: new Date(NOW.getTime() - 26 * 3_600_000).toISOString(),
+      staleBecause: 'savings balance 26 h old; SimpleFIN balances are stale after 24 h',
     });
     // 23 hours is within the day: no warning, no "as of" of its own.
     mixed.accounts[1]!.balanceDate = NOW.getTime() / 1000 - 23 * 3600;

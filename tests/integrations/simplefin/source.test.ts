@@ -74,6 +74,7 @@ describe.each(storeKinds())('source (%s)', (kind) => {
           value: 100.23,
           warnings: ['Savings balance is 9,449 days old (dated 2001-01-01); stale after 24 h'],
           asOf: '2001-01-01T16:22:33.000Z',
+          staleBecause: 'Savings balance 9,449 days old; SimpleFIN balances are stale after 24 h',
         },
       ]);
       expect(ctx.stats).toEqual({ calls: 1, rateLimited: 0 });
@@ -260,7 +261,10 @@ describe.each(storeKinds())('source (%s)', (kind) => {
           day: TODAY,
           value: 100.23,
           source: 'simplefin',
-          warnings: JSON.stringify(['Savings balance is 9,449 days old (dated 2001-01-01); stale after 24 h']),
+          warnings: JSON.stringify({
+            warnings: ['Savings balance is 9,449 days old (dated 2001-01-01); stale after 24 h'],
+            stale: 'Savings balance 9,449 days old; SimpleFIN balances are stale after 24 h',
+          }),
           fetched_at: '2001-01-01T16:22:33.000Z',
         }),
       ]);
