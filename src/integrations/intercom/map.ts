@@ -156,13 +156,14 @@ export function createdValues(metricId: string, days: readonly LocalDay[], sums:
   return days.map((day) => ({ metricId, day, value: sums.created.get(day) ?? 0 }));
 }
 
-/** Ratio values for the days with at least one reply; a day without any has no value (never 0/0). */
+/**
+ * A ratio for every day. A day without a reply carries 0 ÷ 0, which the refresh stores as no value ("no
+ * activity") and which clears a value stored before (the only reply's conversation went to an excluded teammate).
+ */
 export function firstResponseValues(metricId: string, days: readonly LocalDay[], sums: DailySums): CollectedValue[] {
-  const values: CollectedValue[] = [];
-  for (const day of days) {
+  return days.map((day) => {
     const sum = sums.responses.get(day);
-    if (!sum || sum.denominator === 0) continue;
-    values.push({ metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator });
-  }
-  return values;
+    if (!sum || sum.denominator === 0) return { metricId, day, value: 0, numerator: 0, denominator: 0 };
+    return { metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator };
+  });
 }
