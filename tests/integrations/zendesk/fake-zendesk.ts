@@ -1,5 +1,6 @@
 import nock from 'nock';
 import changedExample from './fixtures/get-incremental-tickets-cursor.json' with { type: 'json' };
+import eventsExample from './fixtures/get-incremental-ticket_metric_events.json' with { type: 'json' };
 import exportExample from './fixtures/get-search-export.json' with { type: 'json' };
 import metricsExample from './fixtures/get-ticket_metrics.json' with { type: 'json' };
 
@@ -7,7 +8,8 @@ import metricsExample from './fixtures/get-ticket_metrics.json' with { type: 'js
  * A stateful loopback Zendesk: tickets held in memory (with what their metric set says), answered the way the
  * documented endpoints do — search count and search export evaluating the query terms the source sends
  * (`created>=`/`<`, `solved>=`/`<`, `status<solved`, `-assignee:<id>`, `-group:<id>`), `tickets/show_many` with the
- * `metric_sets` sideload, and the cursor-based incremental ticket export (tickets whose `updated_at` is at or after
+ * `metric_sets` sideload, the ticket metric events export (SLA breach events from `start_time` on, one page), and the
+ * cursor-based incremental ticket export (tickets whose `updated_at` is at or after
  * `start_time`, in change order, `PAGE` to a page, `after_cursor`/`after_url` until `end_of_stream`). Bodies are the
  * official examples (fixtures/_sources.json) re-valued. Tests edit tickets between refreshes, as an agent would.
  */
@@ -32,6 +34,8 @@ const at = (text: string) => Date.parse(text);
 
 export class FakeZendesk {
   readonly tickets = new Map<number, FakeTicket>();
+  /** SLA breach events (`type: breach`), each on a ticket. */
+  readonly breaches: { ticket_id: number; metric: string; time: string }[] = [];
   /** Every request path and query, for assertions on what a refresh asked. */
   readonly calls: URL[] = [];
   /** Answer this many incremental export calls with 429 before serving them. */
@@ -89,6 +93,14 @@ export class FakeZendesk {
       }
       case '/api/v2/incremental/tickets/cursor.json':
         return this.changed(url);
+      case '/api/v2/incremental/ticket_metric_events': {
+        const start = Number(url.searchParams.get('start_time')) * 1000;
+        const events = this.breaches
+          .filter((event) => at(event.time) >= start)
+          .sort((a, b) => at(a.time) - at(b.time))
+          .map((event, i) => ({ ...eventsExample.ticket_metric_events[0], id: 9000 + i, instance_id: 1, type: 'breach', ...event }));
+        return [200, { ...eventsExample, count: events.length, ticket_metric_events: events, end_of_stream: true, next_page: null }];
+      }
     }
     return [404, { error: 'InvalidEndpoint' }];
   }

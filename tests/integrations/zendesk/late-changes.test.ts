@@ -3,6 +3,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { configSchema } from '../../../src/config/schema.js';
 import { createZendeskSource } from '../../../src/integrations/zendesk/index.js';
+import { reasonFor, ticketDaysNow } from '../../../src/integrations/zendesk/late.js';
 import { formatRefreshSummary, refresh, type RefreshOptions } from '../../../src/integrations/refresh.js';
 import { addDays, localDayOf } from '../../../src/metrics/periods.js';
 import { getDailyValues } from '../../../src/store/daily-values.js';
@@ -12,7 +13,8 @@ import { FakeZendesk, type FakeTicket } from './fake-zendesk.js';
 /**
  * The acceptance of late changes for Zendesk, against a stateful loopback Zendesk: tickets reassigned to and from an
  * excluded owner, reopened, and reopened and solved again weeks after their days change exactly the old days they
- * touch on the next plain refresh (the change scan read through three pages and a 429); a second plain refresh and
+ * touch, their SLA breach days included, on the next plain refresh (the change scan read through three pages and a
+ * 429); a second plain refresh and
  * a full re-collection then change nothing, and every day equals the figures computed straight from the tickets.
  */
 
@@ -35,11 +37,12 @@ const metric = (kind: string, unit: 'count' | 'hours', aggregate: 'sum' | 'ratio
 
 const config = configSchema.parse({
   org: { name: 'Test Co', timezone: TZ },
-  groups: [{ id: 'support', name: 'Support', metrics: ['tickets_created', 'tickets_solved', 'first_reply_time'] }],
+  groups: [{ id: 'support', name: 'Support', metrics: ['tickets_created', 'tickets_solved', 'first_reply_time', 'sla_breaches'] }],
   metrics: {
     tickets_created: metric('tickets_created', 'count', 'sum'),
     tickets_solved: metric('tickets_solved', 'count', 'sum'),
     first_reply_time: metric('first_reply_time', 'hours', 'ratio'),
+    sla_breaches: metric('sla_breaches', 'count', 'sum'),
   },
   support: { excluded_owners: [String(BOSS)] },
   sources: { zendesk: { excluded_groups: [String(EXCLUDED_GROUP)] } },
@@ -67,6 +70,9 @@ function seed(fake: FakeZendesk): void {
   );
   fake.ticket(ticket(206, '2026-10-25T15:00:00Z', { group_id: EXCLUDED_GROUP }));
   fake.ticket(ticket(207, '2026-10-28T15:00:00Z', { replies: 0, reply_seconds: 0 }));
+  // 202's first reply breached its target the day after creation; 207 breached one too.
+  fake.breaches.push({ ticket_id: 202, metric: 'reply_time', time: '2026-10-21T15:00:00Z' });
+  fake.breaches.push({ ticket_id: 207, metric: 'reply_time', time: '2026-10-29T15:00:00Z' });
 }
 
 /** The figures straight from the tickets, independent of the source: what every stored day must equal. */
@@ -76,6 +82,12 @@ function truth(fake: FakeZendesk, last: string): Map<string, number> {
   for (let d = FIRST_DAY; d <= last; d = addDays(d, 1)) {
     out.set(`tickets_created ${d}`, 0);
     out.set(`tickets_solved ${d}`, 0);
+    out.set(`sla_breaches ${d}`, 0);
+  }
+  for (const breach of fake.breaches) {
+    const t = fake.tickets.get(breach.ticket_id)!;
+    if (t.assignee_id === BOSS || t.group_id === EXCLUDED_GROUP) continue;
+    out.set(`sla_breaches ${day(breach.time)}`, out.get(`sla_breaches ${day(breach.time)}`)! + 1);
   }
   const replies = new Map<string, [number, number]>();
   for (const t of fake.tickets.values()) {
@@ -141,11 +153,12 @@ describe.each(storeKinds())('Zendesk late changes (%s)', (kind) => {
     expect(plain.ok).toBe(true);
     expect(plain.results[0]!.rateLimited).toBe(1);
     const late = plain.results[0]!.late!;
-    expect(late.recollected).toEqual(['2026-10-05', '2026-10-06', '2026-10-12', '2026-10-13', '2026-10-20', '2026-11-02']);
-    expect(late.corrected).toEqual(['2026-10-06', '2026-10-12', '2026-10-13', '2026-10-20', '2026-11-02']);
+    // 202's breach day (21 October) comes from the breach index: the ticket itself says nothing of it.
+    expect(late.recollected).toEqual(['2026-10-05', '2026-10-06', '2026-10-12', '2026-10-13', '2026-10-20', '2026-10-21', '2026-11-02']);
+    expect(late.corrected).toEqual(['2026-10-06', '2026-10-12', '2026-10-13', '2026-10-20', '2026-10-21', '2026-11-02']);
     expect(late.reasons).toEqual(['2 tickets changed late', '1 ticket reopened', '1 ticket reopened and solved again']);
     expect(formatRefreshSummary(plain)).toContain(
-      '5 old days corrected (zendesk: 2 tickets changed late, 1 ticket reopened, 1 ticket reopened and solved again)',
+      '6 old days corrected (zendesk: 2 tickets changed late, 1 ticket reopened, 1 ticket reopened and solved again)',
     );
 
     // The scan: the 429, then five changed tickets two to a page, the sideload kept on every page.
@@ -161,6 +174,7 @@ describe.each(storeKinds())('Zendesk late changes (%s)', (kind) => {
     expect(moved.sort()).toEqual([
       'first_reply_time 2026-10-12',
       'first_reply_time 2026-10-20',
+      'sla_breaches 2026-10-21',
       'tickets_created 2026-10-12',
       'tickets_created 2026-10-20',
       'tickets_solved 2026-10-06',
@@ -198,7 +212,31 @@ describe.each(storeKinds())('Zendesk late changes (%s)', (kind) => {
     fake.incrementalDown = false;
     const next = await run('2026-11-26T21:00:00Z');
     expect(next.ok).toBe(true);
-    expect(next.results[0]!.late!.corrected).toEqual(['2026-10-20']);
+    expect(next.results[0]!.late!.corrected).toEqual(['2026-10-20', '2026-10-21']);
     expect(await storedValues()).toEqual(truth(fake, '2026-11-26'));
+  });
+});
+
+describe('Zendesk changed-ticket days', () => {
+  const changed = (status: string) => ({ id: 1, created_at: '2026-11-01T04:30:00Z', status });
+  const metricSet = { ticket_id: 1, created_at: '2026-11-01T04:30:00Z', solved_at: '2026-11-02T05:30:00Z' };
+
+  it('counts a ticket on its local creation day, and its solved day only while solved or closed; a deleted one nowhere', () => {
+    // 04:30Z on 1 November is 23:30 on 31 October in Chicago; 05:30Z on 2 November is still 1 November (CST).
+    expect(ticketDaysNow(changed('solved'), metricSet, TZ)).toEqual(['2026-10-31', '2026-11-01']);
+    expect(ticketDaysNow(changed('closed'), metricSet, TZ)).toEqual(['2026-10-31', '2026-11-01']);
+    expect(ticketDaysNow(changed('open'), metricSet, TZ)).toEqual(['2026-10-31']);
+    expect(ticketDaysNow(changed('solved'), undefined, TZ)).toEqual(['2026-10-31']);
+    expect(ticketDaysNow(changed('deleted'), metricSet, TZ)).toBeUndefined();
+  });
+
+  it('names why the days moved', () => {
+    expect(reasonFor(['2026-10-01'], undefined)).toBe('deleted');
+    expect(reasonFor(['2026-10-01'], ['2026-10-02'])).toBe('re-dated');
+    expect(reasonFor(['2026-10-01', '2026-10-03'], ['2026-10-01'])).toBe('reopened');
+    expect(reasonFor(['2026-10-01', '2026-10-03'], ['2026-10-01', '2026-11-30'])).toBe('reopened and solved again');
+    expect(reasonFor(['2026-10-01'], ['2026-10-01', '2026-11-30'])).toBe('solved late');
+    expect(reasonFor(['2026-10-01'], ['2026-10-01'])).toBe('changed late');
+    expect(reasonFor(undefined, ['2026-10-01'])).toBe('changed late');
   });
 });
