@@ -18,7 +18,7 @@ import {
   type ReplyTimeOptions,
 } from './map.js';
 import { SLA_METRICS, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
-import { rememberBreachDays, rememberTicketDays } from './late.js';
+import { rememberBreachDays, rememberTicketDays, ticketDaysNow } from './late.js';
 
 /** Days per search export run: bounds memory (only per-day sums are kept) and yields a batch per week. */
 const CHUNK_DAYS = 7;
@@ -133,14 +133,16 @@ async function firstReplyTimes(
   const end = dayInstant(addDays(last, 1), plan.timezone);
   const sums = new Map<LocalDay, RatioSum>();
   const daySet = new Set(days);
-  let tickets = 0;
+  // The chunk's tickets and the days they count on, written to the late-change index once per chunk.
+  const seen = new Map<number, LocalDay[]>();
   for await (const page of plan.api.exportTickets(ticketSearchQuery(rangeTerms('created', start, end), plan.exclusions))) {
     const kept = page.filter((ticket) => !isExcludedTicket(ticket, plan.exclusions));
     const metricSets = metricsByTicketId(await plan.api.metricSets(kept.map((ticket) => ticket.id)));
-    await rememberTicketDays(plan.run, plan.timezone, kept, metricSets);
+    for (const ticket of kept) seen.set(ticket.id, ticketDaysNow(ticket, metricSets.get(ticket.id), plan.timezone) ?? []);
     addFirstReplies(sums, kept, metricSets, daySet, plan.exclusions, replyTime);
-    tickets += kept.length;
   }
+  await rememberTicketDays(plan.run, plan.timezone, seen);
+  const tickets = seen.size;
   plan.logger.debug({ metric: metric.id, from: first, to: last, tickets }, 'zendesk first reply times collected');
   return ratioValues(metric.id, days, sums);
 }

@@ -104,21 +104,17 @@ export async function zendeskLateChanges(ctx: SourceContext, scope: LateScope): 
 }
 
 /**
- * Remembers the days the tickets a first-reply collect read count on (creation, and solved day when solved), for a
- * later change to name its old days. The change scan keeps the index current from then on.
+ * Remembers the days the tickets a first-reply collect read count on (`ticketDaysNow`: creation, and solved day when
+ * solved), for a later change to name its old days. The change scan keeps the index current from then on.
  */
 export async function rememberTicketDays(
   ctx: SourceContext,
   timezone: string,
-  tickets: readonly ExportedTicket[],
-  metrics: ReadonlyMap<number, TicketMetric>,
+  ticketDays: ReadonlyMap<number, readonly LocalDay[]>,
 ): Promise<void> {
-  if (tickets.length === 0) return;
+  if (ticketDays.size === 0) return;
   await updateRecordDays(ctx.state, TICKET_DAYS_KEY, localDayOf(ctx.now, timezone), (index) => {
-    for (const ticket of tickets) {
-      const days = ticketDaysNow(ticket, metrics.get(ticket.id), timezone);
-      if (days) index.set(String(ticket.id), days);
-    }
+    for (const [id, days] of ticketDays) if (days.length > 0) index.set(String(id), [...days]);
   });
 }
 
