@@ -5,8 +5,9 @@ import searchExample from './fixtures/post-conversations-search.json' with { typ
  * A stateful loopback Intercom: conversations held in memory, answered through `POST /conversations/search` by
  * evaluating the request's `AND` of filters the way the 2.14 spec documents them (`>` and `<` on dates inclusive,
  * `=` on state and `admin_assignee_id`), `pagination.per_page` to a page and `pages.next.starting_after` until the
- * last. Bodies are the spec's example (fixtures/_sources.json) re-valued. Tests edit conversations between
- * refreshes, as a teammate would.
+ * last. Bodies are the spec's example (fixtures/_sources.json) re-valued; `sla_applied` follows the spec's
+ * `components.schemas.sla_applied` (type `conversation_sla_summary`, `sla_name`, `sla_status`), which has no example.
+ * Tests edit conversations between refreshes, as a teammate would.
  */
 
 export const FAKE_BASE = 'https://api.intercom.io';
