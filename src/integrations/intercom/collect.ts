@@ -6,6 +6,7 @@ import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '..
 import { createIntercomApi, type ClientHooks, type IntercomApi } from './client.js';
 import {
   addConversations,
+  breachValues,
   createdBetweenQuery,
   createdValues,
   emptySums,
@@ -42,7 +43,7 @@ async function planFor(ctx: SourceContext, settings: IntercomSettings, api: Inte
   return {
     api,
     timezone: ctx.config.org.timezone,
-    filters: { excludedAdminIds: ids, excludeAiAgentConversations: settings.exclude_ai_agent_conversations },
+    filters: { excludedAdminIds: ids, excludeAiAgentConversations: settings.exclude_ai_agent_conversations, now: ctx.now },
     responseTime: {
       mode: settings.response_time ?? (schedule ? 'schedule' : 'calendar'),
       schedule,
@@ -86,9 +87,9 @@ export async function* collectIntercom(
     );
     const values = scanned.flatMap(({ metric, query }, index) => {
       const metricSums = sums[index] ?? emptySums();
-      return query.kind === 'conversations'
-        ? createdValues(metric.id, chunk, metricSums)
-        : firstResponseValues(metric.id, chunk, metricSums);
+      if (query.kind === 'conversations') return createdValues(metric.id, chunk, metricSums);
+      if (query.kind === 'sla_breaches') return breachValues(metric.id, chunk, metricSums);
+      return firstResponseValues(metric.id, chunk, metricSums);
     });
     if (values.length > 0) yield withWarnings(values);
   }

@@ -1,9 +1,10 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
+import { defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
 import { createIntercomApi, type ClientHooks } from './client.js';
 import { collectIntercom } from './collect.js';
+import { intercomLateChanges } from './late.js';
 import { intercomQuerySchema, intercomSettingsSchema, type IntercomQuery, type IntercomSettings } from './schemas.js';
 
 export const INTERCOM_ENV_VARS = ['INTERCOM_ACCESS_TOKEN', 'INTERCOM_BASE_URL'] as const;
@@ -12,6 +13,7 @@ export const INTERCOM_ENV_VARS = ['INTERCOM_ACCESS_TOKEN', 'INTERCOM_BASE_URL'] 
 export const supportDigestQueries = {
   open_tickets: { query: { kind: 'open_conversations' }, aggregate: 'last', unit: 'count' },
   first_response_time: { query: { kind: 'first_response' }, aggregate: 'ratio', unit: 'hours' },
+  support_sla_breaches: { query: { kind: 'sla_breaches' }, aggregate: 'sum', unit: 'count' },
 } as const satisfies Record<string, { query: IntercomQuery; aggregate: string; unit: string }>;
 
 export function createIntercomSource(hooks: ClientHooks = {}): Source {
@@ -23,11 +25,21 @@ export function createIntercomSource(hooks: ClientHooks = {}): Source {
     querySchema: intercomQuerySchema,
     configured: (env) => Boolean(env.INTERCOM_ACCESS_TOKEN?.trim()),
     collect: (ctx, request) => collectIntercom(ctx, request, hooks),
+    lateChanges: (ctx, request) => lateChangesFor(ctx, request, hooks),
     check: (ctx) => checkIntercom(ctx, hooks),
   });
 }
 
 export const intercomSource = createIntercomSource();
+
+const NOTHING_LATE: LateChanges = { days: [], reasons: [], commit: async () => {} };
+
+/** Only the flows have older days to correct: open conversations is today's stock. */
+function lateChangesFor(ctx: SourceRun<IntercomSettings>, request: SourceRequest<IntercomQuery>, hooks: ClientHooks): Promise<LateChanges> {
+  if (request.metrics.every((metric) => metric.query.kind === 'open_conversations')) return Promise.resolve(NOTHING_LATE);
+  const api = createIntercomApi(ctx, ctx.settings, hooks);
+  return intercomLateChanges(ctx, { api, timezone: ctx.config.org.timezone, window: { from: request.from, to: request.to } });
+}
 
 async function checkIntercom(ctx: SourceRun<IntercomSettings>, hooks: ClientHooks): Promise<CheckResult> {
   try {

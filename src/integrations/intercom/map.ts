@@ -84,6 +84,8 @@ export interface ConversationFilters {
   /** Admin ids (excluded teammates and bot admins) whose assigned conversations are left out. */
   excludedAdminIds: ReadonlySet<string>;
   excludeAiAgentConversations: boolean;
+  /** Conversations dated after this are ignored: a clock ahead of ours must not count tomorrow's conversation today. */
+  now?: Date;
 }
 
 function isAssignedToExcluded(conversation: Conversation, filters: ConversationFilters): boolean {
@@ -119,10 +121,12 @@ export function firstResponseHours(conversation: Conversation, options: Response
 export interface DailySums {
   created: Map<LocalDay, number>;
   responses: Map<LocalDay, { numerator: number; denominator: number }>;
+  /** Conversations whose SLA was missed. */
+  breaches: Map<LocalDay, number>;
 }
 
 export function emptySums(): DailySums {
-  return { created: new Map(), responses: new Map() };
+  return { created: new Map(), responses: new Map(), breaches: new Map() };
 }
 
 /**
@@ -138,9 +142,12 @@ export function addConversations(
 ): void {
   for (const conversation of conversations) {
     if (isAssignedToExcluded(conversation, filters)) continue;
-    const day = localDayOf(new Date(conversation.created_at * 1000), options.timezone);
+    const createdAt = new Date(conversation.created_at * 1000);
+    if (filters.now && createdAt.getTime() > filters.now.getTime()) continue;
+    const day = localDayOf(createdAt, options.timezone);
     if (!days.has(day)) continue;
     sums.created.set(day, (sums.created.get(day) ?? 0) + 1);
+    if (conversation.sla_applied?.sla_status === 'missed') sums.breaches.set(day, (sums.breaches.get(day) ?? 0) + 1);
     if (filters.excludeAiAgentConversations && conversation.ai_agent_participated) continue;
     const hours = firstResponseHours(conversation, options);
     if (hours === undefined) continue;
@@ -156,13 +163,33 @@ export function createdValues(metricId: string, days: readonly LocalDay[], sums:
   return days.map((day) => ({ metricId, day, value: sums.created.get(day) ?? 0 }));
 }
 
-/** Ratio values for the days with at least one reply; a day without any has no value (never 0/0). */
+/** Missed SLAs for every day of creation (0 when none). */
+export function breachValues(metricId: string, days: readonly LocalDay[], sums: DailySums): CollectedValue[] {
+  return days.map((day) => ({ metricId, day, value: sums.breaches.get(day) ?? 0 }));
+}
+
+/**
+ * Conversations changed since `since` (padded like `createdBetweenQuery`) that were created before `createdBefore`:
+ * the window's own conversations are re-collected anyway.
+ */
+export function changedSinceQuery(since: Date, createdBefore: Date): SearchQuery {
+  return {
+    operator: 'AND',
+    value: [
+      { field: 'updated_at', operator: '>', value: String(epochSeconds(since) - 1) },
+      { field: 'created_at', operator: '<', value: String(epochSeconds(createdBefore)) },
+    ],
+  };
+}
+
+/**
+ * A ratio for every day. A day without a reply carries 0 ÷ 0, which the refresh stores as no value ("no
+ * activity") and which clears a value stored before (the only reply's conversation went to an excluded teammate).
+ */
 export function firstResponseValues(metricId: string, days: readonly LocalDay[], sums: DailySums): CollectedValue[] {
-  const values: CollectedValue[] = [];
-  for (const day of days) {
+  return days.map((day) => {
     const sum = sums.responses.get(day);
-    if (!sum || sum.denominator === 0) continue;
-    values.push({ metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator });
-  }
-  return values;
+    if (!sum || sum.denominator === 0) return { metricId, day, value: 0, numerator: 0, denominator: 0 };
+    return { metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator };
+  });
 }

@@ -59,6 +59,12 @@ export const intercomQuerySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('first_response'), response_time: z.enum(RESPONSE_TIME_MODES).optional() }).strict(),
   /** Conversations in state `open` now: a stock, recorded for today only. */
   z.object({ kind: z.literal('open_conversations') }).strict(),
+  /**
+   * Conversations whose SLA was missed (`sla_applied.sla_status` = `missed`), per local day of creation: Intercom
+   * dates no miss, and marks one only at the next teammate reply, so a day's count can rise later (the
+   * modification cursor re-collects it).
+   */
+  z.object({ kind: z.literal('sla_breaches') }).strict(),
 ]);
 export type IntercomQuery = z.output<typeof intercomQuerySchema>;
 
@@ -75,10 +81,13 @@ export const conversationStatisticsSchema = z.object({
 export const conversationSchema = z.object({
   id: z.string(),
   created_at: z.number().int(),
+  updated_at: z.number().int().nullish(),
   state: z.string().optional(),
   admin_assignee_id: z.union([z.number().int(), z.string()]).nullable().optional(),
   ai_agent_participated: z.boolean().nullable().optional(),
   statistics: conversationStatisticsSchema.nullable().optional(),
+  /** `sla_status`: hit, missed, cancelled, active; null once an SLA was removed by hand. Open string: new values must not fail a page. */
+  sla_applied: z.object({ sla_name: z.string().nullish(), sla_status: z.string().nullish() }).nullish(),
 });
 export type Conversation = z.output<typeof conversationSchema>;
 

@@ -121,7 +121,7 @@ async function collectChunk(
   const counts = new Map<LocalDay, number>();
   const daySet = new Set(days);
   for await (const page of plan.api.listArchives(timeRange(start, end, plan.timezone))) {
-    addBotTransfers(counts, page, daySet, bots.ids, plan.timezone);
+    addBotTransfers(counts, page, daySet, bots.ids, plan.timezone, new Set(plan.excludedOwners));
   }
   const warnings =
     bots.ids.size === 0

@@ -76,11 +76,14 @@ export function addFirstResponses(
   }
 }
 
-/** A ratio per day with at least one responded chat (Σ hours ÷ chats); a day without one has no value, never 0. */
+/**
+ * A ratio per day (Σ hours ÷ chats). A day without a responded chat carries 0 ÷ 0, which the refresh stores as no
+ * value, never 0, and which clears a value stored before (its only chat went to an excluded owner).
+ */
 export function responseValues(metricId: string, days: readonly LocalDay[], sums: ReadonlyMap<LocalDay, ResponseSum>): CollectedValue[] {
-  return days.flatMap((day): CollectedValue[] => {
+  return days.map((day) => {
     const sum = sums.get(day);
-    if (!sum || sum.chats === 0) return [];
-    return [{ metricId, day, value: sum.hours / sum.chats, numerator: sum.hours, denominator: sum.chats }];
+    if (!sum || sum.chats === 0) return { metricId, day, value: 0, numerator: 0, denominator: 0 };
+    return { metricId, day, value: sum.hours / sum.chats, numerator: sum.hours, denominator: sum.chats };
   });
 }

@@ -96,17 +96,22 @@ export function isBotTransfer(chat: ArchivedChat, bots: ReadonlySet<string>): bo
   return false;
 }
 
-/** Adds one archives page to per-day transfer counts, on the local day the thread started. */
+/**
+ * Adds one archives page to per-day transfer counts, on the local day the thread started. A chat an excluded owner
+ * took part in is left out, as the chats report (`agents.exclude_values`) and first response leave it out.
+ */
 export function addBotTransfers(
   counts: Map<LocalDay, number>,
   chats: readonly ArchivedChat[],
   days: ReadonlySet<LocalDay>,
   bots: ReadonlySet<string>,
   tz: string,
+  excludedOwners: ReadonlySet<string>,
 ): void {
   for (const chat of chats) {
     const day = localDayOf(new Date(chat.thread.created_at), tz);
-    if (!days.has(day) || !isBotTransfer(chat, bots)) continue;
+    if (!days.has(day) || chat.users.some((user) => user.type === 'agent' && excludedOwners.has(user.id))) continue;
+    if (!isBotTransfer(chat, bots)) continue;
     counts.set(day, (counts.get(day) ?? 0) + 1);
   }
 }

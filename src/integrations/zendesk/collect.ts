@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { addDays, dayStart, localDayOf } from '../../metrics/periods.js';
-import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
+import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
 import { createZendeskApi, type ClientHooks, type ZendeskApi } from './client.js';
 import { addBreachEvents, breachedTicketIds, breachValues, excludedTicketIds, type BreachesByDay, type ExcludedIds } from './breaches.js';
 import {
@@ -18,6 +18,7 @@ import {
   type ReplyTimeOptions,
 } from './map.js';
 import { SLA_METRICS, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
+import { rememberBreachDays, rememberTicketDays, ticketDaysNow } from './late.js';
 
 /** Days per search export run: bounds memory (only per-day sums are kept) and yields a batch per week. */
 const CHUNK_DAYS = 7;
@@ -38,6 +39,8 @@ interface Plan {
   replyTime: ReplyTimeOptions;
   logger: Logger;
   now: Date;
+  /** The run, for the late-change index (the days each ticket was counted on). */
+  run: SourceContext;
 }
 
 function planFor(ctx: SourceRun<ZendeskSettings>, hooks: ClientHooks): Plan {
@@ -55,6 +58,7 @@ function planFor(ctx: SourceRun<ZendeskSettings>, hooks: ClientHooks): Plan {
     replyTime: { mode: settings.minutes ?? (schedule ? 'schedule' : 'calendar'), schedule, timezone: ctx.config.org.timezone },
     logger: ctx.logger.child({ source: 'zendesk' }),
     now: ctx.now,
+    run: ctx,
   };
 }
 
@@ -129,13 +133,16 @@ async function firstReplyTimes(
   const end = dayInstant(addDays(last, 1), plan.timezone);
   const sums = new Map<LocalDay, RatioSum>();
   const daySet = new Set(days);
-  let tickets = 0;
+  // The chunk's tickets and the days they count on, written to the late-change index once per chunk.
+  const seen = new Map<number, LocalDay[]>();
   for await (const page of plan.api.exportTickets(ticketSearchQuery(rangeTerms('created', start, end), plan.exclusions))) {
     const kept = page.filter((ticket) => !isExcludedTicket(ticket, plan.exclusions));
-    const metricSets = await plan.api.metricSets(kept.map((ticket) => ticket.id));
-    addFirstReplies(sums, kept, metricsByTicketId(metricSets), daySet, plan.exclusions, replyTime);
-    tickets += kept.length;
+    const metricSets = metricsByTicketId(await plan.api.metricSets(kept.map((ticket) => ticket.id)));
+    for (const ticket of kept) seen.set(ticket.id, ticketDaysNow(ticket, metricSets.get(ticket.id), plan.timezone) ?? []);
+    addFirstReplies(sums, kept, metricSets, daySet, plan.exclusions, replyTime);
   }
+  await rememberTicketDays(plan.run, plan.timezone, seen);
+  const tickets = seen.size;
   plan.logger.debug({ metric: metric.id, from: first, to: last, tickets }, 'zendesk first reply times collected');
   return ratioValues(metric.id, days, sums);
 }
@@ -166,6 +173,7 @@ async function slaBreaches(
     addBreachEvents(breaches, page, daySet, filter);
     events += page.length;
   }
+  await rememberBreachDays(plan.run, plan.timezone, breachDaysByTicket(breaches));
   const { ids, warnings } = await plan.excludedIds();
   const excluded = new Set<number>();
   if (ids.owners.size > 0 || ids.groups.size > 0) {
@@ -206,6 +214,15 @@ async function resolveExcludedIds(api: ZendeskApi, exclusions: Exclusions): Prom
     }
   }
   return { ids: { owners, groups }, warnings };
+}
+
+/** Each breached ticket's breach days: the index a later reassignment names its old days from. */
+function breachDaysByTicket(breaches: BreachesByDay): Map<number, LocalDay[]> {
+  const byTicket = new Map<number, LocalDay[]>();
+  for (const [day, keys] of breaches) {
+    for (const id of new Set(keys.values())) byTicket.set(id, [...(byTicket.get(id) ?? []), day]);
+  }
+  return byTicket;
 }
 
 function dayInstant(day: LocalDay, timezone: string): Date {

@@ -1,9 +1,10 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
+import { defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
 import { createZendeskApi, zendeskCredentials, type ClientHooks } from './client.js';
 import { collectZendesk } from './collect.js';
+import { zendeskLateChanges } from './late.js';
 import { zendeskQuerySchema, zendeskSettingsSchema, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
 
 /** Credentials first (`Source.envVars`), then the base URL override. */
@@ -31,11 +32,21 @@ export function createZendeskSource(hooks: ClientHooks = {}): Source {
     querySchema: zendeskQuerySchema,
     configured: (env) => zendeskCredentials(env) !== undefined,
     collect: (ctx, request) => collectZendesk(ctx, request, hooks),
+    lateChanges: (ctx, request) => lateChangesFor(ctx, request, hooks),
     check: (ctx) => checkZendesk(ctx, hooks),
   });
 }
 
 export const zendeskSource = createZendeskSource();
+
+const NOTHING_LATE: LateChanges = { days: [], reasons: [], commit: async () => {} };
+
+/** Only the flows have older days to correct: open tickets is today's stock. */
+function lateChangesFor(ctx: SourceRun<ZendeskSettings>, request: SourceRequest<ZendeskQuery>, hooks: ClientHooks): Promise<LateChanges> {
+  if (request.metrics.every((metric) => metric.query.kind === 'open_tickets')) return Promise.resolve(NOTHING_LATE);
+  const api = createZendeskApi(ctx, ctx.settings, hooks);
+  return zendeskLateChanges(ctx, { api, timezone: ctx.config.org.timezone, window: { from: request.from, to: request.to } });
+}
 
 async function checkZendesk(ctx: SourceRun<ZendeskSettings>, hooks: ClientHooks): Promise<CheckResult> {
   try {

@@ -113,15 +113,16 @@ export function addFirstReplies(
   }
 }
 
-/** Ratio values for the days that had at least one reply; a day without any has no value (never 0/0). */
+/**
+ * A ratio for every day. A day without a reply carries 0 ÷ 0, which the refresh stores as no value ("no
+ * activity") and which clears a value stored before (the only reply was reassigned to an excluded owner).
+ */
 export function ratioValues(metricId: string, days: readonly LocalDay[], sums: ReadonlyMap<LocalDay, RatioSum>): CollectedValue[] {
-  const values: CollectedValue[] = [];
-  for (const day of days) {
+  return days.map((day) => {
     const sum = sums.get(day);
-    if (!sum || sum.denominator === 0) continue;
-    values.push({ metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator });
-  }
-  return values;
+    if (!sum || sum.denominator === 0) return { metricId, day, value: 0, numerator: 0, denominator: 0 };
+    return { metricId, day, value: sum.numerator / sum.denominator, numerator: sum.numerator, denominator: sum.denominator };
+  });
 }
 
 /** Metric sets keyed by ticket id (a ticket has at most one). */

@@ -108,6 +108,8 @@ export const ticketMetricSchema = z.object({
   replies: z.number().int().nullable().optional(),
   reply_time_in_minutes: minutesPairSchema.nullable().optional(),
   reply_time_in_seconds: z.object({ calendar: z.number().nullable().optional() }).nullable().optional(),
+  /** When the ticket was last solved; kept by Zendesk after a reopen, so the change scan can name the old day. */
+  solved_at: z.string().nullish(),
 });
 export type TicketMetric = z.output<typeof ticketMetricSchema>;
 
@@ -145,6 +147,24 @@ export const ticketMetricEventsPageSchema = z.object({
   end_of_stream: z.boolean().optional(),
   count: z.number().int().optional(),
 });
+
+/** A ticket as the incremental ticket export returns it; `status` is `deleted` for a deleted ticket. */
+export const changedTicketSchema = exportedTicketSchema.extend({ updated_at: z.string().nullish() });
+export type ChangedTicket = z.output<typeof changedTicketSchema>;
+
+/**
+ * `GET /api/v2/incremental/tickets/cursor.json?start_time=…&include=metric_sets`, the cursor-based incremental
+ * ticket export: tickets changed since `start_time` in change order, the sideloaded metric sets, `after_cursor` /
+ * `after_url` for the next page and `end_of_stream` once the stream has caught up with now.
+ */
+export const changedTicketsPageSchema = z.object({
+  tickets: z.array(changedTicketSchema),
+  metric_sets: z.array(ticketMetricSchema).default([]),
+  after_url: z.string().nullish(),
+  after_cursor: z.string().nullish(),
+  end_of_stream: z.boolean(),
+});
+export type ChangedTicketsPage = z.output<typeof changedTicketsPageSchema>;
 
 /** `GET /api/v2/users/search?query=…`: users matching an email (or name). */
 export const userSearchSchema = z.object({

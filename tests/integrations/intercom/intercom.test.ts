@@ -179,6 +179,10 @@ describe('intercom source over the DST week', () => {
       '2026-10-29': { metricId: 'first_response_time', day: '2026-10-29', value: 1, numerator: 2, denominator: 2 },
       '2026-10-31': { metricId: 'first_response_time', day: '2026-10-31', value: 1, numerator: 1, denominator: 1 },
       '2026-11-01': { metricId: 'first_response_time', day: '2026-11-01', value: 2, numerator: 2, denominator: 1 },
+      // Days without a reply: 0 ÷ 0, stored as no value.
+      '2026-10-30': { metricId: 'first_response_time', day: '2026-10-30', value: 0, numerator: 0, denominator: 0 },
+      '2026-11-02': { metricId: 'first_response_time', day: '2026-11-02', value: 0, numerator: 0, denominator: 0 },
+      '2026-11-03': { metricId: 'first_response_time', day: '2026-11-03', value: 0, numerator: 0, denominator: 0 },
       '2026-11-04': { metricId: 'first_response_time', day: '2026-11-04', value: 0.25, numerator: 0.25, denominator: 1 },
     });
     // 12 open and 4 snoozed (snoozed is pending or on hold: open for the catalog), less 3 + 1 of the excluded teammate.

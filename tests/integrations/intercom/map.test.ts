@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   addConversations,
+  breachValues,
+  changedSinceQuery,
   createdBetweenQuery,
   createdValues,
   emptySums,
@@ -113,5 +115,42 @@ describe('first response hours', () => {
       { metricId: 'frt', day: '2026-10-31', value: 1, numerator: 1, denominator: 1 },
       { metricId: 'frt', day: '2026-11-01', value: 2, numerator: 2, denominator: 1 },
     ]);
+  });
+
+  it('counts missed SLAs on the day of creation, leaving out excluded teammates and conversations dated after now', () => {
+    const days = ['2026-10-31', '2026-11-01'];
+    const sums = emptySums();
+    const sat2330 = Date.parse('2026-11-01T04:30:00Z') / 1000; // Sat Oct 31 23:30 CDT
+    const sun1200 = Date.parse('2026-11-01T18:00:00Z') / 1000; // Sun Nov 1 12:00 CST
+    const missed = (status: string) => ({ sla_applied: { sla_name: 'First reply 1h', sla_status: status } });
+    addConversations(
+      sums,
+      [
+        conversation('a', sat2330, { adminAt: sat2330 + 7200 }, missed('missed')),
+        conversation('b', sat2330 + 60, { adminAt: sat2330 + 600 }, missed('hit')),
+        conversation('c', sun1200 - 3600, undefined, missed('active')),
+        conversation('d', sun1200 - 1800, { adminAt: sun1200 }, { ...missed('missed'), admin_assignee_id: 991267466 }),
+        // A clock ahead of ours: created after "now", not counted yet.
+        conversation('e', sun1200 + 600, { adminAt: sun1200 + 9000 }, missed('missed')),
+      ],
+      new Set(days),
+      { excludedAdminIds: new Set(['991267466']), excludeAiAgentConversations: false, now: new Date(sun1200 * 1000) },
+      { mode: 'calendar', timezone: TZ },
+    );
+    expect(breachValues('sla', days, sums)).toEqual([
+      { metricId: 'sla', day: '2026-10-31', value: 1 },
+      { metricId: 'sla', day: '2026-11-01', value: 0 },
+    ]);
+    expect(createdValues('n', days, sums).map((v) => v.value)).toEqual([2, 1]);
+  });
+
+  it('scans changes on updated_at, padded like the date bounds, for conversations created before the window', () => {
+    expect(changedSinceQuery(new Date('2026-11-24T18:50:00Z'), new Date('2026-11-24T06:00:00Z'))).toEqual({
+      operator: 'AND',
+      value: [
+        { field: 'updated_at', operator: '>', value: String(Date.parse('2026-11-24T18:50:00Z') / 1000 - 1) },
+        { field: 'created_at', operator: '<', value: String(Date.parse('2026-11-24T06:00:00Z') / 1000) },
+      ],
+    });
   });
 });

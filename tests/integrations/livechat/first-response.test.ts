@@ -128,7 +128,7 @@ describe('LiveChat first response from threads', () => {
     expect(threadFirstResponseHours(managed, options)).toBeUndefined();
   });
 
-  it('sums per local day of the thread; a day where every chat was bot-first still has its value, a day without replies has none', () => {
+  it('sums per local day of the thread; a day where every chat was bot-first still has its value, a day without replies is 0 ÷ 0 (no value)', () => {
     const sums = new Map<string, ResponseSum>();
     const days = new Set(['2026-11-16', '2026-11-17', '2026-11-18']);
     addFirstResponses(
@@ -156,6 +156,8 @@ describe('LiveChat first response from threads', () => {
     expect(responseValues('frt', [...days], sums)).toEqual([
       { metricId: 'frt', day: '2026-11-16', value: 1, numerator: 2, denominator: 2 },
       { metricId: 'frt', day: '2026-11-17', value: 0, numerator: 0, denominator: 1 },
+      // No reply: 0 ÷ 0, stored as no value (and clearing one stored before).
+      { metricId: 'frt', day: '2026-11-18', value: 0, numerator: 0, denominator: 0 },
     ]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { localDayOf } from '../../../src/metrics/periods.js';
 import {
+  addBotTransfers,
   botAgentIds,
   firstResponseValues,
   isBotTransfer,
@@ -103,6 +105,19 @@ describe('livechat chats', () => {
     expect(isBotTransfer(withEvents([{ author: 'smith@example.com' }, { author: BOT }]), bots)).toBe(false);
     // The official example: one agent message, no bot.
     expect(isBotTransfer(archived!, bots)).toBe(false);
+  });
+
+  it('leaves a transfer to an excluded owner out of the day, as every LiveChat figure does', () => {
+    const bots = new Set([BOT]);
+    const manager = 'boss@example.com';
+    const toManager = withEvents([{ author: 'cust-1' }, { author: BOT }, { author: manager }]);
+    const managed = { ...toManager, users: [...toManager.users, { id: manager, type: 'agent' as const }] };
+    const toSmith = withEvents([{ author: 'cust-1' }, { author: BOT }, { author: 'smith@example.com' }]);
+    const day = localDayOf(new Date(toSmith.thread.created_at), 'UTC');
+    const counts = new Map<string, number>();
+    addBotTransfers(counts, [managed, toSmith], new Set([day]), bots, 'UTC', new Set([manager]));
+    expect(isBotTransfer(managed, bots)).toBe(true);
+    expect(counts).toEqual(new Map([[day, 1]]));
   });
 
   it('counts active chats served by a human or waiting, not those only a bot serves', () => {

@@ -78,7 +78,7 @@ describe('first reply hours', () => {
 });
 
 describe('per-day first reply ratios', () => {
-  it('buckets by the local day of creation, skips unreplied and excluded tickets, and never emits 0/0', () => {
+  it('buckets by the local day of creation, skips unreplied and excluded tickets, and marks a day without a reply 0 ÷ 0 (no value)', () => {
     const days = ['2026-10-31', '2026-11-01', '2026-11-02'];
     const tickets = [
       // 2026-11-01T04:30Z is Sat Oct 31 23:30 CDT.
@@ -94,6 +94,8 @@ describe('per-day first reply ratios', () => {
     expect(ratioValues('frt', days, sums)).toEqual([
       { metricId: 'frt', day: '2026-10-31', value: 0.5, numerator: 0.5, denominator: 1 },
       { metricId: 'frt', day: '2026-11-01', value: 1.5, numerator: 1.5, denominator: 1 },
+      // No reply: 0 ÷ 0, which the refresh stores as no value (and which clears one stored before).
+      { metricId: 'frt', day: '2026-11-02', value: 0, numerator: 0, denominator: 0 },
     ]);
   });
 });

@@ -192,6 +192,10 @@ describe('zendesk source over the DST week', () => {
       '2026-10-29': { metricId: 'first_response_time', day: '2026-10-29', value: 1.5, numerator: 3, denominator: 2 },
       '2026-10-31': { metricId: 'first_response_time', day: '2026-10-31', value: 0.5, numerator: 0.5, denominator: 1 },
       '2026-11-01': { metricId: 'first_response_time', day: '2026-11-01', value: 1.5, numerator: 1.5, denominator: 1 },
+      // Days without a reply: 0 ÷ 0, stored as no value.
+      '2026-10-30': { metricId: 'first_response_time', day: '2026-10-30', value: 0, numerator: 0, denominator: 0 },
+      '2026-11-02': { metricId: 'first_response_time', day: '2026-11-02', value: 0, numerator: 0, denominator: 0 },
+      '2026-11-03': { metricId: 'first_response_time', day: '2026-11-03', value: 0, numerator: 0, denominator: 0 },
       '2026-11-04': { metricId: 'first_response_time', day: '2026-11-04', value: 0.75, numerator: 0.75, denominator: 1 },
     });
     const opened = byDay(values, 'tickets_opened', (v) => v);
