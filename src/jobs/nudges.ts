@@ -137,7 +137,7 @@ export async function sendNudges(deps: NudgeDeps, slot: Date, week: Week): Promi
     }
     const metricIds = metrics.map((m) => m.id);
     const record = (state: NudgeState) => setSyncState(deps.store, key, JSON.stringify(state), deps.now());
-    // The read above only spares Slack lookups; this claim is what makes the DM go out once across replicas.
+    // The read above only spares a claim attempt; this claim is what makes the DM go out once across replicas.
     const sending: NudgeState = { state: 'sending', at: deps.now().toISOString(), metrics: metricIds };
     if (!(await claimSyncState(deps.store, key, JSON.stringify(sending), deps.now(), { retakePrefix: FAILED_STATE_PREFIX }))) {
       skipped++;
