@@ -139,19 +139,10 @@ program
 program
   .command('doctor')
   .description('check the config, the database and every configured source')
-  .action(async () => {
-    const { createLogger } = await import('../logger.js');
-    await withRuntime(
-      globals(),
-      async (rt) => {
-        const { doctor, formatDoctor } = await import('./doctor.js');
-        const lines = await doctor(rt);
-        process.stdout.write(`${formatDoctor(lines)}\n`);
-        if (lines.some((l) => !l.ok)) process.exitCode = 1;
-      },
-      // The report is the output: only warnings and errors are logged (to stderr), never info lines among it.
-      { logger: createLogger('warn') },
-    );
+  .option('--timeout <seconds>', 'per-probe timeout (one attempt each)', '5')
+  .action(async (opts: { timeout: string }) => {
+    const { doctorCommand } = await import('./doctor.js');
+    if (!(await doctorCommand(globals(), opts))) process.exitCode = 1;
   });
 
 program

@@ -46,7 +46,7 @@ export async function postDigestCommand(rt: Runtime, kind: string, opts: { perio
   const client = io.client ?? createSlackClient({ token: token!, apiUrl: rt.env.SLACK_API_URL, logger: rt.logger });
   const result = await postDigest(
     { store: rt.store, client, logger: rt.logger, now: rt.now, ...(io.pacer ? { pacer: io.pacer } : {}) },
-    buildDigestJob(rt, kind, period, channel),
+    buildDigestJob(rt, kind, period, channel, client),
   );
   const out = io.out ?? ((line: string) => void process.stdout.write(`${line}\n`));
   if (result.outcome === 'in_progress') {

@@ -1,9 +1,10 @@
-import cliProgress from 'cli-progress';
 import type { Runtime } from '../runtime.js';
 import { refresh, formatRefreshSummary, type RefreshSummary } from '../integrations/refresh.js';
 import { REFRESH_SOURCES } from '../integrations/registry.js';
-import { daysInRange, addDays } from '../metrics/periods.js';
+import type { Source } from '../integrations/source.js';
+import { createLogger } from '../logger.js';
 import { UsageError } from './common.js';
+import { ProgressDisplay, type TtyStream } from './refresh-progress.js';
 
 export interface RefreshOptions {
   source?: string[];
@@ -13,13 +14,31 @@ export interface RefreshOptions {
   full?: boolean;
 }
 
+/** Where the command writes, and what it refreshes; tests pass their own. */
+export interface RefreshIo {
+  /** The progress bar and log lines go here (default stderr); the bar only when it is a TTY. */
+  err?: TtyStream;
+  out?: (text: string) => void;
+  sources?: readonly Source[];
+  /** Default 1 s: the bar appears only on a refresh still running by then. */
+  showProgressAfterMs?: number;
+}
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `scorecard refresh`: collect, upsert, record; a progress bar on a TTY when the range is longer than a week. */
-export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?: (text: string) => Promise<void>): Promise<RefreshSummary> {
+/**
+ * `scorecard refresh`: collect, upsert, record. On a TTY, a refresh running longer than a second gets a progress bar
+ * (days done per source, ETA), with log lines written above it rather than through it.
+ */
+export async function refreshCommand(
+  rt: Runtime,
+  opts: RefreshOptions,
+  notify?: (text: string) => Promise<void>,
+  io: RefreshIo = {},
+): Promise<RefreshSummary> {
+  const sources = io.sources ?? REFRESH_SOURCES;
   for (const id of opts.source ?? []) {
-    if (!REFRESH_SOURCES.some((s) => s.id === id))
-      throw new UsageError(`unknown source "${id}" — known: ${REFRESH_SOURCES.map((s) => s.id).join(', ')}`);
+    if (!sources.some((s) => s.id === id)) throw new UsageError(`unknown source "${id}" — known: ${sources.map((s) => s.id).join(', ')}`);
   }
   for (const [flag, value] of [
     ['--from', opts.from],
@@ -29,36 +48,25 @@ export async function refreshCommand(rt: Runtime, opts: RefreshOptions, notify?:
   }
   if (opts.from && opts.to && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
 
-  const days = opts.from && opts.to ? daysInRange(opts.from, addDays(opts.to, 1)).length : 0;
-  const bar =
-    days > 7 && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { format: '{source} [{bar}] {value}/{total} days', stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
-  const progress = new Map<string, number>();
-  bar?.start(days * Math.max(1, (opts.source ?? []).length || 1), 0, { source: '' });
-
-  const summary = await refresh(
-    { store: rt.store, config: rt.config, env: rt.rawEnv, logger: rt.logger, now: rt.now(), sources: REFRESH_SOURCES, notify },
-    {
-      sourceIds: opts.source,
-      from: opts.from,
-      to: opts.to,
-      full: opts.full,
-      onProgress: bar
-        ? (p) => {
-            progress.set(p.source, p.done);
-            bar.update(
-              [...progress.values()].reduce((a, b) => a + b, 0),
-              { source: p.source },
-            );
-          }
-        : undefined,
-    },
-  );
-  bar?.stop();
-  process.stdout.write(`${formatRefreshSummary(summary)}\n`);
+  const err = io.err ?? process.stderr;
+  const display = err.isTTY ? new ProgressDisplay(err, { showAfterMs: io.showProgressAfterMs }) : undefined;
+  // Log lines go through the display, which lifts the bar off, writes the line whole and draws the bar again.
+  const logger = display ? createLogger(rt.logger.level, { write: (line: string) => display.log(line) }) : rt.logger;
+  let summary: RefreshSummary;
+  try {
+    summary = await refresh(
+      { store: rt.store, config: rt.config, env: rt.rawEnv, logger, now: rt.now(), sources: [...sources], notify },
+      {
+        sourceIds: opts.source,
+        from: opts.from,
+        to: opts.to,
+        full: opts.full,
+        ...(display ? { onProgress: (p) => display.update(p) } : {}),
+      },
+    );
+  } finally {
+    display?.stop();
+  }
+  (io.out ?? ((text) => void process.stdout.write(text)))(`${formatRefreshSummary(summary)}\n`);
   return summary;
 }

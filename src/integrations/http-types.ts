@@ -76,11 +76,20 @@ export interface HttpClientOptions {
    * refresh records calls and 429s in `source_runs`). `deadline`, when set, is the run's overall deadline: once it
    * fires, the call in flight is aborted and no retry follows.
    */
-  stats?: { calls: number; rateLimited: number; deadline?: AbortSignal };
+  stats?: { calls: number; rateLimited: number; deadline?: AbortSignal; probe?: ProbePolicy };
   /** Test hook: sleep function for retry backoff (defaults to setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** Test hook: randomness for backoff jitter, in [0, 1) (defaults to Math.random). */
   random?: () => number;
+}
+
+/**
+ * A run-wide override of every client's retry and timeout policy, carried on `SourceContext.stats` so it reaches
+ * every source's client unchanged: `scorecard doctor` probes with one attempt and a short timeout.
+ */
+export interface ProbePolicy {
+  maxRetries: number;
+  timeoutMs: number;
 }
 
 export interface HttpRequest {

@@ -3,7 +3,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { SourceError, type SourceErrorClass } from './errors.js';
-import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RateLimit } from './http-types.js';
+import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, ProbePolicy, RateLimit } from './http-types.js';
 import { RequestLimiter, type Limits, type Permit } from './limiter.js';
 import { createRedactor, LOG_REDACT_PATHS } from './redact.js';
 
@@ -38,8 +38,9 @@ const aborted = (signal: AbortSignal) =>
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const probe = options.stats?.probe;
+  const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}), ...(probe ? { maxRetries: probe.maxRetries } : {}) };
+  const timeoutMs = probe?.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const redactText = createRedactor(collectSecrets(options));
@@ -269,4 +270,4 @@ function describeIssues(error: z.ZodError): string {
   return shown.join('; ') + more;
 }
 
-export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RateLimit };
+export type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, ProbePolicy, RateLimit };

@@ -23,7 +23,15 @@ import { createRedactor } from './redact.js';
 import { alertText, recoveryText } from './refresh-alerts.js';
 import { acceptValue, channelRows, detailOf, isEmptyRatio, toRow } from './refresh-rows.js';
 import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
-import { credentialEnvVars, isFailedMetric, type CollectedValue, type Env, type Source, type SourceContext } from './source.js';
+import {
+  credentialEnvVars,
+  describeCredentials,
+  isFailedMetric,
+  type CollectedValue,
+  type Env,
+  type Source,
+  type SourceContext,
+} from './source.js';
 
 /**
  * The refresh job: every configured source collects the window concurrently, each value batch is upserted in
@@ -174,7 +182,7 @@ async function runSource(
   const { store, now } = deps;
   const logger = deps.logger.child({ source: source.id });
   if (!source.configured(deps.env)) {
-    return { ...emptyResult(source.id, 'not_configured'), detail: `set ${credentialEnvVars(source).join(', ')}` };
+    return { ...emptyResult(source.id, 'not_configured'), detail: `set ${describeCredentials(source)}` };
   }
   if (request.metrics.length === 0) {
     return { ...emptyResult(source.id, 'skipped'), detail: 'no metric uses this source' };

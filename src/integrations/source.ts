@@ -6,6 +6,7 @@ import type { SyncState } from '../store/sync-state.js';
 import { errorMessage } from '../errors.js';
 import type { SourceErrorClass } from './errors.js';
 import { parseOrConfigError } from './source-helpers.js';
+import type { ProbePolicy } from './http-types.js';
 
 /**
  * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
@@ -69,7 +70,7 @@ export interface SourceContext {
    * Per-call counters the refresh records in `source_runs`, and the run's deadline signal; sources built on
    * `createHttpClient` (passing `stats: ctx.stats`) get both for free.
    */
-  stats: { calls: number; rateLimited: number; deadline?: AbortSignal };
+  stats: { calls: number; rateLimited: number; deadline?: AbortSignal; probe?: ProbePolicy };
 }
 
 export interface CollectRequest {
@@ -118,6 +119,11 @@ export interface SourceDefinition<Settings, Query> {
   name: string;
   /** Env vars this source reads (for .env.example and doctor); the first ones are the credentials. */
   envVars: readonly string[];
+  /**
+   * What `configured` needs, when it is more than "every credential var" (`credentialEnvVars`): alternatives
+   * (`anyOf`) or optional vars left out. `doctor` and the refresh summary say it this way.
+   */
+  credentials?: readonly CredentialRequirement[];
   /** Validates `config.sources.<id>` (strict; defaults filled). */
   settingsSchema: z.ZodType<Settings>;
   /** Validates each `metrics.<m>.query` whose source is this one (strict). */
@@ -152,6 +158,7 @@ export interface Source {
   id: string;
   name: string;
   envVars: readonly string[];
+  credentials?: readonly CredentialRequirement[];
   settingsSchema: z.ZodType;
   querySchema: z.ZodType;
   configured(env: Env): boolean;
@@ -178,6 +185,7 @@ export function defineSource<Settings, Query>(definition: SourceDefinition<Setti
     id,
     name: definition.name,
     envVars: definition.envVars,
+    ...(definition.credentials ? { credentials: definition.credentials } : {}),
     settingsSchema,
     querySchema,
     configured: (env) => definition.configured(env),
@@ -214,4 +222,26 @@ export function defineSource<Settings, Query>(definition: SourceDefinition<Setti
 /** The env vars that hold a source's credentials: all it reads except endpoint overrides (`*_BASE_URL`, `*_TOKEN_URL`). */
 export function credentialEnvVars(source: Pick<Source, 'envVars'>): string[] {
   return source.envVars.filter((name) => !/_(BASE|TOKEN)_URL$/.test(name));
+}
+
+/** One credential a source needs: an env var, or alternatives, each a set of vars that go together. */
+export type CredentialRequirement = string | { anyOf: readonly (readonly string[])[] };
+
+/** Alternative credential sets, e.g. `anyOf(['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'], ['ZENDESK_OAUTH_TOKEN'])`. */
+export function anyOf(...alternatives: (readonly string[])[]): CredentialRequirement {
+  return { anyOf: alternatives };
+}
+
+/**
+ * How to configure a source, in words: "A, B and either C + D, or E". Alternatives read as alternatives, so
+ * nobody sets four variables where two would do.
+ */
+export function describeCredentials(source: Pick<Source, 'envVars' | 'credentials'>): string {
+  const requirements = source.credentials ?? credentialEnvVars(source);
+  const plain = requirements.filter((r): r is string => typeof r === 'string');
+  const choices = requirements
+    .filter((r): r is { anyOf: readonly (readonly string[])[] } => typeof r !== 'string')
+    .map((r) => `either ${r.anyOf.map((set) => set.join(' + ')).join(', or ')}`);
+  if (plain.length === 0) return choices.join(' and ');
+  return [plain.join(', '), ...choices].join(' and ');
 }

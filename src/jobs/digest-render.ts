@@ -6,12 +6,14 @@ import { dayStartMs } from '../metrics/zone.js';
 import { dailyDigest, weeklyScorecard } from '../report/queries.js';
 import { snapshotOf } from '../report/changes.js';
 import { channelScorecard } from '../report/visibility.js';
-import { configMentions, type SlackMessage } from '../slack/blocks.js';
+import type { SlackMessage } from '../slack/blocks.js';
 import { renderDailyMessage } from '../slack/daily.js';
 import type { DigestJob } from '../slack/digest-job.js';
 import { renderWeeklyMessages } from '../slack/weekly.js';
 import { renderDailyTerminal, renderWeeklyTerminal } from '../terminal/render.js';
 import { webSettingsOf } from '../web/deps.js';
+import { resolveOwnerIds } from '../slack/owner-ids.js';
+import type { WebClient } from '@slack/web-api';
 
 /** One digest period rendered for a place it goes: Slack (a postable job), the terminal, or email's view time. */
 
@@ -48,18 +50,28 @@ function restrictedNote(hidden: number): SlackMessage {
   return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
 }
 
-/** A postable job for one digest period: renders Block Kit and the figures snapshot from the store when called. */
-export function buildDigestJob(rt: Runtime, kind: DigestKind, period: string, channel: string): DigestJob {
+/**
+ * A postable job for one digest period: renders Block Kit and the figures snapshot from the store when called. With
+ * a `client`, owners given as emails are resolved (cached `users.lookupByEmail`) before rendering, to be mentioned.
+ */
+export function buildDigestJob(
+  rt: Runtime,
+  kind: DigestKind,
+  period: string,
+  channel: string,
+  client?: Pick<WebClient, 'users'>,
+): DigestJob {
   const target = renderTarget(rt, kind, period);
   const render: DigestJob['render'] = async () => {
     const ctx = rt.evalContext(target.at);
     if (target.week) {
       const { view, hidden } = channelScorecard(await weeklyScorecard(rt.store, ctx, target.week), rt.config, channel);
-      const messages = renderWeeklyMessages(view, {
-        now: ctx.now,
-        web: webSettingsOf(rt.env) !== undefined,
-        mentions: configMentions(ctx.config.slack.users),
-      });
+      const owners = view.groups.flatMap((g) => g.rows.map((r) => r.owner));
+      const mentions = await resolveOwnerIds(
+        { store: rt.store, users: ctx.config.slack.users, now: ctx.now, logger: rt.logger, ...(client ? { client } : {}) },
+        owners,
+      );
+      const messages = renderWeeklyMessages(view, { now: ctx.now, web: webSettingsOf(rt.env) !== undefined, mentions });
       if (hidden > 0) messages.push(restrictedNote(hidden));
       return { messages, snapshot: snapshotOf(view) };
     }

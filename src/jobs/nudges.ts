@@ -12,6 +12,7 @@ import { dayRange } from '../report/text.js';
 import { clip, escapeMrkdwn, mrkdwn, plain, type SlackMessage } from '../slack/blocks.js';
 import type { DigestLogger } from '../slack/client.js';
 import { sharedPacer, type ChannelPacer } from '../slack/pacing.js';
+import { resolveOwnerIds } from '../slack/owner-ids.js';
 
 /**
  * Before the weekly post, a DM to each owner of a manual weekly metric with nothing logged for the week, with a
@@ -48,33 +49,6 @@ function readState(value: string | undefined): NudgeState | null {
     return JSON.parse(value) as NudgeState;
   } catch {
     return null;
-  }
-}
-
-/** Owners as configured (Slack id or email) → Slack user id; emails via slack.users, then users.lookupByEmail. */
-class OwnerResolver {
-  private readonly cache = new Map<string, string | null>();
-
-  constructor(private readonly deps: NudgeDeps) {}
-
-  async resolve(owner: string): Promise<string | null> {
-    if (SLACK_USER_ID.test(owner)) return owner;
-    const cached = this.cache.get(owner);
-    if (cached !== undefined) return cached;
-    const configured = Object.entries(this.deps.config.slack.users).find(([email]) => email.toLowerCase() === owner.toLowerCase());
-    let id: string | null = configured?.[1] ?? null;
-    if (!id && owner.includes('@')) {
-      try {
-        id = (await this.deps.client.users.lookupByEmail({ email: owner })).user?.id ?? null;
-      } catch (error) {
-        this.deps.logger.warn(
-          { owner, error: (error as { data?: { error?: string } }).data?.error },
-          'could not resolve metric owner to a Slack user',
-        );
-      }
-    }
-    this.cache.set(owner, id);
-    return id;
   }
 }
 
@@ -140,25 +114,31 @@ export async function missingByOwner(store: Store, config: Config, week: Week): 
  */
 export async function sendNudges(deps: NudgeDeps, slot: Date, week: Week): Promise<{ sent: number; skipped: number }> {
   const pacer = deps.pacer ?? sharedPacer;
-  const resolver = new OwnerResolver(deps);
+  const missing = await missingByOwner(deps.store, deps.config, week);
+  // Emails → Slack ids: slack.users, then the store's cache, then users.lookupByEmail (cached for the next slot).
+  const ids = await resolveOwnerIds(
+    { store: deps.store, users: deps.config.slack.users, client: deps.client, now: deps.now(), logger: deps.logger },
+    [...missing.keys()],
+  );
+  const resolve = (owner: string) => (SLACK_USER_ID.test(owner) ? owner : (ids.get(owner.toLowerCase()) ?? null));
   let sent = 0;
   let skipped = 0;
-  for (const [owner, metrics] of await missingByOwner(deps.store, deps.config, week)) {
+  for (const [owner, metrics] of missing) {
     const key = nudgeKey(slot, owner);
     const previous = readState(await getSyncState(deps.store, key));
     if (previous && previous.state !== 'failed') {
       skipped++;
       continue;
     }
-    const userId = await resolver.resolve(owner);
+    const userId = resolve(owner);
     if (!userId) {
       skipped++;
       continue;
     }
-    const ids = metrics.map((m) => m.id);
+    const metricIds = metrics.map((m) => m.id);
     const record = (state: NudgeState) => setSyncState(deps.store, key, JSON.stringify(state), deps.now());
-    // The read above only spares Slack lookups; this claim is what makes the DM go out once across replicas.
-    const sending: NudgeState = { state: 'sending', at: deps.now().toISOString(), metrics: ids };
+    // The read above only spares a claim attempt; this claim is what makes the DM go out once across replicas.
+    const sending: NudgeState = { state: 'sending', at: deps.now().toISOString(), metrics: metricIds };
     if (!(await claimSyncState(deps.store, key, JSON.stringify(sending), deps.now(), { retakePrefix: FAILED_STATE_PREFIX }))) {
       skipped++;
       continue;
@@ -169,12 +149,12 @@ export async function sendNudges(deps: NudgeDeps, slot: Date, week: Week): Promi
       if (!channel) throw new Error('conversations.open answered without a channel');
       const message = nudgeMessage(metrics, week);
       const result = await pacer.run(channel, () => deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
-      await record({ state: 'sent', at: deps.now().toISOString(), metrics: ids, ...(result.ts ? { ts: result.ts } : {}) });
+      await record({ state: 'sent', at: deps.now().toISOString(), metrics: metricIds, ...(result.ts ? { ts: result.ts } : {}) });
       sent++;
     } catch (error) {
       const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.name : 'error');
       deps.logger.warn({ owner, week: week.label, reason }, 'nudge DM failed');
-      await record({ state: 'failed', at: deps.now().toISOString(), metrics: ids, error: reason });
+      await record({ state: 'failed', at: deps.now().toISOString(), metrics: metricIds, error: reason });
       skipped++;
     }
   }

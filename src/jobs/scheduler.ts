@@ -122,7 +122,10 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       out(await terminalDigest(rt, kind, period));
       return 'printed';
     }
-    const result = await postDigest(postDeps(deps.client), { ...buildDigestJob(rt, kind, period, channel), ...(why ? { why } : {}) });
+    const result = await postDigest(postDeps(deps.client), {
+      ...buildDigestJob(rt, kind, period, channel, deps.client),
+      ...(why ? { why } : {}),
+    });
     logger.info({ kind, period, channel, outcome: result.outcome, ts: result.ts }, `${kind} digest ${result.outcome}`);
     return result.outcome;
   }

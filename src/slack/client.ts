@@ -9,13 +9,19 @@ export const DIGEST_RETRY: RetryOptions = { retries: 5, factor: 2, minTimeout: 1
 
 export type DigestLogger = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
-export function createSlackClient(opts: { token: string; apiUrl?: string; logger?: DigestLogger; retryConfig?: RetryOptions }): WebClient {
+export function createSlackClient(opts: {
+  token: string;
+  apiUrl?: string;
+  logger?: DigestLogger;
+  retryConfig?: RetryOptions;
+  timeoutMs?: number;
+}): WebClient {
   const client = new WebClient(opts.token, {
     ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
     retryConfig: opts.retryConfig ?? DIGEST_RETRY,
     rejectRateLimitedCalls: false,
     logLevel: LogLevel.ERROR,
-    timeout: 30_000,
+    timeout: opts.timeoutMs ?? 30_000,
     // web-api 8 sends with fetch: a transport error's `original` is fetch's TypeError (message and cause), which,
     // unlike axios's error in 7, carries no request config and so no Authorization header.
   });

@@ -4,7 +4,7 @@ import { metricsOf } from '../metrics/catalog.js';
 import { formatValue } from '../metrics/format.js';
 import type { MetricAnswer } from '../report/metric-answer.js';
 import { ageOf, dayLabel, dayRange, localTime, STATUS_EMOJI, STATUS_WORD } from '../report/text.js';
-import { clip, escapeMrkdwn, type SlackMessage } from './blocks.js';
+import { clip, escapeMrkdwn, ownerMention, type Mentions, type SlackMessage } from './blocks.js';
 import { blocksTextLength, SLACK_LIMITS } from './limits.js';
 import { openInBrowserButton } from './web-link.js';
 import { chartFigures, trendChart, type MessageBlock } from './chart.js';
@@ -65,6 +65,8 @@ export interface MetricAnswerOptions {
   sharedBy?: string;
   /** Adds *Open in browser* to the private answer: the metric's page (the web pages are set up). */
   webPath?: string;
+  /** Owners given as emails → Slack user ids, so the owner is mentioned. */
+  mentions?: Mentions;
 }
 
 function periodText(answer: MetricAnswer): string {
@@ -73,12 +75,13 @@ function periodText(answer: MetricAnswer): string {
   return `${answer.period} · ${dayRange(start, end)} (${timezone})`;
 }
 
-function freshnessText(answer: MetricAnswer, now: Date): string {
+function freshnessText(answer: MetricAnswer, now: Date, mentions: Mentions | undefined): string {
   const asOf = answer.as_of
     ? `as of ${localTime(answer.as_of, answer.period_range.timezone)} (${ageOf(answer.as_of, now)})`
     : 'no snapshot yet';
   const source = answer.connection === 'not_connected' ? `${answer.source} (not connected)` : answer.source;
-  const owner = answer.owner ? ` · owner ${escapeMrkdwn(answer.owner)}` : '';
+  const who = ownerMention(answer.owner, answer.owner_name, mentions);
+  const owner = who ? ` · owner ${who}` : '';
   return `${asOf} · source ${escapeMrkdwn(source)}${owner}`;
 }
 
@@ -139,7 +142,7 @@ export function renderMetricAnswer(answer: MetricAnswer, opts: MetricAnswerOptio
     header(answer.name),
     section(`*${answer.value_text}*  ${status}\n${clip(escapeMrkdwn(answer.reason), 500)}`),
     { type: 'section', fields },
-    context(freshnessText(answer, opts.now)),
+    context(freshnessText(answer, opts.now, opts.mentions)),
     // The trend drawn against the goal, with the same figures in text beside it.
     ...(answer.trend.weeks.length > 0 ? [trendChart(chartInput), chartFigures(chartInput)] : []),
     { type: 'divider' },

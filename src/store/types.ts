@@ -18,6 +18,15 @@ export interface Database {
   web_link_uses: WebLinkUsesTable;
   deliveries: DeliveriesTable;
   metric_failures: MetricFailuresTable;
+  slack_owner_ids: SlackOwnerIdsTable;
+}
+
+/** A metric owner's email resolved to a Slack user id, or to nobody (`user_id` null), at `resolved_at` (migration 0009). */
+export interface SlackOwnerIdsTable {
+  /** Lower case. */
+  email: string;
+  user_id: string | null;
+  resolved_at: string;
 }
 
 /** The last refresh failure of one metric whose source otherwise refreshed (migration 0008). */

@@ -178,7 +178,8 @@ export function renderMetricTerminal(answer: MetricAnswer, opts: TerminalOptions
       (answer.week_to_date ? ` · this week so far ${answer.week_to_date.text}` : ''),
     `13-week trend ${answer.trend.sparkline}`,
     `Source ${answer.source}${answer.connection === 'not_connected' ? ' (not connected)' : ''} · as of ${answer.as_of ? `${localTime(answer.as_of, answer.period_range.timezone)} (${ageOf(answer.as_of, opts.now)})` : '—'}` +
-      (answer.owner ? ` · owner ${answer.owner}` : ''),
+      // A name where there is one, else the owner whole: a cut-off email says less than none.
+      (answer.owner_name || answer.owner ? ` · owner ${answer.owner_name ?? answer.owner}` : ''),
     '',
     `Definition: ${answer.definition}`,
     `Why it matters: ${answer.why}`,

@@ -85,7 +85,7 @@ describe('scorecard doctor', () => {
       [{ metricId: 'w250_dials', source: 'hubspot', errorClass: 'config', error: 'GET /crm/v3/lists/123/memberships → HTTP 404' }],
       new Date('2026-11-16T12:00:00Z'),
     );
-    const line = (await doctor(rt)).find((l) => l.check === 'metric w250_dials');
+    const line = (await doctor(rt, {})).find((l) => l.check === 'metric w250_dials');
     expect(line).toMatchObject({ ok: false });
     expect(line!.detail).toBe(
       'last refresh failed (hubspot, config, 2026-11-16T12:00:00.000Z): GET /crm/v3/lists/123/memberships → HTTP 404',

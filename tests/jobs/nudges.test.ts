@@ -145,6 +145,21 @@ describe.each(storeKinds())('nudges (%s)', (kind) => {
       expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
     });
 
+    it('resolves email owners once: a later slot reads them from the store, with no lookup', async () => {
+      await sendNudges(deps, MONDAY_SLOT, WEEK);
+      // omar@example.com and nobody@example.com are looked up; owner@example.com is in slack.users.
+      expect(
+        fake
+          .callsTo('users.lookupByEmail')
+          .map((c) => c.body.email)
+          .sort(),
+      ).toEqual(['nobody@example.com', 'omar@example.com']);
+      fake.reset();
+      now = new Date('2025-11-17T15:00:00Z');
+      await sendNudges(deps, now, WEEK);
+      expect(fake.callsTo('users.lookupByEmail')).toHaveLength(0);
+    });
+
     it('the Friday slot of the scheduler chases the current week', async () => {
       now = new Date('2025-11-21T21:00:00Z'); // Friday 15:00
       const runtime: Runtime = {

@@ -15,6 +15,7 @@ import { canSeeMetric } from '../access.js';
 import { evalContextOf, whoIs, type BotDeps } from '../deps.js';
 import { webEnabled } from '../web.js';
 import { chooseWeek, splitQueryAndPeriod } from '../../report/period.js';
+import { ownerMentionsFor } from '../owner-mentions.js';
 
 /**
  * Everything `/metric` can say, read from the store only: no third-party source is ever called on this path.
@@ -78,6 +79,7 @@ export async function resolveMetricAnswer(
     : await read();
   const message = renderMetricAnswer(answer, {
     now: ctx.now,
+    mentions: await ownerMentionsFor(deps, [answer.owner]),
     ...(opts.shareable === false ? {} : { shareRef: { metric: metric.id, period } }),
     ...(opts.shareable !== false && webEnabled(deps) ? { webPath: `/metrics/${metric.id}` } : {}),
     ...(opts.sharedBy ? { sharedBy: opts.sharedBy } : {}),

@@ -1,12 +1,12 @@
 import { weeklyScorecard } from '../../report/queries.js';
 import { renderWeeklyMessages } from '../../slack/weekly.js';
-import { configMentions } from '../../slack/blocks.js';
 import { renderNotice, type BlockMessage } from '../../slack/metric.js';
 import { metricById } from '../../metrics/catalog.js';
 import { canSeeMetric } from '../access.js';
 import { evalContextOf, whoIs, type BotDeps } from '../deps.js';
 import { chooseWeek } from '../../report/period.js';
 import { visibleScorecard } from '../../report/visibility.js';
+import { ownerMentionsFor } from '../owner-mentions.js';
 
 /** One `/scorecard` to render: what was asked, by whom, where, at the listener's "now". */
 export interface ScorecardRequest {
@@ -37,7 +37,10 @@ export async function renderScorecardFor(deps: BotDeps, request: ScorecardReques
   const messages: BlockMessage[] = renderWeeklyMessages(view, {
     now: ctx.now,
     web: request.web === true,
-    mentions: configMentions(ctx.config.slack.users),
+    mentions: await ownerMentionsFor(
+      deps,
+      view.groups.flatMap((g) => g.rows.map((r) => r.owner)),
+    ),
   });
   if (hidden > 0) messages.push(renderNotice(`${hidden} restricted metric${hidden === 1 ? ' is' : 's are'} left out of your copy.`));
   return messages;

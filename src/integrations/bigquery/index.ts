@@ -22,6 +22,7 @@ export function createBigQuerySource(deps: BigQueryDeps = {}): Source {
     id: SOURCE_ID,
     name: 'BigQuery',
     envVars: ['GOOGLE_SERVICE_ACCOUNT_JSON', 'BIGQUERY_PROJECT_ID', 'BIGQUERY_LOCATION', 'BIGQUERY_BASE_URL', 'BIGQUERY_TOKEN_URL'],
+    credentials: ['GOOGLE_SERVICE_ACCOUNT_JSON', 'BIGQUERY_PROJECT_ID'],
     settingsSchema: bigquerySettingsSchema,
     querySchema: bigqueryQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
-import { defineSource, type CheckResult, type Source } from '../source.js';
+import { anyOf, defineSource, type CheckResult, type Source } from '../source.js';
 import { BCDR_ENV, createBcdrApi, createRmmApi, credentialsFrom, RMM_ENV, SOURCE_ID, type DattoDeps, type TokenCache } from './client.js';
 import { collectDatto, NOT_CONFIGURED } from './collect.js';
 import { dattoQuerySchema, dattoSettingsSchema, type DattoQuery, type DattoSettings } from './schemas.js';
@@ -27,6 +27,7 @@ export function createDattoSource(deps: DattoDeps = {}): Source {
       'DATTO_BCDR_BASE_URL',
       'DATTO_RMM_BASE_URL',
     ],
+    credentials: [anyOf(['DATTO_BCDR_PUBLIC_KEY', 'DATTO_BCDR_SECRET_KEY'], ['DATTO_RMM_API_KEY', 'DATTO_RMM_API_SECRET'])],
     settingsSchema: dattoSettingsSchema,
     querySchema: dattoQuerySchema,
     configured: (env) => {

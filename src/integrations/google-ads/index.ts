@@ -32,6 +32,13 @@ export function createGoogleAdsSource(deps: GoogleAdsDeps = {}): Source {
       'GOOGLE_ADS_BASE_URL',
       'GOOGLE_ADS_TOKEN_URL',
     ],
+    credentials: [
+      'GOOGLE_ADS_DEVELOPER_TOKEN',
+      'GOOGLE_ADS_CLIENT_ID',
+      'GOOGLE_ADS_CLIENT_SECRET',
+      'GOOGLE_ADS_REFRESH_TOKEN',
+      'GOOGLE_ADS_CUSTOMER_ID',
+    ],
     settingsSchema: googleAdsSettingsSchema,
     querySchema: googleAdsQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,

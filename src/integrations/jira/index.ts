@@ -22,6 +22,8 @@ export function createJiraSource(deps: JiraDeps = {}): Source {
     id: SOURCE_ID,
     name: 'Jira',
     envVars: ['JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_BASE_URL'],
+    // The site URL is required here, not an override.
+    credentials: ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'],
     settingsSchema: jiraSettingsSchema,
     querySchema: jiraQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,

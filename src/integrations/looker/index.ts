@@ -22,6 +22,8 @@ export function createLookerSource(deps: LookerDeps = {}): Source {
     id: SOURCE_ID,
     name: 'Looker',
     envVars: ['LOOKER_CLIENT_ID', 'LOOKER_CLIENT_SECRET', 'LOOKER_BASE_URL'],
+    // The instance URL is required here, not an override.
+    credentials: ['LOOKER_BASE_URL', 'LOOKER_CLIENT_ID', 'LOOKER_CLIENT_SECRET'],
     settingsSchema: lookerSettingsSchema,
     querySchema: lookerQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
-import { defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
+import { anyOf, defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
 import { createZendeskApi, zendeskCredentials, type ClientHooks } from './client.js';
 import { collectZendesk } from './collect.js';
 import { zendeskLateChanges } from './late.js';
@@ -28,6 +28,7 @@ export function createZendeskSource(hooks: ClientHooks = {}): Source {
     id: 'zendesk',
     name: 'Zendesk',
     envVars: ZENDESK_ENV_VARS,
+    credentials: ['ZENDESK_SUBDOMAIN', anyOf(['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'], ['ZENDESK_OAUTH_TOKEN'])],
     settingsSchema: zendeskSettingsSchema,
     querySchema: zendeskQuerySchema,
     configured: (env) => zendeskCredentials(env) !== undefined,
