@@ -18,6 +18,22 @@ export interface Database {
   web_link_uses: WebLinkUsesTable;
   deliveries: DeliveriesTable;
   metric_failures: MetricFailuresTable;
+  quarter_deals: QuarterDealsTable;
+}
+
+/** One quarter deals snapshot per source, quarter and local day (migration 0010). Amounts in the company currency. */
+export interface QuarterDealsTable {
+  source: string;
+  quarter: string;
+  day: string;
+  won_count: number;
+  won_amount: number;
+  lost_count: number;
+  lost_amount: number;
+  open_count: number;
+  open_amount: number;
+  fetched_at: string;
+  warnings: string | null;
 }
 
 /** The last refresh failure of one metric whose source otherwise refreshed (migration 0008). */
@@ -209,3 +225,4 @@ export interface AdSpendChannelsTable {
 export type AdSpendChannelRow = Selectable<AdSpendChannelsTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
 export type MetricFailureRow = Selectable<MetricFailuresTable>;
+export type QuarterDealsRow = Selectable<QuarterDealsTable>;

@@ -5,6 +5,7 @@ import { web } from './0004_web.js';
 import { deliveries } from './0005_deliveries.js';
 import { adSpendChannels } from './0007_ad_spend_channels.js';
 import { metricFailures } from './0008_metric_failures.js';
+import { quarterDeals } from './0010_quarter_deals.js';
 
 /**
  * Every migration, keyed by its name; Kysely applies them in name order and records each once.
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_deliveries': deliveries,
   '0007_ad_spend_channels': adSpendChannels,
   '0008_metric_failures': metricFailures,
+  '0010_quarter_deals': quarterDeals,
 };
