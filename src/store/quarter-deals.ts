@@ -1,5 +1,5 @@
 import type { LocalDay } from '../metrics/types.js';
-import type { Store } from './db.js';
+import { writeTransaction, type Store } from './db.js';
 import type { QuarterDealsRow } from './types.js';
 
 /**
@@ -10,14 +10,19 @@ import type { QuarterDealsRow } from './types.js';
 
 export type QuarterDealsSnapshot = Omit<QuarterDealsRow, 'warnings'> & { warnings: string[] };
 
-export async function upsertQuarterDeals(store: Store, snapshot: QuarterDealsSnapshot): Promise<void> {
-  const { source, quarter, day, warnings, ...figures } = snapshot;
-  const row = { ...figures, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null };
-  await store.db
-    .insertInto('quarter_deals')
-    .values({ source, quarter, day, ...row })
-    .onConflict((oc) => oc.columns(['source', 'quarter', 'day']).doUpdateSet(row))
-    .execute();
+/** Writes snapshots (a re-collected day replaces its row), all in one transaction. */
+export async function upsertQuarterDeals(store: Store, ...snapshots: QuarterDealsSnapshot[]): Promise<void> {
+  if (snapshots.length === 0) return;
+  await writeTransaction(store, async (trx) => {
+    for (const { source, quarter, day, warnings, ...figures } of snapshots) {
+      const row = { ...figures, warnings: warnings.length > 0 ? JSON.stringify(warnings) : null };
+      await trx
+        .insertInto('quarter_deals')
+        .values({ source, quarter, day, ...row })
+        .onConflict((oc) => oc.columns(['source', 'quarter', 'day']).doUpdateSet(row))
+        .execute();
+    }
+  });
 }
 
 /** The newest snapshot of `quarter` taken before `beforeDay` (exclusive), from any source; undefined when none. */

@@ -86,10 +86,11 @@ export async function seedDemo(store: Store, config: Config, ctx: SourceContext,
 
   // The quarter deals summary: one snapshot a day, taken by the morning refresh, wherever HubSpot feeds the catalog.
   if (metrics.some((m) => m.source === 'hubspot')) {
-    for (const day of daysInRange(from, addDays(today, 1))) {
+    const snapshots = daysInRange(from, addDays(today, 1)).map((day) => {
       const morning = new Date(dayStart(day, tz).getTime() + 6 * 3_600_000);
-      await upsertQuarterDeals(store, sampleQuarterDeals(plan.seed, day, (morning < now ? morning : now).toISOString()));
-    }
+      return sampleQuarterDeals(plan.seed, day, (morning < now ? morning : now).toISOString());
+    });
+    await upsertQuarterDeals(store, ...snapshots);
   }
 
   const entries = await seedManualEntries(
