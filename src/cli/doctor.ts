@@ -106,10 +106,11 @@ export async function doctor(rt: Runtime, opts: DoctorOptions = {}): Promise<Doc
     const last = h?.last_success_at ? `; last refresh ${h.last_success_at}` : '';
     lines.push({ check: label, ok: result.ok, detail: `${result.detail}${last}` });
   }
-  // Metrics that failed on their own at the last refresh while their source's others refreshed.
+  // Metrics (and parts such as hubspot.quarter_deals) that failed on their own at the last refresh while their
+  // source's others refreshed.
   for (const failure of await listMetricFailures(rt.store)) {
     lines.push({
-      check: `metric ${failure.metric_id}`,
+      check: rt.config.metrics[failure.metric_id] ? `metric ${failure.metric_id}` : failure.metric_id,
       ok: false,
       detail: `last refresh failed (${failure.source}, ${failure.error_class}, ${failure.failed_at}): ${failure.error}`,
     });

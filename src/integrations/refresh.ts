@@ -23,11 +23,12 @@ import { createRedactor } from './redact.js';
 import { alertText, recoveryText } from './refresh-alerts.js';
 import { acceptValue, channelRows, detailOf, isEmptyRatio, toRow } from './refresh-rows.js';
 import { correctLateChanges, NO_CORRECTION, scanLateChanges, type LateCorrection } from './refresh-late.js';
+import { writeParts, type PartsOutcome } from './refresh-parts.js';
 import {
   credentialEnvVars,
   describeCredentials,
+  isCollectedValue,
   isFailedMetric,
-  type CollectedValue,
   type Env,
   type Source,
   type SourceContext,
@@ -204,6 +205,7 @@ async function runSource(
   const runId = await startSourceRun(store, { source: source.id, from: request.from, to: request.to }, now);
   let valuesWritten = 0;
   const failedMetrics = new Map<string, MetricRunFailure>();
+  const parts: PartsOutcome = { written: new Set(), failed: new Map() };
 
   let late = NO_CORRECTION;
   const collectRange = async (range: { from: LocalDay; to: LocalDay }, progress: boolean): Promise<number> => {
@@ -215,9 +217,8 @@ async function runSource(
         failedMetrics.set(item.metricId, { metric: item.metricId, errorClass: item.failure.errorClass, error: message });
         logger.warn({ metric: item.metricId, errorClass: item.failure.errorClass }, `metric failed: ${message}`);
       }
-      const accepted = batch
-        .filter((item): item is CollectedValue => !isFailedMetric(item))
-        .filter((value) => acceptValue(value, wantedMetrics, range, logger));
+      await writeParts(store, batch, { sourceId: source.id, now, redactText, logger }, parts);
+      const accepted = batch.filter(isCollectedValue).filter((value) => acceptValue(value, wantedMetrics, range, logger));
       // 0 ÷ 0 is no activity, not 0 %: the day keeps no value (and loses the one a past collect stored).
       await deleteDailyValues(
         store,
@@ -267,7 +268,7 @@ async function runSource(
   }
 
   clearTimeout(timer);
-  const failures = [...failedMetrics.values()];
+  const failures = [...failedMetrics.values(), ...parts.failed.values()];
   const summary: SourceRunSummary = {
     ...emptyResult(source.id, 'ok'),
     calls: stats.calls,
@@ -283,10 +284,7 @@ async function runSource(
     failures.map((f) => ({ metricId: f.metric, source: source.id, errorClass: f.errorClass, error: f.error })),
     clock(),
   );
-  await clearMetricFailures(
-    store,
-    request.metrics.map((m) => m.id).filter((id) => !failedMetrics.has(id)),
-  );
+  await clearMetricFailures(store, [...request.metrics.map((m) => m.id).filter((id) => !failedMetrics.has(id)), ...parts.written]);
   await finishSourceRun(store, runId, { ...summary, status: 'ok' }, clock());
   const { recovered } = await recordSourceSuccess(store, source.id, clock());
   if (recovered && deps.notify) await send(deps, logger, recoveryText(source, request.metrics));

@@ -52,11 +52,43 @@ export interface FailedMetric {
   failure: { errorClass: SourceErrorClass; message: string };
 }
 
-/** What `collect` yields: values, and metrics that failed on their own. */
-export type Collected = CollectedValue | FailedMetric;
+/** Deals of one quarter by outcome: how many, and their amounts summed in the company currency. */
+export interface DealsFigure {
+  count: number;
+  amount: number;
+}
+
+/**
+ * A whole-quarter deals snapshot taken today (HubSpot): won and lost deals with a close date in the quarter, open
+ * deals expected to close in it. Not a daily metric value: the refresh stores it as that quarter's snapshot of the day.
+ */
+export interface CollectedQuarterDeals {
+  quarterDeals: { quarter: string; day: LocalDay; won: DealsFigure; lost: DealsFigure; open: DealsFigure; warnings?: string[] };
+}
+
+/** A part of a source's output that is not a metric (`hubspot.quarter_deals`) and failed while the metrics went on. */
+export interface FailedPart {
+  part: string;
+  failure: FailedMetric['failure'];
+}
+
+/** What `collect` yields: values, metrics that failed on their own, and parts that are not metrics. */
+export type Collected = CollectedValue | FailedMetric | CollectedQuarterDeals | FailedPart;
 
 export function isFailedMetric(item: Collected): item is FailedMetric {
-  return 'failure' in item;
+  return 'failure' in item && 'metricId' in item;
+}
+
+export function isCollectedValue(item: Collected): item is CollectedValue {
+  return 'value' in item && 'metricId' in item;
+}
+
+export function isQuarterDeals(item: Collected): item is CollectedQuarterDeals {
+  return 'quarterDeals' in item;
+}
+
+export function isFailedPart(item: Collected): item is FailedPart {
+  return 'part' in item;
 }
 
 export interface SourceContext {

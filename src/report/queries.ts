@@ -4,6 +4,8 @@ import type { Week } from '../metrics/types.js';
 import { metricsOf } from '../metrics/catalog.js';
 import type { Store } from '../store/db.js';
 import { listMetricFailures } from '../store/metric-failures.js';
+import { latestQuarterDeals } from '../store/quarter-deals.js';
+import { buildQuarterDeals, quarterDealsConfigured, quarterDealsWindow, type QuarterDeals } from './quarter-deals.js';
 import { loadMetricData } from './metric-data.js';
 import { buildDailyDigest, dailyWindow, type DailyDigest, type DailyKind } from './daily.js';
 import { weeklyWindow } from './evaluate.js';
@@ -19,8 +21,15 @@ import type { EvalContext } from '../metrics/context.js';
 export async function weeklyScorecard(store: Store, ctx: EvalContext, week: Week): Promise<WeeklyScorecard & { rowsRead: number }> {
   const metrics = metricsOf(ctx.config).filter((m) => m.cadence.includes('weekly'));
   const { from, to } = weeklyWindow(week, ctx.periods);
-  const loaded = await loadMetricData(store, metrics, from, to);
-  return { ...buildWeeklyScorecard(week, loaded, ctx), rowsRead: loaded.rowsRead };
+  const [loaded, quarterDeals] = await Promise.all([loadMetricData(store, metrics, from, to), weekQuarterDeals(store, ctx, week)]);
+  return { ...buildWeeklyScorecard(week, loaded, ctx), quarterDeals, rowsRead: loaded.rowsRead };
+}
+
+/** The quarter deals summary for the week's quarter: one indexed read of its newest snapshot, null without HubSpot. */
+export async function weekQuarterDeals(store: Store, ctx: EvalContext, week: Week): Promise<QuarterDeals | null> {
+  if (!quarterDealsConfigured(ctx)) return null;
+  const { quarter, beforeDay } = quarterDealsWindow(week);
+  return buildQuarterDeals(week, await latestQuarterDeals(store, quarter.label, beforeDay), ctx);
 }
 
 export async function dailyDigest(store: Store, ctx: EvalContext, kind: DailyKind): Promise<DailyDigest> {

@@ -1,12 +1,15 @@
 import type { Config } from '../config/schema.js';
 import type { WeeklyScorecard } from './weekly.js';
 import { buildAttention, summarize } from './attention.js';
+import { visibleQuarterDeals } from './quarter-deals.js';
 
 /**
  * The weekly scorecard as one person may see it: rows of metrics they may not see (sensitive figures outside
  * the allowed people and channels) are left out, and the summary counts only what is shown.
  */
-export function visibleScorecard(view: WeeklyScorecard, canSee: (metricId: string) => boolean): { view: WeeklyScorecard; hidden: number } {
+export function visibleScorecard(full: WeeklyScorecard, canSee: (metricId: string) => boolean): { view: WeeklyScorecard; hidden: number } {
+  // Deal amounts follow the sensitive deal metrics (MRR closed); the counts are open to everyone who sees the page.
+  const view = full.quarterDeals ? { ...full, quarterDeals: visibleQuarterDeals(full.quarterDeals, canSee) } : full;
   let hidden = 0;
   const groups = view.groups
     .map((group) => {

@@ -6,6 +6,7 @@ import { metricsOf } from '../metrics/catalog.js';
 import type { LoadedData } from './metric-data.js';
 import { evaluateWeek, weekFrame, type MetricWeek } from './evaluate.js';
 import type { EvalContext } from '../metrics/context.js';
+import type { QuarterDeals } from './quarter-deals.js';
 
 export interface WeeklyRow {
   id: string;
@@ -62,6 +63,8 @@ export interface WeeklyScorecard {
   attention: Attention;
   groups: WeeklyGroup[];
   freshness: { oldestAsOf: string | null; stale: { id: string; name: string; hours: number }[]; notConnected: string[] };
+  /** The quarter's deals (won, lost, open, total); null when HubSpot is not configured. Set by `weeklyScorecard()`. */
+  quarterDeals?: QuarterDeals | null;
 }
 
 /** The last day inside a week, for display: weeks are stored as [start, end). */

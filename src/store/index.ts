@@ -15,4 +15,5 @@ export * from './digest-runs.js';
 export * from './source-health.js';
 export * from './sync-state.js';
 export * from './goal-changes.js';
+export * from './quarter-deals.js';
 export { appendAudit, listAudit, type AuditInput } from './audit.js';

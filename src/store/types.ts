@@ -19,6 +19,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   metric_failures: MetricFailuresTable;
   slack_owner_ids: SlackOwnerIdsTable;
+  quarter_deals: QuarterDealsTable;
 }
 
 /** A metric owner's email resolved to a Slack user id, or to nobody (`user_id` null), at `resolved_at` (migration 0009). */
@@ -27,6 +28,21 @@ export interface SlackOwnerIdsTable {
   email: string;
   user_id: string | null;
   resolved_at: string;
+}
+
+/** One quarter deals snapshot per source, quarter and local day (migration 0010). Amounts in the company currency. */
+export interface QuarterDealsTable {
+  source: string;
+  quarter: string;
+  day: string;
+  won_count: number;
+  won_amount: number;
+  lost_count: number;
+  lost_amount: number;
+  open_count: number;
+  open_amount: number;
+  fetched_at: string;
+  warnings: string | null;
 }
 
 /** The last refresh failure of one metric whose source otherwise refreshed (migration 0008). */
@@ -218,3 +234,4 @@ export interface AdSpendChannelsTable {
 export type AdSpendChannelRow = Selectable<AdSpendChannelsTable>;
 export type WebSessionRow = Selectable<WebSessionsTable>;
 export type MetricFailureRow = Selectable<MetricFailuresTable>;
+export type QuarterDealsRow = Selectable<QuarterDealsTable>;

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { WeeklyScorecard } from '../report/weekly.js';
 import { SUMMARY_ORDER, STATUS_WORD } from '../report/text.js';
 import { statusLabel } from './html.js';
+import { quarterDealsAsOf } from './pages/quarter-deals.js';
 
 /**
  * The week's scorecard as a PDF, made in-process with pdfkit (pure JavaScript; no browser at run time). US Letter
@@ -21,6 +22,7 @@ const COLUMNS = [
   { title: 'QTD avg', width: 75, right: true },
   { title: 'Status', width: 75 },
 ] as const;
+const TABLE_WIDTH = COLUMNS.reduce((sum, c) => sum + c.width, 0);
 
 const REPLACEMENTS: [RegExp, string][] = [
   [/≥/g, '>='],
@@ -37,9 +39,48 @@ export function pdfSafe(text: string): string {
   return out.replace(/[^\x20-\x7e\u00a1-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/gu, '');
 }
 
-type Line = { kind: 'group'; text: string } | { kind: 'row'; cells: string[] };
+type Line = { kind: 'group'; text: string } | { kind: 'row'; cells: string[] } | { kind: 'note'; text: string };
+
+/** Longest note line: about the table's width in 8.5 pt Helvetica. */
+const NOTE_CHARS = 150;
+
+/** Sentences packed into lines of at most NOTE_CHARS (a longer sentence is cut with an ellipsis when drawn). */
+function noteLines(text: string): Line[] {
+  const lines: string[] = [];
+  for (const sentence of text.split(/(?<=\.) /)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + sentence.length <= NOTE_CHARS) lines[last] += ` ${sentence}`;
+    else lines.push(sentence);
+  }
+  return lines.map((line) => ({ kind: 'note', text: line }));
+}
+
+/** The quarter summary after the tables, paginated with them: the same figures and definition as the page. */
+function quarterLines(view: WeeklyScorecard): Line[] {
+  const deals = view.quarterDeals;
+  if (!deals) return [];
+  const figures: Line[] =
+    deals.status === 'no_snapshot'
+      ? []
+      : (['won', 'lost', 'open', 'total'] as const).map((key) => {
+          const f = deals[key];
+          const label = key.charAt(0).toUpperCase() + key.slice(1);
+          return { kind: 'note', text: `${label}: ${f?.count ?? '-'} deals, ${f?.amountText ?? '-'}` };
+        });
+  const restricted = deals.amountsHidden ? ' Amounts are restricted and left out of your copy.' : '';
+  return [
+    { kind: 'group', text: `Quarter summary: deals in ${deals.quarter}` },
+    ...figures,
+    ...noteLines(`${quarterDealsAsOf(deals)}${restricted}`),
+    ...noteLines(deals.definition),
+  ];
+}
 
 function linesOf(view: WeeklyScorecard): Line[] {
+  return [...tableLines(view), ...quarterLines(view)];
+}
+
+function tableLines(view: WeeklyScorecard): Line[] {
   return view.groups.flatMap((group): Line[] => [
     { kind: 'group', text: group.name },
     ...group.rows.map(
@@ -97,10 +138,12 @@ export function weeklyPdf(view: WeeklyScorecard, opts: { hidden?: number; creati
     y += ROW_HEIGHT + 2;
     doc
       .moveTo(left, y - 3)
-      .lineTo(left + COLUMNS.reduce((sum, c) => sum + c.width, 0), y - 3)
+      .lineTo(left + TABLE_WIDTH, y - 3)
       .stroke();
     for (const line of lines.slice(page * ROWS_PER_PAGE, (page + 1) * ROWS_PER_PAGE)) {
-      if (line.kind === 'group') {
+      if (line.kind === 'note') {
+        doc.font('Helvetica').fontSize(8.5).text(pdfSafe(line.text), left, y, { width: TABLE_WIDTH, lineBreak: false, ellipsis: true });
+      } else if (line.kind === 'group') {
         doc
           .font('Helvetica-Bold')
           .fontSize(9)

@@ -57,14 +57,14 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<BotHarness> {
+export async function startHarness(opts: { seed?: boolean; env?: Record<string, string>; configPath?: string } = {}): Promise<BotHarness> {
   const fake = await startFakeSlack();
   fake.addUser({ id: USERS.admin, name: 'ada', real_name: 'Ada Admin', email: 'ada@example.com' });
   fake.addUser({ id: USERS.cfo, name: 'cy', real_name: 'Cy CFO', email: 'cfo@example.com' });
   const dbPath = tempDbPath();
   const clock = { now: NOW };
   const runtime = await openRuntime({
-    configPath: CONFIG_PATH,
+    configPath: opts.configPath ?? CONFIG_PATH,
     databaseUrl: `sqlite:${dbPath}`,
     env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'silent', ...opts.env },
     now: NOW,

@@ -135,6 +135,19 @@ describe('scorecard log', () => {
 });
 
 describe('scorecard --json', () => {
+  it('carries the quarter deals summary as quarter_deals where HubSpot is configured, null where it is not', () => {
+    const token = { HUBSPOT_ACCESS_TOKEN: 'pat-na1-00000000-0000-0000-0000-000000000000' };
+    const view = JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json'], token).stdout);
+    expect(view.quarter_deals).toMatchObject({
+      status: 'current',
+      amounts_hidden: false,
+      won: { count: expect.any(Number), amount: expect.any(Number), amount_text: expect.any(String) },
+      total: { count: view.quarter_deals.won.count + view.quarter_deals.lost.count + view.quarter_deals.open.count },
+    });
+    expect(view.quarter_deals.definition).toContain('Total = won + lost + open');
+    expect(JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json']).stdout).quarter_deals).toBeNull();
+  });
+
   it('uses snake_case keys and structured goals everywhere', () => {
     const view = JSON.parse(run(['--now', NOW, 'digest', 'weekly', '--json']).stdout);
     expect(view.period).toHaveProperty('start_at');

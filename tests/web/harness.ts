@@ -18,8 +18,8 @@ export interface WebHarness extends BotHarness {
   post(path: string, form: Record<string, string>, cookie?: string, headers?: Record<string, string>): Promise<Response>;
 }
 
-export async function startWebHarness(env: Record<string, string> = {}): Promise<WebHarness> {
-  const h = await startHarness({ env: { PUBLIC_URL, WEB_SESSION_SECRET: WEB_SECRET, ...env } });
+export async function startWebHarness(env: Record<string, string> = {}, configPath?: string): Promise<WebHarness> {
+  const h = await startHarness({ env: { PUBLIC_URL, WEB_SESSION_SECRET: WEB_SECRET, ...env }, ...(configPath ? { configPath } : {}) });
   const base = `http://127.0.0.1:${h.bot.port}`;
   const get = (path: string, cookie?: string) => fetch(`${base}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
   const post = (path: string, form: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) =>

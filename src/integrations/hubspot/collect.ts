@@ -3,6 +3,7 @@ import { earlierDay, localDayOf } from '../../metrics/periods.js';
 import type { Collected, CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { SourceError } from '../errors.js';
 import { SOURCE_ID, createHubspotClient, type HubspotClient, type HubspotDeps, type SearchFilter } from './client.js';
+import { collectQuarterDeals } from './deals-summary.js';
 import { dayIndex, splitIntoWindows, type Window } from './map.js';
 import { buildPlan, type MetricPlan, type PlannedSearch, type RunPlan, type StockPlan } from './plan.js';
 import { CollectedDays, dayProperties } from './late.js';
@@ -38,6 +39,8 @@ export async function* collectHubspot(
   if (plan.openTickets.length > 0 && request.from <= today && today <= request.to) {
     yield await collectOpenTickets(client, plan.openTickets, today);
   }
+  // Today's quarter deals snapshot (a part, not a metric): its failure fails the summary alone.
+  if (settings.quarter_deals && request.from <= today && today <= request.to) yield [await collectQuarterDeals(client, today, tz)];
   if (plan.flows.length === 0) return;
 
   const windows = splitIntoWindows(request.from, to, settings.window_days, tz);

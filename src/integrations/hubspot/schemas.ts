@@ -45,6 +45,8 @@ export const settingsSchema = z
     include_unassigned: z.boolean().optional(),
     mrr_property: z.string().min(1).default('mrr'),
     mql_date_property: z.string().min(1).default('hs_lifecyclestage_marketingqualifiedlead_date'),
+    /** The quarter deals summary on the web scorecard: one deals search per refresh (won, lost, open this quarter). */
+    quarter_deals: z.boolean().default(true),
     warm250: z
       .object({
         list_id: z.string().min(1).optional(),

@@ -1,10 +1,12 @@
 import type { Config, Metric } from '../../config/schema.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { metricsOf } from '../../metrics/catalog.js';
-import { addDays, dayStart, lastCompletedWeek, localDayOf, trailingWeeks } from '../../metrics/periods.js';
+import { addDays, dayStart, daysInRange, lastCompletedWeek, localDayOf, trailingWeeks } from '../../metrics/periods.js';
 import type { Store } from '../../store/db.js';
 import { upsertDailyValues } from '../../store/daily-values.js';
 import { addManualEntry } from '../../store/manual-entries.js';
+import { upsertQuarterDeals } from '../../store/quarter-deals.js';
+import { sampleQuarterDeals } from './quarter-deals.js';
 import type { NewDailyValue } from '../../store/types.js';
 import { sampleValues } from './index.js';
 import { sampleSeries, type SamplePlan } from './generate.js';
@@ -80,6 +82,15 @@ export async function seedDemo(store: Store, config: Config, ctx: SourceContext,
       });
     }
     values += await upsertDailyValues(store, rows);
+  }
+
+  // The quarter deals summary: one snapshot a day, taken by the morning refresh, wherever HubSpot feeds the catalog.
+  if (metrics.some((m) => m.source === 'hubspot')) {
+    const snapshots = daysInRange(from, addDays(today, 1)).map((day) => {
+      const morning = new Date(dayStart(day, tz).getTime() + 6 * 3_600_000);
+      return sampleQuarterDeals(plan.seed, day, (morning < now ? morning : now).toISOString());
+    });
+    await upsertQuarterDeals(store, ...snapshots);
   }
 
   const entries = await seedManualEntries(

@@ -6,6 +6,7 @@ import { deliveries } from './0005_deliveries.js';
 import { adSpendChannels } from './0007_ad_spend_channels.js';
 import { metricFailures } from './0008_metric_failures.js';
 import { slackOwnerIds } from './0009_slack_owner_ids.js';
+import { quarterDeals } from './0010_quarter_deals.js';
 
 /**
  * Every migration, keyed by its name; Kysely applies them in name order and records each once.
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007_ad_spend_channels': adSpendChannels,
   '0008_metric_failures': metricFailures,
   '0009_slack_owner_ids': slackOwnerIds,
+  '0010_quarter_deals': quarterDeals,
 };

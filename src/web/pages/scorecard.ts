@@ -3,6 +3,7 @@ import type { WeeklyRow, WeeklyScorecard } from '../../report/weekly.js';
 import { SUMMARY_ORDER, STATUS_WORD } from '../../report/text.js';
 import { layout, statusBadge, type Html, type PageUser } from '../html.js';
 import { attentionSection } from './attention.js';
+import { quarterDealsSection } from './quarter-deals.js';
 
 /** /scorecard and /scorecard/<week>: the weekly digest's figures as accessible tables, one per group. */
 
@@ -57,6 +58,7 @@ export function scorecardPage(page: ScorecardPage, user: PageUser): Html {
 <p id="summary">${SUMMARY_ORDER.map((kind, i) => html`${i > 0 ? ' · ' : ''}<strong>${view.summary[kind]}</strong> ${STATUS_WORD[kind]}`)}</p>
 ${attentionSection(view.attention)}
 ${groups}
+${quarterDealsSection(view.quarterDeals)}
 ${stale.length > 0 ? html`<h2>Stale data</h2><ul>${stale}</ul>` : ''}
 ${view.freshness.notConnected.length > 0 ? html`<p class="muted">Not connected: ${view.freshness.notConnected.join(', ')}.</p>` : ''}
 ${page.hidden > 0 ? html`<p class="muted">${page.hidden} restricted metric${page.hidden === 1 ? ' is' : 's are'} left out of your copy.</p>` : ''}`,

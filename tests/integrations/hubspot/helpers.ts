@@ -72,8 +72,9 @@ export function makeConfig(
         { name: id, unit: 'count', aggregate: 'sum', source: 'hubspot', definition: 'd', why: 'w', calculation: 'c', ...m },
       ]),
     ),
-    // Tests must not wait on real rate-limit windows.
-    sources: { hubspot: { rate_limit: { per_10s: 1000, search_per_s: 1000 }, ...hubspot } },
+    // Tests must not wait on real rate-limit windows. The quarter deals summary (its own requests) is tested in
+    // deals-summary.test.ts; elsewhere it is off, so each test serves only the requests of its metrics.
+    sources: { hubspot: { rate_limit: { per_10s: 1000, search_per_s: 1000 }, quarter_deals: false, ...hubspot } },
     ...extra,
   });
 }
