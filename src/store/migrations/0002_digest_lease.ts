@@ -6,12 +6,10 @@ import type { Kysely, Migration } from 'kysely';
  * One column per ALTER: SQLite adds one column per statement, PostgreSQL accepts it too.
  */
 export const digestLease: Migration = {
-  // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was, not today's types
   async up(db: Kysely<any>) {
     await db.schema.alterTable('digest_runs').addColumn('owner', 'text').execute();
     await db.schema.alterTable('digest_runs').addColumn('lease_until', 'text').execute();
   },
-  // biome-ignore lint/suspicious/noExplicitAny: see up()
   async down(db: Kysely<any>) {
     await db.schema.alterTable('digest_runs').dropColumn('lease_until').execute();
     await db.schema.alterTable('digest_runs').dropColumn('owner').execute();

@@ -6,7 +6,6 @@ import type { Kysely, Migration } from 'kysely';
  * change made on /settings/goals. Portable types only: the same migration runs on PostgreSQL.
  */
 export const web: Migration = {
-  // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists (Kysely's documented pattern)
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('web_sessions')
@@ -26,7 +25,6 @@ export const web: Migration = {
       .execute();
     await db.schema.alterTable('goal_changes').addColumn('reason', 'text').execute();
   },
-  // biome-ignore lint/suspicious/noExplicitAny: see up()
   async down(db: Kysely<any>) {
     await db.schema.alterTable('goal_changes').dropColumn('reason').execute();
     await db.schema.dropTable('web_link_uses').ifExists().execute();

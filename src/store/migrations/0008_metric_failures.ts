@@ -6,7 +6,6 @@ import type { Kysely, Migration } from 'kysely';
  * only: the same migration runs on PostgreSQL.
  */
 export const metricFailures: Migration = {
-  // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema exists at that point.
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('metric_failures')
@@ -17,7 +16,6 @@ export const metricFailures: Migration = {
       .addColumn('failed_at', 'text', (col) => col.notNull())
       .execute();
   },
-  // biome-ignore lint/suspicious/noExplicitAny: see up().
   async down(db: Kysely<any>) {
     await db.schema.dropTable('metric_failures').execute();
   },

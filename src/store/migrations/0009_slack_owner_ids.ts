@@ -6,7 +6,6 @@ import type { Kysely, Migration } from 'kysely';
  * Portable types only: the same migration runs on PostgreSQL.
  */
 export const slackOwnerIds: Migration = {
-  // biome-ignore lint/suspicious/noExplicitAny: migrations run against whatever schema exists at that point.
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('slack_owner_ids')
@@ -15,7 +14,6 @@ export const slackOwnerIds: Migration = {
       .addColumn('resolved_at', 'text', (col) => col.notNull())
       .execute();
   },
-  // biome-ignore lint/suspicious/noExplicitAny: see up().
   async down(db: Kysely<any>) {
     await db.schema.dropTable('slack_owner_ids').execute();
   },
