@@ -2,19 +2,32 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRuntime } from '../../runtime.js';
 import { answerAndRespond } from './job.js';
-import { renderScorecardFor } from './scorecard-render.js';
-import type { BlockMessage } from '../../slack/metric.js';
-import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './types.js';
+import { renderAndDeliverScorecard } from './scorecard-render.js';
+import { renderHomeFor } from './home-render.js';
+import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, JobResult } from './types.js';
 import { AnswerCache, dataVersionOf } from './cache.js';
 import { createBotDeps } from '../create-deps.js';
+import type { BotDeps } from '../deps.js';
 import { errorMessage } from '../../errors.js';
 
 /**
- * The `/metric` answer thread, and (a second instance) the whole-scorecard render thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
+ * The `/metric` answer thread, and (more instances) the whole-scorecard and Home render threads. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
  * CPU; here they never hold up the thread that acks Slack. On Linux the nice value is per thread, so this thread
  * also yields the CPU to acks when the machine is busy (elsewhere the priority is left alone: it would apply to the
  * whole process).
  */
+
+async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
+  switch (job.kind) {
+    case 'metric':
+      await answerAndRespond(deps, job.request);
+      return {};
+    case 'scorecard':
+      return { messages: await renderAndDeliverScorecard(deps, job.request) };
+    case 'home':
+      return { view: await renderHomeFor(deps, job.request) };
+  }
+}
 
 async function main(data: AnswerWorkerData): Promise<void> {
   if (process.platform === 'linux' && data.nice > 0) {
@@ -36,10 +49,8 @@ async function main(data: AnswerWorkerData): Promise<void> {
     const { request } = job;
     const deps = { ...createBotDeps(runtime, () => new Date(request.nowIso)), answerCache };
     if (request.email) deps.learntEmails.set(request.userId, request.email);
-    const done: Promise<BlockMessage[] | undefined> =
-      job.kind === 'metric' ? answerAndRespond(deps, job.request).then(() => undefined) : renderScorecardFor(deps, job.request);
-    done.then(
-      (messages) => port.postMessage({ id, ok: true, ...(messages ? { messages } : {}) } satisfies AnswerWorkerReply),
+    runJob(deps, job).then(
+      (result) => port.postMessage({ id, ok: true, ...result } satisfies AnswerWorkerReply),
       (error: unknown) => port.postMessage({ id, ok: false, error: errorMessage(error) } satisfies AnswerWorkerReply),
     );
   });
