@@ -65,7 +65,8 @@ describe.runIf(existsSync(compiledWorker))('the Home thread (compiled)', () => {
     } finally {
       await renderer.close();
     }
-  });
+    // Starting a thread (modules, config, database) is slow on a busy shared machine; nothing here is timed.
+  }, 60_000);
 });
 
 describe('a /metric answer is never queued behind a Home tab or a scorecard being drawn', () => {

@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { answerAndRespond } from './job.js';
 import { renderAndDeliverScorecard } from './scorecard-render.js';
 import { renderHomeFor } from './home-render.js';
+import { RenderCoalescer } from './coalesce.js';
+import type { BlockMessage } from '../../slack/metric.js';
 import type {
   AnswerJob,
   AnswerWorkerData,
@@ -37,9 +39,10 @@ export function inlineAnswerer(deps: BotDeps): MetricAnswerer {
 }
 
 export function inlineScorecardRenderer(deps: BotDeps): ScorecardRenderer {
+  const renders = new RenderCoalescer<BlockMessage[]>();
   return {
     where: 'inline',
-    render: (request) => renderAndDeliverScorecard({ ...deps, now: at(request) }, request),
+    render: (request) => renderAndDeliverScorecard({ ...deps, now: at(request) }, request, renders),
     close: async () => undefined,
   };
 }

@@ -3,12 +3,13 @@ import { weeklyScorecard } from '../../report/queries.js';
 import { renderWeeklyMessages } from '../../slack/weekly.js';
 import { configMentions } from '../../slack/blocks.js';
 import { renderNotice, type BlockMessage } from '../../slack/metric.js';
-import { metricById } from '../../metrics/catalog.js';
+import { metricById, metricsOf } from '../../metrics/catalog.js';
 import { canSeeMetric } from '../access.js';
 import { evalContextOf, whoIs, type BotDeps } from '../deps.js';
 import { chooseWeek } from '../../report/period.js';
 import { visibleScorecard } from '../../report/visibility.js';
 import { postToResponseUrl } from './job.js';
+import type { RenderCoalescer } from './coalesce.js';
 
 /** One `/scorecard` to render: what was asked, by whom, where, at the listener's "now". */
 export interface ScorecardRequest {
@@ -24,6 +25,8 @@ export interface ScorecardRequest {
    * response_url takes) and hands back only those still to send, so no scorecard's blocks cross the ack thread.
    */
   responseUrl?: string;
+  /** When the command arrived (`Date.now()`): a render begun since then may be shared with it (see coalesce.ts). */
+  askedAt?: number;
 }
 
 /** A response_url takes five posts; a scorecard longer than that sends the rest as plain ephemerals. */
@@ -58,8 +61,14 @@ export async function renderScorecardFor(deps: BotDeps, request: ScorecardReques
  * (beyond five posts, or from the first post Slack refused), for the caller to send as ephemerals. Without a
  * response_url, everything is returned.
  */
-export async function renderAndDeliverScorecard(deps: BotDeps, request: ScorecardRequest): Promise<BlockMessage[]> {
-  const messages = await renderScorecardFor(deps, request);
+export async function renderAndDeliverScorecard(
+  deps: BotDeps,
+  request: ScorecardRequest,
+  renders?: RenderCoalescer<BlockMessage[]>,
+): Promise<BlockMessage[]> {
+  const render = () => renderScorecardFor(deps, request);
+  const messages =
+    renders && request.askedAt !== undefined ? await renders.run(renderKey(deps, request), request.askedAt, render) : await render();
   if (!request.responseUrl) return messages;
   let sent = 0;
   for (const message of messages.slice(0, RESPONSE_URL_USES)) {
@@ -73,4 +82,18 @@ export async function renderAndDeliverScorecard(deps: BotDeps, request: Scorecar
     sent++;
   }
   return messages.slice(sent);
+}
+
+/**
+ * Two requests with the same key get the same messages: the same period asked in the same minute (the messages'
+ * ages and times are to the minute), the same *Open in browser*, and the same metrics visible to the asker.
+ */
+function renderKey(deps: BotDeps, request: ScorecardRequest): string {
+  const { config } = deps.runtime;
+  const who = whoIs(deps, request.userId);
+  const visible = metricsOf(config)
+    .map((metric) => (canSeeMetric(config, metric, who, request.channelId) ? '1' : '0'))
+    .join('');
+  const minute = Math.floor(Date.parse(request.nowIso) / 60_000);
+  return `${request.text.trim().toLowerCase()}|${minute}|${request.web === true}|${visible}`;
 }

@@ -4,6 +4,8 @@ import { openRuntime } from '../../runtime.js';
 import { answerAndRespond } from './job.js';
 import { renderAndDeliverScorecard } from './scorecard-render.js';
 import { renderHomeFor } from './home-render.js';
+import { RenderCoalescer } from './coalesce.js';
+import type { BlockMessage } from '../../slack/metric.js';
 import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, JobResult } from './types.js';
 import { AnswerCache, dataVersionOf } from './cache.js';
 import { createBotDeps } from '../create-deps.js';
@@ -17,13 +19,16 @@ import { errorMessage } from '../../errors.js';
  * whole process).
  */
 
+/** Whole-scorecard renders shared by identical requests made before they began (see coalesce.ts). */
+const scorecardRenders = new RenderCoalescer<BlockMessage[]>();
+
 async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
   switch (job.kind) {
     case 'metric':
       await answerAndRespond(deps, job.request);
       return {};
     case 'scorecard':
-      return { messages: await renderAndDeliverScorecard(deps, job.request) };
+      return { messages: await renderAndDeliverScorecard(deps, job.request, scorecardRenders) };
     case 'home':
       return { view: await renderHomeFor(deps, job.request) };
   }

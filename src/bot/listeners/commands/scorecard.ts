@@ -11,6 +11,7 @@ import { webEnabled, webLinkMessage } from '../../web.js';
  */
 export function scorecardCommand(deps: BotDeps) {
   return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const askedAt = Date.now();
     await ack();
     const target = { respond, client, userId: command.user_id, channelId: command.channel_id };
     try {
@@ -26,6 +27,7 @@ export function scorecardCommand(deps: BotDeps) {
         nowIso: deps.now().toISOString(),
         web: webEnabled(deps),
         responseUrl: command.response_url,
+        askedAt,
         ...(email ? { email } : {}),
       });
       for (const message of rest) await replyPrivately({ ...target, respond: undefined }, { text: message.text, blocks: message.blocks });
