@@ -7,11 +7,15 @@ import { interactivityBody, signRequest } from '../../tests/helpers/slack-reques
 import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, settleServer, startServer, stats } from '../ack/run.js';
 
 /**
- * `/metric` answers under mixed load: signed requests at a fixed rate (default 200 req/s for 15 s, open loop: a slow
- * server does not slow the sender) over loopback HTTP, 70 % `/metric cash`, 20 % `/scorecard`, 10 % `/log` modal
- * submissions, first against a bare Bolt app that only acks the same three, then against the real bot (26 demo
- * weeks, every source hung, as in the ack benchmark). The fake Slack in its own process records when each `/metric`
- * answer lands on its response_url. Targets: `/metric` answer p99 < 1 s; the bot's ack p99 ≤ 1.2× the bare app's.
+ * `/metric` answers under mixed load: signed requests at a fixed rate (default 200 req/s, open loop: a slow server
+ * does not slow the sender) over loopback HTTP, 70 % `/metric cash`, 20 % `/scorecard`, 10 % `/log` modal
+ * submissions, against a bare Bolt app that only acks the same three and against the real bot (26 demo weeks, every
+ * source hung, as in the ack benchmark). Each server, the fake Slack and this load generator are separate processes.
+ * Rounds (default 3 × 15 s per server) run the two back to back in ABBA order; before and after each load a server
+ * is settled (the bot's trailing answers and renders finish), so neither's backlog lands on the other's figures.
+ * The fake Slack records when each `/metric` answer lands on its response_url. Reported: answer p50/p99, ack p99 of
+ * each, the median of the rounds' ack p99 ratios with its spread, and per round the main thread's busy time per
+ * request and loop-delay p99. Targets: answer p99 < 1 s; the ratio ≤ 1.2×.
  */
 
 export interface MixedBenchOptions {
