@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHomeRenderer, inlineHomeRenderer, inlineScorecardRenderer } from '../../src/bot/answer/answerer.js';
@@ -62,6 +63,15 @@ describe.runIf(existsSync(compiledWorker))('the Home thread (compiled)', () => {
       expect(adminText).toContain('Source health');
       expect(adminText).toContain('hubspot');
       expect(adminText).toContain('That entry is locked.');
+
+      // The /log confirmation DM goes out from the Home thread, through its own Web API client.
+      const before = h.fake.callsTo('chat.postMessage').length;
+      // A client that reaches nothing: were it used, the DM would fail.
+      const unreachable = new WebClient('xoxb-unused', { slackApiUrl: 'http://127.0.0.1:9/api/', retryConfig: { retries: 0 } });
+      await renderer.sendDirectMessage(unreachable, USERS.rep, { text: 'Logged 2 COI meetings attended', blocks: [] });
+      const posted = h.fake.callsTo('chat.postMessage').slice(before);
+      expect(posted.map((call) => call.body.text)).toEqual(['Logged 2 COI meetings attended']);
+      expect(h.fake.callsTo('conversations.open').at(-1)!.body).toMatchObject({ users: USERS.rep });
     } finally {
       await renderer.close();
     }
@@ -90,6 +100,7 @@ describe('a /metric answer is never queued behind a Home tab or a scorecard bein
         await gate;
         return homes.render(request);
       },
+      sendDirectMessage: homes.sendDirectMessage,
       close: async () => undefined,
     };
     bot.deps.scorecards = {

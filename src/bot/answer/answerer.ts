@@ -5,6 +5,7 @@ import { answerAndRespond } from './job.js';
 import { renderAndDeliverScorecard } from './scorecard-render.js';
 import { renderHomeFor } from './home-render.js';
 import { RenderCoalescer } from './coalesce.js';
+import { sendDirectMessage } from '../reply.js';
 import type { BlockMessage } from '../../slack/metric.js';
 import type {
   AnswerJob,
@@ -51,6 +52,9 @@ export function inlineHomeRenderer(deps: BotDeps): HomeRenderer {
   return {
     where: 'inline',
     render: (request) => renderHomeFor({ ...deps, now: at(request) }, request),
+    sendDirectMessage: async (client, userId, message) => {
+      await sendDirectMessage(client, userId, message);
+    },
     close: async () => undefined,
   };
 }
@@ -181,6 +185,10 @@ export async function createHomeRenderer(deps: BotDeps, opts: { worker?: boolean
       const { view } = await thread.run({ kind: 'home', request });
       if (!view) throw new Error('the Home thread answered without a view');
       return view;
+    },
+    sendDirectMessage: async (client, userId, message) => {
+      if (!thread.isAlive()) return fallback.sendDirectMessage(client, userId, message);
+      await thread.run({ kind: 'dm', request: { userId, nowIso: deps.now().toISOString(), message } });
     },
     close: () => thread.close(),
   };

@@ -1,4 +1,5 @@
 import type { HomeView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import type { BlockMessage } from '../../slack/metric.js';
 import type { HomeRequest } from './home-render.js';
 import type { ScorecardRequest } from './scorecard-render.js';
@@ -48,6 +49,11 @@ export interface ScorecardRenderer {
 export interface HomeRenderer {
   readonly where: 'worker' | 'inline';
   render(request: HomeRequest): Promise<HomeView>;
+  /**
+   * A DM to one person (the `/log` confirmation): conversations.open and chat.postMessage, made from the Home
+   * thread with its own Web API client when there is one, else with `client` here.
+   */
+  sendDirectMessage(client: WebClient, userId: string, message: BlockMessage): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,8 @@ export interface HomeRenderer {
 export type AnswerJob =
   | { kind: 'metric'; request: AnswerRequest }
   | { kind: 'scorecard'; request: ScorecardRequest }
-  | { kind: 'home'; request: HomeRequest };
+  | { kind: 'home'; request: HomeRequest }
+  | { kind: 'dm'; request: { userId: string; nowIso: string; email?: string; message: BlockMessage } };
 export type AnswerWorkerMessage = { id: number; job: AnswerJob };
 /** What a job hands back to the main thread: nothing (an answer already posted), messages to send, or a view. */
 export interface JobResult {

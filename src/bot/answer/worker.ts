@@ -1,6 +1,9 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openRuntime } from '../../runtime.js';
+import type { WebClient } from '@slack/web-api';
+import { openRuntime, type Runtime } from '../../runtime.js';
+import { createSlackClient } from '../../slack/client.js';
+import { sendDirectMessage } from '../reply.js';
 import { answerAndRespond } from './job.js';
 import { renderAndDeliverScorecard } from './scorecard-render.js';
 import { renderHomeFor } from './home-render.js';
@@ -31,7 +34,25 @@ async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
       return { messages: await renderAndDeliverScorecard(deps, job.request, scorecardRenders) };
     case 'home':
       return { view: await renderHomeFor(deps, job.request) };
+    case 'dm':
+      await sendDirectMessage(slackClient(deps.runtime), job.request.userId, job.request.message);
+      return {};
   }
+}
+
+let client: WebClient | undefined;
+
+/** This thread's own Web API client (a WebClient can't cross threads), with the bot's quick interactive retries. */
+function slackClient(runtime: Runtime): WebClient {
+  const { SLACK_BOT_TOKEN: token, SLACK_API_URL: apiUrl } = runtime.env;
+  if (!token) throw new Error('SLACK_BOT_TOKEN is not set');
+  client ??= createSlackClient({
+    token,
+    logger: runtime.logger,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    ...(apiUrl ? { apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+  });
+  return client;
 }
 
 async function main(data: AnswerWorkerData): Promise<void> {
