@@ -93,14 +93,35 @@ export function startServer(start: ServerStart): Promise<{ child: ChildProcess; 
   });
 }
 
+/** Asks a server to finish and resolves with its result once it has exited (a profile, if any, is then written). */
 export function finishServer(child: ChildProcess): Promise<Extract<ServerReply, { type: 'result' }>> {
   return new Promise((resolvePromise, reject) => {
+    let result: Extract<ServerReply, { type: 'result' }> | undefined;
     child.removeAllListeners('exit');
-    child.once('exit', (code) => reject(new Error(`ack bench server exited without a result (code ${code})`)));
-    child.once('message', (message: ServerReply) => {
-      if (message.type === 'result') resolvePromise(message);
+    child.once('exit', (code) =>
+      result ? resolvePromise(result) : reject(new Error(`ack bench server exited without a result (code ${code})`)),
+    );
+    child.on('message', (message: ServerReply) => {
+      if (message.type === 'result') result = message;
     });
     child.send({ type: 'finish' });
+  });
+}
+
+/**
+ * Waits until a server has finished the work its last load left behind (the bot's answers and renders trailing
+ * the acks), so the next measurement, of either server, starts on a quiet machine; returns the main thread's
+ * event-loop delay since the previous settle.
+ */
+export function settleServer(child: ChildProcess): Promise<Extract<ServerReply, { type: 'settled' }>> {
+  return new Promise((resolvePromise) => {
+    const onMessage = (message: ServerReply) => {
+      if (message.type !== 'settled') return;
+      child.off('message', onMessage);
+      resolvePromise(message);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'settle' });
   });
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { setPriority, tmpdir } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
@@ -18,7 +19,8 @@ import { startFakeSlack } from '../../tests/helpers/fake-slack.js';
  * Slack and the sources are other machines): `slack` (the fake Web API and response_url sink, plus a "source"
  * that accepts connections and never answers), `app` (the real bot, with a refresh hung on every source in the
  * background) and `bare` (a Bolt app whose /metric, /scorecard and /log modal only ack). Parent → child: `start`;
- * child → parent: `ready`; parent → child: `finish`; child → parent: `result`, then the child exits.
+ * child → parent: `ready`; any number of times, parent → child: `settle`, child → parent: `settled` (once its work
+ * is done, with its event-loop delay); parent → child: `finish`; child → parent: `result`, then the child exits.
  */
 
 export type ServerStart =
@@ -28,9 +30,32 @@ export type ServerStart =
 
 export type ServerReply =
   | { type: 'ready'; port?: number; slackApiUrl?: string; hungUrl?: string; detail?: string }
+  | { type: 'settled'; loopDelayP99Ms: number; loopDelayMaxMs: number; mainThreadBusyMs: number }
   | { type: 'result'; responses?: { url: string; at: number; hasFigure: boolean }[]; hungConnections?: number };
 
-process.on('message', (message: ServerStart | { type: 'finish' }) => {
+/** The main thread's event-loop delay (what holds up an ack), sampled every 10 ms from start to each settle. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+/** What a server waits for before it calls itself settled (the bot: its listeners' work after the acks). */
+let untilIdle: () => Promise<unknown> = async () => undefined;
+/** The main thread's busy time (event-loop utilisation) since the last settle: its share of the work, per request. */
+let utilisationMark = performance.eventLoopUtilization();
+
+process.on('message', (message: ServerStart | { type: 'finish' } | { type: 'settle' }) => {
+  if (message.type === 'settle') {
+    void untilIdle().then(() => {
+      const utilisation = performance.eventLoopUtilization(utilisationMark);
+      reply({
+        type: 'settled',
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+        mainThreadBusyMs: utilisation.active,
+      });
+      loopDelay.reset();
+      utilisationMark = performance.eventLoopUtilization();
+    });
+    return;
+  }
   if (message.type !== 'start') return;
   const started = message.kind === 'slack' ? serveSlack() : message.kind === 'app' ? serveApp(message) : serveBare(message);
   started.catch((error: unknown) => {
@@ -44,8 +69,10 @@ function reply(message: ServerReply): void {
 }
 
 function onFinish(finish: () => Promise<ServerReply>): void {
-  process.once('message', (message: { type: string }) => {
+  // Not `once`: `settle` messages come before `finish`.
+  const onMessage = (message: { type: string }) => {
     if (message.type !== 'finish') return;
+    process.off('message', onMessage);
     void finish().then((result) => {
       // Exit only once the result is handed over: process.send is asynchronous.
       process.send?.(result, () => {
@@ -53,7 +80,8 @@ function onFinish(finish: () => Promise<ServerReply>): void {
         process.exit(0);
       });
     });
-  });
+  };
+  process.on('message', onMessage);
 }
 
 /**
@@ -111,6 +139,7 @@ async function serveApp(start: Extract<ServerStart, { kind: 'app' }>): Promise<v
   const sources = SOURCES.filter((source) => source.id !== 'sample');
   const stuck = refresh({ store: runtime.store, config: runtime.config, env: runtime.rawEnv, logger, now, sources }).catch(() => undefined);
   void stuck;
+  untilIdle = () => bot.idle(120_000);
   reply({ type: 'ready', port: bot.port, detail: `sources hung: ${sources.map((s) => s.id).join(', ') || 'none registered'}` });
   onFinish(async () => {
     // Answers trail the acks under this flood (the answer thread yields the CPU to acks): let them all land.

@@ -2,7 +2,7 @@ import { App, HTTPReceiver, type AppOptions } from '@slack/bolt';
 import type { CoreEnv } from '../config/env.js';
 import type { Runtime } from '../runtime.js';
 import { boltLogger } from './bolt-logger.js';
-import { createMetricAnswerer, createScorecardRenderer } from './answer/answerer.js';
+import { createHomeRenderer, createMetricAnswerer, createScorecardRenderer } from './answer/answerer.js';
 import { createBotDeps } from './create-deps.js';
 import type { BotDeps } from './deps.js';
 import { opsRoutes } from './health.js';
@@ -132,6 +132,7 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   await app.init();
   deps.answerer = await createMetricAnswerer(deps, { worker: opts.answerWorker !== false });
   deps.scorecards = await createScorecardRenderer(deps, { worker: opts.answerWorker !== false });
+  deps.homes = await createHomeRenderer(deps, { worker: opts.answerWorker !== false });
 
   // Track each event's processing (receivers call app.processEvent, Bolt's documented entry point) so shutdown
   // can wait for listeners still working after their ack.

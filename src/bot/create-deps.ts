@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime.js';
-import { inlineAnswerer, inlineScorecardRenderer } from './answer/answerer.js';
+import { inlineAnswerer, inlineHomeRenderer, inlineScorecardRenderer } from './answer/answerer.js';
 import type { BotDeps } from './deps.js';
 
 /**
@@ -11,5 +11,6 @@ export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): 
   const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
   deps.answerer = inlineAnswerer(deps);
   deps.scorecards = inlineScorecardRenderer(deps);
+  deps.homes = inlineHomeRenderer(deps);
   return deps;
 }

@@ -7,7 +7,7 @@ import { lastCompletedWeek, weekOfInstant } from '../metrics/periods.js';
 import { loadMetricData } from '../report/metric-data.js';
 import { evaluateWeek, weeklyWindow } from '../report/evaluate.js';
 import { lastDayOf } from '../report/weekly.js';
-import { renderHomeView, type HomeEntryRow, type HomeModel } from './views/home.js';
+import type { HomeEntryRow, HomeModel } from './views/home.js';
 import { recentEntriesByUser } from '../store/manual-entries.js';
 import { getSourceHealth } from '../store/source-health.js';
 import type { ManualEntryRow } from '../store/types.js';
@@ -104,6 +104,13 @@ export async function publishHome(deps: BotDeps, client: WebClient, userId: stri
       deps.runtime.logger.debug({ err: errorMessage(error) }, 'users.info for the Home tab failed');
     }
   }
-  const model = await buildHomeModel(deps, userId);
-  await client.views.publish({ user_id: userId, view: renderHomeView(notice ? { ...model, notice } : model) });
+  const email = deps.learntEmails.get(userId);
+  // The store reads and the blocks happen on the Home thread (deps.homes); only the publish is made from here.
+  const view = await deps.homes.render({
+    userId,
+    nowIso: deps.now().toISOString(),
+    ...(email ? { email } : {}),
+    ...(notice ? { notice } : {}),
+  });
+  await client.views.publish({ user_id: userId, view });
 }

@@ -2,9 +2,21 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { answerAndRespond } from './job.js';
-import { renderScorecardFor } from './scorecard-render.js';
-import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, MetricAnswerer, ScorecardRenderer } from './types.js';
+import { renderAndDeliverScorecard } from './scorecard-render.js';
+import { renderHomeFor } from './home-render.js';
+import { RenderCoalescer } from './coalesce.js';
+import { sendDirectMessage } from '../reply.js';
 import type { BlockMessage } from '../../slack/metric.js';
+import type {
+  AnswerJob,
+  AnswerWorkerData,
+  AnswerWorkerMessage,
+  AnswerWorkerReply,
+  HomeRenderer,
+  JobResult,
+  MetricAnswerer,
+  ScorecardRenderer,
+} from './types.js';
 import type { BotDeps } from '../deps.js';
 
 /**
@@ -14,6 +26,8 @@ import type { BotDeps } from '../deps.js';
  */
 const ANSWER_THREAD_NICE = 5;
 const SCORECARD_THREAD_NICE = 15;
+/** A Home visit is one person's, and lighter than a whole scorecard: ahead of scorecards, behind answers. */
+const HOME_THREAD_NICE = 10;
 
 const at = (request: { nowIso: string }) => () => new Date(request.nowIso);
 
@@ -26,9 +40,21 @@ export function inlineAnswerer(deps: BotDeps): MetricAnswerer {
 }
 
 export function inlineScorecardRenderer(deps: BotDeps): ScorecardRenderer {
+  const renders = new RenderCoalescer<BlockMessage[]>();
   return {
     where: 'inline',
-    render: (request) => renderScorecardFor({ ...deps, now: at(request) }, request),
+    render: (request) => renderAndDeliverScorecard({ ...deps, now: at(request) }, request, renders),
+    close: async () => undefined,
+  };
+}
+
+export function inlineHomeRenderer(deps: BotDeps): HomeRenderer {
+  return {
+    where: 'inline',
+    render: (request) => renderHomeFor({ ...deps, now: at(request) }, request),
+    sendDirectMessage: async (client, userId, message) => {
+      await sendDirectMessage(client, userId, message);
+    },
     close: async () => undefined,
   };
 }
@@ -41,7 +67,7 @@ function compiledWorkerFile(): string | undefined {
 }
 
 interface JobThread {
-  run(job: AnswerJob): Promise<BlockMessage[] | undefined>;
+  run(job: AnswerJob): Promise<JobResult>;
   isAlive(): boolean;
   close(): Promise<void>;
 }
@@ -66,7 +92,7 @@ async function startJobThread(
     nice,
   };
   const worker = new Worker(file, { workerData: data });
-  const pending = new Map<number, { resolve: (messages: BlockMessage[] | undefined) => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (result: JobResult) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let alive = true;
 
@@ -81,7 +107,7 @@ async function startJobThread(
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
-      if (reply.ok) waiting.resolve(reply.messages);
+      if (reply.ok) waiting.resolve(reply);
       else waiting.reject(new Error(reply.error));
     });
     worker.on('error', (error) => {
@@ -142,7 +168,27 @@ export async function createScorecardRenderer(
     where: 'worker',
     render: async (request) => {
       if (!thread.isAlive()) return fallback.render(request);
-      return (await thread.run({ kind: 'scorecard', request })) ?? [];
+      return (await thread.run({ kind: 'scorecard', request })).messages ?? [];
+    },
+    close: () => thread.close(),
+  };
+}
+
+export async function createHomeRenderer(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<HomeRenderer> {
+  const fallback = inlineHomeRenderer(deps);
+  const thread = await startJobThread(deps, opts, HOME_THREAD_NICE, 'Home render');
+  if (!thread) return fallback;
+  return {
+    where: 'worker',
+    render: async (request) => {
+      if (!thread.isAlive()) return fallback.render(request);
+      const { view } = await thread.run({ kind: 'home', request });
+      if (!view) throw new Error('the Home thread answered without a view');
+      return view;
+    },
+    sendDirectMessage: async (client, userId, message) => {
+      if (!thread.isAlive()) return fallback.sendDirectMessage(client, userId, message);
+      await thread.run({ kind: 'dm', request: { userId, nowIso: deps.now().toISOString(), message } });
     },
     close: () => thread.close(),
   };

@@ -1,4 +1,7 @@
+import type { HomeView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
 import type { BlockMessage } from '../../slack/metric.js';
+import type { HomeRequest } from './home-render.js';
 import type { ScorecardRequest } from './scorecard-render.js';
 
 /** The shapes the answer pipeline (`/metric` answers, `/scorecard` renders) shares with the listeners and its worker threads. */
@@ -37,14 +40,33 @@ export interface AnswerWorkerData {
 /** Renders whole scorecards for `/scorecard`: its own worker thread in production, apart from the answerer. */
 export interface ScorecardRenderer {
   readonly where: 'worker' | 'inline';
+  /** The messages still to send: all of them, or with `request.responseUrl` only those it could not post there. */
   render(request: ScorecardRequest): Promise<BlockMessage[]>;
   close(): Promise<void>;
 }
 
-/** A `/metric` answer (posted from the thread) or a whole-scorecard render (its messages handed back). */
-export type AnswerJob = { kind: 'metric'; request: AnswerRequest } | { kind: 'scorecard'; request: ScorecardRequest };
+/** Draws Home tabs (the store reads and the view): a third worker thread in production, with its own queue. */
+export interface HomeRenderer {
+  readonly where: 'worker' | 'inline';
+  render(request: HomeRequest): Promise<HomeView>;
+  /**
+   * A DM to one person (the `/log` confirmation): conversations.open and chat.postMessage, made from the Home
+   * thread with its own Web API client when there is one, else with `client` here.
+   */
+  sendDirectMessage(client: WebClient, userId: string, message: BlockMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A `/metric` answer (posted from the thread), a whole-scorecard render (its messages handed back) or a Home view. */
+export type AnswerJob =
+  | { kind: 'metric'; request: AnswerRequest }
+  | { kind: 'scorecard'; request: ScorecardRequest }
+  | { kind: 'home'; request: HomeRequest }
+  | { kind: 'dm'; request: { userId: string; nowIso: string; email?: string; message: BlockMessage } };
 export type AnswerWorkerMessage = { id: number; job: AnswerJob };
-export type AnswerWorkerReply =
-  | { id: number; ok: true; messages?: BlockMessage[] }
-  | { id: number; ok: false; error: string }
-  | { ready: true };
+/** What a job hands back to the main thread: nothing (an answer already posted), messages to send, or a view. */
+export interface JobResult {
+  messages?: BlockMessage[];
+  view?: HomeView;
+}
+export type AnswerWorkerReply = ({ id: number; ok: true } & JobResult) | { id: number; ok: false; error: string } | { ready: true };

@@ -1,20 +1,59 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openRuntime } from '../../runtime.js';
+import type { WebClient } from '@slack/web-api';
+import { openRuntime, type Runtime } from '../../runtime.js';
+import { createSlackClient } from '../../slack/client.js';
+import { sendDirectMessage } from '../reply.js';
 import { answerAndRespond } from './job.js';
-import { renderScorecardFor } from './scorecard-render.js';
+import { renderAndDeliverScorecard } from './scorecard-render.js';
+import { renderHomeFor } from './home-render.js';
+import { RenderCoalescer } from './coalesce.js';
 import type { BlockMessage } from '../../slack/metric.js';
-import type { AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply } from './types.js';
+import type { AnswerJob, AnswerWorkerData, AnswerWorkerMessage, AnswerWorkerReply, JobResult } from './types.js';
 import { AnswerCache, dataVersionOf } from './cache.js';
 import { createBotDeps } from '../create-deps.js';
+import type { BotDeps } from '../deps.js';
 import { errorMessage } from '../../errors.js';
 
 /**
- * The `/metric` answer thread, and (a second instance) the whole-scorecard render thread. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
+ * The `/metric` answer thread, and (more instances) the whole-scorecard and Home render threads. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
  * CPU; here they never hold up the thread that acks Slack. On Linux the nice value is per thread, so this thread
  * also yields the CPU to acks when the machine is busy (elsewhere the priority is left alone: it would apply to the
  * whole process).
  */
+
+/** Whole-scorecard renders shared by identical requests made before they began (see coalesce.ts). */
+const scorecardRenders = new RenderCoalescer<BlockMessage[]>();
+
+async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
+  switch (job.kind) {
+    case 'metric':
+      await answerAndRespond(deps, job.request);
+      return {};
+    case 'scorecard':
+      return { messages: await renderAndDeliverScorecard(deps, job.request, scorecardRenders) };
+    case 'home':
+      return { view: await renderHomeFor(deps, job.request) };
+    case 'dm':
+      await sendDirectMessage(slackClient(deps.runtime), job.request.userId, job.request.message);
+      return {};
+  }
+}
+
+let client: WebClient | undefined;
+
+/** This thread's own Web API client (a WebClient can't cross threads), with the bot's quick interactive retries. */
+function slackClient(runtime: Runtime): WebClient {
+  const { SLACK_BOT_TOKEN: token, SLACK_API_URL: apiUrl } = runtime.env;
+  if (!token) throw new Error('SLACK_BOT_TOKEN is not set');
+  client ??= createSlackClient({
+    token,
+    logger: runtime.logger,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    ...(apiUrl ? { apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+  });
+  return client;
+}
 
 async function main(data: AnswerWorkerData): Promise<void> {
   if (process.platform === 'linux' && data.nice > 0) {
@@ -36,10 +75,8 @@ async function main(data: AnswerWorkerData): Promise<void> {
     const { request } = job;
     const deps = { ...createBotDeps(runtime, () => new Date(request.nowIso)), answerCache };
     if (request.email) deps.learntEmails.set(request.userId, request.email);
-    const done: Promise<BlockMessage[] | undefined> =
-      job.kind === 'metric' ? answerAndRespond(deps, job.request).then(() => undefined) : renderScorecardFor(deps, job.request);
-    done.then(
-      (messages) => port.postMessage({ id, ok: true, ...(messages ? { messages } : {}) } satisfies AnswerWorkerReply),
+    runJob(deps, job).then(
+      (result) => port.postMessage({ id, ok: true, ...result } satisfies AnswerWorkerReply),
       (error: unknown) => port.postMessage({ id, ok: false, error: errorMessage(error) } satisfies AnswerWorkerReply),
     );
   });

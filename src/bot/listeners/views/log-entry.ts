@@ -4,7 +4,6 @@ import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK } 
 import type { BotDeps } from '../../deps.js';
 import { submitEntry, type SubmitResult } from '../../entries.js';
 import { publishHome } from '../../home.js';
-import { sendDirectMessage } from '../../reply.js';
 
 /** better-sqlite3 throws SqliteError (code SQLITE_…); PostgreSQL drivers give five-character SQLSTATE codes. */
 function isDatabaseError(error: unknown): boolean {
@@ -47,7 +46,12 @@ export function logEntrySubmission(deps: BotDeps) {
     try {
       if (mode.kind === 'edit') await publishHome(deps, client, userId);
       else if (result.created)
-        await sendDirectMessage(client, userId, renderEntryConfirmation(result.entry, deps.runtime.config.defaults.undo_minutes));
+        // From the Home thread in production: two Web API calls per entry stay off the thread that acks.
+        await deps.homes.sendDirectMessage(
+          client,
+          userId,
+          renderEntryConfirmation(result.entry, deps.runtime.config.defaults.undo_minutes),
+        );
     } catch (error) {
       logger.warn({ err: errorMessage(error) }, 'entry saved, but the confirmation could not be sent');
     }
