@@ -84,12 +84,14 @@ program
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
   .option('--wide', 'no wrapping to the terminal width')
-  .action((words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) =>
-    withRuntime(globals(), async (rt) => {
-      const { listMetrics, metricCommand } = await import('./metric.js');
-      return words.join(' ') === 'list' ? listMetrics(rt, opts) : metricCommand(rt, words.join(' '), opts);
-    }),
-  );
+  .action(async (words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) => {
+    const { listMetrics, metricCommand, metricsAsked } = await import('./metric.js');
+    const query = words.join(' ');
+    // Only the asked metric's source is loaded (to say whether it is connected), not every source.
+    await withRuntime(globals(), async (rt) => (query === 'list' ? listMetrics(rt, opts) : metricCommand(rt, query, opts)), {
+      connectionsFor: (config) => metricsAsked(config, query),
+    });
+  });
 
 program
   .command('log')
