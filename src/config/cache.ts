@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { Env } from './env.js';
@@ -26,12 +26,16 @@ export interface ConfigCache {
 /** Entries kept; older ones (other config files, earlier edits) are removed when a new one is written. */
 const MAX_ENTRIES = 20;
 
-/** `dist/` seen from `dist/src/config/` (or any other folder two levels below it). */
-const BUILD_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/** The build folder this module runs from (`dist/src/config/cache.js`, or a bundle chunk under `dist/`), if any. */
+function buildDirOfThisModule(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const at = here.lastIndexOf(`${sep}dist${sep}`);
+  return at < 0 ? undefined : here.slice(0, at + sep.length + 'dist'.length);
+}
 
 /** The cache for this build, or undefined when there is no build id (running from source) or it is switched off. */
-export function openConfigCache(env: Env, buildDir = BUILD_DIR): ConfigCache | undefined {
-  if (env.SCORECARD_CONFIG_CACHE === 'off') return undefined;
+export function openConfigCache(env: Env, buildDir = buildDirOfThisModule()): ConfigCache | undefined {
+  if (env.SCORECARD_CONFIG_CACHE === 'off' || buildDir === undefined) return undefined;
   let buildId: string;
   try {
     buildId = readFileSync(join(buildDir, 'build-id'), 'utf8').trim();
