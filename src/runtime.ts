@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
-import { loadConfig } from './config/load.js';
+import { openConfigCache } from './config/cache.js';
 import { loadEnv, type CoreEnv } from './config/env.js';
+import { readConfigFile } from './config/file.js';
+import type { LoadedConfig } from './config/load.js';
+import { metricsWithIds } from './config/metric-ids.js';
 import type { Config, Metric } from './config/schema.js';
 import { openStore, type Store } from './store/db.js';
 import { createLogger } from './logger.js';
-import { isMetricConnected, querySchemas, settingsSchemas } from './integrations/registry.js';
+import { connectionCheck } from './integrations/source-loaders.js';
 import type { Env } from './integrations/source.js';
 import { periodSettings, type EvalContext } from './metrics/context.js';
 
@@ -30,24 +33,43 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** The demo pretends every source is connected: the sample stands in for all of them. */
   allConnected?: boolean;
+  /**
+   * The only metrics this process will evaluate (`scorecard metric cash`: one), so only their sources are loaded to
+   * tell whether they are connected. Default: every source.
+   */
+  connectionsFor?: (config: Config) => readonly Metric[];
+  /** Reuse the config validated by an earlier run of this build when the file is unchanged (short CLI commands). */
+  cacheConfig?: boolean;
 }
 
 export { parseNow } from './config/now.js';
 
-export function loadRuntimeConfig(opts: { configPath?: string; env: Env }) {
-  return loadConfig({ path: opts.configPath, env: opts.env, querySchemas: querySchemas(), settingsSchemas: settingsSchemas() });
+/**
+ * The config file, parsed and checked against every source's schemas (loaded only here, on a cache miss: a cached
+ * config needs neither the YAML parser nor any schema).
+ */
+export async function loadRuntimeConfig(opts: { configPath?: string; env: Env; cache?: boolean }): Promise<LoadedConfig> {
+  const file = readConfigFile({ path: opts.configPath, env: opts.env });
+  const cache = opts.cache ? openConfigCache(opts.env) : undefined;
+  const cached = cache?.read(file.text);
+  if (cached) return { config: cached, path: file.path, metrics: metricsWithIds(cached) };
+  const [{ parseConfigText }, registry] = await Promise.all([import('./config/load.js'), import('./integrations/registry.js')]);
+  const schemas = { querySchemas: registry.querySchemas(), settingsSchemas: registry.settingsSchemas() };
+  const loaded = parseConfigText(file.text, file.displayName, file.path, schemas);
+  cache?.write(file.text, loaded.config);
+  return loaded;
 }
 
 export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const rawEnv = opts.env ?? process.env;
   const env = loadEnv(rawEnv);
-  const { config, path } = loadRuntimeConfig({ configPath: opts.configPath, env: rawEnv });
+  const { config, path } = await loadRuntimeConfig({ configPath: opts.configPath, env: rawEnv, cache: opts.cacheConfig });
+  const isConnected = opts.allConnected ? () => true : await connectionCheck(rawEnv, opts.connectionsFor?.(config));
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const store = await openStore(opts.databaseUrl ?? env.DATABASE_URL);
   const pinned = opts.now ?? env.SCORECARD_NOW;
   const now = () => pinned ?? new Date();
   const periods = periodSettings(config);
-  const isConnected = opts.allConnected ? () => true : (metric: Metric) => isMetricConnected(metric, rawEnv);
   return {
     config,
     configPath: path,

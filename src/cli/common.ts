@@ -27,7 +27,8 @@ export class UsageError extends Error {
 }
 
 export function runtimeOptions(global: GlobalOptions, extra: Partial<RuntimeOptions> = {}): RuntimeOptions {
-  return { configPath: global.config, databaseUrl: global.database, now: parseNow(global.now), ...extra };
+  // Every command reuses the config this build validated before while the file is unchanged (src/config/cache.ts).
+  return { configPath: global.config, databaseUrl: global.database, now: parseNow(global.now), cacheConfig: true, ...extra };
 }
 
 export async function withRuntime<T>(

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { Command, Option } from 'commander';
 import type { Runtime } from '../runtime.js';
-import { ConfigError } from '../config/errors.js';
-import { runtimeOptions, UsageError, withRuntime, type GlobalOptions } from './common.js';
+import { UsageError, withRuntime, type GlobalOptions } from './common.js';
 
 // Each command imports what it needs when it runs (below), so `--help` or `metric cash` never loads Bolt, axios or
-// every source. Only commander and the two error classes load up front.
+// every source. Only commander and the error helpers load up front. The build bundles this entry, split per command
+// (scripts/bundle-cli.mjs).
 
 // `.env` in the working directory, when present, fills variables the real environment does not set (real ones win).
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -30,13 +30,7 @@ async function slackOpsNotifier(rt: Runtime, token: string) {
 program
   .command('start')
   .description('run the Slack bot and the scheduler (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT at /slack/events; GET /healthz)')
-  .action(async () => {
-    const { openRuntime } = await import('../runtime.js');
-    const { runBot } = await import('../bot/start.js');
-    // runBot owns the runtime from here: it closes the database after a clean shutdown on SIGTERM/SIGINT.
-    const pollMs = Number(process.env.SCORECARD_LEADER_POLL_MS);
-    await runBot({ runtime: await openRuntime(runtimeOptions(globals())), ...(pollMs > 0 ? { leaderPollMs: pollMs } : {}) });
-  });
+  .action(async () => (await import('./start.js')).startCommand(globals()));
 
 program
   .command('demo')
@@ -84,12 +78,14 @@ program
   .option('--period <period>', 'week (2026-W47) or a day inside it')
   .option('--json', 'print one JSON object')
   .option('--wide', 'no wrapping to the terminal width')
-  .action((words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) =>
-    withRuntime(globals(), async (rt) => {
-      const { listMetrics, metricCommand } = await import('./metric.js');
-      return words.join(' ') === 'list' ? listMetrics(rt, opts) : metricCommand(rt, words.join(' '), opts);
-    }),
-  );
+  .action(async (words: string[], opts: { period?: string; json?: boolean; wide?: boolean }) => {
+    const { listMetrics, metricCommand, metricsAsked } = await import('./metric.js');
+    const query = words.join(' ');
+    // Only the asked metric's source is loaded (to say whether it is connected), not every source.
+    await withRuntime(globals(), async (rt) => (query === 'list' ? listMetrics(rt, opts) : metricCommand(rt, query, opts)), {
+      connectionsFor: (config) => metricsAsked(config, query),
+    });
+  });
 
 program
   .command('log')
@@ -223,7 +219,8 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  // By name, not class: `start` runs on separately loaded modules (scripts/bundle-cli.mjs), with their own classes.
+  if (error instanceof Error && error.name === 'ConfigError') {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 2;
   } else if (error instanceof Error && error.name === 'BotSetupError') {

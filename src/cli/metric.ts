@@ -1,8 +1,16 @@
+import type { Config, Metric } from '../config/schema.js';
 import type { Runtime } from '../runtime.js';
 import { findMetric } from '../metrics/catalog.js';
 import { metricAnswer } from '../report/queries.js';
 import { renderMetricTerminal } from '../terminal/render.js';
 import { printJson, resolveWeek, terminalOptions, UsageError } from './common.js';
+
+/** The metrics `scorecard metric <query>` evaluates: the one it names, if any (`list` or a typo evaluates none). */
+export function metricsAsked(config: Config, query: string): Metric[] {
+  if (query === 'list') return [];
+  const { match } = findMetric(config, query);
+  return match ? [match] : [];
+}
 
 export async function metricCommand(rt: Runtime, query: string, opts: { period?: string; json?: boolean; wide?: boolean }): Promise<void> {
   const { match, suggestions } = findMetric(rt.config, query);

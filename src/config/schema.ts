@@ -6,26 +6,14 @@ import { z } from 'zod';
  * live in `validate.ts` so that all problems are listed at once.
  */
 
-export const UNITS = ['count', 'currency', 'percent', 'hours', 'days'] as const;
-export const AGGREGATES = ['sum', 'last', 'mean', 'ratio'] as const;
-export const GOAL_OPS = ['>=', '<=', '=', 'between'] as const;
-export const CADENCES = ['daily', 'weekly'] as const;
-export const WEEK_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+import { AGGREGATES, CADENCES, UNITS, WEEK_DAYS } from './enums.js';
+import { goalSchema } from './goal-schema.js';
+
+export { AGGREGATES, CADENCES, GOAL_OPS, UNITS, WEEK_DAYS } from './enums.js';
+export { goalSchema } from './goal-schema.js';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-16');
 const weekLabel = z.string().regex(/^\d{4}-W\d{2}$/, 'a week like 2026-W47');
-
-/** A goal: `value` for >=, <=, =; `min`/`max` for between. Tolerances override the defaults for this goal. */
-export const goalSchema = z
-  .object({
-    op: z.enum(GOAL_OPS),
-    value: z.number().optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    tolerance_pct: z.number().min(0).max(100).optional(),
-    tolerance_abs: z.number().min(0).optional(),
-  })
-  .strict();
 
 export const goalChangeSchema = goalSchema.extend({ from: localDate }).strict();
 export const goalOverrideSchema = goalSchema.extend({ period: weekLabel }).strict();

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from 'axios';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { SourceError, type SourceErrorClass } from './errors.js';
@@ -37,6 +37,11 @@ const aborted = (signal: AbortSignal) =>
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// axios, and Node's HTTP stack under it, load with the first request rather than with the source: a command that only
+// asks whether a source is configured (`scorecard metric cash`) never pays for them.
+let axiosLoading: Promise<AxiosStatic> | undefined;
+const loadAxios = () => (axiosLoading ??= import('axios').then((module) => module.default));
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const probe = options.stats?.probe;
   const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}), ...(probe ? { maxRetries: probe.maxRetries } : {}) };
@@ -48,22 +53,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const logger = childLogger(options.logger, options.source);
   const stats = { calls: 0, rateLimited: 0, retries: 0 };
   const deadline = options.stats?.deadline;
-  const axiosInstance: AxiosInstance = axios.create({
+  let instance: Promise<AxiosInstance> | undefined;
+  const axiosInstance = () =>
+    (instance ??= loadAxios().then((axios) =>
+      axios.create({
     baseURL: options.baseURL,
     timeout: timeoutMs,
     headers: options.headers,
     auth: options.auth,
     // Statuses are classified here, so axios only throws for transport failures.
     validateStatus: () => true,
-  });
+      }),
+    ));
 
   const fail = (failure: Failure): SourceError =>
     new SourceError(failure.errorClass, options.source, redactText(failure.message), failure.status);
 
-  const describe = (req: HttpRequest): string => {
+  const describe = async (req: HttpRequest): Promise<string> => {
     const method = req.method ?? 'GET';
     try {
-      return redactText(`${method} ${axiosInstance.getUri({ url: req.url, params: req.params })}`);
+      return redactText(`${method} ${(await axiosInstance()).getUri({ url: req.url, params: req.params })}`);
     } catch {
       return redactText(`${method} ${req.url}`);
     }
@@ -71,6 +80,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** One attempt: waits for the limiter, then sends. `ms` is the time on the wire, not the wait. */
   async function sendOnce(req: HttpRequest): Promise<{ outcome: AxiosResponse<unknown> | Failure; ms: number }> {
+    const client = await axiosInstance(); // before the permit: loading axios is neither the wait nor the wire
     let permit: Permit;
     try {
       permit = await limiter.acquire(req.bucket);
@@ -81,7 +91,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     stats.calls++;
     if (options.stats) options.stats.calls++;
     try {
-      const response = await axiosInstance.request<unknown>({
+      const response = await client.request<unknown>({
         method: req.method ?? 'GET',
         url: req.url,
         params: req.params,
@@ -91,14 +101,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
       return { outcome: response, ms: Date.now() - sentAt };
     } catch (error) {
-      return { outcome: networkFailure(error, describe(req), timeoutMs), ms: Date.now() - sentAt };
+      return { outcome: networkFailure(await loadAxios(), error, await describe(req), timeoutMs), ms: Date.now() - sentAt };
     } finally {
       permit.release();
     }
   }
 
   async function requestWithMeta<S extends z.ZodTypeAny>(req: HttpRequest, schema: S): Promise<HttpResponse<z.output<S>>> {
-    const what = describe(req);
+    const what = await describe(req);
     for (let attempt = 0; ; attempt++) {
       if (deadline?.aborted) throw fail({ errorClass: 'unavailable', retryable: false, message: `${what}: the refresh deadline passed` });
       const { outcome, ms } = await sendOnce(req);
@@ -233,7 +243,7 @@ function bodyDetail(data: unknown): string {
   return '';
 }
 
-function networkFailure(error: unknown, what: string, timeoutMs: number): Failure {
+function networkFailure(axios: AxiosStatic, error: unknown, what: string, timeoutMs: number): Failure {
   const code = axios.isAxiosError(error) ? error.code : (error as { code?: unknown } | undefined)?.code;
   const name = (error as { name?: unknown } | undefined)?.name;
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;

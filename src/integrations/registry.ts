@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Metric } from '../config/schema.js';
 import type { Env, Source } from './source.js';
+import { metricConnected } from './source-loaders.js';
 import { sampleSource } from './sample/index.js';
 import { zendeskSource } from './zendesk/index.js';
 import { intercomSource } from './intercom/index.js';
@@ -19,7 +20,7 @@ import { lookerSource } from './looker/index.js';
 import { metaAdsSource } from './meta-ads/index.js';
 import { googleAdsSource } from './google-ads/index.js';
 
-/** Every source the product knows. Adding a source = its folder + one line here. */
+/** Every source the product knows. Adding a source = its folder + one line here + one in source-loaders.ts. */
 export const SOURCES: readonly Source[] = [
   sampleSource,
   hubspotSource,
@@ -58,8 +59,5 @@ export function settingsSchemas(): Record<string, z.ZodType> {
 
 /** Whether a metric can be fed: manual and derived metrics always can; others need their credentials in the environment. */
 export function isMetricConnected(metric: Pick<Metric, 'id' | 'source'> & Partial<Metric>, env: Env): boolean {
-  if (metric.source === 'manual' || metric.source === 'derived') return true;
-  const source = sourceById(metric.source);
-  if (!source) return false;
-  return source.configuredFor ? source.configuredFor(env, metric as Metric) : source.configured(env);
+  return metricConnected(sourceById(metric.source), metric, env);
 }

@@ -1,6 +1,6 @@
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc.js';
-import { WEEK_DAYS } from '../config/schema.js';
+import { WEEK_DAYS } from '../config/enums.js';
 import type { LocalDay, PeriodSettings, Quarter, Week } from './types.js';
 import { dayStartMs, isValidTimezone, localDayOf } from './zone.js';
 

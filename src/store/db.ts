@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { type Kysely, Migrator, sql, type MigrationProvider } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, type Kysely, Migrator, sql, type MigrationProvider } from 'kysely';
 import type { Pool } from 'pg';
 import { postgresChangeToken, takePostgresWriteLock, type DialectName } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -82,6 +82,7 @@ export async function openStore(url: string): Promise<Store> {
  * Kysely's migrator takes an advisory lock and runs them in one transaction itself.
  */
 async function migrate(store: Store): Promise<void> {
+  if (await isMigrated(store.db)) return;
   const run = (db: Kysely<Database>) => new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const { error, results } = store.dialect === 'postgres' ? await run(store.db) : await writeTransaction(store, run);
   if (error === undefined) return;
@@ -89,6 +90,22 @@ async function migrate(store: Store): Promise<void> {
   const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
   const reason = errorMessage(error);
   throw new Error(`${which} failed for ${store.location}: ${reason}`);
+}
+
+/**
+ * Whether the database records exactly the migrations this build has: the usual case, answered by one read instead
+ * of the migrator's write lock and table checks. Anything else (a new database, a pending or an unknown migration)
+ * goes through the migrator, which applies or reports it.
+ */
+async function isMigrated(db: Kysely<Database>): Promise<boolean> {
+  const names = Object.keys(migrations);
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+    const applied = new Set(rows.map((row) => row.name));
+    return rows.length === names.length && names.every((name) => applied.has(name));
+  } catch {
+    return false; // no migration table yet
+  }
 }
 
 /** Online copy of a live SQLite database (consistent even while the bot writes), e.g. for `scorecard backup <file>`. */

@@ -1,4 +1,5 @@
-import { goalSchema, type Goal } from '../config/schema.js';
+import { goalSchema } from '../config/goal-schema.js';
+import type { Goal } from '../config/schema.js';
 import type { LocalDay } from '../metrics/types.js';
 import type { Store } from './db.js';
 import type { GoalChangeRow } from './types.js';

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupTo, openStore, parseDatabaseUrl, type SqliteStore, type Store } from '../../src/store/db.js';
 import { countDailyValues, getDailyValues, upsertDailyValues } from '../../src/store/daily-values.js';
 import { addManualEntry } from '../../src/store/manual-entries.js';
-import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { removeTempDb, storeKinds, tempDatabaseUrl, tempDbPath } from '../helpers/tmp-store.js';
 import { migrations } from '../../src/store/migrations/index.js';
 
 /** Every registered migration, applied once each, in name order. */
@@ -93,6 +94,20 @@ describe('openStore', () => {
     expect(entries).toEqual({ n: 1 });
   });
 
+  it('re-opens an up-to-date file with one read, not the migrator: another connection holding the write lock does not stop it', async () => {
+    const path = newPath();
+    await (await open(`sqlite:${path}`)).close();
+    const writer = new BetterSqlite3(path);
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      const again = await open(`sqlite:${path}`);
+      expect(again.sqlite.prepare('SELECT count(*) AS n FROM kysely_migration').get()).toEqual({ n: ALL_MIGRATIONS.length });
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
   it('creates the parent folder and turns on WAL, foreign keys, busy timeout and NORMAL sync', async () => {
     const path = join(newPath(), '..', 'nested', 'deeper', 'scorecard.db');
     const store = await open(`sqlite:${path}`);
@@ -172,6 +187,28 @@ describe('backupTo', () => {
       await store.close();
       removeTempDb(path);
       removeTempDb(copyPath);
+    }
+  });
+});
+
+describe.each(storeKinds())('opening a database that lacks a migration (%s)', (kind) => {
+  it('runs the missing one, as on a new database', async () => {
+    const database = await tempDatabaseUrl(kind);
+    try {
+      const first = await openStore(database.url);
+      await sql`drop table metric_failures`.execute(first.db);
+      await sql`delete from kysely_migration where name = ${'0008_metric_failures'}`.execute(first.db);
+      await first.close();
+      const second = await openStore(database.url);
+      try {
+        const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second.db);
+        expect(rows.map((row) => ({ name: row.name }))).toEqual(ALL_MIGRATIONS);
+        expect(await second.db.selectFrom('metric_failures').selectAll().execute()).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.cleanup();
     }
   });
 });

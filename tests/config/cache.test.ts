@@ -1,0 +1,71 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { openConfigCache } from '../../src/config/cache.js';
+import { loadConfig, packageRoot } from '../../src/config/load.js';
+import { querySchemas, settingsSchemas } from '../../src/integrations/registry.js';
+
+const example = join(packageRoot(), 'scorecard.example.yml');
+const text = readFileSync(example, 'utf8');
+const { config } = loadConfig({ path: example, env: {}, querySchemas: querySchemas(), settingsSchemas: settingsSchemas() });
+
+let buildDir: string;
+beforeEach(() => {
+  buildDir = mkdtempSync(join(tmpdir(), 'scorecard-config-cache-'));
+  writeFileSync(join(buildDir, 'build-id'), 'build-1\n');
+});
+afterEach(() => rmSync(buildDir, { recursive: true, force: true }));
+
+const entries = () => readdirSync(join(buildDir, 'config-cache'));
+
+describe('the config cache of a built CLI', () => {
+  it('gives back the validated example config exactly (every default, every source setting)', () => {
+    const cache = openConfigCache({}, buildDir)!;
+    expect(cache.read(text)).toBeUndefined();
+    cache.write(text, config);
+    const again = openConfigCache({}, buildDir)!.read(text);
+    expect(isDeepStrictEqual(again, config)).toBe(true);
+    expect(again).not.toBe(config);
+  });
+
+  it('misses once the file changes by one byte or the build changes', () => {
+    openConfigCache({}, buildDir)!.write(text, config);
+    expect(openConfigCache({}, buildDir)!.read(`${text} `)).toBeUndefined();
+    writeFileSync(join(buildDir, 'build-id'), 'build-2\n');
+    expect(openConfigCache({}, buildDir)!.read(text)).toBeUndefined();
+  });
+
+  it('is off without a build id (running from src/) or with SCORECARD_CONFIG_CACHE=off', () => {
+    expect(openConfigCache({ SCORECARD_CONFIG_CACHE: 'off' }, buildDir)).toBeUndefined();
+    rmSync(join(buildDir, 'build-id'));
+    expect(openConfigCache({}, buildDir)).toBeUndefined();
+  });
+
+  it('treats an unreadable entry as a miss and replaces it', () => {
+    const cache = openConfigCache({}, buildDir)!;
+    cache.write(text, config);
+    const [entry] = entries();
+    writeFileSync(join(buildDir, 'config-cache', entry!), 'not a serialized config');
+    expect(cache.read(text)).toBeUndefined();
+    cache.write(text, config);
+    expect(isDeepStrictEqual(cache.read(text), config)).toBe(true);
+  });
+
+  it('keeps at most 20 entries and never leaves a partial file behind', () => {
+    const cache = openConfigCache({}, buildDir)!;
+    for (let i = 0; i < 25; i++) cache.write(`${text}\n# edit ${i}\n`, config);
+    expect(entries()).toHaveLength(20);
+    expect(entries().every((name) => name.endsWith('.bin'))).toBe(true);
+    expect(isDeepStrictEqual(cache.read(`${text}\n# edit 24\n`), config)).toBe(true);
+  });
+
+  it('never fails a command when it cannot write (a read-only install)', () => {
+    writeFileSync(join(buildDir, 'config-cache'), 'a file where the folder should be');
+    const cache = openConfigCache({}, buildDir)!;
+    expect(() => cache.write(text, config)).not.toThrow();
+    expect(cache.read(text)).toBeUndefined();
+    expect(existsSync(join(buildDir, 'config-cache'))).toBe(true);
+  });
+});
