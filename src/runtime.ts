@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
 import { loadEnv, type CoreEnv } from './config/env.js';
+import { makeClock } from './config/now.js';
 import type { Config, Metric } from './config/schema.js';
 import { openStore, type Store } from './store/db.js';
 import { createLogger } from './logger.js';
@@ -44,8 +45,7 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const { config, path } = loadRuntimeConfig({ configPath: opts.configPath, env: rawEnv });
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const store = await openStore(opts.databaseUrl ?? env.DATABASE_URL);
-  const pinned = opts.now ?? env.SCORECARD_NOW;
-  const now = () => pinned ?? new Date();
+  const now = makeClock({ start: opts.now ?? env.SCORECARD_NOW, rate: env.SCORECARD_CLOCK_RATE, startedAt: env.SCORECARD_CLOCK_STARTED });
   const periods = periodSettings(config);
   const isConnected = opts.allConnected ? () => true : (metric: Metric) => isMetricConnected(metric, rawEnv);
   return {
