@@ -67,7 +67,7 @@ export const coreEnvSchema = z.object({
     .positive('a speed factor above 0, like 720')
     .max(100_000, 'a speed factor of at most 100000')
     .optional(),
-  /** The real instant the running clock read SCORECARD_NOW (default: process start); replicas share one clock with it. */
+  /** The real instant the running clock leaves SCORECARD_NOW (default: process start); replicas share one clock with it. */
   SCORECARD_CLOCK_STARTED: z.iso
     .datetime({ offset: true, error: 'an ISO instant like 2026-12-07T04:00:00Z' })
     .transform((text) => new Date(text))

@@ -30,6 +30,9 @@ describe('the clock', () => {
       const second = makeClock({ start: START, rate: RATE, startedAt: REAL_START });
       expect(first()).toEqual(second());
       expect(first().getTime()).toBe(START.getTime() + 15_000 * RATE);
+      // Before startedAt it reads start.
+      const later = makeClock({ start: START, rate: RATE, startedAt: new Date(Date.now() + 60_000) });
+      expect(later()).toEqual(START);
       // Without startedAt it starts now.
       const own = makeClock({ start: START, rate: 2 });
       vi.advanceTimersByTime(1_000);
