@@ -4,6 +4,7 @@ import { loadEnv, type CoreEnv } from './config/env.js';
 import { readConfigFile } from './config/file.js';
 import type { LoadedConfig } from './config/load.js';
 import { metricsWithIds } from './config/metric-ids.js';
+import { makeClock } from './config/now.js';
 import type { Config, Metric } from './config/schema.js';
 import { openStore, type Store } from './store/db.js';
 import { createLogger } from './logger.js';
@@ -67,8 +68,7 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const isConnected = opts.allConnected ? () => true : await connectionCheck(rawEnv, opts.connectionsFor?.(config));
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const store = await openStore(opts.databaseUrl ?? env.DATABASE_URL);
-  const pinned = opts.now ?? env.SCORECARD_NOW;
-  const now = () => pinned ?? new Date();
+  const now = makeClock({ start: opts.now ?? env.SCORECARD_NOW, rate: env.SCORECARD_CLOCK_RATE, startedAt: env.SCORECARD_CLOCK_STARTED });
   const periods = periodSettings(config);
   return {
     config,

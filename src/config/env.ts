@@ -58,6 +58,20 @@ export const coreEnvSchema = z.object({
     .datetime({ offset: true, error: 'an ISO instant like 2026-11-16T08:00:00Z' })
     .transform((text) => new Date(text))
     .optional(),
+  /**
+   * A testing and rehearsal aid: the clock starts at SCORECARD_NOW and runs this many times real speed (720 = a day
+   * in two minutes), and the scheduler fires on it. See `makeClock` in now.ts.
+   */
+  SCORECARD_CLOCK_RATE: z.coerce
+    .number({ error: 'a speed factor like 720 (simulated seconds per real second)' })
+    .positive('a speed factor above 0, like 720')
+    .max(100_000, 'a speed factor of at most 100000')
+    .optional(),
+  /** The real instant the running clock leaves SCORECARD_NOW (default: process start); replicas share one clock with it. */
+  SCORECARD_CLOCK_STARTED: z.iso
+    .datetime({ offset: true, error: 'an ISO instant like 2026-12-07T04:00:00Z' })
+    .transform((text) => new Date(text))
+    .optional(),
 });
 
 export type CoreEnv = z.output<typeof coreEnvSchema>;

@@ -1,4 +1,3 @@
-import cron from 'node-cron';
 import type { WebClient } from '@slack/web-api';
 import type { Runtime } from '../runtime.js';
 import type { DigestKind } from '../store/types.js';
@@ -16,6 +15,9 @@ import { correctedDays, type RefreshSummary } from '../integrations/refresh.js';
 import { emailDigest } from './email-digests.js';
 import { sheetsSyncJob } from './sheets-sync.js';
 import { opsNotifier } from './ops-alerts.js';
+import { clockCronScheduler, nodeCronScheduler, type CronScheduler, type CronTask } from './cron-tasks.js';
+
+export type { CronScheduler, CronTask } from './cron-tasks.js';
 
 /**
  * The scheduler: node-cron jobs in the org timezone for refresh, the weekly scorecard, the cash and support digests
@@ -38,26 +40,6 @@ const SWEEP_WINDOW_MS = 8 * 86_400_000;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-export interface CronTask {
-  stop(): void | Promise<void>;
-  destroy?(): void | Promise<void>;
-}
-export type CronScheduler = (expr: string, fire: () => void, opts: { timezone: string; name: string }) => CronTask;
-
-const nodeCronScheduler =
-  (rt: Runtime): CronScheduler =>
-  (expr, fire, opts) =>
-    cron.schedule(expr, fire, {
-      ...opts,
-      noOverlap: true,
-      logger: {
-        info: (message) => rt.logger.debug({ task: opts.name }, message),
-        warn: (message) => rt.logger.warn({ task: opts.name }, message),
-        error: (message, err) => rt.logger.error({ task: opts.name, error: describeSlackError(err ?? message) }, 'cron task error'),
-        debug: (message) => rt.logger.debug({ task: opts.name }, String(message)),
-      },
-    });
-
 export interface SchedulerDeps {
   runtime: Runtime;
   /** Null without SLACK_BOT_TOKEN: digests are written to `out` instead of Slack, nudges are skipped. */
@@ -232,9 +214,11 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return runs;
   }
 
-  const schedule = deps.schedule ?? nodeCronScheduler(rt);
-  const fire = (job: SchedulerJob) => () => {
-    run(job, rt.now()).catch((err: unknown) => logger.error({ job, error: describeSlackError(err) }, `scheduled ${job} failed`));
+  // A running simulated clock (SCORECARD_CLOCK_RATE) fires on itself; real or pinned time fires on node-cron.
+  const rate = rt.env.SCORECARD_CLOCK_RATE;
+  const schedule = deps.schedule ?? (rate ? clockCronScheduler(rt.now, rate) : nodeCronScheduler(logger));
+  const fire = (job: SchedulerJob) => (at?: Date) => {
+    run(job, at ?? rt.now()).catch((err: unknown) => logger.error({ job, error: describeSlackError(err) }, `scheduled ${job} failed`));
   };
   const tasks: CronTask[] = [
     schedule(config.schedule.refresh, fire('refresh'), { timezone: tz, name: 'refresh' }),

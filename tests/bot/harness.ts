@@ -1,5 +1,5 @@
-// The real bot over HTTP for tests: a temp SQLite store seeded with the deterministic sample, the fake Slack Web API
-// on 127.0.0.1 (SLACK_API_URL), and correctly signed requests built from Slack's example payloads.
+// The real bot over HTTP for tests: a temp store (SQLite or Postgres) seeded with the deterministic sample, the fake
+// Slack Web API on 127.0.0.1 (SLACK_API_URL), and correctly signed requests built from Slack's example payloads.
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -18,7 +18,7 @@ import {
   type Payload,
   type SignedResponse,
 } from '../helpers/slack-requests.js';
-import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { tempDatabaseUrl, type StoreKind } from '../helpers/tmp-store.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -57,15 +57,17 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { seed?: boolean; env?: Record<string, string>; configPath?: string } = {}): Promise<BotHarness> {
+export async function startHarness(
+  opts: { seed?: boolean; env?: Record<string, string>; configPath?: string; kind?: StoreKind } = {},
+): Promise<BotHarness> {
   const fake = await startFakeSlack();
   fake.addUser({ id: USERS.admin, name: 'ada', real_name: 'Ada Admin', email: 'ada@example.com' });
   fake.addUser({ id: USERS.cfo, name: 'cy', real_name: 'Cy CFO', email: 'cfo@example.com' });
-  const dbPath = tempDbPath();
+  const database = await tempDatabaseUrl(opts.kind ?? 'sqlite');
   const clock = { now: NOW };
   const runtime = await openRuntime({
     configPath: opts.configPath ?? CONFIG_PATH,
-    databaseUrl: `sqlite:${dbPath}`,
+    databaseUrl: database.url,
     env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'silent', ...opts.env },
     now: NOW,
     logger: pino({ level: 'silent' }),
@@ -131,7 +133,7 @@ export async function startHarness(opts: { seed?: boolean; env?: Record<string, 
       await bot.stop();
       await runtime.close();
       await fake.close();
-      removeTempDb(dbPath);
+      await database.cleanup();
     },
   };
 }
@@ -193,15 +195,15 @@ export function findElement(body: object, actionId: string): Payload | undefined
 }
 
 /**
- * The lifecycle every bot test file shares: nock with loopback only, one bot for the file (`onStart` seeds it), the
+ * The lifecycle every bot test file shares: nock with loopback only, one bot per store kind (`onStart` seeds it), the
  * clock back at NOW before each test, and after each the Slack traffic checked against Slack's limits and forgotten.
  */
-export function botTestLifecycle(opts: { seed?: boolean; onStart: (harness: BotHarness) => void | Promise<void> }): void {
+export function botTestLifecycle(opts: { seed?: boolean; kind?: StoreKind; onStart: (harness: BotHarness) => void | Promise<void> }): void {
   let harness: BotHarness | undefined;
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    harness = await startHarness({ seed: opts.seed });
+    harness = await startHarness({ seed: opts.seed, ...(opts.kind ? { kind: opts.kind } : {}) });
     await opts.onStart(harness);
   });
   beforeEach(() => {

@@ -162,6 +162,8 @@ async function command(ws: WebSocket, n: number): Promise<{ ack: Record<string, 
   return { ack: acked, answered: fake.responses.some((r) => r.url === responseUrl) };
 }
 
+// SQLite only: this tests the Socket Mode transport (reconnects), where the store is incidental; /metric answers on
+// both stores are covered over HTTP in metric-command.test.ts.
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');

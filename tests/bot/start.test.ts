@@ -12,7 +12,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
-import { removeTempDb, tempDbPath } from '../helpers/tmp-store.js';
+import { storeKinds, tempDatabaseUrl, type StoreKind } from '../helpers/tmp-store.js';
 import { BOT_TOKEN, CONFIG_PATH, NOW, SIGNING_SECRET } from './harness.js';
 
 let fake: FakeSlack;
@@ -33,18 +33,18 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 
-async function runtimeFor(env: Record<string, string>): Promise<Runtime> {
-  const path = tempDbPath();
+async function runtimeFor(env: Record<string, string>, kind: StoreKind = 'sqlite'): Promise<Runtime> {
+  const database = await tempDatabaseUrl(kind);
   const runtime = await openRuntime({
     configPath: CONFIG_PATH,
-    databaseUrl: `sqlite:${path}`,
+    databaseUrl: database.url,
     env: { LOG_LEVEL: 'silent', ...env },
     now: NOW,
     logger: pino({ level: 'silent' }),
   });
   cleanups.push(async () => {
     await runtime.close();
-    removeTempDb(path);
+    await database.cleanup();
   });
   return runtime;
 }
@@ -89,20 +89,19 @@ describe('createBotApp', () => {
   });
 });
 
-describe('startBot', () => {
+describe.each(storeKinds())('startBot (%s)', (kind) => {
   it('fails fast when Slack rejects the token (auth.test at start), before listening', async () => {
     const strict = await startFakeSlack({ token: 'xoxb-the-right-one' });
     cleanups.push(() => strict.close());
-    const runtime = await runtimeFor({
-      SLACK_BOT_TOKEN: 'xoxb-the-wrong-one',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: strict.url,
-    });
+    const runtime = await runtimeFor(
+      { SLACK_BOT_TOKEN: 'xoxb-the-wrong-one', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: strict.url },
+      kind,
+    );
     await expect(startBot({ runtime, port: 0, scheduler: false })).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
   });
 
   it('runs the scheduler with a client on SLACK_API_URL (a missed cash digest is caught up), and stops cleanly', async () => {
-    const runtime = await runtimeFor(httpEnv());
+    const runtime = await runtimeFor(httpEnv(), kind);
     const bot = await startBot({ runtime, port: 0 });
     expect(bot.mode).toBe('http');
     expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
@@ -131,7 +130,7 @@ describe('startBot', () => {
     cleanups.push(() => new Promise<void>((resolve) => slowResponder.close(() => resolve())));
     const responseUrl = `http://127.0.0.1:${(slowResponder.address() as AddressInfo).port}/response`;
 
-    const runtime = await runtimeFor(httpEnv());
+    const runtime = await runtimeFor(httpEnv(), kind);
     const bot = await startBot({ runtime, port: 0, scheduler: false });
     const acked = await postSigned(
       `http://127.0.0.1:${bot.port}/slack/events`,
@@ -145,13 +144,14 @@ describe('startBot', () => {
   });
 });
 
-describe('runBot', () => {
+describe.each(storeKinds())('runBot (%s)', (kind) => {
   it('runs until SIGTERM, then stops, closes the database and removes its signal handlers', async () => {
-    const path = tempDbPath();
-    cleanups.push(() => removeTempDb(path));
+    // runBot closes the runtime itself, so only the database is left to clean up.
+    const database = await tempDatabaseUrl(kind);
+    cleanups.push(() => database.cleanup());
     const runtime = await openRuntime({
       configPath: CONFIG_PATH,
-      databaseUrl: `sqlite:${path}`,
+      databaseUrl: database.url,
       env: { LOG_LEVEL: 'silent', ...httpEnv() },
       now: NOW,
       logger: pino({ level: 'silent' }),

@@ -17,6 +17,9 @@ import { startFakeSlack, type FakeSlack, type FakeSlackHold } from '../helpers/f
  * kill -9 at every step of a multi-part `digest weekly --post`: the real built CLI against the fake Slack, which holds
  * one call so the kill lands exactly there (no sleeps). Then one more run, or one scheduler sweep, must leave exactly
  * one complete digest: the parent once, and each thread part once.
+ *
+ * SQLite only for now: every kill step starts from a copy of the demo file (a Postgres run needs a template-database copy
+ * per step). The Postgres side of a kill -9 mid-post is covered by tests/cli/replicas*.test.ts.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

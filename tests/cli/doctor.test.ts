@@ -1,25 +1,28 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, beforeEach } from 'vitest';
 import nock from 'nock';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { doctor, formatDoctor } from '../../src/cli/doctor.js';
 import { recordMetricFailures } from '../../src/store/metric-failures.js';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
-import { tempDbPath, removeTempDb } from '../helpers/tmp-store.js';
+import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
 
 /** `scorecard doctor`: each source configured or not, and an auth failure reported clearly, with no secret in it. */
 
-describe('scorecard doctor', () => {
+describe.each(storeKinds())('scorecard doctor (%s)', (kind) => {
   let rt: Runtime | undefined;
   let slack: FakeSlack | undefined;
-  const path = tempDbPath();
+  let database: Awaited<ReturnType<typeof tempDatabaseUrl>>;
 
+  beforeEach(async () => {
+    database = await tempDatabaseUrl(kind);
+  });
   afterEach(async () => {
     await rt?.close();
     await slack?.close();
     nock.cleanAll();
     nock.enableNetConnect();
-    removeTempDb(path);
+    await database.cleanup();
   });
 
   it('lists every source as configured or not, and names the auth failure of a configured one', async () => {
@@ -30,7 +33,7 @@ describe('scorecard doctor', () => {
     nock('https://acme.zendesk.test').get('/api/v2/users/me').reply(401, { error: "Couldn't authenticate you" }).persist();
     slack = await startFakeSlack();
     rt = await openRuntime({
-      databaseUrl: `sqlite:${path}`,
+      databaseUrl: database.url,
       logger: pino({ level: 'silent' }),
       env: {
         ZENDESK_SUBDOMAIN: 'acme',
@@ -79,7 +82,7 @@ describe('scorecard doctor', () => {
 
   it('names each metric whose last refresh failed on its own, with the reason', async () => {
     slack = undefined;
-    rt = await openRuntime({ databaseUrl: `sqlite:${path}`, logger: pino({ level: 'silent' }), env: {} });
+    rt = await openRuntime({ databaseUrl: database.url, logger: pino({ level: 'silent' }), env: {} });
     await recordMetricFailures(
       rt.store,
       [{ metricId: 'w250_dials', source: 'hubspot', errorClass: 'config', error: 'GET /crm/v3/lists/123/memberships → HTTP 404' }],

@@ -1,14 +1,24 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
+import {
+  EXAMPLE_CONFIG,
+  health,
+  killNow,
+  listen,
+  oneLeader,
+  SCORECARD_BIN,
+  startReplica,
+  stopReplicas,
+  waitFor,
+  type Replica,
+} from '../helpers/replicas.js';
 
 /**
  * Two real `scorecard start` replicas on one Postgres database and one fake Slack: both serve Slack, one runs the
@@ -17,42 +27,11 @@ import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
  * the lock within the poll, and its own catch-up finds the period claimed: one top-level message in all.
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
 const SECRET = 'replicas-signing-secret-0123456789';
 const NOW = '2026-11-18T15:00:00Z';
 const CASH = 'C0CASH0001';
 /** How long the proxy holds back chat.postMessage answers: the window in which the leader is killed. */
 const HOLD_MS = 8_000;
-
-interface Replica {
-  name: string;
-  port: number;
-  child: ChildProcess;
-  log: string;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Forwards to the fake Slack; answers chat.postMessage only after HOLD_MS (the fake has recorded it already). */
 function holdingProxy(fake: FakeSlack): Server {
@@ -76,14 +55,6 @@ function holdingProxy(fake: FakeSlack): Server {
   });
 }
 
-const health = async (replica: Replica): Promise<{ ok: boolean; leader: boolean } | undefined> => {
-  try {
-    return (await (await fetch(`http://127.0.0.1:${replica.port}/healthz`)).json()) as { ok: boolean; leader: boolean };
-  } catch {
-    return undefined;
-  }
-};
-
 describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replicas on one Postgres', () => {
   let dir: string;
   let fake: FakeSlack;
@@ -93,16 +64,8 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
   const replicas: Replica[] = [];
 
   const start = async (name: string): Promise<Replica> => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [bin, 'start'], {
-      cwd: dir,
-      env: { ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const replica: Replica = { name, port, child, log: '' };
-    child.stderr!.on('data', (chunk: Buffer) => (replica.log += chunk.toString()));
+    const replica = await startReplica(name, dir, env);
     replicas.push(replica);
-    await waitFor(`${name} to listen`, () => health(replica));
     return replica;
   };
 
@@ -115,7 +78,7 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
     env = {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
-      SCORECARD_CONFIG: join(root, 'scorecard.example.yml'),
+      SCORECARD_CONFIG: EXAMPLE_CONFIG,
       SCORECARD_NOW: NOW,
       SCORECARD_LEADER_POLL_MS: '250',
       SLACK_SIGNING_SECRET: SECRET,
@@ -124,18 +87,13 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
       LOG_LEVEL: 'info',
     };
     // The demo's sample history, seeded into the Postgres database, so the digests have figures.
-    const seeded = spawnSync(process.execPath, [bin, 'demo'], { cwd: dir, env, encoding: 'utf8' });
+    const seeded = spawnSync(process.execPath, [SCORECARD_BIN, 'demo'], { cwd: dir, env, encoding: 'utf8' });
     expect(seeded.stderr).toBe('');
     expect(seeded.status).toBe(0);
   }, 120_000);
 
   afterAll(async () => {
-    for (const replica of replicas) {
-      if (replica.child.exitCode === null && replica.child.signalCode === null) {
-        replica.child.kill('SIGTERM');
-        await new Promise((resolve) => replica.child.once('exit', resolve));
-      }
-    }
+    await stopReplicas(replicas);
     await new Promise((resolve) => proxy?.close(resolve));
     await fake?.close();
     await database?.cleanup();
@@ -146,12 +104,7 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
     const a = await start('a');
     const b = await start('b');
     // Exactly one leader; both answer Slack.
-    const leaders = await waitFor('one leader', async () => {
-      const states = await Promise.all([health(a), health(b)]);
-      const count = states.filter((s) => s?.leader).length;
-      return count === 1 ? states : undefined;
-    });
-    const [leader, follower] = leaders[0]!.leader ? [a, b] : [b, a];
+    const [leader, [follower]] = await oneLeader([a, b]);
     for (const replica of [a, b]) {
       const ack = await postSigned(
         `http://127.0.0.1:${replica.port}/slack/events`,
@@ -164,17 +117,16 @@ describe.skipIf(!storeKinds().includes('postgres'))('two scorecard start replica
     const topLevel = () => fake.callsTo('chat.postMessage').filter((c) => c.body.channel === CASH && !c.body.thread_ts);
     // The leader's catch-up has sent the cash digest; Slack's answer is still held by the proxy: kill it now.
     await waitFor('the leader to send the cash digest', () => (topLevel().length > 0 ? true : undefined));
-    leader.child.kill('SIGKILL');
-    await new Promise((resolve) => leader.child.once('exit', resolve));
+    await killNow(leader);
 
-    await waitFor('the follower to become leader', async () => ((await health(follower))?.leader ? true : undefined), 30_000);
-    const metrics = await (await fetch(`http://127.0.0.1:${follower.port}/metrics`)).text();
+    await waitFor('the follower to become leader', async () => ((await health(follower!))?.leader ? true : undefined), 30_000);
+    const metrics = await (await fetch(`http://127.0.0.1:${follower!.port}/metrics`)).text();
     expect(metrics).toMatch(/^scorecard_leader 1$/m);
     // Its start-up catch-up takes over the dead leader's claim (its owner process is gone) and finds the message the
     // leader sent through its metadata, so it completes the period without posting it again.
-    await waitFor('the follower to catch up', () => (follower.log.includes('catch-up of missed digests done') ? true : undefined));
-    expect(follower.log).toContain('this replica is the leader');
+    await waitFor('the follower to catch up', () => (follower!.log.includes('catch-up of missed digests done') ? true : undefined));
+    expect(follower!.log).toContain('this replica is the leader');
     expect(topLevel()).toHaveLength(1);
-    expect(follower.log).not.toMatch(/"level":(50|60)/);
+    expect(follower!.log).not.toMatch(/"level":(50|60)/);
   }, 180_000);
 });

@@ -32,6 +32,8 @@ export interface FakeSlackOptions {
   checkLimits?: boolean;
   /** Unix seconds of the first message ts (default 1763000000, November 2025): match a test's pinned clock. */
   firstTs?: number;
+  /** Message ts from this clock instead (still strictly increasing): match a test's running clock (SCORECARD_CLOCK_RATE). */
+  clock?: () => Date;
 }
 
 export interface FakeSlackCall {
@@ -175,8 +177,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
   armInjections();
 
+  let lastMicros = 0;
   const nextTs = () => {
-    const micros = (opts.firstTs !== undefined ? opts.firstTs * 1e6 + 100 : FIRST_TS_MICROS) + seq++ * 100;
+    const counted = (opts.firstTs !== undefined ? opts.firstTs * 1e6 + 100 : FIRST_TS_MICROS) + seq++ * 100;
+    const micros = opts.clock ? Math.max(opts.clock().getTime() * 1000, lastMicros + 100) : counted;
+    lastMicros = micros;
     return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   };
   const userPayload = (u: FakeSlackUser) => ({
