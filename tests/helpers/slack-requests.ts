@@ -2,6 +2,7 @@
 // (shared/specs/slack/examples, read from beside the repo, never copied in).
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 
 const EXAMPLES_DIR = new URL('../../../shared/specs/slack/examples/', import.meta.url);
 
@@ -196,13 +197,34 @@ export async function postSigned(url: string, body: string, opts: PostSignedOpti
   const contentType = opts.contentType ?? (body.trimStart().startsWith('{') ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE);
   const secret = opts.badSignature ? `${opts.secret}-wrong` : opts.secret;
   const headers = signRequest(body, secret, opts.timestamp ?? nowSeconds(), contentType);
-  const response = await fetch(url, { method: 'POST', headers: { ...headers }, body });
-  const text = await response.text();
+  const { status, text } = await postOnFreshConnection(url, headers, body);
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, ...(json === undefined ? {} : { json }) };
+  return { status, text, ...(json === undefined ? {} : { json }) };
+}
+
+/**
+ * One request on its own connection. fetch would reuse an idle keep-alive socket, and a test that blocked its event
+ * loop (a spawnSync of the CLI) for longer than the server's keep-alive timeout never saw the server close it: the
+ * next request then died with "other side closed" although the server was fine.
+ */
+function postOnFreshConnection(url: string, headers: SignedHeaders, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -196,14 +196,15 @@ describe.each(storeKinds())('opening a database that lacks a migration (%s)', (k
     const database = await tempDatabaseUrl(kind);
     try {
       const first = await openStore(database.url);
-      await sql`drop table metric_failures`.execute(first.db);
-      await sql`delete from kysely_migration where name = ${'0008_metric_failures'}`.execute(first.db);
+      // The newest migration: Kysely refuses, rightly, a gap before migrations already run.
+      await sql`drop table quarter_deals`.execute(first.db);
+      await sql`delete from kysely_migration where name = ${'0010_quarter_deals'}`.execute(first.db);
       await first.close();
       const second = await openStore(database.url);
       try {
         const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second.db);
         expect(rows.map((row) => ({ name: row.name }))).toEqual(ALL_MIGRATIONS);
-        expect(await second.db.selectFrom('metric_failures').selectAll().execute()).toEqual([]);
+        expect(await second.db.selectFrom('quarter_deals').selectAll().execute()).toEqual([]);
       } finally {
         await second.close();
       }
