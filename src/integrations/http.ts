@@ -57,12 +57,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const axiosInstance = () =>
     (instance ??= loadAxios().then((axios) =>
       axios.create({
-    baseURL: options.baseURL,
-    timeout: timeoutMs,
-    headers: options.headers,
-    auth: options.auth,
-    // Statuses are classified here, so axios only throws for transport failures.
-    validateStatus: () => true,
+        baseURL: options.baseURL,
+        timeout: timeoutMs,
+        headers: options.headers,
+        auth: options.auth,
+        // Statuses are classified here, so axios only throws for transport failures.
+        validateStatus: () => true,
       }),
     ));
 
