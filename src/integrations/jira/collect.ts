@@ -1,8 +1,10 @@
 import { localDayOf } from '../../metrics/periods.js';
+import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { createJiraApi, credentialsFrom, type JiraDeps } from './client.js';
-import { flowValues, searchPlan, SOURCE_ID, tallyIssues, tallyReopenings, type Tally } from './map.js';
+import { rememberIssueDays } from './late.js';
+import { addTally, countedDays, flowValues, searchPlan, SOURCE_ID, tallyIssues, tallyReopenings, type Tally } from './map.js';
 import type { JiraQuery, JiraSettings } from './schemas.js';
 
 export const NOT_CONFIGURED = 'not configured: set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN';
@@ -33,10 +35,22 @@ export async function* collectJira(
     const { measure, jql } = metric.query;
     if (measure === 'count_now') continue;
     const tally: Tally = new Map();
+    // Issue id → the days it was counted on here, for the change scan to name a later change's old days.
+    const issueDays = new Map<string, LocalDay[]>();
     for await (const issues of api.search(searchPlan(jql, measure, from, to))) {
-      if (measure !== 'reopened') tallyIssues(tally, issues, measure, window);
-      else for (const issue of issues) tallyReopenings(tally, await api.histories(issue), settings.done_statuses, window);
+      if (measure !== 'reopened') {
+        tallyIssues(tally, issues, measure, window);
+        for (const issue of issues) issueDays.set(issue.id, countedDays(issue, measure, window));
+      } else {
+        for (const issue of issues) {
+          const reopenings: Tally = new Map();
+          tallyReopenings(reopenings, await api.histories(issue), settings.done_statuses, window);
+          for (const [day, entry] of reopenings) addTally(tally, day, entry);
+          issueDays.set(issue.id, [...reopenings.keys()]);
+        }
+      }
     }
+    await rememberIssueDays(ctx, window.timezone, issueDays);
     yield flowValues(metric.id, measure, from, to, tally);
   }
 }

@@ -1,8 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
-import { defineSource, type Source } from '../source.js';
+import { defineSource, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
 import { createJiraApi, credentialsFrom, type JiraDeps } from './client.js';
 import { collectJira, NOT_CONFIGURED } from './collect.js';
+import { jiraLateChanges } from './late.js';
 import { SOURCE_ID } from './map.js';
 import { jiraQuerySchema, jiraSettingsSchema, type JiraQuery, type JiraSettings } from './schemas.js';
 
@@ -28,6 +29,7 @@ export function createJiraSource(deps: JiraDeps = {}): Source {
     querySchema: jiraQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,
     collect: (ctx, request) => collectJira(ctx, request, deps),
+    lateChanges: (ctx, request) => lateChangesFor(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);
       if (!credentials) return { ok: false, detail: NOT_CONFIGURED };
@@ -42,3 +44,14 @@ export function createJiraSource(deps: JiraDeps = {}): Source {
 }
 
 export const jiraSource = createJiraSource();
+
+const NOTHING_LATE: LateChanges = { days: [], reasons: [], commit: async () => {} };
+
+/** Only the flows have older days to correct: the stocks (`count_now`) are today's figures. */
+function lateChangesFor(ctx: SourceRun<JiraSettings>, request: SourceRequest<JiraQuery>, deps: JiraDeps): Promise<LateChanges> {
+  const credentials = credentialsFrom(ctx.env);
+  const filters = [...new Set(request.metrics.filter((metric) => metric.query.measure !== 'count_now').map((metric) => metric.query.jql))];
+  if (!credentials || filters.length === 0) return Promise.resolve(NOTHING_LATE);
+  const api = createJiraApi(ctx, credentials, ctx.settings, deps);
+  return jiraLateChanges(ctx, { api, timezone: ctx.config.org.timezone, window: { from: request.from, to: request.to }, filters });
+}

@@ -67,6 +67,11 @@ export interface DayTally {
 
 export type Tally = Map<LocalDay, DayTally>;
 
+/** Adds one day's entry of another tally (an issue's own reopenings, counted apart to remember its days). */
+export function addTally(tally: Tally, day: LocalDay, entry: DayTally): void {
+  add(tally, day, entry.count, entry.days);
+}
+
 function add(tally: Tally, day: LocalDay, count: number, days = 0): void {
   const entry = tally.get(day) ?? { count: 0, days: 0 };
   entry.count += count;
@@ -112,6 +117,13 @@ export function tallyIssues(
     if (!issue.fields.created) throw new SourceError('bad_response', SOURCE_ID, `issue ${issue.key ?? issue.id} has no created`);
     add(tally, day, 1, Math.max(0, at - parseJiraInstant(issue.fields.created)) / DAY_MS);
   }
+}
+
+/** The window day an issue is counted on for a created, resolved or mean-resolution measure (none outside it). */
+export function countedDays(issue: JiraIssue, measure: 'created' | 'resolved' | 'mean_resolution_days', window: Window): LocalDay[] {
+  const stamp = measure === 'created' ? issue.fields.created : issue.fields.resolutiondate;
+  const day = stamp ? dayIn(parseJiraInstant(stamp), window) : undefined;
+  return day ? [day] : [];
 }
 
 /**

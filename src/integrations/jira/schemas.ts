@@ -34,6 +34,9 @@ export const issueSchema = z.object({
     .object({
       created: jiraInstantSchema.optional(),
       resolutiondate: jiraInstantSchema.nullable().optional(),
+      /** Read by the change scan only: when the issue last changed, and last changed status category (a reopening). */
+      updated: jiraInstantSchema.optional(),
+      statuscategorychangedate: jiraInstantSchema.nullable().optional(),
     })
     .passthrough(),
   changelog: z
