@@ -50,8 +50,14 @@ export function soqlObject(soql: string, metricId: string): string {
   return match[1]!;
 }
 
-function byDayMetrics(metrics: readonly SourceMetric<SalesforceQuery>[]): ByDayMetric[] {
-  return metrics.flatMap((metric) => (metric.query.measure === 'by_day' ? [{ id: metric.id, query: metric.query }] : []));
+/**
+ * The metrics whose records can be tracked: by-day ones reading plain records. An aggregate (`GROUP BY`) answers
+ * rows with no record id and its day field is an alias the object does not have: the trailing window covers it.
+ */
+export function trackedMetrics(metrics: readonly SourceMetric<SalesforceQuery>[]): ByDayMetric[] {
+  return metrics.flatMap((metric) =>
+    metric.query.measure === 'by_day' && !/\bgroup\s+by\b/i.test(metric.query.soql) ? [{ id: metric.id, query: metric.query }] : [],
+  );
 }
 
 /** The scan of one object: every day field its metrics read, and whether the record is deleted. */
@@ -67,7 +73,7 @@ export async function salesforceLateChanges(ctx: SourceContext, scope: LateScope
   let changed = 0;
   let deleted = 0;
 
-  const metrics = byDayMetrics(scope.metrics);
+  const metrics = trackedMetrics(scope.metrics);
   if (cursor && metrics.length > 0) {
     const index = await loadRecordDays(ctx.state, RECORD_DAYS_KEY);
     const byObject = new Map<string, ByDayMetric[]>();

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { formatRefreshSummary, refresh, type RefreshOptions } from '../../../src/integrations/refresh.js';
 import { createSalesforceSource } from '../../../src/integrations/salesforce/index.js';
-import { recordId, scanSoql, soqlObject } from '../../../src/integrations/salesforce/late.js';
+import type { SalesforceQuery } from '../../../src/integrations/salesforce/schemas.js';
+import { recordId, scanSoql, soqlObject, trackedMetrics } from '../../../src/integrations/salesforce/late.js';
 import { addDays, localDayOf } from '../../../src/metrics/periods.js';
 import { getDailyValues } from '../../../src/store/daily-values.js';
 import { getSyncState } from '../../../src/store/sync-state.js';
@@ -206,6 +207,23 @@ describe('Salesforce change scan', () => {
     expect(scanSoql('Opportunity', ['CloseDate', 'CreatedDate', 'CloseDate'], new Date('2026-11-24T18:50:00.123Z'))).toBe(
       'SELECT Id, IsDeleted, CloseDate, CreatedDate FROM Opportunity WHERE SystemModstamp > 2026-11-24T18:50:00Z',
     );
+  });
+
+  it('tracks by-day metrics on plain records only: stocks and aggregates are left to the trailing window', () => {
+    const m = (id: string, query: SalesforceQuery) => ({ ...config.metrics.closed_won_amount!, id, query });
+    const byDay = { soql: 'SELECT CloseDate FROM Opportunity', measure: 'by_day', day_field: 'CloseDate' } as const;
+    const grouped = {
+      soql: 'SELECT DAY_ONLY(CreatedDate) d, COUNT(Id) n FROM Lead GROUP BY DAY_ONLY(CreatedDate)',
+      measure: 'by_day',
+      day_field: 'd',
+      field: 'n',
+    } as const;
+    const tracked = trackedMetrics([
+      m('won', byDay),
+      m('leads', grouped),
+      m('open', { soql: 'SELECT COUNT() FROM Case', measure: 'count' }),
+    ]);
+    expect(tracked.map((metric) => metric.id)).toEqual(['won']);
   });
 
   it('takes a record id from Id, or from attributes.url when the SOQL did not select it', () => {
