@@ -146,8 +146,17 @@ export class SalesforceApi {
   }
 
   /** `GET /services/data/vXX.X/query?q=…`, then each `nextRecordsUrl` until `done`. */
-  async *query(soql: string): AsyncGenerator<QueryResult> {
-    let page = await this.send({ url: `services/data/v${this.settings.api_version}/query`, params: { q: soql } }, queryResultSchema);
+  query(soql: string): AsyncGenerator<QueryResult> {
+    return this.pages('query', soql);
+  }
+
+  /** `…/queryAll?q=…`: the same, deleted records (in the recycle bin, `IsDeleted = true`) included. */
+  queryAll(soql: string): AsyncGenerator<QueryResult> {
+    return this.pages('queryAll', soql);
+  }
+
+  private async *pages(resource: 'query' | 'queryAll', soql: string): AsyncGenerator<QueryResult> {
+    let page = await this.send({ url: `services/data/v${this.settings.api_version}/${resource}`, params: { q: soql } }, queryResultSchema);
     for (let pages = 1; ; pages++) {
       yield page;
       if (page.done || !page.nextRecordsUrl) return;

@@ -1,7 +1,9 @@
 import { localDayOf } from '../../metrics/periods.js';
+import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
 import { credentialsFrom, SalesforceApi, type SalesforceDeps } from './client.js';
+import { recordId, rememberRecordDays } from './late.js';
 import { addToDay, dayField, dayValues, numberField, scaledSum, type DayTotals } from './map.js';
 import type { SalesforceQuery, SalesforceSettings } from './schemas.js';
 import { bindSoql, SOURCE_ID } from './soql.js';
@@ -48,12 +50,17 @@ export async function* collectSalesforce(
       yield [{ metricId: metric.id, day: today, value: scaledSum(amounts) }];
     } else {
       const totals: DayTotals = new Map();
+      const seen = new Map<string, LocalDay>();
       for await (const page of api.query(metric.soql)) {
         for (const record of page.records) {
           const day = dayField(record, query.day_field, metric.id, timezone);
-          if (day && day >= from && day <= to) addToDay(totals, day, query.field ? numberField(record, query.field, metric.id) : 1);
+          if (!day || day < from || day > to) continue;
+          addToDay(totals, day, query.field ? numberField(record, query.field, metric.id) : 1);
+          const id = recordId(record);
+          if (id) seen.set(id, day);
         }
       }
+      await rememberRecordDays(ctx, timezone, metric.id, seen);
       yield dayValues(metric.id, from, to, totals);
     }
   }

@@ -1,8 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
-import { defineSource, type Source } from '../source.js';
+import { defineSource, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
 import { credentialsFrom, SalesforceApi, type SalesforceDeps } from './client.js';
 import { collectSalesforce, NOT_CONFIGURED } from './collect.js';
+import { salesforceLateChanges } from './late.js';
 import { salesforceQuerySchema, salesforceSettingsSchema, type SalesforceQuery, type SalesforceSettings } from './schemas.js';
 import { SOURCE_ID } from './soql.js';
 
@@ -26,6 +27,7 @@ export function createSalesforceSource(deps: SalesforceDeps = {}): Source {
     querySchema: salesforceQuerySchema,
     configured: (env) => credentialsFrom(env) !== undefined,
     collect: (ctx, request) => collectSalesforce(ctx, request, deps),
+    lateChanges: (ctx, request) => lateChangesFor(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);
       if (!credentials) return { ok: false, detail: NOT_CONFIGURED };
@@ -37,6 +39,20 @@ export function createSalesforceSource(deps: SalesforceDeps = {}): Source {
       }
     },
   });
+}
+
+const NOTHING_LATE: LateChanges = { days: [], reasons: [], commit: async () => {} };
+
+function lateChangesFor(
+  ctx: SourceRun<SalesforceSettings>,
+  request: SourceRequest<SalesforceQuery>,
+  deps: SalesforceDeps,
+): Promise<LateChanges> {
+  const credentials = credentialsFrom(ctx.env);
+  if (!credentials) return Promise.resolve(NOTHING_LATE);
+  const api = new SalesforceApi(ctx, credentials, ctx.settings, deps);
+  const window = { from: request.from, to: request.to };
+  return salesforceLateChanges(ctx, { api, timezone: ctx.config.org.timezone, window, metrics: request.metrics });
 }
 
 export const salesforceSource = createSalesforceSource();

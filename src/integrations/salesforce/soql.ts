@@ -14,7 +14,7 @@ export interface SoqlWindow {
   timezone: string;
 }
 
-function datetimeLiteral(instant: Date): string {
+export function datetimeLiteral(instant: Date): string {
   return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
