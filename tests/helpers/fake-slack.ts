@@ -2,6 +2,7 @@
 // talk to it over HTTP, so request encoding, auth headers, retries and 429 handling are exercised for real.
 // Every message and view is run through the Block Kit limits checker; that is stricter than Slack on purpose
 // (a missing `text` fallback is rejected here, Slack only warns).
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMessage, checkView, type SlackViewLike } from '../../src/slack/limits.js';
@@ -388,7 +389,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (held?.phase === 'before') {
       held.arrive();
       await held.released;
-      // The caller died while held: like Slack, never act on a request whose sender is gone before it was read.
+      // The caller died while held: like Slack, never act on a request whose sender is gone before it was read. A
+      // release on the killed caller's exit can come before this process has seen its socket close, so give the
+      // close a moment to arrive (bounded: a live caller is answered after it).
+      if (!req.socket.destroyed) await Promise.race([once(req.socket, 'close'), new Promise((r) => setTimeout(r, 500))]);
       if (req.socket.destroyed) return;
     }
     const rateLimit = rateLimits.get(method);
