@@ -1,10 +1,10 @@
 import { dayStart, quarterOf } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
-import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import type { CollectedQuarterDeals, DealsFigure, FailedPart } from '../source.js';
 import { QUARTER_DEALS_PART } from '../refresh-parts.js';
 import type { HubspotClient } from './client.js';
+import { failureOf } from './failures.js';
 import { toCents } from './map.js';
 import { fetchPipelines } from './pipelines.js';
 import type { Pipeline } from './schemas.js';
@@ -52,12 +52,7 @@ export async function collectQuarterDeals(
     return { quarterDeals: await quarterSnapshot(client, today, timezone) };
   } catch (error) {
     if (!isSourceError(error)) throw error;
-    const prefix = `${error.source}: ${error.errorClass}: `;
-    const message = errorMessage(error);
-    return {
-      part: QUARTER_DEALS_PART,
-      failure: { errorClass: error.errorClass, message: message.startsWith(prefix) ? message.slice(prefix.length) : message },
-    };
+    return { part: QUARTER_DEALS_PART, failure: failureOf(error) };
   }
 }
 

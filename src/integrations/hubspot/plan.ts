@@ -1,13 +1,14 @@
 import type { Metric } from '../../config/schema.js';
-import { SourceError } from '../errors.js';
 import type { FailedMetric, SourceContext, SourceMetric } from '../source.js';
 import { businessHoursBetween } from '../support-hours.js';
-import { SOURCE_ID, type HubspotClient, type SearchFilter } from './client.js';
+import type { HubspotClient, SearchFilter } from './client.js';
+import { forMetrics } from './failures.js';
 import { HOUR_MS, keywordMatcher, parseInstant, toCents, type Measure } from './map.js';
 import { countsUnassigned, isOwned, metricOwners, ownerDirectory, ownerRefsFor, resolveOwners, teamRefs } from './owners.js';
 import { closedWonStages, fetchPipelines, openTicketStages } from './pipelines.js';
 import type { HubspotQuery, HubspotSettings } from './schemas.js';
 import type { SearchSpec } from './search.js';
+import { CALLS, meetingSearch, NOTES, type SearchKind } from './search-kinds.js';
 import { associatedIds, warmContactIds, type EngagementType } from './warm250.js';
 
 /**
@@ -52,61 +53,6 @@ export interface RunPlan {
   failed: FailedMetric[];
 }
 
-/**
- * An error that concerns only the metrics needing that call (HubSpot answered 4xx, or a body we cannot read), as
- * opposed to one that stops the whole source (auth, rate limits, an outage), which is thrown on.
- */
-function isMetricScoped(error: unknown): error is SourceError {
-  return error instanceof SourceError && (error.errorClass === 'config' || error.errorClass === 'bad_response');
-}
-
-function failureOf(metric: Metric, errorClass: SourceError['errorClass'], message: string): FailedMetric {
-  const prefix = `${SOURCE_ID}: ${errorClass}: `;
-  return { metricId: metric.id, failure: { errorClass, message: message.startsWith(prefix) ? message.slice(prefix.length) : message } };
-}
-
-/** Runs a prerequisite of `metrics`; a metric-scoped failure fails those metrics (recorded) and yields `fallback`. */
-async function forMetrics<T>(metrics: Metric[], failed: FailedMetric[], fallback: T, run: () => Promise<T>): Promise<T> {
-  if (metrics.length === 0) return fallback;
-  try {
-    return await run();
-  } catch (error) {
-    if (!isMetricScoped(error)) throw error;
-    for (const metric of metrics) failed.push(failureOf(metric, error.errorClass, error.message));
-    return fallback;
-  }
-}
-
-/** The searches a run can need: object type, the date property windows filter and sort on, fixed filters. */
-interface SearchKind {
-  key: string;
-  objectType: string;
-  dateProperty: string;
-  extraFilters?: SearchFilter[];
-}
-
-const CALLS: SearchKind = { key: 'calls', objectType: 'calls', dateProperty: 'hs_timestamp' };
-const NOTES: SearchKind = { key: 'notes', objectType: 'notes', dateProperty: 'hs_timestamp' };
-
-/** A filter on one property: EQ for one value (the common case), IN for several. */
-function oneOf(propertyName: string, values: readonly string[]): SearchFilter {
-  return values.length === 1
-    ? { propertyName, operator: 'EQ', value: values[0]! }
-    : { propertyName, operator: 'IN', values: [...values].sort() };
-}
-
-/** FTAs: meetings of the configured types (every type when none is set), by creation or by start with a held outcome. */
-export function meetingSearch(by: 'created' | 'attended', settings: HubspotSettings): SearchKind {
-  const types = settings.fta_meeting_types.length > 0 ? [oneOf('hs_activity_type', settings.fta_meeting_types)] : [];
-  if (by === 'created') return { key: 'meetings:created', objectType: 'meetings', dateProperty: 'hs_createdate', extraFilters: types };
-  return {
-    key: 'meetings:attended',
-    objectType: 'meetings',
-    dateProperty: 'hs_meeting_start_time',
-    extraFilters: [oneOf('hs_meeting_outcome', settings.fta_attended_outcomes), ...types],
-  };
-}
-
 type Ctx = Pick<SourceContext, 'config' | 'state' | 'now' | 'logger'>;
 export async function buildPlan(
   ctx: Ctx,
@@ -118,8 +64,13 @@ export async function buildPlan(
   const isWarm = (query: HubspotQuery) => 'warm250' in query && query.warm250 === true;
   // A Warm 250 metric without a target list fails alone; the rest of HubSpot still refreshes.
   const unset = settings.warm250 ? [] : metrics.filter((m) => isWarm(m.query));
-  for (const metric of unset)
-    failed.push(failureOf(metric, 'config', 'query.warm250 needs sources.hubspot.warm250 (list_id or property) in scorecard.yml'));
+  for (const metric of unset) {
+    const failure = {
+      errorClass: 'config' as const,
+      message: 'query.warm250 needs sources.hubspot.warm250 (list_id or property) in scorecard.yml',
+    };
+    failed.push({ metricId: metric.id, failure });
+  }
   let queries = metrics.filter((m) => !unset.includes(m)).map((metric) => ({ metric, query: metric.query }));
   // support.excluded_owners is shared with the other support sources: only its emails can name HubSpot owners.
   const sharedExclusions = ctx.config.support.excluded_owners.filter((o) => o.includes('@')).map((o) => o.toLowerCase());
