@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const hash = createHash('sha256');
 const files = readdirSync(join(dist, 'src'), { recursive: true, withFileTypes: true })
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+  .filter((entry) => entry.isFile() && (entry.name.endsWith('.js') || entry.name.endsWith('.cjs')))
   .map((entry) => join(entry.parentPath, entry.name))
   .sort();
 for (const file of files)

@@ -1,10 +1,11 @@
-// Bundles the CLI entry over tsc's dist/src/cli/main.js. Loading some 500 small ES modules was most of a short
-// command's start-up (`scorecard metric cash`: about 58% of its CPU in Node's ESM loader); one file per command,
-// split so each command still loads only its own code (`chunk-*.js` beside main.js), loads far faster. kysely, zod
-// and axios (hundreds of files each) and the small pure-JS packages every command loads are bundled, whitespace-
-// minified (less to compile: `metric cash` ~12% faster, measured paired); every other package stays a plain import,
-// so native modules and packages that read files beside their own code (better-sqlite3, pg, pdfkit) work as before. `start` (the bot)
-// runs on tsc's modules, unbundled: its worker threads load compiled files by path.
+// Bundles the CLI (src/cli/program.ts and all it imports but the bot) into one CommonJS file, dist/src/cli/cli.cjs,
+// which dist/src/cli/main.js runs with V8's code cache (src/cli/code-cache.ts). Loading some 500 small ES modules was
+// most of a short command's start-up, and Node 20 keeps no code cache for ES modules; one CommonJS script can carry
+// one. Commands still run only their own code: esbuild wraps each bundled module in a function called at its first
+// import, so `metric cash` never runs the code of `refresh`. kysely, zod, axios and the small pure-JS packages every
+// command loads are bundled, whitespace-minified (less to compile); every other package stays a plain `require`, so
+// native modules and packages that read files beside their own code (better-sqlite3, pg, pdfkit) work as before.
+// `start` (the bot) runs on tsc's modules, unbundled: its worker threads load compiled files by path.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,22 +15,26 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist/src/cli');
 const BUNDLED_PACKAGES = new Set(['kysely', 'zod', 'axios', 'commander', 'dayjs', 'fastest-levenshtein']);
 
+// Chunks of the earlier ES-module bundle, if this dist/ still holds them.
 for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));
 
 await build({
-  entryPoints: { main: join(root, 'src/cli/main.ts') },
+  entryPoints: { cli: join(root, 'src/cli/program.ts') },
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
   minifyWhitespace: true,
   minifySyntax: true,
-  // Bundled CommonJS packages (commander, dayjs) require Node's built-ins; an ES module has no `require` of its own.
-  banner: { js: "import { createRequire as __scorecardRequire } from 'node:module'; const require = __scorecardRequire(import.meta.url);" },
+  // A dynamic import inside a script run by vm.Script needs a flag on Node 20; every package left out of the bundle
+  // has a CommonJS entry, so `import(x)` becomes `require(x)`.
+  supported: { 'dynamic-import': false },
+  // The modules that locate the build folder read import.meta.url; in the bundle that is the bundle's own URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
   plugins: [
     {
@@ -39,10 +44,6 @@ await build({
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED_PACKAGES.has(name) ? undefined : { external: true };
         });
-        // The bot's own entry: resolved at run time to tsc's dist/src/cli/start.js beside main.js.
-        b.onResolve({ filter: /^\.\/start\.js$/ }, (args) =>
-          args.importer.endsWith('main.ts') ? { path: args.path, external: true } : undefined,
-        );
       },
     },
   ],

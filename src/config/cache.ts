@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { buildDirOf, buildIdIn, writeBuildCacheEntry } from './build.js';
 import type { Env } from './env.js';
 import type { Config } from './schema.js';
 
@@ -18,31 +18,25 @@ import type { Config } from './schema.js';
  * so no cache. A read-only install just never writes one.
  */
 
-export interface ConfigCache {
-  read(text: string): Config | undefined;
-  write(text: string, config: Config): void;
+/** A validated config, with whatever its user derives from it once and wants back with it (runtime.ts: zone offsets). */
+export interface CachedConfig<Extra> {
+  config: Config;
+  extra: Extra;
+}
+
+export interface ConfigCache<Extra> {
+  read(text: string): CachedConfig<Extra> | undefined;
+  write(text: string, entry: CachedConfig<Extra>): void;
 }
 
 /** Entries kept; older ones (other config files, earlier edits) are removed when a new one is written. */
 const MAX_ENTRIES = 20;
 
-/** The build folder this module runs from (`dist/src/config/cache.js`, or a bundle chunk under `dist/`), if any. */
-function buildDirOfThisModule(): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const at = here.lastIndexOf(`${sep}dist${sep}`);
-  return at < 0 ? undefined : here.slice(0, at + sep.length + 'dist'.length);
-}
-
 /** The cache for this build, or undefined when there is no build id (running from source) or it is switched off. */
-export function openConfigCache(env: Env, buildDir = buildDirOfThisModule()): ConfigCache | undefined {
+export function openConfigCache<Extra>(env: Env, buildDir = buildDirOf(import.meta.url)): ConfigCache<Extra> | undefined {
   if (env.SCORECARD_CONFIG_CACHE === 'off' || buildDir === undefined) return undefined;
-  let buildId: string;
-  try {
-    buildId = readFileSync(join(buildDir, 'build-id'), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-  if (buildId === '') return undefined;
+  const buildId = buildIdIn(buildDir);
+  if (buildId === undefined) return undefined;
   const dir = join(buildDir, 'config-cache');
   const { version, versions } = process;
   const fileOf = (text: string) =>
@@ -50,31 +44,13 @@ export function openConfigCache(env: Env, buildDir = buildDirOfThisModule()): Co
   return {
     read(text) {
       try {
-        return deserialize(readFileSync(fileOf(text))) as Config;
+        return deserialize(readFileSync(fileOf(text))) as CachedConfig<Extra>;
       } catch {
         return undefined; // missing or unreadable: parse the file instead
       }
     },
-    write(text, config) {
-      try {
-        mkdirSync(dir, { recursive: true });
-        const file = fileOf(text);
-        // Written whole, then renamed: a concurrent reader sees the old entry or the new one, never half of one.
-        const partial = `${file}.${process.pid}.tmp`;
-        writeFileSync(partial, serialize(config));
-        renameSync(partial, file);
-        prune(dir);
-      } catch {
-        // A cache that cannot be written only costs the next run its parse.
-      }
+    write(text, entry) {
+      writeBuildCacheEntry(fileOf(text), serialize(entry), MAX_ENTRIES);
     },
   };
-}
-
-function prune(dir: string): void {
-  const entries = readdirSync(dir)
-    .filter((name) => name.endsWith('.bin'))
-    .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const entry of entries.slice(MAX_ENTRIES)) unlinkSync(entry.path);
 }

@@ -1,4 +1,5 @@
 import type { LocalDay } from './types.js';
+import { abbreviationReader, type ZoneTable, zoneSegment } from './zone-table.js';
 
 /**
  * Instant ↔ org-local calendar day, on Intl directly.
@@ -10,6 +11,15 @@ import type { LocalDay } from './types.js';
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const tables = new Map<string, ZoneTable>();
+
+/**
+ * Converts instants of this table's zone and span with its offsets rather than Intl (see zone-table.ts: a short
+ * command then never builds a formatter). Same answers: the table is what Intl said.
+ */
+export function useZoneTable(table: ZoneTable): void {
+  tables.set(table.timezone, table);
+}
 
 function formatterFor(timezone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timezone);
@@ -31,6 +41,7 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
 
 export function isValidTimezone(tz: string): boolean {
   if (typeof tz !== 'string' || tz.trim() === '') return false;
+  if (tables.has(tz)) return true; // a table is only ever built for a zone Intl knows
   try {
     formatterFor(tz);
     return true;
@@ -50,6 +61,19 @@ export interface WallClock {
 
 /** The org-local wall-clock fields of an instant (ms since epoch). */
 export function wallClock(ms: number, timezone: string): WallClock {
+  const table = tables.get(timezone);
+  const segment = table && zoneSegment(table, ms);
+  if (segment) {
+    const wall = new Date(ms + segment.offsetSeconds * 1000);
+    return {
+      year: wall.getUTCFullYear(),
+      month: wall.getUTCMonth() + 1,
+      day: wall.getUTCDate(),
+      hour: wall.getUTCHours(),
+      minute: wall.getUTCMinutes(),
+      second: wall.getUTCSeconds(),
+    };
+  }
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timezone).formatToParts(ms)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -62,6 +86,21 @@ export function wallClock(ms: number, timezone: string): WallClock {
     minute: parts.minute ?? NaN,
     second: parts.second ?? NaN,
   };
+}
+
+const abbreviations = new Map<string, (ms: number) => string>();
+
+/** The zone's short name at an instant ("CST", "CDT"; "GMT+1" where the locale has none). */
+export function zoneAbbreviation(ms: number, timezone: string): string {
+  const table = tables.get(timezone);
+  const segment = table && zoneSegment(table, ms);
+  if (segment) return segment.abbreviation;
+  let read = abbreviations.get(timezone);
+  if (!read) {
+    read = abbreviationReader(timezone);
+    abbreviations.set(timezone, read);
+  }
+  return read(ms);
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

@@ -1,11 +1,7 @@
 import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc.js';
-import timezone from 'dayjs/plugin/timezone.js';
 import type { StatusKind } from '../metrics/types.js';
 import { formatAge } from '../metrics/format.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import { instantMs, wallClock, zoneAbbreviation } from '../metrics/zone.js';
 
 /** Wording shared by the terminal and Block Kit renderers, so both say the same thing the same way. */
 
@@ -44,13 +40,17 @@ export function dayLabel(day: string): string {
   return dayjs(day).format('dddd D MMM YYYY');
 }
 
-/** An instant in the org timezone: "Mon 16 Nov 08:00 CST". */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** An instant in the org timezone: "Mon 16 Nov 08:00 CST" (the zone's wall clock, whatever the host's zone). */
 export function localTime(iso: string, tz: string): string {
-  const t = dayjs(iso).tz(tz);
-  const abbreviation = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' })
-    .formatToParts(new Date(iso))
-    .find((p) => p.type === 'timeZoneName')?.value;
-  return `${t.format('ddd D MMM HH:mm')}${abbreviation ? ` ${abbreviation}` : ''}`;
+  const ms = instantMs(iso);
+  const w = wallClock(ms, tz);
+  const weekday = WEEKDAYS[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()]!;
+  const hhmm = `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+  const abbreviation = zoneAbbreviation(ms, tz);
+  return `${weekday} ${w.day} ${MONTHS[w.month - 1]!} ${hhmm}${abbreviation ? ` ${abbreviation}` : ''}`;
 }
 
 /** "5 h ago" relative to now, for freshness lines. */

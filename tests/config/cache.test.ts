@@ -10,6 +10,8 @@ import { querySchemas, settingsSchemas } from '../../src/integrations/registry.j
 const example = join(packageRoot(), 'scorecard.example.yml');
 const text = readFileSync(example, 'utf8');
 const { config } = loadConfig({ path: example, env: {}, querySchemas: querySchemas(), settingsSchemas: settingsSchemas() });
+/** What runtime.ts keeps beside the config (a zone table); any serializable value round-trips. */
+const cachedEntry = { config, extra: { timezone: config.org.timezone, starts: [1, 2, 3] } };
 
 let buildDir: string;
 beforeEach(() => {
@@ -24,14 +26,14 @@ describe('the config cache of a built CLI', () => {
   it('gives back the validated example config exactly (every default, every source setting)', () => {
     const cache = openConfigCache({}, buildDir)!;
     expect(cache.read(text)).toBeUndefined();
-    cache.write(text, config);
+    cache.write(text, cachedEntry);
     const again = openConfigCache({}, buildDir)!.read(text);
-    expect(isDeepStrictEqual(again, config)).toBe(true);
-    expect(again).not.toBe(config);
+    expect(isDeepStrictEqual(again, cachedEntry)).toBe(true);
+    expect(again).not.toBe(cachedEntry);
   });
 
   it('misses once the file changes by one byte or the build changes', () => {
-    openConfigCache({}, buildDir)!.write(text, config);
+    openConfigCache({}, buildDir)!.write(text, cachedEntry);
     expect(openConfigCache({}, buildDir)!.read(`${text} `)).toBeUndefined();
     writeFileSync(join(buildDir, 'build-id'), 'build-2\n');
     expect(openConfigCache({}, buildDir)!.read(text)).toBeUndefined();
@@ -45,26 +47,26 @@ describe('the config cache of a built CLI', () => {
 
   it('treats an unreadable entry as a miss and replaces it', () => {
     const cache = openConfigCache({}, buildDir)!;
-    cache.write(text, config);
+    cache.write(text, cachedEntry);
     const [entry] = entries();
     writeFileSync(join(buildDir, 'config-cache', entry!), 'not a serialized config');
     expect(cache.read(text)).toBeUndefined();
-    cache.write(text, config);
-    expect(isDeepStrictEqual(cache.read(text), config)).toBe(true);
+    cache.write(text, cachedEntry);
+    expect(isDeepStrictEqual(cache.read(text), cachedEntry)).toBe(true);
   });
 
   it('keeps at most 20 entries and never leaves a partial file behind', () => {
     const cache = openConfigCache({}, buildDir)!;
-    for (let i = 0; i < 25; i++) cache.write(`${text}\n# edit ${i}\n`, config);
+    for (let i = 0; i < 25; i++) cache.write(`${text}\n# edit ${i}\n`, cachedEntry);
     expect(entries()).toHaveLength(20);
     expect(entries().every((name) => name.endsWith('.bin'))).toBe(true);
-    expect(isDeepStrictEqual(cache.read(`${text}\n# edit 24\n`), config)).toBe(true);
+    expect(isDeepStrictEqual(cache.read(`${text}\n# edit 24\n`), cachedEntry)).toBe(true);
   });
 
   it('never fails a command when it cannot write (a read-only install)', () => {
     writeFileSync(join(buildDir, 'config-cache'), 'a file where the folder should be');
     const cache = openConfigCache({}, buildDir)!;
-    expect(() => cache.write(text, config)).not.toThrow();
+    expect(() => cache.write(text, cachedEntry)).not.toThrow();
     expect(cache.read(text)).toBeUndefined();
     expect(existsSync(join(buildDir, 'config-cache'))).toBe(true);
   });
