@@ -25,7 +25,7 @@ export interface CliBenchResult {
 }
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const bin = join(root, 'dist/src/cli/main.js');
+const bin = join(root, 'dist/src/cli/main.cjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {

@@ -120,7 +120,7 @@ export async function runHubspotBench(): Promise<HubspotBenchResult> {
     writeFileSync(configPath, stringify(rawConfig));
     const dbPath = join(dir, 'bench.db');
 
-    const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    const cli = fileURLToPath(new URL('../../src/cli/main.cjs', import.meta.url));
     const started = performance.now();
     const refresh = spawn(process.execPath, [cli, 'refresh', '--source', 'hubspot', '--from', FROM, '--to', TO], {
       env: {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildDirOf, buildIdIn, writeBuildCacheEntry } from './build.js';
+import { buildDirOf, buildIdIn, writeBuildCacheEntry } from './build.cjs';
 import type { Env } from './env.js';
 import type { Config } from './schema.js';
 

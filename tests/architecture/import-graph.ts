@@ -47,7 +47,7 @@ export function importsOf(file: string, source: string): ImportEdge[] {
   for (const match of source.matchAll(IMPORT_PATTERN)) {
     const specifier = match[1] ?? match[2];
     if (!specifier?.startsWith('.')) continue;
-    const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
+    const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts');
     // `import type` / `export type` statements are erased by the compiler: they order no module loading.
     const typeOnly = match[1] !== undefined && /^\s*(?:import|export)\s+type\s/.test(match[0]);
     edges.push({ file, specifier, target, typeOnly });
@@ -80,7 +80,7 @@ export function sourceFiles(root: string, dir = 'src'): string[] {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = posix.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sourceFiles(root, path));
-    else if (entry.name.endsWith('.ts')) out.push(path);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.cts')) out.push(path);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
 /** End to end: the built binary, as a user runs it, on a temp database of each kind. `npm test` builds first. */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
+const bin = join(root, 'dist/src/cli/main.cjs');
 const NOW = '2026-11-16T08:00:00-06:00';
 
 let dir: string;

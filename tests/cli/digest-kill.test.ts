@@ -23,7 +23,7 @@ import { startFakeSlack, type FakeSlack, type FakeSlackHold } from '../helpers/f
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
+const bin = join(root, 'dist/src/cli/main.cjs');
 const CONFIG = join(root, 'scorecard.example.yml');
 const NOW = '2026-11-16T08:00:00-06:00';
 const PERIOD = '2026-W46';

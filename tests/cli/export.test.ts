@@ -10,7 +10,7 @@ import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
 /** `scorecard export csv|pdf` and `scorecard web-link`, through the built binary on the demo database, on each store. */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
+const bin = join(root, 'dist/src/cli/main.cjs');
 const NOW = '2026-11-16T08:00:00-06:00';
 const SECRET = 'cli-test-web-secret-0123456789abcdef';
 

@@ -15,7 +15,7 @@ import { storeKinds, tempDatabaseUrl } from '../helpers/tmp-store.js';
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
+const bin = join(root, 'dist/src/cli/main.cjs');
 const SECRET = 'acceptance-signing-secret-0123456789';
 const TOKEN = 'xoxb-0000-acceptance';
 const NOW = '2026-11-18T15:00:00Z';

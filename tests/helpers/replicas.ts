@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** Real `scorecard start` processes for the replica tests: spawned from the build, watched over /healthz. */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const SCORECARD_BIN = join(root, 'dist/src/cli/main.js');
+export const SCORECARD_BIN = join(root, 'dist/src/cli/main.cjs');
 export const EXAMPLE_CONFIG = join(root, 'scorecard.example.yml');
 
 export interface Replica {
