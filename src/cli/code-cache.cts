@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,19 +19,21 @@ import { buildDirOf, buildIdIn, writeBuildCacheEntry } from '../config/build.cjs
  * ES module entry sets up Node's ES module loader first, ~10% of `scorecard metric cash`.
  *
  * Entries sit in the build folder beside the config cache (src/config/cache.ts, same reasoning), keyed by the build,
- * the Node version and the command; V8 itself also refuses data made from other source or by another V8, and a
- * refused entry is simply rewritten. SCORECARD_CODE_CACHE=off runs the bundle without one.
+ * the bundle file, the Node version and the command; V8 also refuses data made by another V8 or for a script of
+ * another length, and a refused entry is simply rewritten. SCORECARD_CODE_CACHE=off runs the bundle without one.
  */
 export function runCompiledBundle<Exports>(file: string, argv = process.argv, env = process.env): Exports | undefined {
   let bytes: Buffer;
+  let modified: number;
   try {
     bytes = readFileSync(file);
+    modified = statSync(file).mtimeMs;
   } catch {
     return undefined;
   }
   // The build writes the bundle as ASCII (scripts/bundle-cli.mjs): Latin-1 reads it as is, without decoding UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const cacheFile = env.SCORECARD_CODE_CACHE === 'off' ? undefined : codeCacheFile(file, commandOf(argv));
+  const cacheFile = env.SCORECARD_CODE_CACHE === 'off' ? undefined : codeCacheFile(file, `${modified}:${bytes.length}`, commandOf(argv));
   const cached = cacheFile === undefined ? undefined : readOrUndefined(cacheFile);
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   if (cacheFile !== undefined && (cached === undefined || script.cachedDataRejected)) {
@@ -45,8 +47,8 @@ export function runCompiledBundle<Exports>(file: string, argv = process.argv, en
   return module.exports as Exports;
 }
 
-/** One entry per command, for this build and Node; a handful of commands, each a few hundred kB to ~1 MB. */
-const MAX_ENTRIES = 40;
+/** One entry per command for this build and Node (16 commands, each 0.6–1.6 MB); older builds' entries go first. */
+const MAX_ENTRIES = 20;
 
 /** The command word (`metric`, `digest`): each command's run compiles different functions, so each has its own entry. */
 export function commandOf(argv: readonly string[]): string {
@@ -54,11 +56,15 @@ export function commandOf(argv: readonly string[]): string {
   return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'other';
 }
 
-function codeCacheFile(bundle: string, command: string): string | undefined {
+/**
+ * V8 checks cached data against the source's length, not its content, so the key holds the bundle's modification
+ * time and size as well as the build id: a bundle edited or replaced outside `npm run build` never runs old code.
+ */
+function codeCacheFile(bundle: string, version: string, command: string): string | undefined {
   const buildDir = buildDirOf(pathToFileURL(bundle).href);
   const buildId = buildDir === undefined ? undefined : buildIdIn(buildDir);
   if (buildDir === undefined || buildId === undefined) return undefined;
-  const key = createHash('sha256').update(`${buildId}\0${process.version}\0${process.arch}\0${bundle}`).digest('hex');
+  const key = createHash('sha256').update(`${buildId}\0${process.version}\0${process.arch}\0${bundle}\0${version}`).digest('hex');
   return join(buildDir, 'code-cache', `${command}-${key.slice(0, 32)}.bin`);
 }
 

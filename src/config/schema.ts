@@ -15,8 +15,8 @@ export { goalSchema } from './goal-schema.js';
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-16');
 const weekLabel = z.string().regex(/^\d{4}-W\d{2}$/, 'a week like 2026-W47');
 
-export const goalChangeSchema = goalSchema.extend({ from: localDate }).strict();
-export const goalOverrideSchema = goalSchema.extend({ period: weekLabel }).strict();
+export const goalChangeSchema = z.strictObject({ ...goalSchema.shape, from: localDate });
+export const goalOverrideSchema = z.strictObject({ ...goalSchema.shape, period: weekLabel });
 
 export const manualEntrySchema = z
   .object({
@@ -37,7 +37,7 @@ export const metricSchema = z
     owner_name: z.string().min(1).optional(),
     cadence: z.array(z.enum(CADENCES)).min(1).default(['weekly']),
     aggregate: z.enum(AGGREGATES),
-    goal: goalSchema.optional(),
+    goal: z.optional(goalSchema),
     goal_history: z.array(goalChangeSchema).default([]),
     goal_overrides: z.array(goalOverrideSchema).default([]),
     /** `manual`, or the id of a registered source (`hubspot`, `simplefin`, …). */

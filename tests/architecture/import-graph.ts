@@ -47,7 +47,10 @@ export function importsOf(file: string, source: string): ImportEdge[] {
   for (const match of source.matchAll(IMPORT_PATTERN)) {
     const specifier = match[1] ?? match[2];
     if (!specifier?.startsWith('.')) continue;
-    const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts').replace(/\.cjs$/, '.cts');
+    const target = posix
+      .normalize(posix.join(posix.dirname(file), specifier))
+      .replace(/\.js$/, '.ts')
+      .replace(/\.cjs$/, '.cts');
     // `import type` / `export type` statements are erased by the compiler: they order no module loading.
     const typeOnly = match[1] !== undefined && /^\s*(?:import|export)\s+type\s/.test(match[0]);
     edges.push({ file, specifier, target, typeOnly });

@@ -15,7 +15,8 @@ describe('import direction in src/', () => {
   });
 
   it('sees dynamic imports and re-exports too', () => {
-    const source = "export { x } from '../bot/app.js';\nconst m = await import('../cli/program.js');\nimport { b } from '../cli/code-cache.cjs';\n";
+    const source =
+      "export { x } from '../bot/app.js';\nconst m = await import('../cli/program.js');\nimport { b } from '../cli/code-cache.cjs';\n";
     const edges = importsOf('src/report/weekly.ts', source);
     expect(edges.map((e) => e.target)).toEqual(['src/bot/app.ts', 'src/cli/program.ts', 'src/cli/code-cache.cts']);
     expect(edges.map((e) => checkEdge(e)?.reason)).toEqual([
