@@ -2,7 +2,7 @@ import { App, HTTPReceiver, type AppOptions } from '@slack/bolt';
 import type { CoreEnv } from '../config/env.js';
 import type { Runtime } from '../runtime.js';
 import { boltLogger } from './bolt-logger.js';
-import { createHomeRenderer, createMetricAnswerer, createScorecardRenderer } from './answer/answerer.js';
+import { createEntryWriter, createHomeRenderer, createMetricAnswerer, createScorecardRenderer } from './answer/answerer.js';
 import { createBotDeps } from './create-deps.js';
 import type { BotDeps } from './deps.js';
 import { opsRoutes } from './health.js';
@@ -112,6 +112,9 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
     logger,
     clientOptions: { ...INTERACTIVE_CLIENT, ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) },
     deferInitialization: true,
+    // No listener reads context.conversation; Bolt's default in-memory store would look one up (and build an Error
+    // for "not found") on every request before its ack.
+    convoStore: false,
   };
   const app = new App(
     settings.mode === 'socket'
@@ -133,6 +136,7 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   deps.answerer = await createMetricAnswerer(deps, { worker: opts.answerWorker !== false });
   deps.scorecards = await createScorecardRenderer(deps, { worker: opts.answerWorker !== false });
   deps.homes = await createHomeRenderer(deps, { worker: opts.answerWorker !== false });
+  deps.entries = await createEntryWriter(deps, { worker: opts.answerWorker !== false });
 
   // Track each event's processing (receivers call app.processEvent, Bolt's documented entry point) so shutdown
   // can wait for listeners still working after their ack.

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.js';
 import { inlineAnswerer, inlineHomeRenderer, inlineScorecardRenderer } from './answer/answerer.js';
+import { inlineEntryWriter } from './answer/entry-writer.js';
 import type { BotDeps } from './deps.js';
 
 /**
@@ -12,5 +13,6 @@ export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): 
   deps.answerer = inlineAnswerer(deps);
   deps.scorecards = inlineScorecardRenderer(deps);
   deps.homes = inlineHomeRenderer(deps);
+  deps.entries = inlineEntryWriter(deps);
   return deps;
 }

@@ -2,7 +2,7 @@ import type { Runtime } from '../runtime.js';
 import type { LocalDay } from '../metrics/types.js';
 import { identityOf, type Identity } from './access.js';
 import type { AnswerCache } from './answer/cache.js';
-import type { HomeRenderer, MetricAnswerer, ScorecardRenderer } from './answer/types.js';
+import type { EntryWriter, HomeRenderer, MetricAnswerer, ScorecardRenderer } from './answer/types.js';
 import type { EvalContext } from '../metrics/context.js';
 
 /** What every listener works with. `now` is separate from the runtime so tests can move the clock (undo window). */
@@ -19,6 +19,8 @@ export interface BotDeps {
   scorecards: ScorecardRenderer;
   /** Draws Home tabs (a third worker thread in production, its own queue); `views.publish` stays with the caller. */
   homes: HomeRenderer;
+  /** Checks and stores `/log` submissions before their ack (a fourth worker thread in production). */
+  entries: EntryWriter;
   /** Only on the answer thread, whose connection never writes (see answer-cache.ts). */
   answerCache?: AnswerCache;
   /**

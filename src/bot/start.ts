@@ -114,7 +114,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
         .catch((error: unknown) => runtime.logger.warn({ err: errorMessage(error) }, 'stopping the Slack receiver failed'));
       const [drained] = await Promise.all([bot.inFlight.idle(SHUTDOWN_GRACE_MS), leadership?.stop()]);
       if (!drained) runtime.logger.warn({ pending: bot.inFlight.size }, 'shutdown: abandoning Slack listeners still running');
-      await Promise.all([bot.deps.answerer.close(), bot.deps.scorecards.close(), bot.deps.homes.close()]);
+      await Promise.all([bot.deps.answerer.close(), bot.deps.scorecards.close(), bot.deps.homes.close(), bot.deps.entries.close()]);
     })());
 
   return {

@@ -4,7 +4,8 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache, dataVersionOf } from '../../src/bot/answer/cache.js';
-import { createMetricAnswerer, createScorecardRenderer } from '../../src/bot/answer/answerer.js';
+import { createEntryWriter, createMetricAnswerer, createScorecardRenderer } from '../../src/bot/answer/answerer.js';
+import type { EntryRequest } from '../../src/bot/answer/types.js';
 import { renderScorecardFor } from '../../src/bot/answer/scorecard-render.js';
 import { createBotDeps } from '../../src/bot/create-deps.js';
 import { metricAnswer } from '../../src/report/queries.js';
@@ -132,6 +133,42 @@ describe.runIf(existsSync(compiledWorker))('the /metric answer thread (compiled)
       expect(messages).toEqual(await renderScorecardFor(deps, request));
     } finally {
       await renderer.close();
+    }
+  });
+
+  it('stores /log submissions on a thread of its own: once per view, errors beside their fields, touched days back on the main thread', async () => {
+    const deps = createBotDeps(runtime, () => NOW);
+    const touched: string[][] = [];
+    deps.entriesChanged = (days) => touched.push(days);
+    const writer = await createEntryWriter(deps, { workerFile: compiledWorker });
+    const submission = (viewId: string, value: string): EntryRequest => ({
+      userId: 'W111',
+      viewId,
+      mode: { kind: 'new' },
+      state: { metricId: 'coi_meetings', day: '2026-11-16', value, note: 'from the entry thread', onBehalfOf: undefined },
+      inputBlockIds: ['metric', 'date', 'value', 'note'],
+      nowIso: NOW.toISOString(),
+    });
+    const rowsOf = (viewId: string) =>
+      runtime.store.db.selectFrom('manual_entries').selectAll().where('idempotency_key', '=', viewId).execute();
+    try {
+      expect(writer.where).toBe('worker');
+      const saved = await writer.submit(submission('V-THREAD-1', '4'));
+      expect(saved).toMatchObject({ ok: true, created: true, entry: { metricId: 'coi_meetings', day: '2026-11-16', value: 4 } });
+      expect(touched).toEqual([['2026-11-16']]);
+      // Written on the thread's own connection, committed before the reply: the main connection reads it at once.
+      expect((await rowsOf('V-THREAD-1')).map((row) => [row.value, row.note])).toEqual([[4, 'from the entry thread']]);
+
+      // Slack resubmitting the same view stores nothing new.
+      expect(await writer.submit(submission('V-THREAD-1', '4'))).toMatchObject({ ok: true, created: false });
+      expect(await rowsOf('V-THREAD-1')).toHaveLength(1);
+
+      const refused = await writer.submit(submission('V-THREAD-2', '0x10'));
+      expect(refused.ok).toBe(false);
+      expect(Object.keys((refused as { errors: Record<string, string> }).errors)).toEqual(['value']);
+      expect(await rowsOf('V-THREAD-2')).toHaveLength(0);
+    } finally {
+      await writer.close();
     }
   });
 });

@@ -5,10 +5,12 @@ import { answerAndRespond } from './job.js';
 import { renderAndDeliverScorecard } from './scorecard-render.js';
 import { renderHomeFor } from './home-render.js';
 import { RenderCoalescer } from './coalesce.js';
+import { entryWriterOver, inlineEntryWriter, storeEntry } from './entry-writer.js';
 import { sendDirectMessage } from '../reply.js';
 import type { BlockMessage } from '../../slack/metric.js';
 import type {
   AnswerJob,
+  EntryWriter,
   AnswerWorkerData,
   AnswerWorkerMessage,
   AnswerWorkerReply,
@@ -28,6 +30,8 @@ const ANSWER_THREAD_NICE = 5;
 const SCORECARD_THREAD_NICE = 15;
 /** A Home visit is one person's, and lighter than a whole scorecard: ahead of scorecards, behind answers. */
 const HOME_THREAD_NICE = 10;
+/** A `/log` submission waits for its write before its ack (Slack allows 3 s): as urgent as the acks themselves. */
+const ENTRY_THREAD_NICE = 0;
 
 const at = (request: { nowIso: string }) => () => new Date(request.nowIso);
 
@@ -192,4 +196,27 @@ export async function createHomeRenderer(deps: BotDeps, opts: { worker?: boolean
     },
     close: () => thread.close(),
   };
+}
+
+/**
+ * `/log` submissions checked and stored on a thread of their own (its connection writes; the answer thread's only
+ * reads, which its answer cache relies on), so a write's few milliseconds never delay other requests' acks.
+ */
+export async function createEntryWriter(deps: BotDeps, opts: { worker?: boolean; workerFile?: string } = {}): Promise<EntryWriter> {
+  const thread = await startJobThread(deps, opts, ENTRY_THREAD_NICE, 'entry write');
+  if (!thread) return inlineEntryWriter(deps);
+  return entryWriterOver(
+    deps,
+    'worker',
+    async (request) => {
+      if (!thread.isAlive()) return storeEntry(deps, request);
+      const { entry } = await thread.run({ kind: 'entry', request }).catch(() => ({ entry: undefined }));
+      if (entry) return entry;
+      // The thread died mid-job, before or after its write. A new entry's idempotency key is its view id, so
+      // storing it here keeps one entry either way; an edit is not repeated (it might be applied twice).
+      if (request.mode.kind === 'new') return storeEntry(deps, request);
+      return { ok: 'failed', error: 'the entry thread stopped during the write', database: false };
+    },
+    () => thread.close(),
+  );
 }

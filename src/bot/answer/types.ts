@@ -3,6 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import type { BlockMessage } from '../../slack/metric.js';
 import type { HomeRequest } from './home-render.js';
 import type { ScorecardRequest } from './scorecard-render.js';
+import type { EntryModalMode, EntryState } from '../views/entry-modal.js';
+import type { SubmitResult } from '../entries.js';
 
 /** The shapes the answer pipeline (`/metric` answers, `/scorecard` renders) shares with the listeners and its worker threads. */
 
@@ -57,9 +59,47 @@ export interface HomeRenderer {
   close(): Promise<void>;
 }
 
+/** A submitted `/log` modal to check and store (the thread's connection writes it). */
+export interface EntryRequest {
+  userId: string;
+  email?: string;
+  viewId: string;
+  mode: EntryModalMode;
+  state: EntryState;
+  /** The submitted view's input block ids: errors go beside fields the view has. */
+  inputBlockIds: string[];
+  nowIso: string;
+}
+
+/**
+ * A submission's outcome as it crosses threads: the saved entry names its metric by id (the main thread has the
+ * same catalog), and the local days it touched travel back so the main thread can update posted scorecards. A
+ * failure says whether the database failed, so only then is the database blamed.
+ */
+export type EntryOutcome =
+  | Exclude<SubmitResult, { ok: true }>
+  | {
+      ok: true;
+      entry: Omit<Extract<SubmitResult, { ok: true }>['entry'], 'metric'> & { metricId: string };
+      created: boolean;
+      changedDays: string[];
+    }
+  | { ok: 'failed'; error: string; database: boolean };
+
+/**
+ * Stores `/log` submissions before their ack: a worker thread of its own in production (nice 0, its own queue, its
+ * own connection), so the checks and the write never hold up the acks of other requests.
+ */
+export interface EntryWriter {
+  readonly where: 'worker' | 'inline';
+  submit(request: EntryRequest): Promise<EntryOutcome>;
+  close(): Promise<void>;
+}
+
 /** A `/metric` answer (posted from the thread), a whole-scorecard render (its messages handed back) or a Home view. */
 export type AnswerJob =
   | { kind: 'metric'; request: AnswerRequest }
+  | { kind: 'entry'; request: EntryRequest }
   | { kind: 'scorecard'; request: ScorecardRequest }
   | { kind: 'home'; request: HomeRequest }
   | { kind: 'dm'; request: { userId: string; nowIso: string; email?: string; message: BlockMessage } };
@@ -68,5 +108,6 @@ export type AnswerWorkerMessage = { id: number; job: AnswerJob };
 export interface JobResult {
   messages?: BlockMessage[];
   view?: HomeView;
+  entry?: EntryOutcome;
 }
 export type AnswerWorkerReply = ({ id: number; ok: true } & JobResult) | { id: number; ok: false; error: string } | { ready: true };

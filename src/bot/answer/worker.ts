@@ -14,6 +14,7 @@ import { AnswerCache, dataVersionOf } from './cache.js';
 import { createBotDeps } from '../create-deps.js';
 import type { BotDeps } from '../deps.js';
 import { errorMessage } from '../../errors.js';
+import { storeEntry } from './entry-writer.js';
 
 /**
  * The `/metric` answer thread, and (more instances) the whole-scorecard and Home render threads. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
@@ -30,6 +31,8 @@ async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
     case 'metric':
       await answerAndRespond(deps, job.request);
       return {};
+    case 'entry':
+      return { entry: await storeEntry(deps, job.request) };
     case 'scorecard':
       return { messages: await renderAndDeliverScorecard(deps, job.request, scorecardRenders) };
     case 'home':
