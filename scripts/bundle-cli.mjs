@@ -3,7 +3,7 @@
 // most of a short command's start-up, and Node 20 keeps no code cache for ES modules; one CommonJS script can carry
 // one. Commands still run only their own code: esbuild wraps each bundled module in a function called at its first
 // import, so `metric cash` never runs the code of `refresh`. kysely, zod, axios and the small pure-JS packages every
-// command loads are bundled, whitespace-minified (less to compile); every other package stays a plain `require`, so
+// command loads are bundled and minified (less to read and compile); every other package stays a plain `require`, so
 // native modules and packages that read files beside their own code (better-sqlite3, pg, pdfkit) work as before.
 // `start` (the bot) runs on tsc's modules, unbundled: its worker threads load compiled files by path.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,10 @@ await build({
   sourcemap: 'linked',
   minifyWhitespace: true,
   minifySyntax: true,
+  // Local names shortened too: a third less source to read and a smaller code cache to load (`metric cash` ~4%
+  // sooner). Every error class sets its `name` explicitly, so messages read the same; a stack trace maps back to
+  // the sources with `node --enable-source-maps` (the bundle links its source map).
+  minifyIdentifiers: true,
   // A dynamic import inside a script run by vm.Script needs a flag on Node 20; every package left out of the bundle
   // has a CommonJS entry, so `import(x)` becomes `require(x)`.
   supported: { 'dynamic-import': false },

@@ -11,7 +11,7 @@ import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, settleServer,
  * does not slow the sender) over loopback HTTP, 70 % `/metric cash`, 20 % `/scorecard`, 10 % `/log` modal
  * submissions, against a bare Bolt app that only acks the same three and against the real bot (26 demo weeks, every
  * source hung, as in the ack benchmark). Each server, the fake Slack and this load generator are separate processes.
- * Rounds (default 3 × 15 s per server) run the two back to back in ABBA order; before and after each load a server
+ * Rounds (default 5 × 15 s per server) run the two back to back in ABBA order; before and after each load a server
  * is settled (the bot's trailing answers and renders finish), so neither's backlog lands on the other's figures.
  * The fake Slack records when each `/metric` answer lands on its response_url. Reported: answer p50/p99, ack p99 of
  * each, the median of the rounds' ack p99 ratios with its spread, and per round the main thread's busy time per
@@ -200,7 +200,7 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
   const rate = opts.rate ?? 200;
   const seconds = opts.seconds ?? 15;
   const warmupSeconds = opts.warmupSeconds ?? 2;
-  const rounds = opts.rounds ?? 3;
+  const rounds = opts.rounds ?? 5;
   const children: ChildProcess[] = [];
   try {
     const slack = await startServer({ type: 'start', kind: 'slack' });

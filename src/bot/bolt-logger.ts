@@ -28,11 +28,17 @@ export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });
   let level = LogLevel.INFO;
   let name = 'bolt';
+  // Bolt logs debug lines on every request: a line pino would drop is not built (joined, stringified, redacted).
+  const at =
+    (method: 'debug' | 'info' | 'warn' | 'error') =>
+    (...parts: unknown[]) => {
+      if (child.isLevelEnabled(method)) child[method]({ from: name }, messageOf(parts));
+    };
   return {
-    debug: (...parts) => child.debug({ from: name }, messageOf(parts)),
-    info: (...parts) => child.info({ from: name }, messageOf(parts)),
-    warn: (...parts) => child.warn({ from: name }, messageOf(parts)),
-    error: (...parts) => child.error({ from: name }, messageOf(parts)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     // The pino level decides what is written; Bolt's own level is kept only so getLevel answers consistently.
     setLevel: (next) => {
       level = next;

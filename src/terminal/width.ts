@@ -18,8 +18,14 @@ function codePointWidth(cp: number): number {
   return 1;
 }
 
+/** Nothing wider or narrower than one column: no ANSI escape and no code point from U+0300 on. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts an ANSI sequence, which takes no columns.
+const ONE_COLUMN_EACH = /^[^\x1b\u0300-\uffff]*$/;
+
 /** Display columns of `text`; a narrow symbol followed by VS16 (▫️) is drawn as emoji, two columns. */
 export function displayWidth(text: string): number {
+  // Most text is plain: its width is its length (a terminal page measures thousands of candidates while wrapping).
+  if (ONE_COLUMN_EACH.test(text)) return text.length;
   let width = 0;
   let previous = 0;
   for (const ch of text.replace(ANSI, '')) {

@@ -9,6 +9,14 @@ describe('terminal widths', () => {
     expect(displayWidth('≥ $500K')).toBe(7);
   });
 
+  it('counts plain text by its length, and leaves colour codes and combining marks to the slow path', () => {
+    expect(displayWidth('Cash position (cash) · as of Wed 18 Nov')).toBe(39);
+    expect(displayWidth('')).toBe(0);
+    expect(displayWidth('\x1b[1mbold\x1b[22m')).toBe(4);
+    expect(displayWidth('cafe\u0301')).toBe(4);
+    expect(displayWidth('naïve')).toBe(5);
+  });
+
   it('wraps at word boundaries with a hanging indent, keeping units and separators with their words', () => {
     const lines = wrap(
       'Biggest moves: Vendors not onboarded 1 → 0 (−100 %); Networking events 5 → 3 (−40 %) · owner@example.com',
