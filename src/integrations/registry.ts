@@ -20,7 +20,10 @@ import { lookerSource } from './looker/index.js';
 import { metaAdsSource } from './meta-ads/index.js';
 import { googleAdsSource } from './google-ads/index.js';
 
-/** Every source the product knows. Adding a source = its folder + one line here + one in source-loaders.ts. */
+/**
+ * Every source the product knows. Adding a source = its folder (with connection.ts) + one line here + one in
+ * source-loaders.ts (CONNECTION_LOADERS).
+ */
 export const SOURCES: readonly Source[] = [
   sampleSource,
   hubspotSource,

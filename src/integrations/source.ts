@@ -7,10 +7,12 @@ import { errorMessage } from '../errors.js';
 import type { SourceErrorClass } from './errors.js';
 import { parseOrConfigError } from './source-helpers.js';
 import type { ProbePolicy } from './http-types.js';
+import type { SourceConnection } from './source-connection.js';
 
 /**
  * The contract every source folder implements (`src/integrations/<id>/index.ts` exports one `Source`).
- * Adding a source = adding its folder and one line in `registry.ts`.
+ * Adding a source = adding its folder (with `connection.ts`, its zod-free `configured` check, spread into its
+ * definition) and one line each in `registry.ts` and `source-loaders.ts`.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -160,11 +162,14 @@ export interface SourceDefinition<Settings, Query> {
   settingsSchema: z.ZodType<Settings>;
   /** Validates each `metrics.<m>.query` whose source is this one (strict). */
   querySchema: z.ZodType<Query>;
-  /** True when the credentials are present; a source that is not configured is skipped and its metrics show "not connected". */
+  /**
+   * True when the credentials are present; a source that is not configured is skipped and its metrics show "not
+   * connected". Written once, in the folder's `connection.ts` (a `SourceConnection`), and spread in here.
+   */
   configured(env: Env): boolean;
   /**
    * For sources with several APIs and credential sets (Datto BCDR and RMM): whether this metric's credentials are
-   * present. Without it a metric is connected when the source is `configured`.
+   * present. Without it a metric is connected when the source is `configured`. From `connection.ts` too.
    */
   configuredFor?(env: Env, metric: SourceMetric<Query>): boolean;
   /**
@@ -186,15 +191,13 @@ export interface SourceDefinition<Settings, Query> {
  * A source as the framework holds it, its settings and query types hidden: the registry, refresh and doctor handle
  * every source alike, and hand it the raw config, which `defineSource` parses before the source's own code runs.
  */
-export interface Source {
+export interface Source extends SourceConnection {
   id: string;
   name: string;
   envVars: readonly string[];
   credentials?: readonly CredentialRequirement[];
   settingsSchema: z.ZodType;
   querySchema: z.ZodType;
-  configured(env: Env): boolean;
-  configuredFor?(env: Env, metric: Metric): boolean;
   collect(ctx: SourceContext, request: CollectRequest): AsyncIterable<Collected[]>;
   lateChanges?(ctx: SourceContext, request: CollectRequest): Promise<LateChanges>;
   check(ctx: SourceContext): Promise<CheckResult>;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { SourceError } from '../errors.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import {
   entityFieldsSchema,
   queryCountSchema,
@@ -13,6 +13,7 @@ import {
   type AutotaskSettings,
   billingCodeSchema,
 } from './schemas.js';
+import type { AutotaskCredentials } from './credentials.js';
 
 export const SOURCE_ID = 'autotask';
 export const ZONE_LOOKUP_URL = 'https://webservices.autotask.net/atservicesrest/v1.0/ZoneInformation';
@@ -30,24 +31,11 @@ const ZONE_STATE_KEY = 'autotask.zone';
 const QUEUE_STATE_PREFIX = 'autotask.queue_id.';
 const CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
-export interface AutotaskCredentials {
-  username: string;
-  secret: string;
-  integrationCode: string;
-}
-
 /** Test hooks and the zone lookup address. */
 export interface AutotaskDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
   zoneLookupUrl?: string;
-}
-
-export function credentialsFrom(env: Env): AutotaskCredentials | undefined {
-  const username = env.AUTOTASK_USERNAME?.trim();
-  const secret = env.AUTOTASK_SECRET?.trim();
-  const integrationCode = env.AUTOTASK_INTEGRATION_CODE?.trim();
-  return username && secret && integrationCode ? { username, secret, integrationCode } : undefined;
 }
 
 function baseOptions(ctx: SourceContext, credentials: AutotaskCredentials, settings: AutotaskSettings, deps: AutotaskDeps) {

@@ -4,7 +4,6 @@ import { SourceError } from '../errors.js';
 import type { CollectedValue, LateChanges, SourceRequest, SourceRun } from '../source.js';
 import {
   connect,
-  credentialsFrom,
   MAX_IN_VALUES,
   resolveQueueId,
   resolveResourceIds,
@@ -15,6 +14,7 @@ import {
   type AutotaskDeps,
   type Filter,
 } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { tallyClosed, tallyHours, tallyOpened, valuesFor, type DayTallies } from './map.js';
 import { autotaskLateChanges, rememberTicketDays } from './late.js';
 import {

@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
-import { connect, credentialsFrom, SOURCE_ID, type AutotaskDeps } from './client.js';
+import { autotaskConnection } from './connection.js';
+import { connect, SOURCE_ID, type AutotaskDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectAutotask, lateAutotaskChanges } from './collect.js';
 import { autotaskQuerySchema, autotaskSettingsSchema, type AutotaskQuery, type AutotaskSettings } from './schemas.js';
 
@@ -20,7 +22,7 @@ export function createAutotaskSource(deps: AutotaskDeps = {}): Source {
     envVars: ['AUTOTASK_USERNAME', 'AUTOTASK_SECRET', 'AUTOTASK_INTEGRATION_CODE', 'AUTOTASK_BASE_URL'],
     settingsSchema: autotaskSettingsSchema,
     querySchema: autotaskQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...autotaskConnection,
     collect: (ctx, request) => collectAutotask(ctx, request, deps),
     lateChanges: (ctx, request) => lateAutotaskChanges(ctx, request, deps),
     async check(ctx) {

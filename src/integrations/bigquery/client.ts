@@ -3,9 +3,10 @@ import { isSourceError, SourceError } from '../errors.js';
 import { serviceAccountTokens, readServiceAccount, type TokenSource } from '../google-token.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { SOURCE_ID, type QueryParameter } from './map.js';
 import { datasetListSchema, googleErrorSchema, queryResponseSchema, type BigQuerySettings, type QueryResponse } from './schemas.js';
+import type { BigQueryCredentials } from './credentials.js';
 
 export const DEFAULT_BASE_URL = 'https://bigquery.googleapis.com/bigquery/v2';
 const SCOPES = ['https://www.googleapis.com/auth/bigquery'];
@@ -13,22 +14,9 @@ const SCOPES = ['https://www.googleapis.com/auth/bigquery'];
 export const BIGQUERY_LIMITS = { default: { max: 10, perMs: 1000 } };
 const MAX_PAGES = 10_000;
 
-export interface BigQueryCredentials {
-  serviceAccountJson: string;
-  projectId: string;
-  location?: string;
-}
-
 export interface BigQueryDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
-}
-
-export function credentialsFrom(env: Env): BigQueryCredentials | undefined {
-  const serviceAccountJson = env.GOOGLE_SERVICE_ACCOUNT_JSON?.trim();
-  const projectId = env.BIGQUERY_PROJECT_ID?.trim();
-  const location = env.BIGQUERY_LOCATION?.trim() || undefined;
-  return serviceAccountJson && projectId ? { serviceAccountJson, projectId, location } : undefined;
 }
 
 /** Google's error reasons decide: a bytes-billed or SQL error is the catalog's, quota and rate are limits. */

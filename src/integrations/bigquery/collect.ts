@@ -1,7 +1,8 @@
 import type { LocalDay } from '../../metrics/types.js';
 import { isSourceError, SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { BigQueryApi, credentialsFrom, type BigQueryDeps } from './client.js';
+import { BigQueryApi, type BigQueryDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { addRows, columnsOf, dailyValues, queryParameters, SOURCE_ID, type Columns } from './map.js';
 import type { BigQueryQuery, BigQuerySettings } from './schemas.js';
 

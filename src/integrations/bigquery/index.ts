@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
-import { BigQueryApi, credentialsFrom, type BigQueryDeps } from './client.js';
+import { bigqueryConnection } from './connection.js';
+import { BigQueryApi, type BigQueryDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectBigQuery, NOT_CONFIGURED } from './collect.js';
 import { SOURCE_ID } from './map.js';
 import { bigqueryQuerySchema, bigquerySettingsSchema, type BigQueryQuery, type BigQuerySettings } from './schemas.js';
@@ -25,7 +27,7 @@ export function createBigQuerySource(deps: BigQueryDeps = {}): Source {
     credentials: ['GOOGLE_SERVICE_ACCOUNT_JSON', 'BIGQUERY_PROJECT_ID'],
     settingsSchema: bigquerySettingsSchema,
     querySchema: bigqueryQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...bigqueryConnection,
     collect: (ctx, request) => collectBigQuery(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { isSourceError, SourceError, type SourceErrorClass } from '../errors.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { errorBodySchema, listPageSchema, loginResponseSchema, type BillSettings } from './schemas.js';
+import type { BillCredentials } from './credentials.js';
 
 export const SOURCE_ID = 'bill';
 /** Production; the sandbox is `https://gateway.stage.bill.com/connect` (separate developer key, no shared data). */
@@ -19,13 +20,6 @@ export const PAGE_SIZE = 100;
 /** Sessions expire after 35 idle minutes; a cached one is reused only well inside that. */
 const SESSION_REUSE_MS = 30 * 60_000;
 
-export interface BillCredentials {
-  username: string;
-  password: string;
-  organizationId: string;
-  devKey: string;
-}
-
 export interface BillDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
@@ -33,14 +27,6 @@ export interface BillDeps {
 
 /** In-memory only: a session id is a live credential, so it never goes to sync state or the database. */
 export type SessionCache = Map<string, { sessionId: string; lastUsedAt: number }>;
-
-export function credentialsFrom(env: Env): BillCredentials | undefined {
-  const username = env.BILL_USERNAME?.trim();
-  const password = env.BILL_PASSWORD;
-  const organizationId = env.BILL_ORGANIZATION_ID?.trim();
-  const devKey = env.BILL_DEV_KEY?.trim();
-  return username && password && organizationId && devKey ? { username, password, organizationId, devKey } : undefined;
-}
 
 /** `…/connect`, `…/connect/` or `…/connect/v3` → `…/connect/` (paths are `v3/…`). */
 export function normaliseBase(url: string): string {

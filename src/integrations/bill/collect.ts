@@ -1,7 +1,8 @@
 import { localDayOf } from '../../metrics/periods.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { BillApi, credentialsFrom, SOURCE_ID, type BillDeps, type SessionCache } from './client.js';
+import { BillApi, SOURCE_ID, type BillDeps, type SessionCache } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { newBillTally, tallyBills, tallyVendors, valueFor, type BillTally, type VendorTally } from './map.js';
 import { billSchema, vendorSchema, type BillQuery, type BillSettings } from './schemas.js';
 

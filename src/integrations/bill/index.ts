@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
-import { BillApi, credentialsFrom, SOURCE_ID, type BillDeps, type SessionCache } from './client.js';
+import { billConnection } from './connection.js';
+import { BillApi, SOURCE_ID, type BillDeps, type SessionCache } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectBill, NOT_CONFIGURED } from './collect.js';
 import { billQuerySchema, billSettingsSchema, type BillQuery, type BillSettings } from './schemas.js';
 
@@ -24,7 +26,7 @@ export function createBillSource(deps: BillDeps = {}): Source {
     envVars: ['BILL_USERNAME', 'BILL_PASSWORD', 'BILL_ORGANIZATION_ID', 'BILL_DEV_KEY', 'BILL_BASE_URL'],
     settingsSchema: billSettingsSchema,
     querySchema: billQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...billConnection,
     collect: (ctx, request) => collectBill(ctx, request, deps, sessions),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);

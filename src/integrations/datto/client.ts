@@ -15,6 +15,7 @@ import {
   type DattoSettings,
   type RmmDevice,
 } from './schemas.js';
+import type { BcdrCredentials, RmmCredentials } from './credentials.js';
 
 export const SOURCE_ID = 'datto';
 export const DEFAULT_BCDR_BASE_URL = 'https://api.datto.com/v1';
@@ -31,34 +32,6 @@ export const RMM_PAGE_SIZE = 250;
 const TOKEN_EXPIRY_MARGIN_MS = 5 * 60_000;
 /** Datto's documented public OAuth client for API keys; not a secret. */
 const RMM_PUBLIC_CLIENT = `Basic ${Buffer.from('public-client:public').toString('base64')}`;
-
-export interface BcdrCredentials {
-  publicKey: string;
-  secretKey: string;
-}
-export interface RmmCredentials {
-  apiKey: string;
-  apiSecret: string;
-}
-export interface DattoCredentials {
-  bcdr?: BcdrCredentials;
-  rmm?: RmmCredentials;
-}
-
-export const BCDR_ENV = 'DATTO_BCDR_PUBLIC_KEY and DATTO_BCDR_SECRET_KEY';
-export const RMM_ENV = 'DATTO_RMM_API_KEY and DATTO_RMM_API_SECRET';
-
-/** Each API is usable on its own: an MSP may run Datto backup without Datto RMM, or the other way round. */
-export function credentialsFrom(env: Env): DattoCredentials {
-  const publicKey = env.DATTO_BCDR_PUBLIC_KEY?.trim();
-  const secretKey = env.DATTO_BCDR_SECRET_KEY?.trim();
-  const apiKey = env.DATTO_RMM_API_KEY?.trim();
-  const apiSecret = env.DATTO_RMM_API_SECRET?.trim();
-  return {
-    ...(publicKey && secretKey ? { bcdr: { publicKey, secretKey } } : {}),
-    ...(apiKey && apiSecret ? { rmm: { apiKey, apiSecret } } : {}),
-  };
-}
 
 /** Test hooks. */
 export interface DattoDeps {

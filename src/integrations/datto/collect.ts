@@ -4,17 +4,15 @@ import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
 import {
   BCDR_CONCURRENCY,
-  BCDR_ENV,
   createBcdrApi,
   createRmmApi,
-  credentialsFrom,
-  RMM_ENV,
   SOURCE_ID,
   type BcdrApi,
   type DattoDeps,
   type RmmApi,
   type TokenCache,
 } from './client.js';
+import { BCDR_ENV, credentialsFrom, RMM_ENV } from './credentials.js';
 import { isBackupFailing, isMissingPatches, ThresholdCounts } from './map.js';
 import type { DattoQuery, DattoSettings } from './schemas.js';
 

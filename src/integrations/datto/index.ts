@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { anyOf, defineSource, type CheckResult, type Source } from '../source.js';
-import { BCDR_ENV, createBcdrApi, createRmmApi, credentialsFrom, RMM_ENV, SOURCE_ID, type DattoDeps, type TokenCache } from './client.js';
+import { dattoConnection } from './connection.js';
+import { createBcdrApi, createRmmApi, SOURCE_ID, type DattoDeps, type TokenCache } from './client.js';
+import { BCDR_ENV, credentialsFrom, RMM_ENV } from './credentials.js';
 import { collectDatto, NOT_CONFIGURED } from './collect.js';
 import { dattoQuerySchema, dattoSettingsSchema, type DattoQuery, type DattoSettings } from './schemas.js';
 
@@ -30,15 +32,7 @@ export function createDattoSource(deps: DattoDeps = {}): Source {
     credentials: [anyOf(['DATTO_BCDR_PUBLIC_KEY', 'DATTO_BCDR_SECRET_KEY'], ['DATTO_RMM_API_KEY', 'DATTO_RMM_API_SECRET'])],
     settingsSchema: dattoSettingsSchema,
     querySchema: dattoQuerySchema,
-    configured: (env) => {
-      const credentials = credentialsFrom(env);
-      return credentials.bcdr !== undefined || credentials.rmm !== undefined;
-    },
-    // Backups need the BCDR keys, patches the RMM keys: a half-configured Datto shows the other half "not connected".
-    configuredFor: (env, metric) => {
-      const credentials = credentialsFrom(env);
-      return metric.query.kind === 'failed_backups' ? credentials.bcdr !== undefined : credentials.rmm !== undefined;
-    },
+    ...dattoConnection,
     collect: (ctx, request) => collectDatto(ctx, request, deps, tokens),
     async check(ctx): Promise<CheckResult> {
       const credentials = credentialsFrom(ctx.env);

@@ -2,39 +2,18 @@ import { isSourceError } from '../errors.js';
 import { refreshTokenTokens, type TokenSource } from '../google-token.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { durationMs, SOURCE_ID } from './map.js';
 import { googleAdsErrorSchema, streamSchema, type GoogleAdsSettings, type StreamBatch } from './schemas.js';
+import type { GoogleAdsCredentials } from './credentials.js';
 
 export const DEFAULT_BASE_URL = 'https://googleads.googleapis.com';
 /** Basic-access developer tokens allow 15 000 operations a day; a refresh needs one stream per run. */
 export const GOOGLE_ADS_LIMITS = { default: { max: 5, perMs: 1000 } };
 
-export interface GoogleAdsCredentials {
-  developerToken: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-  customerId: string;
-  loginCustomerId?: string;
-}
-
 export interface GoogleAdsDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
-}
-
-const digits = (value: string | undefined) => value?.trim().replace(/-/g, '') || undefined;
-
-export function credentialsFrom(env: Env): GoogleAdsCredentials | undefined {
-  const developerToken = env.GOOGLE_ADS_DEVELOPER_TOKEN?.trim();
-  const clientId = env.GOOGLE_ADS_CLIENT_ID?.trim();
-  const clientSecret = env.GOOGLE_ADS_CLIENT_SECRET?.trim();
-  const refreshToken = env.GOOGLE_ADS_REFRESH_TOKEN?.trim();
-  const customerId = digits(env.GOOGLE_ADS_CUSTOMER_ID);
-  const loginCustomerId = digits(env.GOOGLE_ADS_LOGIN_CUSTOMER_ID);
-  if (!developerToken || !clientId || !clientSecret || !refreshToken || !customerId || !/^\d+$/.test(customerId)) return undefined;
-  return { developerToken, clientId, clientSecret, refreshToken, customerId, ...(loginCustomerId ? { loginCustomerId } : {}) };
 }
 
 /** Quota errors (429 RESOURCE_EXHAUSTED) name their own wait in `quotaErrorDetails.retryDelay`. */

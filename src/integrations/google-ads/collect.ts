@@ -2,7 +2,8 @@ import type { LocalDay } from '../../metrics/types.js';
 import { checkCurrency, checkFeeds, timezoneWarnings } from '../ad-platforms.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { credentialsFrom, GoogleAdsApi, type GoogleAdsDeps } from './client.js';
+import { GoogleAdsApi, type GoogleAdsDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { addBatches, SOURCE_ID, spendQuery, spendValues } from './map.js';
 import type { GoogleAdsQuery, GoogleAdsSettings } from './schemas.js';
 

@@ -2,7 +2,9 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { localDayOf } from '../../metrics/periods.js';
 import { defineSource, type Source } from '../source.js';
-import { credentialsFrom, GoogleAdsApi, type GoogleAdsDeps } from './client.js';
+import { googleAdsConnection } from './connection.js';
+import { GoogleAdsApi, type GoogleAdsDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectGoogleAds, NOT_CONFIGURED } from './collect.js';
 import { SOURCE_ID, spendQuery } from './map.js';
 import { googleAdsQuerySchema, googleAdsSettingsSchema, type GoogleAdsQuery, type GoogleAdsSettings } from './schemas.js';
@@ -41,7 +43,7 @@ export function createGoogleAdsSource(deps: GoogleAdsDeps = {}): Source {
     ],
     settingsSchema: googleAdsSettingsSchema,
     querySchema: googleAdsQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...googleAdsConnection,
     collect: (ctx, request) => collectGoogleAds(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);

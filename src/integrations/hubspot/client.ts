@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import { createHttpClient } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
 import { SourceError } from '../errors.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { errorBodySchema, rateLimitBodySchema, searchPageSchema, type HubspotSettings, type SearchPage } from './schemas.js';
+import { accessToken } from './credentials.js';
 
 export const SOURCE_ID = 'hubspot';
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
@@ -42,11 +43,6 @@ export interface HubspotClient {
   search(objectType: string, body: SearchBody): Promise<SearchPage>;
   get<S extends z.ZodTypeAny>(url: string, schema: S, params?: Record<string, string | number | undefined>): Promise<z.output<S>>;
   post<S extends z.ZodTypeAny>(url: string, data: unknown, schema: S): Promise<z.output<S>>;
-}
-
-export function accessToken(env: Env): string | undefined {
-  const token = env.HUBSPOT_ACCESS_TOKEN?.trim();
-  return token ? token : undefined;
 }
 
 /**

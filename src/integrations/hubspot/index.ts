@@ -1,7 +1,8 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
-import { accessToken, createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
+import { hubspotConnection } from './connection.js';
+import { createHubspotClient, type HubspotClient, type HubspotDeps } from './client.js';
 import { collectHubspot } from './collect.js';
 import { hubspotLateChanges } from './late.js';
 import { fetchOwners, resolveOwners } from './owners.js';
@@ -21,7 +22,7 @@ export function createHubspotSource(deps: HubspotDeps = {}): Source {
     envVars: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_BASE_URL'],
     settingsSchema,
     querySchema,
-    configured: (env) => accessToken(env) !== undefined,
+    ...hubspotConnection,
     collect: (ctx, request) => collectHubspot(ctx, request, deps),
     lateChanges: (ctx, request) => hubspotLateChanges(ctx, request, deps),
     check: (ctx) => checkHubspot(ctx, deps),

@@ -2,6 +2,7 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
 import { defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
+import { intercomConnection } from './connection.js';
 import { createIntercomApi, type ClientHooks } from './client.js';
 import { collectIntercom } from './collect.js';
 import { intercomLateChanges } from './late.js';
@@ -23,7 +24,7 @@ export function createIntercomSource(hooks: ClientHooks = {}): Source {
     envVars: INTERCOM_ENV_VARS,
     settingsSchema: intercomSettingsSchema,
     querySchema: intercomQuerySchema,
-    configured: (env) => Boolean(env.INTERCOM_ACCESS_TOKEN?.trim()),
+    ...intercomConnection,
     collect: (ctx, request) => collectIntercom(ctx, request, hooks),
     lateChanges: (ctx, request) => lateChangesFor(ctx, request, hooks),
     check: (ctx) => checkIntercom(ctx, hooks),

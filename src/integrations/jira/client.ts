@@ -13,6 +13,7 @@ import {
   type JiraIssue,
   type JiraSettings,
 } from './schemas.js';
+import type { JiraCredentials } from './credentials.js';
 
 /** Jira Cloud's points-based limits are per site and not published as a rate; ten a second, two at a time, stays polite. */
 export const JIRA_LIMITS = { default: { max: 10, perMs: 1000 } };
@@ -21,22 +22,9 @@ const MAX_CONCURRENCY = 2;
 const MAX_PAGES = 10_000;
 const CHANGELOG_PAGE = 100;
 
-export interface JiraCredentials {
-  baseUrl: string;
-  email: string;
-  apiToken: string;
-}
-
 export interface JiraDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
-}
-
-export function credentialsFrom(env: SourceContext['env']): JiraCredentials | undefined {
-  const baseUrl = env.JIRA_BASE_URL?.trim();
-  const email = env.JIRA_EMAIL?.trim();
-  const apiToken = env.JIRA_API_TOKEN?.trim();
-  return baseUrl && email && apiToken ? { baseUrl, email, apiToken } : undefined;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
-import { createJiraApi, credentialsFrom, type JiraDeps } from './client.js';
+import { jiraConnection } from './connection.js';
+import { createJiraApi, type JiraDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectJira, NOT_CONFIGURED } from './collect.js';
 import { jiraLateChanges } from './late.js';
 import { SOURCE_ID } from './map.js';
@@ -27,7 +29,7 @@ export function createJiraSource(deps: JiraDeps = {}): Source {
     credentials: ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'],
     settingsSchema: jiraSettingsSchema,
     querySchema: jiraQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...jiraConnection,
     collect: (ctx, request) => collectJira(ctx, request, deps),
     lateChanges: (ctx, request) => lateChangesFor(ctx, request, deps),
     async check(ctx) {

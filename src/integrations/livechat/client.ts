@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import {
   firstResponseReportSchema,
   listAgentsSchema,
@@ -13,11 +13,10 @@ import {
   type ChatSummary,
   type LivechatSettings,
 } from './schemas.js';
+import { livechatCredentials } from './credentials.js';
 
 /** Test hooks passed through to the shared HTTP client. */
 export type ClientHooks = Pick<HttpClientOptions, 'sleep' | 'random'>;
-
-export const LIVECHAT_DEFAULT_BASE_URL = 'https://api.livechatinc.com';
 
 /** LiveChat publishes no figures; 2 requests per second keeps a daily refresh far from any plausible limit. */
 export const LIVECHAT_LIMITS = { default: { max: 120, perMs: 60_000 } };
@@ -30,13 +29,6 @@ export function classifyLivechat(res: { status: number; data: unknown }) {
   const error = (res.data as { error?: { type?: unknown } } | null | undefined)?.error;
   if (error?.type === 'too_many_requests') return { errorClass: 'rate_limited' as const, retryable: true };
   return undefined;
-}
-
-export function livechatCredentials(env: Env): { baseURL: string; accountId: string; pat: string } | undefined {
-  const accountId = env.LIVECHAT_ACCOUNT_ID?.trim();
-  const pat = env.LIVECHAT_PAT?.trim();
-  if (!accountId || !pat) return undefined;
-  return { baseURL: env.LIVECHAT_BASE_URL?.trim() || LIVECHAT_DEFAULT_BASE_URL, accountId, pat };
 }
 
 export class LivechatApi {

@@ -2,7 +2,8 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
 import { defineSource, type CheckResult, type Source, type SourceRun } from '../source.js';
-import { createLivechatApi, livechatCredentials, type ClientHooks } from './client.js';
+import { livechatConnection } from './connection.js';
+import { createLivechatApi, type ClientHooks } from './client.js';
 import { collectLivechat } from './collect.js';
 import { livechatQuerySchema, livechatSettingsSchema, type LivechatQuery, type LivechatSettings } from './schemas.js';
 
@@ -21,7 +22,7 @@ export function createLivechatSource(hooks: ClientHooks = {}): Source {
     envVars: LIVECHAT_ENV_VARS,
     settingsSchema: livechatSettingsSchema,
     querySchema: livechatQuerySchema,
-    configured: (env) => livechatCredentials(env) !== undefined,
+    ...livechatConnection,
     collect: (ctx, request) => collectLivechat(ctx, request, hooks),
     check: (ctx) => checkLivechat(ctx, hooks),
   });

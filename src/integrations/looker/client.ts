@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import { isSourceError, SourceError } from '../errors.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions, HttpRequest } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { SOURCE_ID } from './map.js';
 import { accessTokenSchema, lookerErrorSchema, resultRowsSchema, userSchema, type LookerSettings, type ResultRow } from './schemas.js';
+import type { LookerCredentials } from './credentials.js';
 
 /** Looker publishes no API rate; ten a second, two at a time, keeps a scorecard refresh unnoticeable. */
 export const LOOKER_LIMITS = { default: { max: 10, perMs: 1000 } };
@@ -13,32 +14,11 @@ export const RENEW_MARGIN_MS = 60_000;
 /** A Look or query can take minutes on a cold warehouse. */
 const RUN_TIMEOUT_MS = 300_000;
 
-export interface LookerCredentials {
-  apiBase: string;
-  clientId: string;
-  clientSecret: string;
-}
-
 export interface LookerDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
   /** Clock for token expiry (tests move it forward). */
   now?: () => number;
-}
-
-/** `https://acme.cloud.looker.com` (or with `/api/4.0`) → `https://acme.cloud.looker.com/api/4.0/`. */
-export function apiBaseOf(url: string): string {
-  return `${url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\/api\/4\.0$/, '')}/api/4.0/`;
-}
-
-export function credentialsFrom(env: Env): LookerCredentials | undefined {
-  const base = env.LOOKER_BASE_URL?.trim();
-  const clientId = env.LOOKER_CLIENT_ID?.trim();
-  const clientSecret = env.LOOKER_CLIENT_SECRET?.trim();
-  return base && clientId && clientSecret ? { apiBase: apiBaseOf(base), clientId, clientSecret } : undefined;
 }
 
 const classify: NonNullable<HttpClientOptions['classify']> = ({ status, data }) => {

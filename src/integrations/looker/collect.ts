@@ -1,7 +1,8 @@
 import { localDayOf } from '../../metrics/periods.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { credentialsFrom, LookerApi, type LookerDeps } from './client.js';
+import { LookerApi, type LookerDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { SOURCE_ID, valuesFromRows, windowFilter } from './map.js';
 import type { LookerQuery, LookerSettings, ResultRow } from './schemas.js';
 

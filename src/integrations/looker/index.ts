@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
-import { credentialsFrom, LookerApi, type LookerDeps } from './client.js';
+import { lookerConnection } from './connection.js';
+import { LookerApi, type LookerDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectLooker, NOT_CONFIGURED } from './collect.js';
 import { SOURCE_ID } from './map.js';
 import { lookerQuerySchema, lookerSettingsSchema, type LookerQuery, type LookerSettings } from './schemas.js';
@@ -26,7 +28,7 @@ export function createLookerSource(deps: LookerDeps = {}): Source {
     credentials: ['LOOKER_BASE_URL', 'LOOKER_CLIENT_ID', 'LOOKER_CLIENT_SECRET'],
     settingsSchema: lookerSettingsSchema,
     querySchema: lookerQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...lookerConnection,
     collect: (ctx, request) => collectLooker(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);

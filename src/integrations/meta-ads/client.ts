@@ -1,11 +1,12 @@
 import type { ZodType } from 'zod';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
 import { isThrottleCode, SOURCE_ID, usageOf } from './map.js';
 import { adAccountSchema, graphErrorSchema, insightsPageSchema, type InsightsPage, type MetaAdsSettings } from './schemas.js';
+import type { MetaAdsCredentials } from './credentials.js';
 
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 /** Insights are metered per ad account by Meta's own scores; two calls a second keeps a refresh well inside them. */
@@ -14,21 +15,9 @@ export const META_LIMITS = { default: { max: 2, perMs: 1000 } };
 const THROTTLE_WAIT_MS = 60_000;
 const MAX_PAGES = 1000;
 
-export interface MetaAdsCredentials {
-  accessToken: string;
-  /** `act_<id>`, whether or not the env value had the prefix. */
-  account: string;
-}
-
 export interface MetaAdsDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
-}
-
-export function credentialsFrom(env: Env): MetaAdsCredentials | undefined {
-  const accessToken = env.META_ADS_ACCESS_TOKEN?.trim();
-  const id = env.META_AD_ACCOUNT_ID?.trim().replace(/^act_/, '');
-  return accessToken && id && /^\d+$/.test(id) ? { accessToken, account: `act_${id}` } : undefined;
 }
 
 /** Throttling arrives as Graph error codes (HTTP 400/403), not a plain 429: retry those after the advised wait. */

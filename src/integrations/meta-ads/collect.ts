@@ -2,7 +2,8 @@ import type { LocalDay } from '../../metrics/types.js';
 import { checkCurrency, checkFeeds, timezoneWarnings } from '../ad-platforms.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceRequest, SourceRun } from '../source.js';
-import { createMetaAdsApi, credentialsFrom, type MetaAdsDeps } from './client.js';
+import { createMetaAdsApi, type MetaAdsDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { addSpend, SOURCE_ID, spendValues } from './map.js';
 import type { MetaAdsQuery, MetaAdsSettings } from './schemas.js';
 

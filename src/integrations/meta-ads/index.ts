@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
-import { createMetaAdsApi, credentialsFrom, type MetaAdsDeps } from './client.js';
+import { metaAdsConnection } from './connection.js';
+import { createMetaAdsApi, type MetaAdsDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectMetaAds, NOT_CONFIGURED } from './collect.js';
 import { SOURCE_ID } from './map.js';
 import { metaAdsQuerySchema, metaAdsSettingsSchema, type MetaAdsQuery, type MetaAdsSettings } from './schemas.js';
@@ -24,7 +26,7 @@ export function createMetaAdsSource(deps: MetaAdsDeps = {}): Source {
     envVars: ['META_ADS_ACCESS_TOKEN', 'META_AD_ACCOUNT_ID', 'META_ADS_BASE_URL'],
     settingsSchema: metaAdsSettingsSchema,
     querySchema: metaAdsQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...metaAdsConnection,
     collect: (ctx, request) => collectMetaAds(ctx, request, deps),
     async check(ctx) {
       const credentials = credentialsFrom(ctx.env);

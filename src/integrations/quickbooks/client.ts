@@ -16,14 +16,8 @@ import {
   type QuickBooksSettings,
   type Transaction,
 } from './schemas.js';
-import {
-  currentRefreshToken,
-  DEFAULT_TOKEN_URL,
-  refreshTokens,
-  SOURCE_ID,
-  storeRefreshToken,
-  type QuickBooksCredentials,
-} from './tokens.js';
+import { currentRefreshToken, DEFAULT_TOKEN_URL, refreshTokens, SOURCE_ID, storeRefreshToken } from './tokens.js';
+import type { QuickBooksCredentials } from './credentials.js';
 
 export { SOURCE_ID };
 export const DEFAULT_BASE_URL = 'https://quickbooks.api.intuit.com';

@@ -5,7 +5,7 @@ import { apiForRun, SOURCE_ID, type QuickBooksDeps } from './client.js';
 import { quickbooksLateChanges } from './late.js';
 import { dailyFigures, valuesFor } from './map.js';
 import type { QuickBooksQuery, QuickBooksSettings } from './schemas.js';
-import { credentialsFrom } from './tokens.js';
+import { credentialsFrom } from './credentials.js';
 
 /**
  * Days per report request. Intuit advises at most six months per report; a month keeps each day-column report

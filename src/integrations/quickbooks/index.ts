@@ -1,10 +1,11 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
+import { quickbooksConnection } from './connection.js';
 import { QuickBooksApi, SOURCE_ID, type QuickBooksDeps } from './client.js';
 import { collectQuickBooks, lateQuickBooksChanges, NOT_CONFIGURED } from './collect.js';
 import { quickbooksQuerySchema, quickbooksSettingsSchema, type QuickBooksQuery, type QuickBooksSettings } from './schemas.js';
-import { credentialsFrom } from './tokens.js';
+import { credentialsFrom } from './credentials.js';
 
 export { CHUNK_DAYS } from './collect.js';
 
@@ -27,7 +28,7 @@ export function createQuickBooksSource(deps: QuickBooksDeps = {}): Source {
     envVars: ['QBO_CLIENT_ID', 'QBO_CLIENT_SECRET', 'QBO_REFRESH_TOKEN', 'QBO_REALM_ID', 'QBO_BASE_URL', 'QBO_TOKEN_URL'],
     settingsSchema: quickbooksSettingsSchema,
     querySchema: quickbooksQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...quickbooksConnection,
     collect: (ctx, request) => collectQuickBooks(ctx, request, deps),
     lateChanges: (ctx, request) => lateQuickBooksChanges(ctx, request, deps),
     async check(ctx) {

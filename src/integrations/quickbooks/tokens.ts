@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { createHttpClient } from '../http.js';
 import type { HttpClientOptions } from '../http-types.js';
 import { oauthErrorSchema, tokenResponseSchema, type TokenResponse } from './schemas.js';
 import type { SyncState } from '../../store/sync-state.js';
+import type { QuickBooksCredentials } from './credentials.js';
 
 /**
  * Intuit OAuth 2.0: the refresh-token grant, and the refresh token's rotation.
@@ -19,22 +20,6 @@ export const DEFAULT_TOKEN_URL = 'https://oauth.platform.intuit.com/oauth2/v1/to
 export const REFRESH_TOKEN_KEY = 'quickbooks:refresh_token';
 /** Intuit documents no limit for the token endpoint; one refresh per run (plus one per expired token) is the need. */
 const TOKEN_LIMITS = { default: { max: 10, perMs: 60_000 } };
-
-export interface QuickBooksCredentials {
-  clientId: string;
-  clientSecret: string;
-  /** The refresh token from the environment: the seed of the chain of rotated tokens kept in sync state. */
-  refreshToken: string;
-  realmId: string;
-}
-
-export function credentialsFrom(env: Env): QuickBooksCredentials | undefined {
-  const clientId = env.QBO_CLIENT_ID?.trim();
-  const clientSecret = env.QBO_CLIENT_SECRET?.trim();
-  const refreshToken = env.QBO_REFRESH_TOKEN?.trim();
-  const realmId = env.QBO_REALM_ID?.trim();
-  return clientId && clientSecret && refreshToken && realmId ? { clientId, clientSecret, refreshToken, realmId } : undefined;
-}
 
 /**
  * Which environment credentials a stored token descends from. A new QBO_REFRESH_TOKEN (the app reconnected) or

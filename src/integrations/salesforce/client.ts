@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { isSourceError, SourceError } from '../errors.js';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import { parseApiUsage } from './map.js';
 import {
   limitsSchema,
@@ -14,6 +14,7 @@ import {
   type SalesforceSettings,
 } from './schemas.js';
 import { SOURCE_ID } from './soql.js';
+import type { SalesforceCredentials } from './credentials.js';
 
 /** Salesforce meters a daily allocation, not a rate; five a second, two at a time, keeps bursts polite. */
 export const SALESFORCE_LIMITS = { default: { max: 5, perMs: 1000 } };
@@ -22,22 +23,9 @@ const TOKEN_LIMITS = { default: { max: 10, perMs: 60_000 } };
 /** 2 000 records a batch: 5 000 pages is ten million records, far beyond any scorecard query. */
 const MAX_PAGES = 5000;
 
-export interface SalesforceCredentials {
-  loginUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
-
 export interface SalesforceDeps {
   sleep?: HttpClientOptions['sleep'];
   random?: HttpClientOptions['random'];
-}
-
-export function credentialsFrom(env: Env): SalesforceCredentials | undefined {
-  const loginUrl = env.SALESFORCE_LOGIN_URL?.trim();
-  const clientId = env.SALESFORCE_CLIENT_ID?.trim();
-  const clientSecret = env.SALESFORCE_CLIENT_SECRET?.trim();
-  return loginUrl && clientId && clientSecret ? { loginUrl: loginUrl.replace(/\/+$/, ''), clientId, clientSecret } : undefined;
 }
 
 /** `[{ message, errorCode }]`: an exhausted daily allocation is a rate limit (for the rest of the day), never auth. */

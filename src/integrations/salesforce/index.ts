@@ -1,7 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
-import { credentialsFrom, SalesforceApi, type SalesforceDeps } from './client.js';
+import { salesforceConnection } from './connection.js';
+import { SalesforceApi, type SalesforceDeps } from './client.js';
+import { credentialsFrom } from './credentials.js';
 import { collectSalesforce, NOT_CONFIGURED } from './collect.js';
 import { salesforceLateChanges } from './late.js';
 import { salesforceQuerySchema, salesforceSettingsSchema, type SalesforceQuery, type SalesforceSettings } from './schemas.js';
@@ -25,7 +27,7 @@ export function createSalesforceSource(deps: SalesforceDeps = {}): Source {
     envVars: ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET', 'SALESFORCE_BASE_URL'],
     settingsSchema: salesforceSettingsSchema,
     querySchema: salesforceQuerySchema,
-    configured: (env) => credentialsFrom(env) !== undefined,
+    ...salesforceConnection,
     collect: (ctx, request) => collectSalesforce(ctx, request, deps),
     lateChanges: (ctx, request) => lateChangesFor(ctx, request, deps),
     async check(ctx) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LocalDay } from '../../metrics/types.js';
 import { defineSource, type CollectedValue, type Source } from '../source.js';
+import { sampleConnection } from './connection.js';
 import { sampleSeries, type SampleMetric, type SamplePlan } from './generate.js';
 
 const settingsSchema = z.object({ seed: z.number().int().default(47) }).strict();
@@ -39,7 +40,7 @@ export function createSampleSource(plan: SamplePlan): Source {
     envVars: [],
     settingsSchema,
     querySchema,
-    configured: () => true,
+    ...sampleConnection,
     collect: (_run, { from, to, metrics }) => sampleValues(plan, metrics, from, to),
     async check() {
       return { ok: true, detail: 'built-in deterministic sample data' };

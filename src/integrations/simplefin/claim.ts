@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { SourceError } from '../errors.js';
 import { createHttpClient } from '../http.js';
-import { SOURCE_ID } from './client.js';
+import { SOURCE_ID } from './credentials.js';
 
 export interface ClaimOptions {
   /** Sends the claim to `<baseUrl>/claim/<id>` instead of the host in the token (sandbox, local test server). */

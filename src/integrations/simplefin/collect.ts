@@ -2,7 +2,8 @@ import { localDayOf } from '../../metrics/periods.js';
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
 import type { CollectedValue, SourceContext, SourceRequest, SourceRun } from '../source.js';
-import { createSimplefinClient, credentialsFromEnv, SOURCE_ID } from './client.js';
+import { createSimplefinClient } from './client.js';
+import { credentialsFromEnv, SOURCE_ID } from './credentials.js';
 import { addCalls, callsToday, cashPosition, readCache, toCache, writeCache } from './map.js';
 import type { CachedBalances, SimplefinQuery, SimplefinSettings } from './schemas.js';
 

@@ -2,7 +2,8 @@ import { errorMessage } from '../../errors.js';
 import { localDayOf } from '../../metrics/periods.js';
 import { redact } from '../redact.js';
 import { defineSource, type Source, type SourceContext } from '../source.js';
-import { ACCESS_URL_VAR, BASE_URL_VAR, SOURCE_ID } from './client.js';
+import { simplefinConnection } from './connection.js';
+import { ACCESS_URL_VAR, BASE_URL_VAR, SOURCE_ID } from './credentials.js';
 import { collectSimplefin, fetchBalances, type SimplefinSourceHooks } from './collect.js';
 import { callsToday, readCache } from './map.js';
 import { simplefinQuerySchema, simplefinSettingsSchema, type SimplefinQuery, type SimplefinSettings } from './schemas.js';
@@ -18,7 +19,7 @@ export function createSimplefinSource(hooks: SimplefinSourceHooks = {}): Source 
     envVars: [ACCESS_URL_VAR, BASE_URL_VAR],
     settingsSchema: simplefinSettingsSchema,
     querySchema: simplefinQuerySchema,
-    configured: (env) => Boolean(env[ACCESS_URL_VAR]?.trim()),
+    ...simplefinConnection,
     collect: (ctx, request) => collectSimplefin(ctx, request, hooks),
     async check(ctx) {
       try {

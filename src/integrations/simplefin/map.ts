@@ -1,6 +1,6 @@
 import type { LocalDay } from '../../metrics/types.js';
 import { SourceError } from '../errors.js';
-import { SOURCE_ID } from './client.js';
+import { SOURCE_ID } from './credentials.js';
 import { cachedBalancesSchema, type AccountsResponse, type CachedBalances } from './schemas.js';
 import type { SyncState } from '../../store/sync-state.js';
 

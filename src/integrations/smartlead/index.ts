@@ -1,6 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { defineSource, type Source } from '../source.js';
+import { smartleadConnection } from './connection.js';
 import { createSmartleadApi, SOURCE_ID, type SmartleadDeps } from './client.js';
 import { collectSmartlead, NOT_CONFIGURED } from './collect.js';
 import { isActive } from './map.js';
@@ -17,7 +18,7 @@ export function createSmartleadSource(deps: SmartleadDeps = {}): Source {
     envVars: ['SMARTLEAD_API_KEY', 'SMARTLEAD_BASE_URL'],
     settingsSchema: smartleadSettingsSchema,
     querySchema: smartleadQuerySchema,
-    configured: (env) => Boolean(env.SMARTLEAD_API_KEY?.trim()),
+    ...smartleadConnection,
     collect: (ctx, request) => collectSmartlead(ctx, request, deps),
     async check(ctx) {
       const apiKey = ctx.env.SMARTLEAD_API_KEY?.trim();

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { createHttpClient, limitsFromSettings } from '../http.js';
 import type { HttpClient, HttpClientOptions } from '../http-types.js';
-import type { Env, SourceContext } from '../source.js';
+import type { SourceContext } from '../source.js';
 import {
   currentUserSchema,
   groupListSchema,
@@ -17,31 +17,10 @@ import {
   type TicketMetricEvent,
   type ZendeskSettings,
 } from './schemas.js';
+import { zendeskCredentials } from './credentials.js';
 
 /** Test hooks passed through to the shared HTTP client. */
 export type ClientHooks = Pick<HttpClientOptions, 'sleep' | 'random'>;
-
-interface ZendeskCredentials {
-  baseURL: string;
-  headers?: Record<string, string>;
-  auth?: { username: string; password: string };
-}
-
-/**
- * API token (Basic `{email}/token:{api_token}`) wins over an OAuth token when both are set.
- * The base URL is `ZENDESK_BASE_URL`, else `https://{ZENDESK_SUBDOMAIN}.zendesk.com`.
- */
-export function zendeskCredentials(env: Env): ZendeskCredentials | undefined {
-  const subdomain = env.ZENDESK_SUBDOMAIN?.trim();
-  const baseURL = env.ZENDESK_BASE_URL?.trim() || (subdomain ? `https://${subdomain}.zendesk.com` : undefined);
-  if (!baseURL) return undefined;
-  const email = env.ZENDESK_EMAIL?.trim();
-  const apiToken = env.ZENDESK_API_TOKEN?.trim();
-  if (email && apiToken) return { baseURL, auth: { username: `${email}/token`, password: apiToken } };
-  const oauthToken = env.ZENDESK_OAUTH_TOKEN?.trim();
-  if (oauthToken) return { baseURL, headers: { Authorization: `Bearer ${oauthToken}` } };
-  return undefined;
-}
 
 /**
  * The Team plan's account limit (the lowest plan), the search export's own 100 requests/min and the

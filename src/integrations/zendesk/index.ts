@@ -2,7 +2,8 @@ import { errorMessage } from '../../errors.js';
 import { isSourceError } from '../errors.js';
 import { redact } from '../redact.js';
 import { anyOf, defineSource, type CheckResult, type LateChanges, type Source, type SourceRequest, type SourceRun } from '../source.js';
-import { createZendeskApi, zendeskCredentials, type ClientHooks } from './client.js';
+import { zendeskConnection } from './connection.js';
+import { createZendeskApi, type ClientHooks } from './client.js';
 import { collectZendesk } from './collect.js';
 import { zendeskLateChanges } from './late.js';
 import { zendeskQuerySchema, zendeskSettingsSchema, type ZendeskQuery, type ZendeskSettings } from './schemas.js';
@@ -31,7 +32,7 @@ export function createZendeskSource(hooks: ClientHooks = {}): Source {
     credentials: ['ZENDESK_SUBDOMAIN', anyOf(['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'], ['ZENDESK_OAUTH_TOKEN'])],
     settingsSchema: zendeskSettingsSchema,
     querySchema: zendeskQuerySchema,
-    configured: (env) => zendeskCredentials(env) !== undefined,
+    ...zendeskConnection,
     collect: (ctx, request) => collectZendesk(ctx, request, hooks),
     lateChanges: (ctx, request) => lateChangesFor(ctx, request, hooks),
     check: (ctx) => checkZendesk(ctx, hooks),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodyWarnings, cashPosition, toCents } from '../../../src/integrations/simplefin/map.js';
-import { credentialsFromEnv } from '../../../src/integrations/simplefin/client.js';
+import { credentialsFromEnv } from '../../../src/integrations/simplefin/credentials.js';
 import { accountsResponseSchema, simplefinSettingsSchema } from '../../../src/integrations/simplefin/schemas.js';
 import type { CachedBalances } from '../../../src/integrations/simplefin/schemas.js';
 import { fixture } from './helpers.js';
