@@ -1,11 +1,10 @@
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { buildDirOf, buildIdIn, writeBuildCacheEntry } from '../config/build.cjs';
+import { buildDirOf, buildIdIn, wasColdRun, writeBuildCacheEntry } from '../config/build.cjs';
 
 /**
  * Runs the bundled CLI (one CommonJS file) with V8's code cache, and returns its exports; undefined when there is no
@@ -33,12 +32,18 @@ export function runCompiledBundle<Exports>(file: string, argv = process.argv, en
   }
   // The build writes the bundle as ASCII (scripts/bundle-cli.mjs): Latin-1 reads it as is, without decoding UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const cacheFile = env.SCORECARD_CODE_CACHE === 'off' ? undefined : codeCacheFile(file, `${modified}:${bytes.length}`, commandOf(argv));
+  const cacheFile =
+    env.SCORECARD_CODE_CACHE === 'off'
+      ? undefined
+      : codeCacheFile(file, `${Math.trunc(modified * 1000).toString(36)}-${bytes.length.toString(36)}`, commandOf(argv));
   const cached = cacheFile === undefined ? undefined : readOrUndefined(cacheFile);
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   if (cacheFile !== undefined && (cached === undefined || script.cachedDataRejected)) {
-    // At exit, not now: by then V8 has compiled what this command actually runs.
-    process.once('exit', () => writeBuildCacheEntry(cacheFile, script.createCachedData(), MAX_ENTRIES));
+    // At exit, not now: by then V8 has compiled what this command actually runs. Not after a run that filled the
+    // config cache: its YAML parsing and validation would sit in the entry, loaded by every later run for nothing.
+    process.once('exit', () => {
+      if (!wasColdRun()) writeBuildCacheEntry(cacheFile, script.createCachedData(), MAX_ENTRIES);
+    });
   }
   const module = new Module(file);
   module.filename = file;
@@ -57,15 +62,16 @@ export function commandOf(argv: readonly string[]): string {
 }
 
 /**
- * V8 checks cached data against the source's length, not its content, so the key holds the bundle's modification
+ * V8 checks cached data against the source's length, not its content, so the name holds the bundle's modification
  * time and size as well as the build id: a bundle edited or replaced outside `npm run build` never runs old code.
+ * Plain values, no digest: Node's crypto module took longer to load than the rest of this file's work.
  */
 function codeCacheFile(bundle: string, version: string, command: string): string | undefined {
   const buildDir = buildDirOf(pathToFileURL(bundle).href);
   const buildId = buildDir === undefined ? undefined : buildIdIn(buildDir);
   if (buildDir === undefined || buildId === undefined) return undefined;
-  const key = createHash('sha256').update(`${buildId}\0${process.version}\0${process.arch}\0${bundle}\0${version}`).digest('hex');
-  return join(buildDir, 'code-cache', `${command}-${key.slice(0, 32)}.bin`);
+  const name = `${command}-${basename(bundle, '.cjs')}-${buildId.slice(0, 16)}-${process.version}-${process.arch}-${version}`;
+  return join(buildDir, 'code-cache', `${name.replace(/[^A-Za-z0-9.-]/g, '_')}.bin`);
 }
 
 function readOrUndefined(file: string): Buffer | undefined {

@@ -42,3 +42,18 @@ export function writeBuildCacheEntry(file: string, bytes: Uint8Array, maxEntries
     // see above
   }
 }
+
+/**
+ * A run that filled a cold cache (the config parsed and validated, now cached) compiled code later runs will not
+ * need: the code cache (src/cli/code-cache.cts) is not written from it, and the next run writes a leaner one. The
+ * flag is on the global object because the CLI bundle carries its own copy of this module.
+ */
+const COLD_RUN = Symbol.for('scorecard.build-cache.cold-run');
+
+export function markColdRun(): void {
+  (globalThis as Record<symbol, unknown>)[COLD_RUN] = true;
+}
+
+export function wasColdRun(): boolean {
+  return (globalThis as Record<symbol, unknown>)[COLD_RUN] === true;
+}

@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildDirOf, buildIdIn, writeBuildCacheEntry } from './build.cjs';
+import { buildDirOf, buildIdIn, markColdRun, writeBuildCacheEntry } from './build.cjs';
 import type { Env } from './env.js';
 import type { Config } from './schema.js';
 
 /**
  * The validated config of a built CLI, kept on disk so a command run again skips YAML parsing and every schema
  * (most of a short command's start-up: `scorecard metric cash` spent ~45% of its CPU there). An entry is keyed by
- * the file's bytes, the build that validated it and the Node version (time zone names come from its ICU data), so
+ * the file's text, the build that validated it and the Node version (time zone names come from its ICU data), so
  * editing the config, rebuilding or upgrading Node simply misses. Only a config that loaded without problems is
  * kept: a broken file is parsed, and reported, every time.
  *
@@ -39,18 +38,43 @@ export function openConfigCache<Extra>(env: Env, buildDir = buildDirOf(import.me
   if (buildId === undefined) return undefined;
   const dir = join(buildDir, 'config-cache');
   const { version, versions } = process;
-  const fileOf = (text: string) =>
-    join(dir, `${createHash('sha256').update(`${buildId}\0${version}\0${versions.icu}\0${versions.tz}\0${text}`).digest('hex')}.bin`);
+  const prefix = safeName(`${buildId.slice(0, 16)}-${version}-icu${versions.icu ?? ''}-tz${versions.tz ?? ''}`);
+  const fileOf = (text: string) => join(dir, `${prefix}-${sampledName(text)}.bin`);
   return {
     read(text) {
       try {
-        return deserialize(readFileSync(fileOf(text))) as CachedConfig<Extra>;
+        const stored = deserialize(readFileSync(fileOf(text))) as StoredEntry<Extra>;
+        // The name only narrows the search: an entry made from other text (a clash) is a miss, never a wrong config.
+        return stored.text === text ? stored.entry : undefined;
       } catch {
         return undefined; // missing or unreadable: parse the file instead
       }
     },
     write(text, entry) {
-      writeBuildCacheEntry(fileOf(text), serialize(entry), MAX_ENTRIES);
+      writeBuildCacheEntry(fileOf(text), serialize({ text, entry } satisfies StoredEntry<Extra>), MAX_ENTRIES);
+      markColdRun();
     },
   };
 }
+
+/** What an entry's file holds: the config text it was made from, compared whole on every read, and the result. */
+interface StoredEntry<Extra> {
+  text: string;
+  entry: CachedConfig<Extra>;
+}
+
+/**
+ * An entry's file name from its text: the length and a hash of ~2,000 of its characters spread over it, and its end.
+ * Not a digest, and not meant as one: the entry holds its text and is used only for exactly that text. Hashing the
+ * whole file (or loading Node's crypto module to do it) took longer than reading the cached config back.
+ */
+export function sampledName(text: string): string {
+  const step = Math.max(1, Math.floor(text.length / 2048));
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += step) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  // And the end whole: a line added at the bottom is the commonest edit.
+  for (let i = Math.max(0, text.length - 256); i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length.toString(36)}-${(hash >>> 0).toString(36)}`;
+}
+
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9.-]/g, '_');

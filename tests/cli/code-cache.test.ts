@@ -45,7 +45,7 @@ describe('the CLI code cache', () => {
   it('writes one entry per command at exit, then reuses it unchanged (V8 accepts it)', () => {
     expect(runBundle('metric')).toBe('43');
     const [entry] = entries();
-    expect(entry).toMatch(/^metric-[0-9a-f]{32}\.bin$/);
+    expect(entry).toMatch(/^metric-cli-build-1-v[0-9.]+-[a-z0-9]+-[a-z0-9]+-[a-z0-9]+\.bin$/);
     const written = statSync(join(cacheDir(), entry!));
     expect(written.size).toBeGreaterThan(200);
     // A rejected entry would be written again at exit.
@@ -81,6 +81,16 @@ describe('the CLI code cache', () => {
     expect(entries()).toEqual([]);
     rmSync(bundle);
     expect(runBundle('metric')).toBe('undefined');
+  });
+
+  it('writes no entry from a run that filled a cold cache; the next run writes it', () => {
+    // The bundle marks the run as the config cache does (config/build.cts) when it had to parse and validate.
+    writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}globalThis[Symbol.for('scorecard.build-cache.cold-run')] = true;\n`);
+    expect(runBundle('metric')).toBe('43');
+    expect(entries()).toEqual([]);
+    writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/globalThis\[Symbol.*\n/, ''));
+    expect(runBundle('metric')).toBe('43');
+    expect(entries()).toHaveLength(1);
   });
 
   it('names entries by the command word only', () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { openConfigCache } from '../../src/config/cache.js';
+import { openConfigCache, sampledName } from '../../src/config/cache.js';
 import { loadConfig, packageRoot } from '../../src/config/load.js';
 import { querySchemas, settingsSchemas } from '../../src/integrations/registry.js';
 
@@ -39,6 +39,19 @@ describe('the config cache of a built CLI', () => {
     expect(openConfigCache({}, buildDir)!.read(text)).toBeUndefined();
   });
 
+  it('never gives the entry of another text that shares its file name', () => {
+    // One character changed in the middle, where the name's hash does not look: same name, other text.
+    const middle = Math.floor(text.length / 2);
+    const sampled = (i: number) => i % Math.max(1, Math.floor(text.length / 2048)) === 0;
+    const at = [middle, middle + 1, middle + 2].find((i) => !sampled(i))!;
+    const edited = `${text.slice(0, at)}${text[at] === 'x' ? 'y' : 'x'}${text.slice(at + 1)}`;
+    expect(sampledName(edited)).toBe(sampledName(text));
+    const cache = openConfigCache({}, buildDir)!;
+    cache.write(text, cachedEntry);
+    expect(cache.read(edited)).toBeUndefined();
+    expect(isDeepStrictEqual(cache.read(text), cachedEntry)).toBe(true);
+  });
+
   it('is off without a build id (running from src/) or with SCORECARD_CONFIG_CACHE=off', () => {
     expect(openConfigCache({ SCORECARD_CONFIG_CACHE: 'off' }, buildDir)).toBeUndefined();
     rmSync(join(buildDir, 'build-id'));
@@ -57,10 +70,10 @@ describe('the config cache of a built CLI', () => {
 
   it('keeps at most 20 entries and never leaves a partial file behind', () => {
     const cache = openConfigCache({}, buildDir)!;
-    for (let i = 0; i < 25; i++) cache.write(`${text}\n# edit ${i}\n`, cachedEntry);
+    for (let i = 0; i < 25; i++) cache.write(`${text}\n# edit ${'x'.repeat(i)}\n`, cachedEntry);
     expect(entries()).toHaveLength(20);
     expect(entries().every((name) => name.endsWith('.bin'))).toBe(true);
-    expect(isDeepStrictEqual(cache.read(`${text}\n# edit 24\n`), cachedEntry)).toBe(true);
+    expect(isDeepStrictEqual(cache.read(`${text}\n# edit ${'x'.repeat(24)}\n`), cachedEntry)).toBe(true);
   });
 
   it('never fails a command when it cannot write (a read-only install)', () => {
