@@ -20,7 +20,7 @@ function codePointWidth(cp: number): number {
 
 /** Nothing wider or narrower than one column: no ANSI escape and no code point from U+0300 on. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts an ANSI sequence, which takes no columns.
-const ONE_COLUMN_EACH = /^[^\x1b\u0300-\uffff]*$/;
+const ONE_COLUMN_EACH = /^[\x00-\x1a\x1c-\u02ff]*$/;
 
 /** Display columns of `text`; a narrow symbol followed by VS16 (▫️) is drawn as emoji, two columns. */
 export function displayWidth(text: string): number {
