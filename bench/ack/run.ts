@@ -82,7 +82,7 @@ export function hungSourceEnv(hungUrl: string): Record<string, string> {
 }
 
 export function startServer(start: ServerStart): Promise<{ child: ChildProcess; ready: Extract<ServerReply, { type: 'ready' }> }> {
-  const child = fork(fileURLToPath(new URL('./servers.js', import.meta.url)), [], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL('./servers.js', import.meta.url)), [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`ack bench ${start.kind} server exited early (code ${code})`)));

@@ -45,12 +45,15 @@ process.on('message', (message: ServerStart | { type: 'finish' } | { type: 'sett
   if (message.type === 'settle') {
     void untilIdle().then(() => {
       const utilisation = performance.eventLoopUtilization(utilisationMark);
-      reply({
-        type: 'settled',
+      const figures = {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         mainThreadBusyMs: utilisation.active,
-      });
+      };
+      // A full collection now, between loads: otherwise this server's garbage from one load is collected while the
+      // other server is under load (both share the machine's cores), and each would pay for the other's.
+      globalThis.gc?.();
+      reply({ type: 'settled', ...figures });
       loopDelay.reset();
       utilisationMark = performance.eventLoopUtilization();
     });

@@ -12,7 +12,7 @@ import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, settleServer,
  * submissions, against a bare Bolt app that only acks the same three and against the real bot (26 demo weeks, every
  * source hung, as in the ack benchmark). Each server, the fake Slack and this load generator are separate processes.
  * Rounds (default 5 × 15 s per server) run the two back to back in ABBA order; before and after each load a server
- * is settled (the bot's trailing answers and renders finish), so neither's backlog lands on the other's figures.
+ * is settled (the bot's trailing answers and renders finish, then a full collection), so neither's backlog or garbage lands on the other's figures.
  * The fake Slack records when each `/metric` answer lands on its response_url. Reported: answer p50/p99, ack p99 of
  * each, the median of the rounds' ack p99 ratios with its spread, and per round the main thread's busy time per
  * request and loop-delay p99. Targets: answer p99 < 1 s; the ratio ≤ 1.2×.

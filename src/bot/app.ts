@@ -141,6 +141,7 @@ export async function createBotApp(opts: CreateBotOptions): Promise<BotApp> {
   // Track each event's processing (receivers call app.processEvent, Bolt's documented entry point) so shutdown
   // can wait for listeners still working after their ack.
   const inFlight = new InFlight();
+  deps.track = (work) => inFlight.track(work);
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => inFlight.track(processEvent(event));
 

@@ -9,7 +9,7 @@ import type { BotDeps } from './deps.js';
  */
 export function createBotDeps(runtime: Runtime, now: () => Date = runtime.now): BotDeps {
   // The inline answerer reads the deps it belongs to, so it is attached once they exist.
-  const deps = { runtime, now, learntEmails: new Map<string, string>() } as BotDeps;
+  const deps = { runtime, now, learntEmails: new Map<string, string>(), track: (work) => work } as BotDeps;
   deps.answerer = inlineAnswerer(deps);
   deps.scorecards = inlineScorecardRenderer(deps);
   deps.homes = inlineHomeRenderer(deps);

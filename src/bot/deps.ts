@@ -28,6 +28,11 @@ export interface BotDeps {
    * an already posted scorecard of those weeks in place. Fire and forget; never delays the listener's answer.
    */
   entriesChanged?: (days: LocalDay[]) => void;
+  /**
+   * Keeps work that outlives its listener (a `/metric` answer, a `/scorecard` render) known to shutdown, which waits
+   * for it, and to tests' `idle()`. Returns the same promise.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
   /** Latency histograms for /metrics (the main thread only). */
   metrics?: BotMetrics;
 }

@@ -1,38 +1,56 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ScorecardRequest } from '../../answer/scorecard-render.js';
 import type { BotDeps } from '../../deps.js';
-import { replyPrivately, tellFailure } from '../../reply.js';
+import { type ReplyTarget, replyPrivately, tellFailure } from '../../reply.js';
 import { webEnabled, webLinkMessage } from '../../web.js';
+import type { BlockMessage } from '../../../slack/metric.js';
 
 /**
  * `/scorecard [period]`: the weekly scorecard, only to the caller (`/scorecard web`: a sign-in link to the pages).
  * Rendered and posted to the response_url by `deps.scorecards` (its own thread in production), so a whole-scorecard
  * render, and its blocks' JSON, never hold up acks or `/metric` answers. An ephemeral has no thread, so the parent
  * and its continuations go out as consecutive ephemerals, in order; any the response_url did not take follow here.
+ * Like `/metric`, the listener ends at the ack and the render is tracked apart (`deps.track`; see metric.ts).
  */
 export function scorecardCommand(deps: BotDeps) {
   return async ({ ack, command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const askedAt = Date.now();
     await ack();
-    const target = { respond, client, userId: command.user_id, channelId: command.channel_id };
-    try {
-      if (command.text.trim().toLowerCase() === 'web') {
-        await replyPrivately(target, webLinkMessage(deps, command.user_id));
-        return;
-      }
-      const email = deps.learntEmails.get(command.user_id);
-      const rest = await deps.scorecards.render({
-        text: command.text ?? '',
-        userId: command.user_id,
-        channelId: command.channel_id,
-        nowIso: deps.now().toISOString(),
-        web: webEnabled(deps),
-        responseUrl: command.response_url,
-        askedAt,
-        ...(email ? { email } : {}),
-      });
-      for (const message of rest) await replyPrivately({ ...target, respond: undefined }, { text: message.text, blocks: message.blocks });
-    } catch (error) {
-      await tellFailure(target, deps.runtime.logger, 'building the scorecard', error);
+    const target: ReplyTarget = { respond, client, userId: command.user_id, channelId: command.channel_id };
+    if (command.text.trim().toLowerCase() === 'web') {
+      void deps.track(deliver(deps, target, async () => [webLinkMessage(deps, command.user_id)], 'sending the sign-in link', true));
+      return;
     }
+    const email = deps.learntEmails.get(command.user_id);
+    const request: ScorecardRequest = {
+      text: command.text ?? '',
+      userId: command.user_id,
+      channelId: command.channel_id,
+      nowIso: deps.now().toISOString(),
+      web: webEnabled(deps),
+      responseUrl: command.response_url,
+      askedAt,
+      ...(email ? { email } : {}),
+    };
+    void deps.track(deliver(deps, target, () => deps.scorecards.render(request), 'building the scorecard', false));
   };
+}
+
+/**
+ * Sends what `messages` gives privately, or tells the asker it failed. A scorecard's thread has already used the
+ * response_url for what it could post, so what is left goes as ephemerals (`viaResponseUrl` false).
+ */
+async function deliver(
+  deps: BotDeps,
+  target: ReplyTarget,
+  messages: () => Promise<BlockMessage[]>,
+  what: string,
+  viaResponseUrl: boolean,
+): Promise<void> {
+  try {
+    const to = viaResponseUrl ? target : { ...target, respond: undefined };
+    for (const message of await messages()) await replyPrivately(to, message);
+  } catch (error) {
+    await tellFailure(target, deps.runtime.logger, what, error);
+  }
 }
