@@ -14,7 +14,9 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = join(root, 'dist/src/cli');
-const BUNDLED_PACKAGES = new Set(['kysely', 'zod', 'axios', 'commander', 'dayjs', 'fastest-levenshtein']);
+// better-sqlite3's JavaScript too (its native addon is loaded by path: src/store/sqlite-addon.ts); `bindings`, which
+// it needs only without that path, stays outside.
+const BUNDLED_PACKAGES = new Set(['kysely', 'zod', 'axios', 'commander', 'dayjs', 'fastest-levenshtein', 'better-sqlite3']);
 
 // Chunks of the earlier ES-module bundle, if this dist/ still holds them.
 for (const name of readdirSync(outdir)) if (name.startsWith('chunk-')) rmSync(join(outdir, name));

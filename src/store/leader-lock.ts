@@ -1,4 +1,5 @@
 import type { Store } from './db.js';
+import { sqliteAddonPath } from './sqlite-addon.js';
 
 /**
  * The scheduler lock: at most one process per database runs refresh, digests and nudges. It is held by a connection
@@ -81,7 +82,8 @@ async function postgresLock(url: string, location: string): Promise<LeaderLock> 
 
 async function sqliteLock(file: string): Promise<LeaderLock> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const db = new BetterSqlite3(file);
+  const nativeBinding = sqliteAddonPath();
+  const db = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
   db.pragma('busy_timeout = 0');
   let held = false;
   return {
