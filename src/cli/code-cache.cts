@@ -4,7 +4,7 @@ import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { buildDirOf, buildIdIn, wasColdRun, writeBuildCacheEntry } from '../config/build.cjs';
+import { buildCacheFileName, buildDirOf, buildIdIn, wasColdRun, writeBuildCacheEntry } from '../config/build.cjs';
 
 /**
  * Runs the bundled CLI (one CommonJS file) with V8's code cache, and returns its exports; undefined when there is no
@@ -70,8 +70,8 @@ function codeCacheFile(bundle: string, version: string, command: string): string
   const buildDir = buildDirOf(pathToFileURL(bundle).href);
   const buildId = buildDir === undefined ? undefined : buildIdIn(buildDir);
   if (buildDir === undefined || buildId === undefined) return undefined;
-  const name = `${command}-${basename(bundle, '.cjs')}-${buildId.slice(0, 16)}-${process.version}-${process.arch}-${version}`;
-  return join(buildDir, 'code-cache', `${name.replace(/[^A-Za-z0-9.-]/g, '_')}.bin`);
+  const name = buildCacheFileName([command, basename(bundle, '.cjs'), buildId.slice(0, 16), process.version, process.arch, version]);
+  return join(buildDir, 'code-cache', name);
 }
 
 function readOrUndefined(file: string): Buffer | undefined {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { Command, Option } from 'commander';
 import type { Runtime } from '../runtime.js';
@@ -227,8 +226,6 @@ program
 /** Runs the command line in process.argv; failures set the exit code and print one clear message. */
 export function runCli(from: CliEntry): Promise<void> {
   entry = from;
-  // `.env` in the working directory, when present, fills variables the real environment does not set (real ones win).
-  if (existsSync('.env')) process.loadEnvFile('.env');
   return program.parseAsync(process.argv).then(
     () => undefined,
     (error: unknown) => reportFailure(error),

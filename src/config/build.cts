@@ -21,6 +21,11 @@ export function buildIdIn(buildDir: string): string | undefined {
   }
 }
 
+/** A build cache entry's file name from its parts, joined by `-`; anything but letters, digits, `.` and `-` becomes `_`. */
+export function buildCacheFileName(parts: readonly string[]): string {
+  return `${parts.join('-').replace(/[^A-Za-z0-9.-]/g, '_')}.bin`;
+}
+
 /**
  * Writes one entry of a build cache whole, then renames it into place, so a concurrent reader sees the old entry or
  * the new one, never half of one; then keeps only the newest `maxEntries`. A cache that cannot be written (a

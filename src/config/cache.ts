@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { buildDirOf, buildIdIn, markColdRun, writeBuildCacheEntry } from './build.cjs';
+import { buildCacheFileName, buildDirOf, buildIdIn, markColdRun, writeBuildCacheEntry } from './build.cjs';
 import type { Env } from './env.js';
 import type { Config } from './schema.js';
 
@@ -38,8 +38,8 @@ export function openConfigCache<Extra>(env: Env, buildDir = buildDirOf(import.me
   if (buildId === undefined) return undefined;
   const dir = join(buildDir, 'config-cache');
   const { version, versions } = process;
-  const prefix = safeName(`${buildId.slice(0, 16)}-${version}-icu${versions.icu ?? ''}-tz${versions.tz ?? ''}`);
-  const fileOf = (text: string) => join(dir, `${prefix}-${sampledName(text)}.bin`);
+  const fileOf = (text: string) =>
+    join(dir, buildCacheFileName([buildId.slice(0, 16), version, `icu${versions.icu ?? ''}`, `tz${versions.tz ?? ''}`, sampledName(text)]));
   return {
     read(text) {
       try {
@@ -76,5 +76,3 @@ export function sampledName(text: string): string {
   for (let i = Math.max(0, text.length - 256); i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return `${text.length.toString(36)}-${(hash >>> 0).toString(36)}`;
 }
-
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9.-]/g, '_');

@@ -4,17 +4,15 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DatabaseLocation, PostgresStore, SqliteStore } from './db.js';
 import { POSTGRES_NUMERIC_OIDS, PortableTypesPlugin, postgresNumber } from './dialect.js';
 import type { Database } from './types.js';
-import { sqliteAddonPath } from './sqlite-addon.js';
+import { openSqliteConnection } from './sqlite-addon.js';
 
 /** Opening a connection per dialect; loaded lazily by openStore so each process loads one driver. */
 
 export async function openSqliteStore(location: Exclude<DatabaseLocation, { kind: 'postgres' }>, url: string): Promise<SqliteStore> {
-  const { default: BetterSqlite3 } = await import('better-sqlite3');
   const filePath = location.kind === 'file' ? resolve(location.path) : ':memory:';
   if (location.kind === 'file') mkdirSync(dirname(filePath), { recursive: true });
 
-  const nativeBinding = sqliteAddonPath();
-  const sqlite = new BetterSqlite3(filePath, nativeBinding ? { nativeBinding } : {});
+  const sqlite = await openSqliteConnection(filePath);
   try {
     // busy_timeout first, so switching to WAL waits for another process instead of failing.
     sqlite.pragma('busy_timeout = 5000');

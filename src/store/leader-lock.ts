@@ -1,5 +1,5 @@
 import type { Store } from './db.js';
-import { sqliteAddonPath } from './sqlite-addon.js';
+import { openSqliteConnection } from './sqlite-addon.js';
 
 /**
  * The scheduler lock: at most one process per database runs refresh, digests and nudges. It is held by a connection
@@ -81,9 +81,7 @@ async function postgresLock(url: string, location: string): Promise<LeaderLock> 
 }
 
 async function sqliteLock(file: string): Promise<LeaderLock> {
-  const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const nativeBinding = sqliteAddonPath();
-  const db = new BetterSqlite3(file, nativeBinding ? { nativeBinding } : {});
+  const db = await openSqliteConnection(file);
   db.pragma('busy_timeout = 0');
   let held = false;
   return {

@@ -53,6 +53,26 @@ describe.each(storeKinds())(
       rmSync(dir, { recursive: true, force: true });
     });
 
+    describe('a .env file in the working directory', () => {
+      it('fills what the real environment does not set, and the real environment wins', () => {
+        writeFileSync(
+          join(dir, '.env'),
+          ['SCORECARD_NOW=2026-11-09T08:00:00-06:00', 'DATABASE_URL=sqlite:/nonexistent/from-dotenv.db', 'SCORECARD_CODE_CACHE=off'].join(
+            '\n',
+          ),
+        );
+        try {
+          // DATABASE_URL comes from the real environment (run() sets it); SCORECARD_NOW only from .env.
+          const { stdout, code, stderr } = run(['metric', 'cash', '--json']);
+          expect(stderr).toBe('');
+          expect(code).toBe(0);
+          expect(JSON.parse(stdout)).toMatchObject({ metric: 'cash', period: '2026-11-09' });
+        } finally {
+          rmSync(join(dir, '.env'));
+        }
+      });
+    });
+
     describe('scorecard demo', () => {
       it('prints the weekly scorecard with its period and timezone, every group, then both daily digests', () => {
         const { stdout, code } = run(['--now', NOW, '--database', databaseUrl, 'demo']);

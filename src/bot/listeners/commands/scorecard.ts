@@ -3,7 +3,6 @@ import type { ScorecardRequest } from '../../answer/scorecard-render.js';
 import type { BotDeps } from '../../deps.js';
 import { type ReplyTarget, replyPrivately, tellFailure } from '../../reply.js';
 import { webEnabled, webLinkMessage } from '../../web.js';
-import type { BlockMessage } from '../../../slack/metric.js';
 
 /**
  * `/scorecard [period]`: the weekly scorecard, only to the caller (`/scorecard web`: a sign-in link to the pages).
@@ -18,7 +17,12 @@ export function scorecardCommand(deps: BotDeps) {
     await ack();
     const target: ReplyTarget = { respond, client, userId: command.user_id, channelId: command.channel_id };
     if (command.text.trim().toLowerCase() === 'web') {
-      void deps.track(deliver(deps, target, async () => [webLinkMessage(deps, command.user_id)], 'sending the sign-in link', true));
+      // One short reply, sent here.
+      try {
+        await replyPrivately(target, webLinkMessage(deps, command.user_id));
+      } catch (error) {
+        await tellFailure(target, deps.runtime.logger, 'building the scorecard', error);
+      }
       return;
     }
     const email = deps.learntEmails.get(command.user_id);
@@ -32,25 +36,15 @@ export function scorecardCommand(deps: BotDeps) {
       askedAt,
       ...(email ? { email } : {}),
     };
-    void deps.track(deliver(deps, target, () => deps.scorecards.render(request), 'building the scorecard', false));
+    void deps.track(renderAndSend(deps, request, target));
   };
 }
 
-/**
- * Sends what `messages` gives privately, or tells the asker it failed. A scorecard's thread has already used the
- * response_url for what it could post, so what is left goes as ephemerals (`viaResponseUrl` false).
- */
-async function deliver(
-  deps: BotDeps,
-  target: ReplyTarget,
-  messages: () => Promise<BlockMessage[]>,
-  what: string,
-  viaResponseUrl: boolean,
-): Promise<void> {
+/** The render (which posts what the response_url takes), then what is left as ephemerals; or why it failed. */
+async function renderAndSend(deps: BotDeps, request: ScorecardRequest, target: ReplyTarget): Promise<void> {
   try {
-    const to = viaResponseUrl ? target : { ...target, respond: undefined };
-    for (const message of await messages()) await replyPrivately(to, message);
+    for (const message of await deps.scorecards.render(request)) await replyPrivately({ ...target, respond: undefined }, message);
   } catch (error) {
-    await tellFailure(target, deps.runtime.logger, what, error);
+    await tellFailure(target, deps.runtime.logger, 'building the scorecard', error);
   }
 }

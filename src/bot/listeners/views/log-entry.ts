@@ -43,11 +43,12 @@ export function logEntrySubmission(deps: BotDeps) {
     }
     await ack();
     try {
-      const entry = confirmedEntryOf(config, outcome.entry);
       if (mode.kind === 'edit') await publishHome(deps, client, userId);
-      else if (outcome.created && entry)
+      else if (outcome.created) {
+        const entry = confirmedEntryOf(config, outcome.entry);
         // From the Home thread in production: two Web API calls per entry stay off the thread that acks.
-        await deps.homes.sendDirectMessage(client, userId, renderEntryConfirmation(entry, config.defaults.undo_minutes));
+        if (entry) await deps.homes.sendDirectMessage(client, userId, renderEntryConfirmation(entry, config.defaults.undo_minutes));
+      }
     } catch (error) {
       logger.warn({ err: errorMessage(error) }, 'entry saved, but the confirmation could not be sent');
     }
