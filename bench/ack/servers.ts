@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import { pino } from 'pino';
+import { niceHelperThreads } from '../../src/bot/answer/thread-priority.js';
 import { startBot } from '../../src/bot/start.js';
 import { seedDemo } from '../../src/integrations/sample/demo.js';
 import { refresh } from '../../src/integrations/refresh.js';
@@ -88,7 +89,7 @@ function onFinish(finish: () => Promise<ServerReply>): void {
 }
 
 /**
- * Slack's servers are other machines in production; here they share this one. Niced, the fake's work (taking
+ * Slack's servers are other machines in production; here they share this one. Niced (every thread), the fake's work (taking
  * 2,000 answers and checking each one's blocks) does not pass for the bot's own cost.
  */
 const REMOTE_PEER_NICE = 10;
@@ -99,6 +100,8 @@ async function serveSlack(): Promise<void> {
   } catch {
     // Not permitted here: the measurement is just a little pessimistic for the bot.
   }
+  // Its V8 helper threads too (Linux keeps a nice value per thread): they collect the garbage of those answers.
+  niceHelperThreads(REMOTE_PEER_NICE);
   const fake = await startFakeSlack();
   // A source that accepts the connection and then says nothing, ever: the worst kind of outage for a client.
   const hung = new Set<Socket>();

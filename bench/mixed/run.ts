@@ -11,7 +11,8 @@ import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, settleServer,
  * does not slow the sender) over loopback HTTP, 70 % `/metric cash`, 20 % `/scorecard`, 10 % `/log` modal
  * submissions, against a bare Bolt app that only acks the same three and against the real bot (26 demo weeks, every
  * source hung, as in the ack benchmark). Each server, the fake Slack and this load generator are separate processes.
- * Rounds (default 5 × 15 s per server) run the two back to back in ABBA order; before and after each load a server
+ * Rounds (default 5 × 15 s per server, each run opened by 3 s of load not counted, so both are measured warm) run
+ * the two back to back in ABBA order; before and after each load a server
  * is settled (the bot's trailing answers and renders finish, then a full collection), so neither's backlog or garbage lands on the other's figures.
  * The fake Slack records when each `/metric` answer lands on its response_url. Reported: answer p50/p99, ack p99 of
  * each, the median of the rounds' ack p99 ratios with its spread, and per round the main thread's busy time per
@@ -25,11 +26,18 @@ export interface MixedBenchOptions {
   weeks?: number;
   /** Rounds of (bare, bot) or (bot, bare); the ratio reported is the median of the rounds' ratios. */
   rounds?: number;
+  /**
+   * Seconds of load that open each server's run, not counted: a server idle while the other ran has had its heaps
+   * shrunk by V8 meanwhile, and without this lead whichever ran second in a round was measured cold and the other
+   * warm (ratios alternated 1.3–1.4× and 0.8–1.1× with the order).
+   */
+  leadSeconds?: number;
 }
 
 export interface MixedBenchResult {
   rate: number;
   seconds: number;
+  leadSeconds: number;
   rounds: number;
   sent: { metric: number; scorecard: number; modal: number };
   /** Requests not acked with a 200 (refused, reset, over 30 s): Slack would have shown the user an error. */
@@ -37,6 +45,8 @@ export interface MixedBenchResult {
   bare: LatencyStats;
   app: LatencyStats;
   appMetricAck: LatencyStats;
+  /** Each kind's acks apart: a `/log` submission's ack waits for its checks and write, the others' for nothing. */
+  ackByKind: Record<Kind, { bare: LatencyStats; app: LatencyStats }>;
   /** Median over the rounds of (bot ack p99 ÷ bare ack p99), each round's two runs back to back. */
   ratioP99: number;
   ratioSpread: { min: number; max: number };
@@ -129,8 +139,9 @@ interface Sent {
 }
 
 /**
- * Sends `rate` requests a second for `seconds`, each on time whatever the server's backlog (open loop), and waits
- * for every ack. `metricSentAt` gets each `/metric` response_url with its send time.
+ * Sends `rate` requests a second for `leadSeconds` then `seconds`, each on time whatever the server's backlog (open
+ * loop), and waits for every ack; returns those sent after the lead. `metricSentAt` gets each of those `/metric`
+ * response_urls with its send time.
  */
 async function drive(
   url: string,
@@ -138,8 +149,10 @@ async function drive(
   rate: number,
   seconds: number,
   metricSentAt?: Map<string, number>,
+  leadSeconds = 0,
 ): Promise<Sent[]> {
-  const total = Math.round(rate * seconds);
+  const lead = Math.round(rate * leadSeconds);
+  const total = lead + Math.round(rate * seconds);
   const inFlight: Promise<Sent>[] = [];
   const started = performance.now();
   const send = (n: number): Promise<Sent> => {
@@ -152,7 +165,7 @@ async function drive(
           ? commandBody('/metric', 'cash', responseUrl)
           : commandBody('/scorecard', '', responseUrl);
     const headers = signRequest(body, SIGNING_SECRET);
-    if (kind === 'metric') metricSentAt?.set(responseUrl, Date.now());
+    if (kind === 'metric' && n >= lead) metricSentAt?.set(responseUrl, Date.now());
     const at = performance.now();
     return fetch(url, { method: 'POST', headers: { ...headers }, body, signal: AbortSignal.timeout(30_000) }).then(
       async (response) => {
@@ -168,7 +181,7 @@ async function drive(
     while (inFlight.length < due) inFlight.push(send(inFlight.length));
     await new Promise((resolveTick) => setTimeout(resolveTick, 2));
   }
-  return Promise.all(inFlight);
+  return (await Promise.all(inFlight)).slice(lead);
 }
 
 interface RoundFigures {
@@ -200,6 +213,7 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
   const rate = opts.rate ?? 200;
   const seconds = opts.seconds ?? 15;
   const warmupSeconds = opts.warmupSeconds ?? 2;
+  const leadSeconds = opts.leadSeconds ?? 3;
   const rounds = opts.rounds ?? 5;
   const children: ChildProcess[] = [];
   try {
@@ -248,11 +262,18 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
       for (const target of order) {
         progress(`round ${round + 1}/${rounds}: ${target}`);
         await settleServer(servers[target].child);
-        const sent = await drive(servers[target].url, responseOrigin, rate, seconds, target === 'app' ? roundAsked : undefined);
+        const sent = await drive(
+          servers[target].url,
+          responseOrigin,
+          rate,
+          seconds,
+          target === 'app' ? roundAsked : undefined,
+          leadSeconds,
+        );
         progress(`round ${round + 1}/${rounds}: ${target} sent, waiting for its work to finish`);
         const settled = await settleServer(servers[target].child);
         loop[target] = settled.loopDelayP99Ms;
-        busy[target] = settled.mainThreadBusyMs / sent.length;
+        busy[target] = settled.mainThreadBusyMs / (sent.length + Math.round(rate * leadSeconds));
         roundSent[target] = sent;
       }
       bareSent.push(...roundSent.bare);
@@ -298,6 +319,7 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
     return {
       rate,
       seconds,
+      leadSeconds,
       rounds,
       sent: { metric: count('metric'), scorecard: count('scorecard'), modal: count('modal') },
       failed: {
@@ -307,6 +329,11 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
       bare: bareStats,
       app: appStats,
       appMetricAck: stats(appSent.filter((s) => s.kind === 'metric').map((s) => s.ackMs)),
+      ackByKind: {
+        metric: ackStatsOf('metric', bareSent, appSent),
+        scorecard: ackStatsOf('scorecard', bareSent, appSent),
+        modal: ackStatsOf('modal', bareSent, appSent),
+      },
       ratioP99,
       ratioSpread: ratios.length ? { min: Math.min(...ratios), max: Math.max(...ratios) } : { min: Number.NaN, max: Number.NaN },
       perRound,
@@ -318,14 +345,20 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
   }
 }
 
+function ackStatsOf(kind: Kind, bareSent: Sent[], appSent: Sent[]): { bare: LatencyStats; app: LatencyStats } {
+  const acks = (sent: Sent[]) => stats(sent.filter((s) => s.kind === kind).map((s) => s.ackMs));
+  return { bare: acks(bareSent), app: acks(appSent) };
+}
+
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 export function formatMixedBench(r: MixedBenchResult): string {
   return [
-    `Mixed load over HTTP, ${r.rate} signed req/s, ${r.rounds} rounds of ${r.seconds} s per server, ABBA order (in all, to the bot: ${r.sent.metric} /metric, ${r.sent.scorecard} /scorecard, ${r.sent.modal} /log submissions; every source hung):`,
+    `Mixed load over HTTP, ${r.rate} signed req/s, ${r.rounds} rounds of ${r.seconds} s per server (after a ${r.leadSeconds} s lead), ABBA order (in all, to the bot: ${r.sent.metric} /metric, ${r.sent.scorecard} /scorecard, ${r.sent.modal} /log submissions; every source hung):`,
     `  /metric answer at response_url: p50 ${ms(r.metricAnswer.p50)}  p99 ${ms(r.metricAnswer.p99)}  max ${ms(r.metricAnswer.maxMs)}; ${r.metricAnswer.count}/${r.sent.metric} answered (target p99 < 1 s)`,
     `  acks, bare Bolt app: p50 ${ms(r.bare.p50)}  p99 ${ms(r.bare.p99)}`,
     `  acks, Scorecard:     p50 ${ms(r.app.p50)}  p99 ${ms(r.app.p99)}  (/metric alone: p50 ${ms(r.appMetricAck.p50)}  p99 ${ms(r.appMetricAck.p99)})`,
+    `  ack p99 by kind, Scorecard vs bare: /metric ${ms(r.ackByKind.metric.app.p99)} vs ${ms(r.ackByKind.metric.bare.p99)}, /scorecard ${ms(r.ackByKind.scorecard.app.p99)} vs ${ms(r.ackByKind.scorecard.bare.p99)}, /log submission ${ms(r.ackByKind.modal.app.p99)} vs ${ms(r.ackByKind.modal.bare.p99)}`,
     ...r.perRound.map(
       (round, i) =>
         `  round ${i + 1} (${round.first} first): ack p99 Scorecard ${ms(round.appAckP99)} vs bare ${ms(round.bareAckP99)} = ${round.ratioP99.toFixed(2)}×; answer p99 ${ms(round.answerP99)}; main thread busy ${ms(round.appBusyMsPerRequest)} vs ${ms(round.bareBusyMsPerRequest)} per request, loop delay p99 ${ms(round.appLoopDelayP99Ms)} vs ${ms(round.bareLoopDelayP99Ms)}`,

@@ -1,4 +1,3 @@
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WebClient } from '@slack/web-api';
 import { openRuntime, type Runtime } from '../../runtime.js';
@@ -15,6 +14,7 @@ import { createBotDeps } from '../create-deps.js';
 import type { BotDeps } from '../deps.js';
 import { errorMessage } from '../../errors.js';
 import { storeEntry } from './entry-writer.js';
+import { niceThisThread } from './thread-priority.js';
 
 /**
  * The `/metric` answer thread, and (more instances) the whole-scorecard and Home render threads. better-sqlite3 reads are synchronous, and an answer takes a few milliseconds of
@@ -23,10 +23,7 @@ import { storeEntry } from './entry-writer.js';
  * whole process).
  */
 
-/** Whole-scorecard renders shared by identical requests made before they began (see coalesce.ts). */
-const scorecardRenders = new RenderCoalescer<BlockMessage[]>();
-
-async function runJob(deps: BotDeps, job: AnswerJob): Promise<JobResult> {
+async function runJob(deps: BotDeps, job: AnswerJob, scorecardRenders: RenderCoalescer<BlockMessage[]>): Promise<JobResult> {
   switch (job.kind) {
     case 'metric':
       await answerAndRespond(deps, job.request);
@@ -59,15 +56,12 @@ function slackClient(runtime: Runtime): WebClient {
 }
 
 async function main(data: AnswerWorkerData): Promise<void> {
-  if (process.platform === 'linux' && data.nice > 0) {
-    try {
-      setPriority(data.nice);
-    } catch {
-      // Not permitted in some containers; the thread still keeps the work off the ack thread.
-    }
-  }
+  niceThisThread(data.nice);
   const runtime = await openRuntime({ configPath: data.configPath, databaseUrl: data.databaseUrl, env: data.env });
+  // This thread's connection only reads (`/log` writes have a thread of their own), as both caches need.
   const answerCache = new AnswerCache(runtime.config, dataVersionOf(runtime.store));
+  /** Whole-scorecard renders shared by identical requests, while nothing has been committed (see coalesce.ts). */
+  const scorecardRenders = new RenderCoalescer<BlockMessage[]>(Date.now, dataVersionOf(runtime.store));
   const port = parentPort!;
   port.on('message', (message: AnswerWorkerMessage | { close: true }) => {
     if ('close' in message) {
@@ -78,7 +72,7 @@ async function main(data: AnswerWorkerData): Promise<void> {
     const { request } = job;
     const deps = { ...createBotDeps(runtime, () => new Date(request.nowIso)), answerCache };
     if (request.email) deps.learntEmails.set(request.userId, request.email);
-    runJob(deps, job).then(
+    runJob(deps, job, scorecardRenders).then(
       (result) => port.postMessage({ id, ok: true, ...result } satisfies AnswerWorkerReply),
       (error: unknown) => port.postMessage({ id, ok: false, error: errorMessage(error) } satisfies AnswerWorkerReply),
     );
