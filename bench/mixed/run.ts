@@ -15,8 +15,8 @@ import { finishServer, hungSourceEnv, type LatencyStats, repoRoot, settleServer,
  * the two back to back in ABBA order; before and after each load a server
  * is settled (the bot's trailing answers and renders finish, then a full collection), so neither's backlog or garbage lands on the other's figures.
  * The fake Slack records when each `/metric` answer lands on its response_url. Reported: answer p50/p99, ack p99 of
- * each, the median of the rounds' ack p99 ratios with its spread, and per round the main thread's busy time per
- * request and loop-delay p99. Targets: answer p99 < 1 s; the ratio ≤ 1.2×.
+ * each over all rounds and its ratio, each kind's ack p99, the median of the rounds' own ratios with its spread, and
+ * per round the main thread's busy time per request and loop-delay p99. Targets: answer p99 < 1 s; the ratio ≤ 1.2×.
  */
 
 export interface MixedBenchOptions {
@@ -24,7 +24,7 @@ export interface MixedBenchOptions {
   seconds?: number;
   warmupSeconds?: number;
   weeks?: number;
-  /** Rounds of (bare, bot) or (bot, bare); the ratio reported is the median of the rounds' ratios. */
+  /** Rounds of (bare, bot) or (bot, bare), alternating; each server's acks are pooled over its rounds. */
   rounds?: number;
   /**
    * Seconds of load that open each server's run, not counted: a server idle while the other ran has had its heaps
@@ -47,9 +47,14 @@ export interface MixedBenchResult {
   appMetricAck: LatencyStats;
   /** Each kind's acks apart: a `/log` submission's ack waits for its checks and write, the others' for nothing. */
   ackByKind: Record<Kind, { bare: LatencyStats; app: LatencyStats }>;
-  /** Median over the rounds of (bot ack p99 ÷ bare ack p99), each round's two runs back to back. */
+  /**
+   * Bot ack p99 ÷ bare ack p99, each over all its rounds (15,000 acks at the defaults): the figure the target is
+   * for. A round's own p99 rests on its 30 slowest acks of 3,000, and the bare app's alone moved 1.8× from round to
+   * round here, so a single round's ratio (below) is far noisier than this.
+   */
   ratioP99: number;
-  ratioSpread: { min: number; max: number };
+  /** Per round (bot ÷ bare, the two runs back to back): the median and the spread. */
+  roundRatios: { median: number; min: number; max: number };
   perRound: RoundFigures[];
   /** Time from sending `/metric` to its answer arriving at the response_url (what the asker waits for). */
   metricAnswer: LatencyStats & { count: number; maxMs: number };
@@ -311,10 +316,10 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
     }
     const bareStats = stats(bareSent.map((s) => s.ackMs));
     const appStats = stats(appSent.map((s) => s.ackMs));
+    const ratioP99 = round2(appStats.p99 / bareStats.p99);
     const metricAnswer = { ...stats(answerTimes), count: answerTimes.length, maxMs: Math.round(Math.max(0, ...answerTimes)) };
     // A round where even the bare app left requests unacked (an overloaded machine) has no ratio to speak of.
     const ratios = perRound.map((r) => r.ratioP99).filter((ratio) => Number.isFinite(ratio));
-    const ratioP99 = ratios.length ? round2(median(ratios)) : Number.NaN;
     const count = (kind: Kind) => appSent.filter((s) => s.kind === kind).length;
     return {
       rate,
@@ -335,7 +340,9 @@ export async function runMixedBench(opts: MixedBenchOptions = {}): Promise<Mixed
         modal: ackStatsOf('modal', bareSent, appSent),
       },
       ratioP99,
-      ratioSpread: ratios.length ? { min: Math.min(...ratios), max: Math.max(...ratios) } : { min: Number.NaN, max: Number.NaN },
+      roundRatios: ratios.length
+        ? { median: round2(median(ratios)), min: Math.min(...ratios), max: Math.max(...ratios) }
+        : { median: Number.NaN, min: Number.NaN, max: Number.NaN },
       perRound,
       metricAnswer,
       targets: { answerP99Under1s: metricAnswer.p99 < 1000, ratioP99: ratioP99 <= 1.2 },
@@ -363,7 +370,7 @@ export function formatMixedBench(r: MixedBenchResult): string {
       (round, i) =>
         `  round ${i + 1} (${round.first} first): ack p99 Scorecard ${ms(round.appAckP99)} vs bare ${ms(round.bareAckP99)} = ${round.ratioP99.toFixed(2)}×; answer p99 ${ms(round.answerP99)}; main thread busy ${ms(round.appBusyMsPerRequest)} vs ${ms(round.bareBusyMsPerRequest)} per request, loop delay p99 ${ms(round.appLoopDelayP99Ms)} vs ${ms(round.bareLoopDelayP99Ms)}`,
     ),
-    `  ack p99 ratio, median of the ${r.perRound.filter((round) => Number.isFinite(round.ratioP99)).length} rounds with one: ${r.ratioP99.toFixed(2)}× (spread ${r.ratioSpread.min.toFixed(2)}–${r.ratioSpread.max.toFixed(2)}×; target ≤ 1.2×); not acked: bare ${r.failed.bare}, Scorecard ${r.failed.app}`,
+    `  ack p99 ratio, Scorecard ÷ bare over all rounds: ${r.ratioP99.toFixed(2)}× (target ≤ 1.2×); per round: median ${r.roundRatios.median.toFixed(2)}×, spread ${r.roundRatios.min.toFixed(2)}–${r.roundRatios.max.toFixed(2)}×; not acked: bare ${r.failed.bare}, Scorecard ${r.failed.app}`,
   ].join('\n');
 }
 

@@ -36,7 +36,8 @@ const ENTRY_THREAD_NICE = 0;
 /**
  * V8's helper threads (parallel and concurrent collections, background compiles), shared by every thread of the
  * process and busy mostly with the workers' garbage: behind acks and answers. Under the mixed load (bench/mixed)
- * they took a quarter of a core at normal priority, and `/metric` acks p99 went from 1.23× the bare app's to 1.00×.
+ * they took a quarter of a core at normal priority; niced, `/metric` acks p99 went from 1.23× the bare app's to 1.00×
+ * (one pair of runs).
  */
 const HELPER_THREAD_NICE = 10;
 /** Set once, before the first worker thread starts (each worker then sets its own). */
