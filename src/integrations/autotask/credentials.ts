@@ -1,4 +1,5 @@
 // Autotask's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface AutotaskCredentials {
@@ -8,8 +9,5 @@ export interface AutotaskCredentials {
 }
 
 export function credentialsFrom(env: Env): AutotaskCredentials | undefined {
-  const username = env.AUTOTASK_USERNAME?.trim();
-  const secret = env.AUTOTASK_SECRET?.trim();
-  const integrationCode = env.AUTOTASK_INTEGRATION_CODE?.trim();
-  return username && secret && integrationCode ? { username, secret, integrationCode } : undefined;
+  return requiredEnv(env, { username: 'AUTOTASK_USERNAME', secret: 'AUTOTASK_SECRET', integrationCode: 'AUTOTASK_INTEGRATION_CODE' });
 }

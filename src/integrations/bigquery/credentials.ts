@@ -1,4 +1,5 @@
 // BigQuery's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface BigQueryCredentials {
@@ -8,8 +9,6 @@ export interface BigQueryCredentials {
 }
 
 export function credentialsFrom(env: Env): BigQueryCredentials | undefined {
-  const serviceAccountJson = env.GOOGLE_SERVICE_ACCOUNT_JSON?.trim();
-  const projectId = env.BIGQUERY_PROJECT_ID?.trim();
-  const location = env.BIGQUERY_LOCATION?.trim() || undefined;
-  return serviceAccountJson && projectId ? { serviceAccountJson, projectId, location } : undefined;
+  const set = requiredEnv(env, { serviceAccountJson: 'GOOGLE_SERVICE_ACCOUNT_JSON', projectId: 'BIGQUERY_PROJECT_ID' });
+  return set && { ...set, location: env.BIGQUERY_LOCATION?.trim() || undefined };
 }

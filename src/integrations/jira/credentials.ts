@@ -1,4 +1,5 @@
 // Jira's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface JiraCredentials {
@@ -8,8 +9,5 @@ export interface JiraCredentials {
 }
 
 export function credentialsFrom(env: Env): JiraCredentials | undefined {
-  const baseUrl = env.JIRA_BASE_URL?.trim();
-  const email = env.JIRA_EMAIL?.trim();
-  const apiToken = env.JIRA_API_TOKEN?.trim();
-  return baseUrl && email && apiToken ? { baseUrl, email, apiToken } : undefined;
+  return requiredEnv(env, { baseUrl: 'JIRA_BASE_URL', email: 'JIRA_EMAIL', apiToken: 'JIRA_API_TOKEN' });
 }

@@ -1,11 +1,10 @@
 // LiveChat's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export const LIVECHAT_DEFAULT_BASE_URL = 'https://api.livechatinc.com';
 
 export function livechatCredentials(env: Env): { baseURL: string; accountId: string; pat: string } | undefined {
-  const accountId = env.LIVECHAT_ACCOUNT_ID?.trim();
-  const pat = env.LIVECHAT_PAT?.trim();
-  if (!accountId || !pat) return undefined;
-  return { baseURL: env.LIVECHAT_BASE_URL?.trim() || LIVECHAT_DEFAULT_BASE_URL, accountId, pat };
+  const set = requiredEnv(env, { accountId: 'LIVECHAT_ACCOUNT_ID', pat: 'LIVECHAT_PAT' });
+  return set && { baseURL: env.LIVECHAT_BASE_URL?.trim() || LIVECHAT_DEFAULT_BASE_URL, ...set };
 }

@@ -1,4 +1,5 @@
 // Looker's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface LookerCredentials {
@@ -16,8 +17,6 @@ export function apiBaseOf(url: string): string {
 }
 
 export function credentialsFrom(env: Env): LookerCredentials | undefined {
-  const base = env.LOOKER_BASE_URL?.trim();
-  const clientId = env.LOOKER_CLIENT_ID?.trim();
-  const clientSecret = env.LOOKER_CLIENT_SECRET?.trim();
-  return base && clientId && clientSecret ? { apiBase: apiBaseOf(base), clientId, clientSecret } : undefined;
+  const set = requiredEnv(env, { base: 'LOOKER_BASE_URL', clientId: 'LOOKER_CLIENT_ID', clientSecret: 'LOOKER_CLIENT_SECRET' });
+  return set && { apiBase: apiBaseOf(set.base), clientId: set.clientId, clientSecret: set.clientSecret };
 }

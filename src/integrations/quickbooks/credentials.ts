@@ -1,4 +1,5 @@
 // QuickBooks' credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface QuickBooksCredentials {
@@ -10,9 +11,10 @@ export interface QuickBooksCredentials {
 }
 
 export function credentialsFrom(env: Env): QuickBooksCredentials | undefined {
-  const clientId = env.QBO_CLIENT_ID?.trim();
-  const clientSecret = env.QBO_CLIENT_SECRET?.trim();
-  const refreshToken = env.QBO_REFRESH_TOKEN?.trim();
-  const realmId = env.QBO_REALM_ID?.trim();
-  return clientId && clientSecret && refreshToken && realmId ? { clientId, clientSecret, refreshToken, realmId } : undefined;
+  return requiredEnv(env, {
+    clientId: 'QBO_CLIENT_ID',
+    clientSecret: 'QBO_CLIENT_SECRET',
+    refreshToken: 'QBO_REFRESH_TOKEN',
+    realmId: 'QBO_REALM_ID',
+  });
 }

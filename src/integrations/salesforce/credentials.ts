@@ -1,4 +1,5 @@
 // Salesforce's credentials from the environment: pure env reading, no zod or HTTP, so connection.ts loads cheaply.
+import { requiredEnv } from '../env-credentials.js';
 import type { Env } from '../source.js';
 
 export interface SalesforceCredentials {
@@ -8,8 +9,10 @@ export interface SalesforceCredentials {
 }
 
 export function credentialsFrom(env: Env): SalesforceCredentials | undefined {
-  const loginUrl = env.SALESFORCE_LOGIN_URL?.trim();
-  const clientId = env.SALESFORCE_CLIENT_ID?.trim();
-  const clientSecret = env.SALESFORCE_CLIENT_SECRET?.trim();
-  return loginUrl && clientId && clientSecret ? { loginUrl: loginUrl.replace(/\/+$/, ''), clientId, clientSecret } : undefined;
+  const set = requiredEnv(env, {
+    loginUrl: 'SALESFORCE_LOGIN_URL',
+    clientId: 'SALESFORCE_CLIENT_ID',
+    clientSecret: 'SALESFORCE_CLIENT_SECRET',
+  });
+  return set && { ...set, loginUrl: set.loginUrl.replace(/\/+$/, '') };
 }

@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK } from '../../views/entry-modal.js';
+import type { WebClient } from '@slack/web-api';
+import { parseEntryMode, readEntryState, renderEntryConfirmation, ENTRY_BLOCK, type EntryModalMode } from '../../views/entry-modal.js';
+import type { EntryOutcome } from '../../answer/types.js';
 import type { BotDeps } from '../../deps.js';
 import { publishHome } from '../../home.js';
 import { confirmedEntryOf } from '../../answer/entry-writer.js';
@@ -13,7 +15,7 @@ export function logEntrySubmission(deps: BotDeps) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
     const userId = body.user.id;
     const mode = parseEntryMode(view.private_metadata);
-    const { logger, config } = deps.runtime;
+    const { logger } = deps.runtime;
     const email = deps.learntEmails.get(userId);
     const outcome = await deps.entries.submit({
       userId,
@@ -42,15 +44,28 @@ export function logEntrySubmission(deps: BotDeps) {
       return;
     }
     await ack();
-    try {
-      if (mode.kind === 'edit') await publishHome(deps, client, userId);
-      else if (outcome.created) {
-        const entry = confirmedEntryOf(config, outcome.entry);
-        // From the Home thread in production: two Web API calls per entry stay off the thread that acks.
-        if (entry) await deps.homes.sendDirectMessage(client, userId, renderEntryConfirmation(entry, config.defaults.undo_minutes));
-      }
-    } catch (error) {
-      logger.warn({ err: errorMessage(error) }, 'entry saved, but the confirmation could not be sent');
-    }
+    // Like `/metric`, the listener ends at the ack; the confirmation is tracked apart (`deps.track`; see metric.ts).
+    void deps.track(confirmEntry(deps, client, userId, mode, outcome));
   };
+}
+
+/** After the ack: an edit refreshes the Home tab, a new entry gets its confirmation DM (with Undo). */
+async function confirmEntry(
+  deps: BotDeps,
+  client: WebClient,
+  userId: string,
+  mode: EntryModalMode,
+  outcome: Extract<EntryOutcome, { ok: true }>,
+): Promise<void> {
+  const { config, logger } = deps.runtime;
+  try {
+    if (mode.kind === 'edit') await publishHome(deps, client, userId);
+    else if (outcome.created) {
+      const entry = confirmedEntryOf(config, outcome.entry);
+      // From the Home thread in production: two Web API calls per entry stay off the thread that acks.
+      if (entry) await deps.homes.sendDirectMessage(client, userId, renderEntryConfirmation(entry, config.defaults.undo_minutes));
+    }
+  } catch (error) {
+    logger.warn({ err: errorMessage(error) }, 'entry saved, but the confirmation could not be sent');
+  }
 }
